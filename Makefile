@@ -1,0 +1,41 @@
+# zxkg — the two commands a user needs: `make run` and `make test`.
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+ZXKG   := $(VENV)/bin/zxkg
+DATA   ?= zxkg-data
+SHARED ?= ../shared
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test lint typecheck pytest eval bench clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+## run: install, ingest corpus/ into $(DATA) (once), then serve the API and web page
+run: $(VENV)/.installed
+	$(ZXKG) ingest --data $(DATA) corpus/
+	$(ZXKG) stats --data $(DATA)
+
+## test: lint, types, tests and the extraction quality floors
+test: lint typecheck pytest eval
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(VENV)/.installed
+	$(VENV)/bin/mypy
+
+pytest: $(VENV)/.installed
+	$(PY) -m pytest
+
+## eval: score extraction against ../shared/gold and tests/gold with pinned floors
+eval: $(VENV)/.installed
+	$(PY) scripts/eval.py --shared $(SHARED)
+
+clean:
+	rm -rf $(VENV) $(DATA) .pytest_cache .mypy_cache .ruff_cache

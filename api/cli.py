@@ -1,0 +1,212 @@
+"""The ``zxkg`` command line.
+
+Every command takes ``--data DIR`` (or ``ZXKG_DATA``; default ``./zxkg-data``). Errors of
+zxkg become ``Error: <message>`` on stderr and the error's exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import json
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+import click
+
+from ingest.errors import ZxkgError, choices
+from ingest.store import Store, data_dir_from
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+data_option = click.option(
+    "--data",
+    "data",
+    envvar="ZXKG_DATA",
+    default=None,
+    metavar="DIR",
+    help="Data directory (default ./zxkg-data; env ZXKG_DATA).",
+)
+
+
+def handle_errors(fn: F) -> F:
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ZxkgError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except BrokenPipeError:
+            sys.exit(0)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="zxkg")
+def main() -> None:
+    """zxkg: a knowledge graph and full-text search over Chinese committee (政协) news."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@data_option
+@click.option("--field", "fields", multiple=True, metavar="KEY=NAME", help="Map a JSON field, e.g. text=正文内容.")
+@click.option("--strict", is_flag=True, help="Exit 1 if any file failed.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the summary line.")
+@handle_errors
+def ingest(paths: tuple[str, ...], data: str | None, fields: tuple[str, ...], strict: bool, quiet: bool) -> None:
+    """Ingest files, directories (recursively) or - (stdin) into the store.
+
+    Reads .txt/.md (optional `key: value` header ended by ---), .html/.htm and
+    .json/.jsonl in UTF-8 or GBK/GB18030. A file that cannot be read is reported and
+    skipped; the same text twice is stored once.
+    """
+    from ingest.pipeline import build_context
+    from ingest.pipeline import ingest as run_ingest
+
+    mapping: dict[str, str] = {}
+    for spec in fields:
+        key, sep, name = spec.partition("=")
+        valid = ("title", "text", "date", "url", "source", "author")
+        if not sep or key not in valid:
+            raise choices("--field key", key, valid)
+        mapping[key] = name
+    bar = _progress(quiet)
+    with Store.open(data_dir_from(data)) as store:
+        summary = run_ingest(list(paths), store, build_context(), mapping, progress=bar.update if bar else None)
+    if bar:
+        bar.close()
+    c = summary.counts()
+    click.echo(
+        f"read {c['read']}, ingested {c['ingested']}, unchanged {c['unchanged']}, "
+        f"duplicates {c['duplicates']}, failed {c['failed']} → {data_dir_from(data)}"
+    )
+    if not quiet:
+        for origin, first in summary.duplicates:
+            click.echo(f"  duplicate: {origin} (same text as {first})")
+        for failure in summary.failures:
+            click.echo(f"  failed: {failure.origin}: {failure.reason}", err=True)
+    if strict and summary.failures:
+        sys.exit(1)
+
+
+class _Bar:
+    def __init__(self) -> None:
+        from tqdm import tqdm
+
+        self._bar = tqdm(unit=" files", desc="ingest", leave=False, file=sys.stderr)
+
+    def update(self, _origin: str) -> None:
+        self._bar.update(1)
+
+    def close(self) -> None:
+        self._bar.close()
+
+
+def _progress(quiet: bool) -> _Bar | None:
+    return _Bar() if not quiet and sys.stderr.isatty() else None
+
+
+RELATION_FORMATS = ("jsonl", "csv")
+
+
+@main.command()
+@data_option
+@click.option("--format", "fmt", default="jsonl", help="jsonl (default) or csv.")
+@click.option("--predicate", "predicates", multiple=True, help="Only these predicates (repeatable).")
+@handle_errors
+def relations(data: str | None, fmt: str, predicates: tuple[str, ...]) -> None:
+    """Every relation with its evidence, one a line (the format ../eval/score.py reads)."""
+    if fmt not in RELATION_FORMATS:
+        raise choices("format", fmt, RELATION_FORMATS)
+    with Store.open(data_dir_from(data), readonly=True) as store:
+        rows = (relation_record(r) for r in store.relations() if not predicates or r["predicate"] in predicates)
+        out = sys.stdout
+        if fmt == "jsonl":
+            for rec in rows:
+                out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        else:
+            _write_csv(out, rows)
+
+
+def relation_record(r: dict[str, Any]) -> dict[str, Any]:
+    """The public shape of a relation (see DESIGN.md, "Contracts")."""
+
+    def end(prefix: str) -> dict[str, Any]:
+        rec: dict[str, Any] = {"type": r[f"{prefix}_kind"], "name": r[f"{prefix}_name"]}
+        if r[f"{prefix}_code"]:
+            rec["code"] = r[f"{prefix}_code"]
+        attrs = json.loads(r[f"{prefix}_attrs"] or "{}")
+        rec.update({k: v for k, v in attrs.items() if k not in rec})
+        return rec
+
+    return {
+        "file": r["file"] or "",
+        "article": r["article_id"],
+        "date": r["date"] or "",
+        "subject": end("s"),
+        "predicate": r["predicate"],
+        "object": end("o"),
+        "evidence": {
+            "quote": r["evidence"],
+            "start": r["start"],
+            "end": r["end"],
+            "span": {"text": r["span"], "start": r["span_start"], "end": r["span_end"]},
+        },
+        "rule": r["rule"],
+        "confidence": round(float(r["confidence"]), 3),
+    }
+
+
+CSV_COLUMNS = (
+    "file article date subject_type subject predicate object_type object evidence start end span rule confidence"
+).split()
+
+
+def _write_csv(out: Any, rows: Iterator[dict[str, Any]]) -> None:
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for rec in rows:
+        ev = rec["evidence"]
+        writer.writerow(
+            [
+                rec["file"], rec["article"], rec["date"], rec["subject"]["type"], rec["subject"]["name"],
+                rec["predicate"], rec["object"]["type"], rec["object"]["name"], ev["quote"], ev["start"], ev["end"],
+                ev["span"]["text"], rec["rule"], rec["confidence"],
+            ]
+        )  # fmt: skip
+
+
+@main.command()
+@data_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@handle_errors
+def stats(data: str | None, as_json: bool) -> None:
+    """Counts of articles, entities, relations and failures in the store."""
+    with Store.open(data_dir_from(data), readonly=True) as store:
+        info = store.stats()
+        info["recent_failures"] = store.failures(limit=10)
+    if as_json:
+        click.echo(json.dumps(info, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"data:      {info['data_dir']} ({info['size_bytes'] / 1e6:.1f} MB)")
+    click.echo(f"articles:  {info['articles']} (from {info['files']} files)")
+    click.echo("entities:  " + (", ".join(f"{k} {v}" for k, v in info["entities"].items()) or "none"))
+    click.echo("relations: " + (", ".join(f"{k} {v}" for k, v in info["relations"].items()) or "none"))
+    click.echo(f"failures:  {info['failures']}")
+    for f in info["recent_failures"]:
+        click.echo(f"  {f['origin']}: {f['reason']}")
+    run = info["last_run"]
+    if run:
+        click.echo(
+            f"last run:  #{run['id']} {run['status']} {run['started_at']}: read {run['read']}, "
+            f"ingested {run['ingested']}, unchanged {run['unchanged']}, duplicates {run['duplicates']}, "
+            f"failed {run['failed']}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+"""One error base class, a few subclasses; each edge maps them once.
+
+The CLI turns any ``ZxkgError`` into ``Error: <message>`` and its ``exit_code``; the API
+turns it into one JSON shape with ``status``. Messages name the valid choices, because a
+user who typed ``gml`` wants to read ``graphml`` in the answer.
+"""
+
+from __future__ import annotations
+
+
+class ZxkgError(Exception):
+    exit_code = 1
+    status = 500
+
+
+class UsageError(ZxkgError):
+    """The caller asked for something that does not exist or does not fit."""
+
+    exit_code = 2
+    status = 400
+
+
+class NotFound(ZxkgError):
+    exit_code = 1
+    status = 404
+
+
+class InputError(ZxkgError):
+    """An input file cannot be read or parsed. Recorded as a failure, never fatal to a batch."""
+
+    exit_code = 1
+    status = 422
+
+
+class StoreBusy(ZxkgError):
+    """Another process is writing to the same data directory."""
+
+    exit_code = 3
+    status = 503
+
+
+def choices(name: str, value: str, valid: list[str] | tuple[str, ...]) -> UsageError:
+    """Build the standard message for an unknown choice."""
+    return UsageError(f"unknown {name} {value!r}; expected one of {', '.join(valid)}")

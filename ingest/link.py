@@ -1,0 +1,79 @@
+"""From an article to its Extraction: run the extractors, turn hits into mentions and relations.
+
+This is the one place that knows which extractor feeds which relation, so the extractors
+stay plain functions of text and the store sees only records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .extract.actors import Actors
+from .extract.documents import extract_documents, title_document
+from .extract.regions import extract_regions, home_region
+from .gazetteer import Gazetteer
+from .models import Article, Entity, Evidence, Extraction, Mention, Predicate, Relation
+from .segment import Segmenter
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What extraction needs besides the article, built once per process."""
+
+    gazetteer: Gazetteer
+    segmenter: Segmenter
+
+
+def article_entity(article: Article) -> Entity:
+    return Entity(kind="article", name=article.id)
+
+
+def evidence(article: Article, actors: Actors, start: int, end: int, rule: str) -> Evidence:
+    sent = actors.sentence(start)
+    if not (sent.start <= start and end <= sent.end):
+        sent = actors.paragraph(start)
+    return Evidence(article.id, sent.start, sent.end, sent.text, start, end, rule)
+
+
+def extract(article: Article, ctx: Context) -> Extraction:
+    text = article.text
+    gaz, seg = ctx.gazetteer, ctx.segmenter
+    home = home_region(article.source, gaz, seg)
+    hits = extract_regions(text, gaz, seg, home=home)
+    actors = Actors(text, hits)
+    docs = extract_documents(text, gaz, seg, hits, actors)
+    headline = title_document(article.title, hits)
+    if headline is not None:
+        docs.insert(0, headline)
+
+    me = article_entity(article)
+    mentions: list[Mention] = [h.mention() for h in hits]
+    relations: list[Relation] = []
+    seen: set[tuple[str, Predicate, str]] = set()
+
+    def relate(
+        subject: Entity, predicate: Predicate, obj: Entity, start: int, end: int, rule: str, conf: float
+    ) -> None:
+        key = (subject.key, predicate, obj.key)
+        if key in seen:
+            return
+        seen.add(key)
+        relations.append(Relation(subject, predicate, obj, evidence(article, actors, start, end, rule), conf))
+
+    for h in hits:
+        relate(me, "mentions", h.entity, h.start, h.end, h.rule, h.confidence)
+    for d in docs:
+        mentions.append(Mention(d.entity, d.start, d.end, d.rule, d.confidence))
+        relate(me, "mentions", d.entity, d.start, d.end, "document.title", 1.0)
+        if d.issuer is not None:
+            relate(d.issuer.entity, "issues", d.entity, d.start, d.end, d.rule, d.confidence)
+    part_of: dict[str, tuple[Entity, Entity]] = {}
+    for h in hits:
+        child = h.entity
+        for parent_div in gaz.ancestors(child.code) if child.code else []:
+            parent = gaz.entity(parent_div)
+            part_of.setdefault(child.key, (child, parent))
+            child = parent
+    return Extraction(
+        article=article, mentions=tuple(mentions), relations=tuple(relations), part_of=tuple(part_of.values())
+    )

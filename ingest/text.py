@@ -1,0 +1,133 @@
+"""Normalise article text and cut it into sentences and paragraphs.
+
+One normalised text per article: NFKC (full-width letters, digits and punctuation folded),
+traditional characters turned simplified when the text is mostly traditional, junk lines
+dropped. Every offset zxkg stores points into the result, so this module runs once per
+article and never afterwards.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import zhconv
+
+# Lines that are page furniture, not article text: share and scan prompts, print and
+# font controls, navigation. Matched against a whole (stripped) line.
+JUNK_LINE = re.compile(
+    r"^(?:"
+    r"(?:请)?(?:使用)?(?:用)?微信(?:扫一扫|扫描二维码).*|扫一扫.{0,12}|"
+    r"分享(?:到|至)?[::]?.{0,20}|"
+    r"(?:打印(?:本页|此页)?|关闭(?:窗口|本页)?|返回(?:顶部|首页|列表)?|收藏|"
+    r"【?字[体号][::]?\s*[大中小\s]+】?|[【\[]?\s*(?:大|中|小)\s*[】\]]?)(?:\s*[|/]?\s*(?:打印|关闭|收藏|返回))*|"
+    r"(?:上一篇|下一篇|相关(?:新闻|阅读|链接)|推荐阅读)[::].*|"
+    r"(?:浏览|阅读|点击)(?:次数|量)?[::]?\s*\d*\s*次?"
+    r")$"
+)
+# Print-edition jump markers inside a line: 下转3版①, (上接第2版).
+JUMP_MARKER = re.compile(r"[((]?\s*[上下]接?转?\s*第?\s*\d+\s*版\s*[①-⑳\d]?\s*[))]?")
+MULTISPACE = re.compile(r"[ \t\u3000\xa0]+")
+SENTENCE_END = "。!?;!?;"
+CLOSERS = "”’\"')」』》)"
+
+
+def to_simplified(text: str) -> str:
+    """Convert to simplified characters only when the text is in traditional script.
+
+    Converting text that is already simplified can change a few legitimate characters,
+    so we convert only when at least 2% of the Chinese characters differ.
+    """
+    han = [ch for ch in text[:4000] if "\u4e00" <= ch <= "\u9fff"]
+    if not han:
+        return text
+    sample = "".join(han)
+    converted = zhconv.convert(sample, "zh-cn")
+    changed = sum(1 for a, b in zip(sample, converted, strict=False) if a != b)
+    if changed / len(han) < 0.02:
+        return text
+    return str(zhconv.convert(text, "zh-cn"))
+
+
+def normalise(text: str) -> str:
+    """NFKC, simplified script, one paragraph a line, junk and repeated furniture removed."""
+    text = unicodedata.normalize("NFKC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    text = to_simplified(text)
+    lines = [MULTISPACE.sub(" ", line).strip() for line in text.split("\n")]
+    lines = [JUMP_MARKER.sub("", line).strip() if "版" in line else line for line in lines]
+    lines = [line for line in lines if line and not JUNK_LINE.match(line)]
+    return "\n".join(_drop_repeated_furniture(lines))
+
+
+def _drop_repeated_furniture(lines: list[str]) -> list[str]:
+    """Drop short lines without sentence punctuation that occur more than once.
+
+    Footers and captions repeated on every page of a scraped article look like this; a
+    real sentence that happens to repeat is long or ends with punctuation and stays.
+    """
+    counts = Counter(line for line in lines if _is_furniture_shape(line))
+    return [line for line in lines if counts.get(line, 0) < 2]
+
+
+def _is_furniture_shape(line: str) -> bool:
+    return len(line) <= 30 and not any(ch in line for ch in SENTENCE_END + ",,")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+def paragraphs(text: str) -> Iterator[Span]:
+    """Lines of the normalised text, with offsets."""
+    pos = 0
+    for line in text.split("\n"):
+        if line:
+            yield Span(pos, pos + len(line), line)
+        pos += len(line) + 1
+
+
+def sentences(text: str) -> Iterator[Span]:
+    """Sentences with offsets: cut after 。!?; (and a closing quote that follows), and at line ends.
+
+    Quotes are not cut inside: a sentence end within “…” belongs to the quoted speech.
+    """
+    for para in paragraphs(text):
+        start = 0
+        depth = 0
+        s = para.text
+        i = 0
+        while i < len(s):
+            ch = s[i]
+            if ch in "“‘「『《":
+                depth += 1
+            elif ch in "”’」』》" and depth:
+                depth -= 1
+            elif ch in SENTENCE_END and depth == 0:
+                j = i + 1
+                while j < len(s) and s[j] in CLOSERS:
+                    j += 1
+                yield Span(para.start + start, para.start + j, s[start:j])
+                start = j
+                i = j
+                continue
+            i += 1
+        if start < len(s):
+            yield Span(para.start + start, para.end, s[start:])
+
+
+def sentence_at(text: str, start: int, end: int) -> Span:
+    """The sentence that contains ``text[start:end]`` (the whole line if none does)."""
+    for sent in sentences(text):
+        if sent.start <= start and end <= sent.end:
+            return sent
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    return Span(line_start, line_end, text[line_start:line_end])

@@ -1,0 +1,41 @@
+"""Shared fixtures: one extraction context per session, real data directories per test."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ingest.link import Context
+from ingest.pipeline import build_context
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "corpus" / "hunan-cppcc-2024-05-24.txt"
+ZXKG = Path(sys.executable).with_name("zxkg")
+
+
+@pytest.fixture(scope="session")
+def ctx() -> Context:
+    return build_context()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+def run_cli(
+    *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``zxkg`` command as a user would."""
+    result = subprocess.run(
+        [str(ZXKG), *args],
+        input=stdin.decode("utf-8") if stdin is not None else None,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    return result

@@ -1,0 +1,82 @@
+"""The ``zxkg`` command as a user runs it: exit codes and messages."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+from pathlib import Path
+
+from tests.conftest import SEED, run_cli
+
+
+def test_ingest_relations_stats_round_trip(tmp_path: Path) -> None:
+    data = str(tmp_path / "data")
+    first = run_cli("ingest", "--data", data, str(SEED.parent))
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("read 1, ingested 1, unchanged 0, duplicates 0, failed 0")
+    second = run_cli("ingest", "--data", data, str(SEED))
+    assert second.returncode == 0 and "ingested 0, unchanged 1" in second.stdout
+
+    out = run_cli("relations", "--data", data)
+    assert out.returncode == 0, out.stderr
+    records = [json.loads(line) for line in out.stdout.splitlines()]
+    issued = [r for r in records if r["predicate"] == "issues"]
+    assert len(issued) == 9
+    first_doc = issued[0]
+    assert set(first_doc) >= {"file", "article", "date", "subject", "predicate", "object", "evidence", "confidence"}
+    assert first_doc["file"] == SEED.name and first_doc["date"] == "2024-05-24"
+    assert first_doc["subject"]["type"] == "region" and first_doc["object"]["type"] == "document"
+    assert first_doc["evidence"]["quote"] and 0 < first_doc["confidence"] <= 1
+
+    as_csv = run_cli("relations", "--data", data, "--format", "csv", "--predicate", "issues")
+    rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    assert len(rows) == 9 and rows[0]["predicate"] == "issues"
+
+    stats = run_cli("stats", "--data", data, "--json")
+    info = json.loads(stats.stdout)
+    assert info["articles"] == 1 and info["relations"]["issues"] == 9
+
+
+def test_data_directory_from_environment(tmp_path: Path) -> None:
+    env = {**os.environ, "ZXKG_DATA": str(tmp_path / "envdata")}
+    assert run_cli("ingest", str(SEED), env=env).returncode == 0
+    assert (tmp_path / "envdata" / "zxkg.db").exists()
+
+
+def test_stdin(tmp_path: Path) -> None:
+    data = str(tmp_path / "data")
+    result = run_cli("ingest", "--data", data, "-", stdin=SEED.read_bytes())
+    assert result.returncode == 0 and "ingested 1" in result.stdout
+
+
+def test_failures_are_listed_and_strict_makes_them_fatal(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(SEED, src / "good.txt")
+    (src / "broken.txt").write_bytes(b"\x00\x00binary")
+    data = str(tmp_path / "data")
+    lenient = run_cli("ingest", "--data", data, str(src))
+    assert lenient.returncode == 0
+    assert "ingested 1" in lenient.stdout and "failed 1" in lenient.stdout
+    assert f"failed: {src / 'broken.txt'}: binary file" in lenient.stderr
+    strict = run_cli("ingest", "--data", data, "--strict", str(src))
+    assert strict.returncode == 1 and "failed 1" in strict.stdout
+
+
+def test_usage_errors_name_the_valid_choices(tmp_path: Path) -> None:
+    data = str(tmp_path / "data")
+    run_cli("ingest", "--data", data, str(SEED))
+    bad = run_cli("relations", "--data", data, "--format", "xml")
+    assert bad.returncode == 2
+    assert bad.stderr.strip() == "Error: unknown format 'xml'; expected one of jsonl, csv"
+    bad_field = run_cli("ingest", "--data", data, "--field", "body=x", str(SEED))
+    assert bad_field.returncode == 2 and "expected one of title, text, date, url, source, author" in bad_field.stderr
+
+
+def test_reading_a_missing_store_is_a_clear_error(tmp_path: Path) -> None:
+    result = run_cli("stats", "--data", str(tmp_path / "nothing"))
+    assert result.returncode == 1
+    assert "no zxkg store in" in result.stderr and "Traceback" not in result.stderr

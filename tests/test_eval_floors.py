@@ -1,0 +1,31 @@
+"""The eval floors may be raised by a change, never lowered below what the issues require."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+MINIMUMS = {
+    "example": {"regions": 1.0, "documents": 0.95},
+    "shared gold": {"regions": 0.95, "documents": 0.9},
+}
+
+
+def test_floors_never_below_the_required_minimums() -> None:
+    floors = json.loads((Path(__file__).parent / "eval_floors.json").read_text(encoding="utf-8"))
+    by_name = {s["name"]: s["floors"] for s in floors["sets"]}
+    for name, minimum in MINIMUMS.items():
+        for kind, value in minimum.items():
+            assert by_name[name][kind] >= value, f"{name} {kind} floor lowered below {value}"
+
+
+def test_own_gold_files_are_well_formed() -> None:
+    gold_dir = Path(__file__).parent / "gold"
+    files = sorted(gold_dir.glob("*.json"))
+    assert len(files) >= 8
+    for path in files:
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        assert gold["file"] == path.stem + ".txt"
+        assert set(gold) >= {"regions", "initiatives", "documents"}
+        for item in gold["initiatives"]:
+            assert item["kind"] in ("mechanism", "brand") and item["region"] and item["name"]

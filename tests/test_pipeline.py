@@ -1,0 +1,109 @@
+"""The store and the pipeline: idempotency, duplicates, one transaction per article, evidence."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ingest.errors import StoreBusy, ZxkgError
+from ingest.link import Context, extract
+from ingest.models import Source
+from ingest.parse import parse
+from ingest.pipeline import ingest
+from ingest.store import Store
+
+from tests.conftest import SEED
+
+
+def test_seed_lands_with_evidence_that_matches_the_text(data_dir: Path, ctx: Context) -> None:
+    with Store.open(data_dir) as store:
+        summary = ingest([str(SEED)], store, ctx)
+        assert summary.counts() == {"read": 1, "ingested": 1, "unchanged": 0, "duplicates": 0, "failed": 0}
+        (text,) = store.conn.execute("SELECT text FROM articles").fetchone()
+        rows = list(store.relations())
+        assert store.integrity_ok()
+    assert {r["predicate"] for r in rows} == {"mentions", "issues", "part_of"}
+    for r in rows:
+        if r["article_id"] is None:
+            assert r["predicate"] == "part_of" and r["rule"] == "divisions"
+            continue
+        assert r["file"] == SEED.name
+        assert text[r["start"] : r["end"]] == r["evidence"]
+        assert text[r["span_start"] : r["span_end"]] == r["span"]
+        assert r["start"] <= r["span_start"] <= r["span_end"] <= r["end"]
+    issues = {(r["s_name"], r["o_name"]) for r in rows if r["predicate"] == "issues"}
+    assert ("岳阳市", "岳阳市政协委员工作室党建指导员管理办法") in issues
+    part_of = {(r["s_name"], r["o_name"]) for r in rows if r["predicate"] == "part_of"}
+    assert ("湘西土家族苗族自治州", "湖南省") in part_of
+
+
+def test_ingesting_twice_adds_nothing_and_same_text_elsewhere_is_a_duplicate(
+    tmp_path: Path, data_dir: Path, ctx: Context
+) -> None:
+    copy = tmp_path / "copy-of-seed.txt"
+    shutil.copy(SEED, copy)
+    with Store.open(data_dir) as store:
+        ingest([str(SEED)], store, ctx)
+        counts = {t: store.count(t) for t in ("articles", "entities", "mentions", "relations")}
+        again = ingest([str(SEED)], store, ctx)
+        assert again.counts()["unchanged"] == 1 and again.counts()["ingested"] == 0
+        dup = ingest([str(copy)], store, ctx)
+        assert dup.duplicates == [(str(copy), SEED.name)]
+        assert {t: store.count(t) for t in counts} == counts
+        assert store.count("article_files") == 2
+        assert ingest([str(copy)], store, ctx).counts()["unchanged"] == 1
+
+
+def test_one_transaction_per_article(data_dir: Path, ctx: Context) -> None:
+    article = parse(Source(origin=str(SEED), file=SEED.name, data=SEED.read_bytes()))
+    good = extract(article, ctx)
+    bad_relation = dataclasses.replace(
+        good.relations[-1], evidence=dataclasses.replace(good.relations[-1].evidence, quote="not the sentence")
+    )
+    broken = dataclasses.replace(good, relations=(*good.relations[:-1], bad_relation))
+    with Store.open(data_dir) as store:
+        with pytest.raises(ZxkgError, match="evidence offsets"):
+            store.save(broken)
+        assert [store.count(t) for t in ("articles", "mentions", "relations", "entities")] == [0, 0, 0, 0]
+        # a failure in the middle of the writes (after the article row) rolls back too
+        null_predicate = dataclasses.replace(good.relations[-1], predicate=None)  # type: ignore[arg-type]
+        with pytest.raises(Exception, match="NOT NULL"):
+            store.save(dataclasses.replace(good, relations=(*good.relations, null_predicate)))
+        assert [store.count(t) for t in ("articles", "mentions", "relations", "entities")] == [0, 0, 0, 0]
+        store.save(good)
+        assert store.count("articles") == 1
+
+
+def test_a_broken_file_is_reported_and_the_rest_of_the_batch_lands(
+    tmp_path: Path, data_dir: Path, ctx: Context
+) -> None:
+    (tmp_path / "in").mkdir()
+    shutil.copy(SEED, tmp_path / "in" / "good.txt")
+    (tmp_path / "in" / "binary.txt").write_bytes(b"\x00\x01\x02PNG")
+    (tmp_path / "in" / "empty.txt").write_text("  \n", encoding="utf-8")
+    with Store.open(data_dir) as store:
+        summary = ingest([str(tmp_path / "in")], store, ctx)
+        assert summary.ingested == 1
+        assert sorted(Path(f.origin).name for f in summary.failures) == ["binary.txt", "empty.txt"]
+        assert {Path(f["origin"]).name for f in store.failures()} == {"binary.txt", "empty.txt"}
+
+
+def test_a_second_writer_is_refused_with_a_clear_message(data_dir: Path, ctx: Context) -> None:
+    with Store.open(data_dir) as first, Store.open(data_dir) as second:
+        first.acquire()
+        with pytest.raises(StoreBusy, match="another zxkg process is writing"):
+            ingest([str(SEED)], second, ctx)
+        first.release()
+        assert ingest([str(SEED)], second, ctx).ingested == 1
+
+
+def test_readonly_store_refuses_writes(data_dir: Path, ctx: Context) -> None:
+    with Store.open(data_dir) as store:
+        ingest([str(SEED)], store, ctx)
+    with Store.open(data_dir, readonly=True) as ro:
+        assert ro.count("articles") == 1
+        with pytest.raises(Exception, match="readonly"):
+            ro.conn.execute("DELETE FROM articles")

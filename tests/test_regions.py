@@ -1,0 +1,100 @@
+"""Region extraction: aliases, committees, ambiguity and words that only look like places."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.extract.regions import extract_regions, home_region
+from ingest.gazetteer import Gazetteer, derive_aliases
+from ingest.link import Context
+
+
+def names(text: str, ctx: Context, source: str = "") -> list[str]:
+    home = home_region(source, ctx.gazetteer, ctx.segmenter)
+    return [h.entity.name for h in extract_regions(text, ctx.gazetteer, ctx.segmenter, home=home)]
+
+
+def test_table_is_complete_enough() -> None:
+    gaz = Gazetteer.load()
+    levels = [d.level for d in gaz.by_code.values()]
+    assert levels.count("province") >= 34
+    assert levels.count("prefecture") >= 330
+    assert levels.count("county") >= 2800
+    changsha = gaz.find("长沙")
+    assert changsha is not None and changsha.code == "430100"
+    assert [d.name for d in gaz.ancestors("430111")] == ["长沙市", "湖南省"]  # 雨花区
+    assert gaz.by_code["429004"].parent == "420000"  # 仙桃市 hangs from 湖北省 directly
+
+
+@pytest.mark.parametrize(
+    ("name", "forms"),
+    [
+        ("湘西土家族苗族自治州", {"湘西州", "湘西"}),
+        ("延边朝鲜族自治州", {"延边州", "延边"}),
+        ("江华瑶族自治县", {"江华县", "江华"}),
+        ("新疆维吾尔自治区", {"新疆维吾尔族自治区", "新疆"}),
+        ("内蒙古自治区", {"内蒙古"}),
+        ("长沙市", {"长沙"}),
+        ("冷水滩区", {"冷水滩"}),
+        ("朝阳区", set()),
+    ],
+)
+def test_derived_aliases(name: str, forms: set[str]) -> None:
+    level = "province" if name.endswith("自治区") else "county"
+    assert {f for f, _ in derive_aliases(name, level)} == forms
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("长沙市政协召开会议。", ["长沙市"]),
+        ("在湘西州,两级政协联动。", ["湘西土家族苗族自治州"]),
+        ("政协永州市委员会印发通知。", ["永州市"]),
+        ("延边州政协组织委员视察。", ["延边朝鲜族自治州"]),
+        ("江华县政协和永州市政协联合调研。", ["江华瑶族自治县", "永州市"]),
+        ("湖南省长沙市雨花区政协", ["湖南省", "长沙市", "雨花区"]),
+        ("新疆维吾尔族自治区克拉玛依市政协主席", ["新疆维吾尔自治区", "克拉玛依市"]),
+        ("張家界市政協", []),  # extraction runs on normalised (simplified) text only
+    ],
+)
+def test_region_mentions(ctx: Context, text: str, expected: list[str]) -> None:
+    assert names(text, ctx) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "五大连池风景区游客众多。",  # 五大连池 is a county-level city: never 大连
+        "打造“平湖山海几千重”文化品牌。",  # a short form inside a quoted brand
+        "以“党建+衡州书香”铸魂。",
+        "委员李江华发言。",  # a person's name
+        "市政协机关和县政协办公室具体负责。",  # 和县 inside 机关和县政协
+        "东方红日出,和平发展,通道畅通。",  # county short forms that are common words
+    ],
+)
+def test_not_regions(ctx: Context, text: str) -> None:
+    assert [n for n in names(text, ctx) if n != "大连市"] == [] and "大连市" not in names(text, ctx)
+
+
+def test_short_county_form_needs_its_parent_in_the_article(ctx: Context) -> None:
+    assert names("江华委员积极履职。", ctx) == []
+    assert names("永州市政协组织江华委员积极履职。", ctx) == ["永州市", "江华瑶族自治县"]
+
+
+def test_shared_county_names_resolved_by_context_or_left_unresolved(ctx: Context) -> None:
+    hits = extract_regions("福州市鼓楼区政协召开会议。", ctx.gazetteer, ctx.segmenter)
+    assert [(h.entity.name, h.entity.code) for h in hits] == [("福州市", "350100"), ("鼓楼区", "350102")]
+    (alone,) = extract_regions("鼓楼区政协召开会议。", ctx.gazetteer, ctx.segmenter)
+    assert alone.entity.name == "鼓楼区" and alone.entity.code == "" and alone.confidence < 0.5
+    assert "350102" in dict(alone.entity.attrs)["candidates"]
+
+
+def test_bare_committee_binds_to_home_region(ctx: Context) -> None:
+    assert names("市政协召开主席会议。", ctx, source="湘潭政协网") == ["湘潭市"]
+    assert names("县政协召开主席会议。", ctx, source="湘潭政协网") == []  # level does not fit
+    assert names("各市政协负责人参加。", ctx, source="湘潭政协网") == []
+
+
+def test_committee_of_nested_names_is_the_innermost(ctx: Context) -> None:
+    hits = extract_regions("中国人民政治协商会议上海市闵行区委员会", ctx.gazetteer, ctx.segmenter)
+    assert [(h.entity.name, h.committee) for h in hits] == [("上海市", False), ("闵行区", True)]
