@@ -14,7 +14,6 @@ from ingest.models import Source
 from ingest.parse import parse
 from ingest.pipeline import ingest
 from ingest.store import Store
-
 from tests.conftest import SEED
 
 
