@@ -38,8 +38,9 @@ def evidence(article: Article, actors: Actors, start: int, end: int, rule: str) 
 def extract(article: Article, ctx: Context) -> Extraction:
     text = article.text
     gaz, seg = ctx.gazetteer, ctx.segmenter
+    tokens = seg.tokens(text)  # segmented once: extraction and the search index share them
     home = home_region(article.source, gaz, seg)
-    hits = extract_regions(text, gaz, seg, home=home)
+    hits = extract_regions(text, gaz, seg, home=home, tokens=tokens)
     actors = Actors(text, hits)
     docs = extract_documents(text, gaz, seg, hits, actors)
     headline = title_document(article.title, hits)
@@ -75,5 +76,9 @@ def extract(article: Article, ctx: Context) -> Extraction:
             part_of.setdefault(child.key, (child, parent))
             child = parent
     return Extraction(
-        article=article, mentions=tuple(mentions), relations=tuple(relations), part_of=tuple(part_of.values())
+        article=article,
+        mentions=tuple(mentions),
+        relations=tuple(relations),
+        part_of=tuple(part_of.values()),
+        tokens=tuple(t.text for t in tokens),
     )

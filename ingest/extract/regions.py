@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from ..gazetteer import LEVEL_RANK, Alias, Division, Gazetteer
 from ..models import Entity, Mention
-from ..segment import Segmenter
+from ..segment import Segmenter, Token
 
 COMMITTEE_AFTER = re.compile(r"^(?:市|县|区|州|盟|旗)?(?:政协|人民政协|委员会|两会|人大|县委|市委|区委|州委|党委|政府)")
 COMMITTEE_BEFORE = ("政协", "政治协商会议")
@@ -94,10 +94,21 @@ def scan(text: str, gaz: Gazetteer) -> list[_Raw]:
     return hits
 
 
-def extract_regions(text: str, gaz: Gazetteer, seg: Segmenter, home: Division | None = None) -> list[RegionHit]:
-    """Regions named in ``text`` (see the module docstring for the rules)."""
+def extract_regions(
+    text: str,
+    gaz: Gazetteer,
+    seg: Segmenter,
+    home: Division | None = None,
+    tokens: list[Token] | None = None,
+) -> list[RegionHit]:
+    """Regions named in ``text`` (see the module docstring for the rules).
+
+    ``tokens`` are the Segmenter's tokens of ``text`` when the caller has them already
+    (ingest segments each article once); otherwise they are computed when needed.
+    """
     raw = scan(text, gaz)
-    boundaries = _boundaries(text, seg) if any(r.end - r.start == 2 or not _is_strong(r) for r in raw) else set()
+    needs_words = any(r.end - r.start == 2 or not _is_strong(r) for r in raw)
+    boundaries = _boundaries(text, seg, tokens) if needs_words else set()
     firm = [r for r in raw if any(a.full or a.suffixed for a in r.aliases)]
     context: set[str] = set()
     for r in firm:
@@ -209,9 +220,9 @@ def _is_committee(text: str, start: int, end: int) -> bool:
     return before.endswith(COMMITTEE_BEFORE)
 
 
-def _boundaries(text: str, seg: Segmenter) -> set[int]:
+def _boundaries(text: str, seg: Segmenter, tokens: list[Token] | None) -> set[int]:
     cuts = {0, len(text)}
-    for tok in seg.tokens(text):
+    for tok in tokens if tokens is not None else seg.tokens(text):
         cuts.add(tok.start)
         cuts.add(tok.end)
     return cuts
