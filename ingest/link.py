@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from .extract.actors import Actors
 from .extract.documents import extract_documents, title_document
+from .extract.initiatives import extract_initiatives
 from .extract.regions import extract_regions, home_region
 from .gazetteer import Gazetteer
 from .models import Article, Entity, Evidence, Extraction, Mention, Predicate, Relation
@@ -68,6 +69,18 @@ def extract(article: Article, ctx: Context) -> Extraction:
         relate(me, "mentions", d.entity, d.start, d.end, "document.title", 1.0)
         if d.issuer is not None:
             relate(d.issuer.entity, "issues", d.entity, d.start, d.end, d.rule, d.confidence)
+    for i in extract_initiatives(text, actors):
+        term = Entity(kind=i.kind, name=i.name)
+        mentions.append(Mention(term, i.start, i.end, i.rule, i.confidence))
+        relate(me, "mentions", term, i.start, i.end, i.rule, i.confidence)
+        if i.kind == "slogan":
+            continue
+        predicate: Predicate = "adopts" if i.kind == "mechanism" else "runs"
+        for owner in i.owners:
+            relate(owner.entity, predicate, term, i.start, i.end, i.rule, i.confidence * owner.confidence)
+        for d in docs:
+            if i.kind == "mechanism" and d.start <= i.start and i.end <= d.end:
+                relate(d.entity, "implements", term, i.start, i.end, i.rule, i.confidence)
     part_of: dict[str, tuple[Entity, Entity]] = {}
     for h in hits:
         child = h.entity

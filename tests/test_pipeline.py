@@ -24,7 +24,7 @@ def test_seed_lands_with_evidence_that_matches_the_text(data_dir: Path, ctx: Con
         (text,) = store.conn.execute("SELECT text FROM articles").fetchone()
         rows = list(store.relations())
         assert store.integrity_ok()
-    assert {r["predicate"] for r in rows} == {"mentions", "issues", "part_of"}
+    assert {r["predicate"] for r in rows} == {"mentions", "issues", "part_of", "adopts", "runs", "implements"}
     for r in rows:
         if r["article_id"] is None:
             assert r["predicate"] == "part_of" and r["rule"] == "divisions"

@@ -98,3 +98,7 @@ def test_bare_committee_binds_to_home_region(ctx: Context) -> None:
 def test_committee_of_nested_names_is_the_innermost(ctx: Context) -> None:
     hits = extract_regions("中国人民政治协商会议上海市闵行区委员会", ctx.gazetteer, ctx.segmenter)
     assert [(h.entity.name, h.committee) for h in hits] == [("上海市", False), ("闵行区", True)]
+
+
+def test_full_name_inside_two_common_words_is_not_a_region(ctx: Context) -> None:
+    assert names("连云港市作为我省重要的沿海城市", ctx) == ["连云港市"]  # not 海城市

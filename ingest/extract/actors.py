@@ -3,9 +3,10 @@
 News of committees is written paragraph by paragraph, each opened by its subject
 (``长沙市政协以深入实施…``, ``在湘西州,两级政协联动…``). The actor of a span is, in order:
 
-1. the nearest committee named before it in the same sentence (``…株洲市政协继续推动…``);
-2. the subject that opens its paragraph (a committee, or a leading ``在X,``);
-3. the article's single acting committee, when the whole article names only one.
+1. the nearest committee named before it in the same clause (``…,株洲市政协继续推动…``);
+2. the committee that opens its sentence;
+3. the subject that opens its paragraph (a committee, or a leading ``在X,``);
+4. the article's single acting committee, when the whole article names only one.
 
 Nothing else: a region merely named in the same article is not an actor.
 """
@@ -18,8 +19,20 @@ from bisect import bisect_right
 from ..text import Span, paragraphs, sentences
 from .regions import RegionHit
 
-LEADING_IN = re.compile(r"^(?:在|据悉,|近日,|近年来,|今年以来,|目前,)?")
+# What may stand between a region and the term it owns: 道县委员工作室, 资阳市政协“…”,
+# 丰县、沛县、贾汪区和贾汪经济开发区协商议事室.
+OWNER_GAP = re.compile(r"(?:[、和及与])?(?:[\u4e00-\u9fff]{0,8}(?:开发区|新区|园区))?(?:政协)?(?:的)?")
 SUBJECT_WINDOW = 8  # characters of a paragraph before its subject may start (近年来,长沙市政协…)
+
+
+CLAUSE_BREAK = re.compile(r"[,;:,;:]")
+
+
+def _last_break(text: str, start: int, pos: int) -> int:
+    last = start
+    for m in CLAUSE_BREAK.finditer(text, start, pos):
+        last = m.end()
+    return last
 
 
 class Actors:
@@ -56,12 +69,29 @@ class Actors:
                 return h
         return None
 
+    def regions_before(self, pos: int) -> tuple[RegionHit, ...]:
+        """Regions written right before ``pos`` (a list of them joined by 、/和 included)."""
+        out: list[RegionHit] = []
+        cur = pos
+        for h in reversed(self.hits):
+            if h.end > cur:
+                continue
+            if not OWNER_GAP.fullmatch(self.text[h.end : cur]):
+                break
+            out.append(h)
+            cur = h.start
+        return tuple(reversed(out))
+
     def actor_at(self, pos: int) -> tuple[RegionHit, str] | None:
         """The acting region for a span starting at ``pos``, with the rule that decided."""
         sent = self.sentence(pos)
-        before = [h for h in self.committees if sent.start <= h.start and h.end <= pos]
-        if before:
-            return before[-1], "actor.sentence"
+        clause_start = max(sent.start, _last_break(self.text, sent.start, pos))
+        in_clause = [h for h in self.committees if clause_start <= h.start and h.end <= pos]
+        if in_clause:
+            return in_clause[-1], "actor.clause"
+        opening = [h for h in self.committees if sent.start <= h.start <= sent.start + SUBJECT_WINDOW and h.end <= pos]
+        if opening:
+            return opening[0], "actor.sentence"
         para = self.paragraph(pos)
         subj = self.subject(para)
         if subj is not None and subj.start <= pos:

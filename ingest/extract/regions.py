@@ -121,10 +121,11 @@ def extract_regions(
         context.add(home.code)
         context.update(x.code for x in gaz.ancestors(home.code))
 
+    raw_ends = {r.end for r in raw}
     out: list[RegionHit] = []
     for r in raw:
         committee = _is_committee(text, r.start, r.end)
-        judged = _judge(r, text, gaz, seg, boundaries, context, committee)
+        judged = _judge(r, text, gaz, seg, boundaries, context, committee, raw_ends)
         if judged is None:
             continue
         division, rule, conf = judged
@@ -155,6 +156,20 @@ def _single_local_region(hits: list[RegionHit], gaz: Gazetteer) -> Division | No
     return gaz.by_code[next(iter(local))] if len(local) == 1 else None
 
 
+def _straddles_words(text: str, r: _Raw, seg: Segmenter, raw_ends: set[int]) -> bool:
+    """True when the name is the tail of one common word and the head of another."""
+    if r.start == 0 or r.start in raw_ends or not ("\u4e00" <= text[r.start - 1] <= "\u9fff"):
+        return False
+    left = text[r.start - 1 : r.start + 1]
+    right = text[r.start + 1 : r.end]
+    return seg.frequency(left) >= 50 and seg.frequency(right) >= 50 and not _is_name(right, seg)
+
+
+def _is_name(form: str, seg: Segmenter) -> bool:
+    """Region names are user words of the Segmenter; 城市 is not one."""
+    return form in seg.words
+
+
 def _is_strong(r: _Raw) -> bool:
     return any(a.full or a.suffixed for a in r.aliases)
 
@@ -167,10 +182,13 @@ def _judge(
     boundaries: set[int],
     context: set[str],
     committee: bool,
+    raw_ends: set[int],
 ) -> tuple[Division | Entity, str, float] | None:
     strong = [a for a in r.aliases if a.full or a.suffixed]
     if strong and r.end - r.start == 2 and (r.start not in boundaries or r.end not in boundaries):
         return None  # 和县 in 机关和县政协, 沛县 is safe only as a word of its own
+    if strong and _straddles_words(text, r, seg, raw_ends):
+        return None  # 海城市 in 沿海城市: 沿海 + 城市 are the words
     if strong:
         divs = _unique([a.division for a in strong])
         rule = "region.full" if any(a.full for a in strong) else "region.alias"

@@ -1,0 +1,387 @@
+"""Initiatives: the mechanisms a region adopts and the brands it runs, with the span that names them.
+
+Where candidates come from, strongest first:
+
+- **quoted names** (“双考”, ‘…’, 「…」, "…"), judged by the head word after the quote
+  (“两力两率”评价, “五促行动”, “有事来协商”平台建设) and the verb before it (实施, 开展,
+  打造, 健全 …); a chain of quotes shares one head (修订“双考”“两力两率”等制度);
+- **clear unquoted patterns**: a list of named brands (打造A、B、C等5个履职品牌), the items
+  of an enumerated collective (协商选题、协商审查…“五个机制”), a system named after a
+  building verb (健全党员委员联系党外委员制度), a numbered practice after 实行 (实行双通报),
+  and the institutional vocabulary of committees (委员工作室, 协商议事室, 委员履职档案);
+- **known terms** of the lexicon, found unquoted where a committee acts.
+
+Quoted phrases that are slogans or style phrases (“作风硬、政协兴”, 纠“四风”) become kind
+``slogan``: kept as mentions, never adoptions. A candidate without any sign of adoption
+(no head word, no verb, no known term) is not an initiative at all: “最后一公里” is a
+figure of speech.
+
+Attribution (who adopts) is ``Actors``: a region written right before the term (道县委员
+工作室, 丰县、沛县协商议事室), else the committee acting in the sentence or paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..models import EntityKind
+from .actors import Actors
+from .regions import RegionHit
+
+OPENERS = {"“": "”", "‘": "’", "「": "」", "『": "』"}
+# Head words after a quote (or at the end of a name) and the kind they give, longest first.
+MECHANISM_HEADS = (
+    "工作机制 长效机制 保障机制 评价体系 考核办法 工作法 机制 制度 评价 评比 考核 考评 测评 评议 办法 规则 模式 "
+    "体系 架构 组织架构 清单 档案 积分 台账 工作室 议事室 协商室 工作站 联络站 联系点 服务站 之家 网格 格局 标准"
+).split()
+BRAND_HEADS = (
+    "履职品牌 工作品牌 特色品牌 栏目品牌 品牌 工程 行动 专项行动 活动 主题活动 创建活动 系列活动 平台 栏目 论坛 讲堂 "
+    "大讲堂 年 计划 项目 赛 竞赛 工作"
+).split()
+SLOGAN_HEADS = (
+    "作风 要求 精神 导向 氛围 理念 目标 定位 职能定位 口号 思路 原则 要义 标准要求 作风要求 风气 局面".split()
+)
+HEADS: list[tuple[str, EntityKind]] = sorted(
+    [(h, "mechanism") for h in MECHANISM_HEADS]
+    + [(h, "brand") for h in BRAND_HEADS]
+    + [(h, "slogan") for h in SLOGAN_HEADS],
+    key=lambda pair: -len(pair[0]),
+)
+ADOPT_VERBS = (
+    "实施 推进 开展 打造 建立 健全 完善 修订 实行 推行 落实 探索 创建 构建 启动 深化 实现 推出 建设 升级 创新 坚持 "
+    "擦亮 叫响 办好 用好 做实 做优 纳入 践行 规范 抓好 推动 建成 设立 成立 组建 出台 制定 制订 印发 运用 创设 培育 "
+    "首创 创办 举办 打响 铸就 形成 深耕 依托 通过 持续 扎实"
+).split()
+MECHANISM_VERBS = set("健全 完善 修订 实行 推行 落实 建立 构建 制定 制订 出台 印发 设立 规范".split())
+NEGATIVE_VERBS = (
+    "纠",
+    "治",
+    "祛",
+    "反对",
+    "防止",
+    "破除",
+    "整治",
+    "克服",
+    "杜绝",
+    "反",
+    "倡树",
+    "树牢",
+    "弘扬",
+    "发扬",
+)
+NUMERAL = re.compile(r"[一二两三四五六七八九十百千双多]|\d")
+CLAUSE_BREAK = re.compile(r"[,;:。!?,;:!?()()\n]")
+PHRASE_STOP = re.compile(r"[,;:。!?,;:!?()()\n、“”‘’「」《》\"的为和与及在中]")
+
+# Institutional vocabulary of committees, written unquoted.
+INSTITUTION = re.compile(
+    r"(?:(?:界别|党员|政协)?(?:政协)?委员(?:履职)?(?:工作室|工作站|联络站|联系点|之家|履职档案|档案|考核|考评|积分管理)"
+    r"|协商议事(?:室|厅|堂|中心|会)|履职(?:考核|考评|积分管理|档案))"
+)
+SYSTEM_AFTER_VERB = re.compile(
+    r"(?:健全|建立|完善|实行|推行|落实|探索|构建|出台|创新|制定|制订)(?:了|完善|并)?"
+    r"([\u4e00-\u9fff]{2,16}?(?:制度|机制))"
+)
+PRACTICE_AFTER_SHIXING = re.compile(r"(?:实行|推行)(?:了)?([\u4e00-\u9fff]{2,8})(?=[,。;、,;])")
+BRAND_LIST = re.compile(
+    r"(?:打造|推出|形成|培育|创建|擦亮|打响|叫响)(?:了)?((?:[\u4e00-\u9fff+·]{3,20}、)+[\u4e00-\u9fff+·]{3,20})"
+    r"等(?:\d+|[一二两三四五六七八九十]+)(?:个|项|大)[\u4e00-\u9fff]{0,4}品牌"
+)
+GENERIC_SYSTEM = re.compile(r"^(?:相关|各项|有关|工作|长效|考核|制度|机制|体制|协商|一系列|各类|常态化|规章|管理)")
+LEADING_VERBS = re.compile("^(?:" + "|".join(sorted(ADOPT_VERBS, key=len, reverse=True)) + ")+")
+# Policy names built from numbers (一案一微一信息, 三线多级, 五聚焦五助力) or a formula (党建+X).
+NUMBERED_NAME = re.compile(r"^(?:[一二两三四五六七八九十双]{1,2}[\u4e00-\u9fff]{1,4}){2,}$")
+FORMULA = re.compile(r"[\u4e00-\u9fff]\+|\+[\u4e00-\u9fff]")
+ENUMERATION_BEFORE = re.compile(r"((?:[\u4e00-\u9fff]{2,10}、)+[\u4e00-\u9fff]{2,10})$")
+
+
+@dataclass(frozen=True, slots=True)
+class InitiativeHit:
+    """A named mechanism, brand or slogan at ``start:end`` and the regions that own it."""
+
+    start: int
+    end: int
+    name: str
+    kind: EntityKind
+    owners: tuple[RegionHit, ...]
+    rule: str
+    confidence: float
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    start: int  # inner text start (after the opening mark)
+    end: int  # inner text end (before the closing mark)
+    text: str
+
+
+def quotes(text: str) -> list[Quote]:
+    """Quoted spans on one line: “…”, ‘…’, 「…」, 『…』 and half-width "…"."""
+    out: list[Quote] = []
+    for line_start, line in _lines(text):
+        i = 0
+        while i < len(line):
+            ch = line[i]
+            close = OPENERS.get(ch) or ('"' if ch == '"' else None)
+            if close is None:
+                i += 1
+                continue
+            j = line.find(close, i + 1)
+            if j < 0:
+                i += 1
+                continue
+            inner = line[i + 1 : j]
+            out.append(Quote(line_start + i + 1, line_start + j, inner))
+            i = j + 1
+    return out
+
+
+def _lines(text: str) -> Iterable[tuple[int, str]]:
+    pos = 0
+    for line in text.split("\n"):
+        yield pos, line
+        pos += len(line) + 1
+
+
+def head_after(text: str, pos: int) -> tuple[str, EntityKind, int] | None:
+    """The first head word in the short phrase after ``pos`` (“…”平台建设工作 → 平台)."""
+    m = PHRASE_STOP.search(text, pos, min(len(text), pos + 14))
+    phrase = text[pos : m.start() if m else min(len(text), pos + 14)]
+    phrase = phrase.removeprefix("新")
+    best: tuple[int, str, EntityKind] | None = None
+    for head, kind in HEADS:
+        k = phrase.find(head)
+        if k >= 0 and (best is None or k < best[0] or (k == best[0] and len(head) > len(best[1]))):
+            best = (k, head, kind)
+    if best is None or best[0] > 8:
+        return None
+    return best[1], best[2], pos + best[0] + len(best[1])
+
+
+def kind_of_name(name: str) -> EntityKind | None:
+    for head, kind in HEADS:
+        if name.endswith(head) and len(name) > len(head):
+            return kind
+    return None
+
+
+def verb_before(text: str, pos: int) -> str:
+    """The adoption verb in the clause just before ``pos`` (empty if none)."""
+    start = max(0, pos - 10)
+    clause = text[start:pos]
+    breaks = [m.end() for m in CLAUSE_BREAK.finditer(clause)]
+    if breaks:
+        clause = clause[breaks[-1] :]
+    best = ""
+    best_end = -1
+    for verb in ADOPT_VERBS:
+        k = clause.rfind(verb)
+        if k >= 0 and (k + len(verb) > best_end or (k + len(verb) == best_end and len(verb) > len(best))):
+            best, best_end = verb, k + len(verb)
+    if not best:
+        return ""
+    rest = clause[best_end:]
+    # 深化改革的“先手棋”: the verb governs 改革, not the quote; 落实《…“十三五”: a title's word
+    if len(rest) > 6 or re.search(r"[的《]", rest):
+        return ""
+    return best
+
+
+def negated(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 3) : pos]
+    return before.endswith(NEGATIVE_VERBS)
+
+
+def _has_verb(name: str) -> bool:
+    return any(v in name for v in ADOPT_VERBS)
+
+
+def looks_like_slogan(name: str) -> bool:
+    """Parallel short clauses (作风硬、政协兴) or a sentence-like phrase."""
+    parts = re.split(r"[、,,]", name)
+    return len(parts) >= 2 and all(len(p) <= 10 for p in parts)
+
+
+def _valid_name(name: str) -> bool:
+    han = sum(1 for ch in name if "\u4e00" <= ch <= "\u9fff")
+    if re.fullmatch(r"[一二三四五六七八九十百千万\d]+", name):
+        return False  # plan periods (十四五) and bare numbers
+    return 2 <= len(name) <= 30 and han >= 2 and not re.search(r"[。!?!?]", name)
+
+
+def extract_initiatives(
+    text: str, actors: Actors, doc_spans: list[tuple[int, int]] | None = None
+) -> list[InitiativeHit]:
+    """Initiative candidates of one article, attributed (see the module docstring)."""
+    hits: list[InitiativeHit] = []
+    taken: list[tuple[int, int]] = []
+    doc_spans = doc_spans or []
+    qs = quotes(text)
+    chains = _chains(text, qs)
+    for chain in chains:
+        hits.extend(_judge_chain(text, chain, actors))
+    for hit in hits:
+        taken.append((hit.start, hit.end))
+    for extra in (
+        _columns(text, actors),
+        _brand_lists(text, actors),
+        _enumerations(text, qs, actors),
+        _systems(text, actors),
+        _institutions(text, actors),
+    ):
+        for hit in extra:
+            if not any(a < hit.end and hit.start < b for a, b in taken):
+                hits.append(hit)
+                taken.append((hit.start, hit.end))
+    hits.sort(key=lambda h: h.start)
+    return hits
+
+
+def _chains(text: str, qs: list[Quote]) -> list[list[Quote]]:
+    """Quotes written one after another (“双考”“两力两率”, “A”、“B”) share what follows."""
+    chains: list[list[Quote]] = []
+    for q in qs:
+        if chains:
+            last = chains[-1][-1]
+            between = text[last.end + 1 : q.start - 1]
+            if between in ("", "、", "和", "与", "及") and q.start - last.end <= 3:
+                chains[-1].append(q)
+                continue
+        chains.append([q])
+    return chains
+
+
+def _judge_chain(text: str, chain: list[Quote], actors: Actors) -> list[InitiativeHit]:
+    last = chain[-1]
+    after = last.end + 1
+    if text[after : after + 1] == "等":
+        after += 1
+        m = re.match(r"(?:\d+|[一二两三四五六七八九十]+)(?:个|项|大|种)?(?:方面)?", text[after:])
+        if m:
+            after += m.end()
+    head = head_after(text, after)
+    verb = verb_before(text, chain[0].start - 1)
+    out: list[InitiativeHit] = []
+    for q in chain:
+        name = q.text.strip()
+        if not _valid_name(name):
+            continue
+        kind: EntityKind | None = head[1] if head else None
+        own = kind_of_name(name)
+        if kind is None:
+            kind = own
+        if negated(text, q.start - 1) or (kind == "slogan") or (looks_like_slogan(name) and head is None):
+            kind = "slogan"
+        if kind is None:
+            if not verb and not (FORMULA.search(name) or NUMBERED_NAME.match(name)):
+                continue  # a figure of speech (“最后一公里”), not a named initiative
+            kind = "mechanism" if verb in MECHANISM_VERBS or re.search(r"[室站点档]$", name) else "brand"
+        owners = _owners(actors, q.start - 1)
+        rule = "initiative.quoted" + (".head" if head else ".verb" if verb else ".name")
+        conf = 0.9 if head and verb else 0.8 if head or verb else 0.7
+        out.append(InitiativeHit(q.start, q.end, name, kind, owners, rule, conf))
+    return out
+
+
+OTHER_COMMITTEE_BEFORE = re.compile(r"(?:省|市|县|区|州)政协(?:的)?$")
+
+
+def _owners(actors: Actors, pos: int) -> tuple[RegionHit, ...]:
+    """Regions written right before ``pos`` (道县委员工作室, 丰县、沛县…), else the actor.
+
+    A committee word right before the term that names no known region (区政协委员工作站
+    in a city's article) means the owner is someone we cannot name: nobody, then.
+    """
+    adjacent = actors.regions_before(pos)
+    if adjacent:
+        return adjacent
+    if OTHER_COMMITTEE_BEFORE.search(actors.text, max(0, pos - 5), pos):
+        return ()
+    found = actors.actor_at(pos)
+    return (found[0],) if found else ()
+
+
+COLUMN = re.compile(r"《([^《》\n]{2,20})》(?=(?:栏目|专栏|节目|品牌|系列))")
+
+
+def _columns(text: str, actors: Actors) -> list[InitiativeHit]:
+    """A 《》 title followed by 栏目/品牌 names a programme, not a document."""
+    return [
+        InitiativeHit(m.start(1), m.end(1), m.group(1), "brand", _owners(actors, m.start()), "initiative.column", 0.7)
+        for m in COLUMN.finditer(text)
+    ]
+
+
+def _brand_lists(text: str, actors: Actors) -> list[InitiativeHit]:
+    out: list[InitiativeHit] = []
+    for m in BRAND_LIST.finditer(text):
+        pos = m.start(1)
+        for item in m.group(1).split("、"):
+            owners = _owners(actors, m.start())
+            out.append(InitiativeHit(pos, pos + len(item), item, "brand", owners, "initiative.brand_list", 0.8))
+            pos += len(item) + 1
+    return out
+
+
+def _enumerations(text: str, qs: list[Quote], actors: Actors) -> list[InitiativeHit]:
+    """协商选题、协商审查、协商办理“五个机制”: the items of a numbered collective."""
+    out: list[InitiativeHit] = []
+    for q in qs:
+        kind = kind_of_name(q.text)
+        if kind not in ("mechanism", "brand") or not NUMERAL.match(q.text):
+            continue
+        m = ENUMERATION_BEFORE.search(text, max(0, q.start - 80), q.start - 1)
+        if not m:
+            continue
+        pos = m.start(1)
+        items = m.group(1).split("、")
+        cut = max((items[0].rfind(v) + len(v) for v in ADOPT_VERBS if v in items[0]), default=-1)
+        if cut < 0 and not verb_before(text, pos):
+            continue  # 协商选题、协商审查“两个机制” needs a building verb to be an adoption
+        if cut > 0:
+            pos += cut
+            items[0] = items[0][cut:]
+        if any(_has_verb(item) or "的" in item or len(item) < 2 for item in items):
+            continue
+        owners = _owners(actors, m.start(1))
+        for item in items:
+            out.append(InitiativeHit(pos, pos + len(item), item, kind, owners, "initiative.enumeration", 0.7))
+            pos += len(item) + 1
+    return out
+
+
+def _systems(text: str, actors: Actors) -> list[InitiativeHit]:
+    out: list[InitiativeHit] = []
+    for m in SYSTEM_AFTER_VERB.finditer(text):
+        start = m.start(1)
+        name = m.group(1)
+        lead = LEADING_VERBS.match(name)
+        if lead:
+            name, start = name[lead.end() :], start + lead.end()
+        if len(name) < 4 or GENERIC_SYSTEM.match(name) or re.search(r"[的和及与]", name) or _has_verb(name):
+            continue
+        owners = _owners(actors, start)
+        out.append(InitiativeHit(start, m.end(1), name, "mechanism", owners, "initiative.system", 0.7))
+    for m in PRACTICE_AFTER_SHIXING.finditer(text):
+        name = m.group(1)
+        if NUMERAL.search(name) and kind_of_name(name) != "slogan":
+            owners = _owners(actors, m.start(1))
+            out.append(InitiativeHit(m.start(1), m.end(1), name, "mechanism", owners, "initiative.practice", 0.7))
+    return out
+
+
+def _institutions(text: str, actors: Actors) -> list[InitiativeHit]:
+    out: list[InitiativeHit] = []
+    for m in INSTITUTION.finditer(text):
+        name = m.group(0)
+        start = m.start()
+        if name.startswith("政协"):
+            name, start = name[2:], start + 2
+        if len(name) < 4 and not name.startswith("协商"):
+            continue
+        owners = _owners(actors, start)
+        out.append(InitiativeHit(start, m.end(), name, "mechanism", owners, "initiative.institution", 0.6))
+    return out

@@ -1,0 +1,124 @@
+"""Initiatives: which region adopts which mechanism or runs which brand, in sentences of the kind news uses."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.extract.actors import Actors
+from ingest.extract.initiatives import extract_initiatives, quotes
+from ingest.extract.regions import extract_regions
+from ingest.link import Context
+
+
+def found(text: str, ctx: Context) -> set[tuple[str, str, str]]:
+    """(region, term, kind) for every attributed initiative; slogans and unowned terms left out."""
+    hits = extract_regions(text, ctx.gazetteer, ctx.segmenter)
+    return {
+        (owner.entity.name, i.name, i.kind)
+        for i in extract_initiatives(text, Actors(text, hits))
+        if i.kind != "slogan"
+        for owner in i.owners
+    }
+
+
+def kinds(text: str, ctx: Context) -> dict[str, str]:
+    hits = extract_regions(text, ctx.gazetteer, ctx.segmenter)
+    return {i.name: i.kind for i in extract_initiatives(text, Actors(text, hits))}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("长沙市政协深入实施“党建聚合力”工程。", {("长沙市", "党建聚合力", "brand")}),
+        (
+            "长沙市政协进一步修订委员“双考”“两力两率”“三项机制”等制度。",
+            {("长沙市", "双考", "mechanism"), ("长沙市", "两力两率", "mechanism"), ("长沙市", "三项机制", "mechanism")},
+        ),
+        (
+            "株洲市政协带头开展“五促行动”,项目化落实“四个助推”。",
+            {("株洲市", "五促行动", "brand"), ("株洲市", "四个助推", "mechanism")},
+        ),
+        ("益阳市政协扎实推进“能力素质提升年”活动。", {("益阳市", "能力素质提升年", "brand")}),
+        (
+            "在湘西州,两级政协联动,已实现“三个方面保障机制”全覆盖。",
+            {("湘西土家族苗族自治州", "三个方面保障机制", "mechanism")},
+        ),
+        ("株洲市政协健全党员委员联系党外委员制度。", {("株洲市", "党员委员联系党外委员制度", "mechanism")}),
+        ("湘潭市政协对重点工作实行双通报,", {("湘潭市", "双通报", "mechanism")}),
+        (
+            "湘潭市政协着力打造党建凝心聚力、潭事好商量协商议事、传承红色基因等3个履职品牌。",
+            {
+                ("湘潭市", "党建凝心聚力", "brand"),
+                ("湘潭市", "潭事好商量协商议事", "brand"),
+                ("湘潭市", "传承红色基因", "brand"),
+            },
+        ),
+        (
+            "山东省政协围绕健全完善协商选题、协商审查、协商办理“三个机制”,推动提案工作。",
+            {
+                ("山东省", "协商选题", "mechanism"),
+                ("山东省", "协商审查", "mechanism"),
+                ("山东省", "协商办理", "mechanism"),
+                ("山东省", "三个机制", "mechanism"),
+            },
+        ),
+        ("河池市政协打造《协商在河池》栏目品牌。", {("河池市", "协商在河池", "brand")}),
+        ("资阳市政协“有事来协商”工作推进会召开。", {("资阳市", "有事来协商", "brand")}),
+        (
+            "市政协调研组到丰县、沛县、贾汪区协商议事室参观。",
+            {
+                ("丰县", "协商议事室", "mechanism"),
+                ("沛县", "协商议事室", "mechanism"),
+                ("贾汪区", "协商议事室", "mechanism"),
+            },
+        ),
+        ("道县委员工作室开展活动。", {("道县", "委员工作室", "mechanism")}),
+    ],
+)
+def test_adoptions(text: str, expected: set[tuple[str, str, str]], ctx: Context) -> None:
+    assert found(text, ctx) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "全省各市州政协深入推进委员“双考”工作。",  # nobody in particular acts
+        "长沙市和株洲市的委员践行“严细深实勤”作风要求。",  # a style phrase
+        "市委书记强调,要打通联系服务群众“最后一公里”。",  # a figure of speech
+        "长沙市政协把“放管服”改革作为深化改革的“先手棋”。",  # 的 between verb and quote
+    ],
+)
+def test_no_adoption(text: str, ctx: Context) -> None:
+    assert not {t for _, t, _ in found(text, ctx)} - {"放管服"}
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("湘潭市政协同时进行纠“四风”、治“五症”通报。", "四风"),
+        ("衡阳市政协努力实现“作风硬、政协兴”。", "作风硬、政协兴"),
+        ("岳阳市政协真正做到“支部建在界别上、委员聚在党旗下”。", "支部建在界别上、委员聚在党旗下"),
+    ],
+)
+def test_slogans_are_kept_but_not_adoptions(text: str, name: str, ctx: Context) -> None:
+    assert kinds(text, ctx)[name] == "slogan"
+    assert not any(term == name for _, term, _ in found(text, ctx))
+
+
+def test_attribution_follows_the_acting_committee_not_any_region_named(ctx: Context) -> None:
+    text = (
+        "长沙市政协实施“甲工程”。\n"
+        "株洲市政协开展“乙行动”,并学习长沙市经验。\n"
+        "大家表示,要学习借鉴徐州市政协的经验,扎实推进保山“协商在基层”品牌。"
+    )
+    assert found(text, ctx) == {
+        ("长沙市", "甲工程", "brand"),
+        ("株洲市", "乙行动", "brand"),
+        ("保山市", "协商在基层", "brand"),
+    }
+
+
+def test_quotes_of_every_kind() -> None:
+    text = '开展“甲”‘乙’「丙」『丁』和"戊"活动'
+    assert [q.text for q in quotes(text)] == ["甲", "乙", "丙", "丁", "戊"]
+    assert all(text[q.start : q.end] == q.text for q in quotes(text))
