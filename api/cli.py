@@ -76,7 +76,7 @@ def ingest(paths: tuple[str, ...], data: str | None, fields: tuple[str, ...], st
         mapping[key] = name
     bar = _progress(quiet)
     with Store.open(data_dir_from(data)) as store:
-        summary = run_ingest(list(paths), store, build_context(), mapping, progress=bar.update if bar else None)
+        summary = run_ingest(list(paths), store, build_context(store), mapping, progress=bar.update if bar else None)
     if bar:
         bar.close()
     c = summary.counts()
@@ -207,6 +207,11 @@ def stats(data: str | None, as_json: bool) -> None:
             f"failed {run['failed']}"
         )
 
+
+# Commands that live in their own modules register themselves on the group.
+from api import cli_lexicon  # noqa: E402
+
+cli_lexicon.register(main)
 
 if __name__ == "__main__":
     main()

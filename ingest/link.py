@@ -6,23 +6,29 @@ stay plain functions of text and the store sees only records.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .extract.actors import Actors
 from .extract.documents import extract_documents, title_document
 from .extract.initiatives import extract_initiatives
 from .extract.regions import extract_regions, home_region
 from .gazetteer import Gazetteer
-from .models import Article, Entity, Evidence, Extraction, Mention, Predicate, Relation
+from .lexicon import Lexicon
+from .models import Alias, Article, Entity, Evidence, Extraction, Mention, Predicate, Relation
 from .segment import Segmenter
 
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """What extraction needs besides the article, built once per process."""
+    """What extraction needs besides the article, built once per process.
+
+    The lexicon grows while articles are read (quoted names become known terms), so a
+    later article finds an earlier article's terms unquoted.
+    """
 
     gazetteer: Gazetteer
     segmenter: Segmenter
+    lexicon: Lexicon = field(default_factory=Lexicon)
 
 
 def article_entity(article: Article) -> Entity:
@@ -69,8 +75,12 @@ def extract(article: Article, ctx: Context) -> Extraction:
         relate(me, "mentions", d.entity, d.start, d.end, "document.title", 1.0)
         if d.issuer is not None:
             relate(d.issuer.entity, "issues", d.entity, d.start, d.end, d.rule, d.confidence)
-    for i in extract_initiatives(text, actors):
+    aliases: list[Alias] = []
+    for i in extract_initiatives(text, actors, ctx.lexicon, tokens):
         term = Entity(kind=i.kind, name=i.name)
+        if i.rule.startswith("initiative.quoted"):
+            seg.add_word(i.name)
+        aliases.extend(Alias(a, term, f"{i.rule}@{article.id}") for a in i.aliases)
         mentions.append(Mention(term, i.start, i.end, i.rule, i.confidence))
         relate(me, "mentions", term, i.start, i.end, i.rule, i.confidence)
         if i.kind == "slogan":
@@ -93,5 +103,6 @@ def extract(article: Article, ctx: Context) -> Extraction:
         mentions=tuple(mentions),
         relations=tuple(relations),
         part_of=tuple(part_of.values()),
+        aliases=tuple(aliases),
         tokens=tuple(t.text for t in tokens),
     )

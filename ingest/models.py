@@ -105,6 +105,15 @@ class Relation:
 
 
 @dataclass(frozen=True, slots=True)
+class Alias:
+    """Another written form of a term, and where it was seen (kept for the lexicon)."""
+
+    alias: str
+    entity: Entity
+    provenance: str  # the rule (or lexicon.txt line) that made it an alias
+
+
+@dataclass(frozen=True, slots=True)
 class Extraction:
     """Everything extraction found in one article, ready for the store."""
 
@@ -112,6 +121,7 @@ class Extraction:
     mentions: tuple[Mention, ...] = ()
     relations: tuple[Relation, ...] = ()
     part_of: tuple[tuple[Entity, Entity], ...] = ()  # (child, parent) from the division table
+    aliases: tuple[Alias, ...] = ()
     tokens: tuple[str, ...] = field(default=(), repr=False)
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from .errors import ZxkgError
 from .gazetteer import Gazetteer
+from .lexicon import FILE_NAME as LEXICON_FILE
+from .lexicon import Lexicon
 from .link import Context, extract
 from .models import Failure, Source
 from .parse import parse
@@ -40,13 +42,15 @@ class Summary:
         }
 
 
-def build_context() -> Context:
-    """The gazetteer and a Segmenter that keeps every official region name whole."""
+def build_context(store: Store | None = None) -> Context:
+    """The gazetteer, the lexicon (the store's terms and the user's ``lexicon.txt``), and a
+    Segmenter that keeps every official region name and every known term whole."""
     gaz = Gazetteer.load()
+    lexicon = Lexicon.build(store.corpus_terms(), store.data_dir / LEXICON_FILE) if store is not None else Lexicon()
     # Two-character names (和县, 沛县) are left to jieba's own judgement: as user words they
     # would be cut out of ordinary phrases (机关和县政协).
-    words = sorted(n for n in gaz.full_names if len(n) > 2)
-    return Context(gazetteer=gaz, segmenter=Segmenter(words=words))
+    words = sorted(n for n in gaz.full_names if len(n) > 2) + lexicon.words()
+    return Context(gazetteer=gaz, segmenter=Segmenter(words=words), lexicon=lexicon)
 
 
 def iter_sources(paths: list[str], fields: dict[str, str] | None = None) -> Iterator[Source | Failure]:
@@ -65,7 +69,7 @@ def ingest(
     progress: Callable[[str], None] | None = None,
 ) -> Summary:
     """Ingest every article under ``paths`` into ``store``; see the module docstring."""
-    ctx = ctx or build_context()
+    ctx = ctx or build_context(store)
     summary = Summary()
     store.acquire()
     try:
@@ -101,3 +105,24 @@ def ingest(
 def _fail(store: Store, run_id: int, summary: Summary, failure: Failure) -> None:
     summary.failures.append(failure)
     store.record_failure(run_id, failure)
+
+
+def reextract(store: Store, ctx: Context | None = None, progress: Callable[[str], None] | None = None) -> int:
+    """Extract every stored article again with today's rules and lexicon; returns how many.
+
+    Each article's mentions and relations are replaced in one transaction, so an
+    interrupted re-extraction leaves every article either as it was or as it is now.
+    """
+    ctx = ctx or build_context(store)
+    store.acquire()
+    try:
+        n = 0
+        for article in list(store.articles()):
+            store.replace(extract(article, ctx))
+            n += 1
+            if progress is not None:
+                progress(article.origin)
+        store.prune_entities()
+    finally:
+        store.release()
+    return n

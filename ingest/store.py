@@ -23,9 +23,9 @@ from typing import Any
 import sqlite_utils
 
 from .errors import NotFound, StoreBusy, ZxkgError
-from .models import Entity, Extraction, Failure
+from .models import Article, Entity, EntityKind, Extraction, Failure
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
@@ -98,6 +98,14 @@ CREATE TABLE IF NOT EXISTS relations (
     rule TEXT NOT NULL,
     confidence REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS aliases (
+    alias TEXT NOT NULL,           -- another written form of a term (两力两率评价 for 两力两率)
+    entity_key TEXT NOT NULL REFERENCES entities(key),
+    provenance TEXT NOT NULL,      -- the rule that saw it, and the article
+    article_id TEXT REFERENCES articles(id),
+    seen_at TEXT NOT NULL,
+    PRIMARY KEY (alias, entity_key)
+);
 CREATE TABLE IF NOT EXISTS failures (
     id INTEGER PRIMARY KEY,
     run_id INTEGER REFERENCES runs(id),
@@ -116,6 +124,9 @@ CREATE INDEX IF NOT EXISTS idx_relations_object ON relations(object_key, predica
 CREATE UNIQUE INDEX IF NOT EXISTS idx_relations_static
     ON relations(subject_key, predicate, object_key) WHERE article_id IS NULL;
 """
+
+
+TABLES = frozenset({"articles", "article_files", "entities", "mentions", "relations", "aliases", "failures", "runs"})
 
 
 def now() -> str:
@@ -262,19 +273,9 @@ class Store:
         Every evidence is checked against the article text first; a mismatch is a bug in
         an extractor and aborts this article only.
         """
+        _check(ex)
         a = ex.article
-        for rel in ex.relations:
-            ev = rel.evidence
-            if a.text[ev.start : ev.end] != ev.quote or not (0 <= ev.span_start <= ev.span_end <= len(a.text)):
-                raise ZxkgError(f"evidence offsets do not match the text of {a.origin} (rule {ev.rule})")
-        for m in ex.mentions:
-            if not (0 <= m.start <= m.end <= len(a.text)):
-                raise ZxkgError(f"mention offsets out of range in {a.origin} (rule {m.rule})")
         stamp = now()
-        entities = {m.entity.key: m.entity for m in ex.mentions}
-        for rel in ex.relations:
-            entities.setdefault(rel.subject.key, rel.subject)
-            entities.setdefault(rel.object.key, rel.object)
         with self.transaction() as c:
             c.execute(
                 "INSERT INTO articles (id, file, origin, url, title, source, author, date, text, original, encoding,"
@@ -288,43 +289,25 @@ class Store:
                 "INSERT OR IGNORE INTO article_files (article_id, origin, file, seen_at) VALUES (?, ?, ?, ?)",
                 (a.id, a.origin, a.file, stamp),
             )
-            c.executemany(
-                "INSERT OR IGNORE INTO entities (key, kind, name, code, level, parent, province, attrs)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [_entity_row(e) for e in entities.values()],
+            _write_findings(c, ex, stamp)
+
+    def replace(self, ex: Extraction) -> None:
+        """Re-extraction: an article's mentions and relations become ``ex``'s, in one transaction."""
+        _check(ex)
+        with self.transaction() as c:
+            c.execute("DELETE FROM relations WHERE article_id = ?", (ex.article.id,))
+            c.execute("DELETE FROM mentions WHERE article_id = ?", (ex.article.id,))
+            _write_findings(c, ex, now())
+
+    def prune_entities(self) -> int:
+        """Remove entities nothing points at any more (after re-extraction); returns how many."""
+        with self.transaction() as c:
+            cur = c.execute(
+                "DELETE FROM entities WHERE key NOT IN (SELECT entity_key FROM mentions)"
+                " AND key NOT IN (SELECT subject_key FROM relations) AND key NOT IN (SELECT object_key FROM relations)"
+                " AND key NOT IN (SELECT entity_key FROM aliases)"
             )
-            c.executemany(
-                "INSERT INTO mentions (article_id, entity_key, start, end, quote, rule, confidence)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (a.id, m.entity.key, m.start, m.end, a.text[m.start : m.end], m.rule, m.confidence)
-                    for m in ex.mentions
-                ],
-            )
-            c.executemany(
-                "INSERT INTO relations (article_id, subject_key, predicate, object_key, date, evidence, start, end,"
-                " span_start, span_end, span, rule, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        a.id, r.subject.key, r.predicate, r.object.key, a.date, r.evidence.quote, r.evidence.start,
-                        r.evidence.end, r.evidence.span_start, r.evidence.span_end,
-                        a.text[r.evidence.span_start : r.evidence.span_end], r.evidence.rule, r.confidence,
-                    )
-                    for r in ex.relations
-                ],
-            )  # fmt: skip
-            for child, parent in ex.part_of:
-                c.executemany(
-                    "INSERT OR IGNORE INTO entities (key, kind, name, code, level, parent, province, attrs)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [_entity_row(child), _entity_row(parent)],
-                )
-                c.execute(
-                    "INSERT OR IGNORE INTO relations (article_id, subject_key, predicate, object_key, date, evidence,"
-                    " start, end, span_start, span_end, span, rule, confidence)"
-                    " VALUES (NULL, ?, 'part_of', ?, NULL, ?, 0, 0, 0, 0, '', 'divisions', 1.0)",
-                    (child.key, parent.key, f"{child.name} ({child.code}) is part of {parent.name} ({parent.code})"),
-                )
+        return int(cur.rowcount)
 
     # -- reading -------------------------------------------------------------------------
 
@@ -344,8 +327,34 @@ class Store:
         for row in cur:
             yield dict(zip(names, row, strict=True))
 
+    def articles(self) -> Iterator[Article]:
+        """Every stored article as a record (for re-extraction and re-indexing), oldest first."""
+        cur = self.conn.execute(
+            "SELECT id, file, origin, title, text, original, date, source, author, url, encoding, content_hash"
+            " FROM articles ORDER BY ingested_at, id"
+        )
+        for row in cur:
+            yield Article(
+                id=row[0], file=row[1], origin=row[2] or "", title=row[3] or "", text=row[4], original=row[5] or "",
+                date=row[6] or "", source=row[7] or "", author=row[8] or "", url=row[9] or "",
+                encoding=row[10] or "", content_hash=row[11],
+            )  # fmt: skip
+
+    def corpus_terms(self) -> list[tuple[str, EntityKind, int, dict[str, str]]]:
+        """Mechanisms, brands and slogans found so far: (name, kind, articles, {alias: provenance})."""
+        aliases: dict[str, dict[str, str]] = {}
+        for alias, key, provenance in self.conn.execute("SELECT alias, entity_key, provenance FROM aliases"):
+            aliases.setdefault(key, {})[alias] = provenance
+        rows = self.conn.execute(
+            "SELECT e.key, e.name, e.kind, count(DISTINCT m.article_id) FROM entities e"
+            " LEFT JOIN mentions m ON m.entity_key = e.key"
+            " WHERE e.kind IN ('mechanism', 'brand') AND m.rule LIKE 'initiative.quoted%'"
+            " GROUP BY e.key ORDER BY e.name"
+        )
+        return [(name, kind, n, aliases.get(key, {})) for key, name, kind, n in rows]
+
     def count(self, table: str) -> int:
-        if table not in {"articles", "entities", "mentions", "relations", "failures", "runs", "article_files"}:
+        if table not in TABLES:
             raise ZxkgError(f"unknown table {table!r}")
         return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
@@ -379,6 +388,66 @@ class Store:
 
     def integrity_ok(self) -> bool:
         return bool(self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
+
+
+def _check(ex: Extraction) -> None:
+    a = ex.article
+    for rel in ex.relations:
+        ev = rel.evidence
+        if a.text[ev.start : ev.end] != ev.quote or not (0 <= ev.span_start <= ev.span_end <= len(a.text)):
+            raise ZxkgError(f"evidence offsets do not match the text of {a.origin} (rule {ev.rule})")
+    for m in ex.mentions:
+        if not (0 <= m.start <= m.end <= len(a.text)):
+            raise ZxkgError(f"mention offsets out of range in {a.origin} (rule {m.rule})")
+
+
+def _write_findings(c: sqlite3.Connection, ex: Extraction, stamp: str) -> None:
+    """Entities, mentions, relations and aliases of one extraction (inside the caller's transaction)."""
+    a = ex.article
+    entities = {m.entity.key: m.entity for m in ex.mentions}
+    for rel in ex.relations:
+        entities.setdefault(rel.subject.key, rel.subject)
+        entities.setdefault(rel.object.key, rel.object)
+    for al in ex.aliases:
+        entities.setdefault(al.entity.key, al.entity)
+    for child, parent in ex.part_of:
+        entities.setdefault(child.key, child)
+        entities.setdefault(parent.key, parent)
+    c.executemany(
+        "INSERT OR IGNORE INTO entities (key, kind, name, code, level, parent, province, attrs)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [_entity_row(e) for e in entities.values()],
+    )
+    c.executemany(
+        "INSERT INTO mentions (article_id, entity_key, start, end, quote, rule, confidence)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(a.id, m.entity.key, m.start, m.end, a.text[m.start : m.end], m.rule, m.confidence) for m in ex.mentions],
+    )
+    c.executemany(
+        "INSERT INTO relations (article_id, subject_key, predicate, object_key, date, evidence, start, end,"
+        " span_start, span_end, span, rule, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                a.id, r.subject.key, r.predicate, r.object.key, a.date, r.evidence.quote, r.evidence.start,
+                r.evidence.end, r.evidence.span_start, r.evidence.span_end,
+                a.text[r.evidence.span_start : r.evidence.span_end], r.evidence.rule, r.confidence,
+            )
+            for r in ex.relations
+        ],
+    )  # fmt: skip
+    c.executemany(
+        "INSERT OR IGNORE INTO aliases (alias, entity_key, provenance, article_id, seen_at) VALUES (?, ?, ?, ?, ?)",
+        [(al.alias, al.entity.key, al.provenance, a.id, stamp) for al in ex.aliases],
+    )
+    c.executemany(
+        "INSERT OR IGNORE INTO relations (article_id, subject_key, predicate, object_key, date, evidence,"
+        " start, end, span_start, span_end, span, rule, confidence)"
+        " VALUES (NULL, ?, 'part_of', ?, NULL, ?, 0, 0, 0, 0, '', 'divisions', 1.0)",
+        [
+            (child.key, parent.key, f"{child.name} ({child.code}) is part of {parent.name} ({parent.code})")
+            for child, parent in ex.part_of
+        ],
+    )
 
 
 def _entity_row(e: Entity) -> tuple[str, str, str, str, str, str, str, str]:

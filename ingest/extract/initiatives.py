@@ -24,9 +24,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from ..lexicon import Lexicon
 from ..models import EntityKind
+from ..segment import Token
 from .actors import Actors
 from .regions import RegionHit
 
@@ -213,31 +215,70 @@ def _valid_name(name: str) -> bool:
 
 
 def extract_initiatives(
-    text: str, actors: Actors, doc_spans: list[tuple[int, int]] | None = None
+    text: str, actors: Actors, lexicon: Lexicon | None = None, tokens: list[Token] | None = None
 ) -> list[InitiativeHit]:
-    """Initiative candidates of one article, attributed (see the module docstring)."""
+    """Initiatives of one article, attributed and named canonically (see the module docstring).
+
+    With a lexicon, names are mapped to their canonical form (merges and renames of the
+    user honoured, blocked names dropped), quoted names found here are learnt, and known
+    terms written unquoted are found too.
+    """
+    lexicon = lexicon if lexicon is not None else Lexicon()
     hits: list[InitiativeHit] = []
     taken: list[tuple[int, int]] = []
-    doc_spans = doc_spans or []
     qs = quotes(text)
-    chains = _chains(text, qs)
-    for chain in chains:
-        hits.extend(_judge_chain(text, chain, actors))
+    word_ending = {t.end: t.text for t in tokens or ()}
+    for chain in _chains(text, qs):
+        hits.extend(_judge_chain(text, chain, actors, word_ending))
     for hit in hits:
         taken.append((hit.start, hit.end))
+        if hit.kind != "slogan" and hit.rule.startswith("initiative.quoted"):
+            lexicon.learn(hit.name, hit.kind)
+            for alias in hit.aliases:
+                lexicon.add_alias(alias, hit.name, hit.rule)
+    quoted = [(q.start, q.end) for q in qs]
     for extra in (
         _columns(text, actors),
         _brand_lists(text, actors),
         _enumerations(text, qs, actors),
         _systems(text, actors),
         _institutions(text, actors),
+        _known_terms(text, actors, lexicon, quoted),
     ):
         for hit in extra:
             if not any(a < hit.end and hit.start < b for a, b in taken):
                 hits.append(hit)
                 taken.append((hit.start, hit.end))
-    hits.sort(key=lambda h: h.start)
-    return hits
+    out = [_canonical(hit, lexicon) for hit in sorted(hits, key=lambda h: h.start)]
+    return [hit for hit in out if hit is not None]
+
+
+def _canonical(hit: InitiativeHit, lexicon: Lexicon) -> InitiativeHit | None:
+    name = lexicon.canonical(hit.name)
+    if name is None:
+        return None
+    kind = lexicon.kind_of(name) if lexicon.is_user_term(name) else None
+    aliases = hit.aliases if name == hit.name else (*hit.aliases, hit.name)
+    return replace(hit, name=name, kind=kind or hit.kind, aliases=aliases)
+
+
+def _known_terms(text: str, actors: Actors, lexicon: Lexicon, quoted: list[tuple[int, int]]) -> list[InitiativeHit]:
+    """Known terms written without quotes; adopted where a building verb or an owner says so."""
+    out: list[InitiativeHit] = []
+    for start, end, name in lexicon.find(text):
+        if any(a <= start and end <= b for a, b in quoted):
+            continue
+        kind = lexicon.kind_of(name) or "mechanism"
+        adjacent = actors.regions_before(start)
+        acted = adjacent or (verb_before(text, start) and actors.actor_at(start))
+        owners: tuple[RegionHit, ...] = ()
+        if adjacent:
+            owners = adjacent
+        elif acted:
+            found = actors.actor_at(start)
+            owners = (found[0],) if found else ()
+        out.append(InitiativeHit(start, end, name, kind, owners, "initiative.lexicon", 0.6))
+    return out
 
 
 def _chains(text: str, qs: list[Quote]) -> list[list[Quote]]:
@@ -254,7 +295,16 @@ def _chains(text: str, qs: list[Quote]) -> list[list[Quote]]:
     return chains
 
 
-def _judge_chain(text: str, chain: list[Quote], actors: Actors) -> list[InitiativeHit]:
+def _prefix_alias(word: str | None, name: str) -> tuple[str, ...]:
+    """委员“双考” is also written 委员双考: the noun glued before a quote makes an alias."""
+    if not word or not 2 <= len(word) <= 3 or not all("\u4e00" <= ch <= "\u9fff" for ch in word):
+        return ()
+    if word in ADOPT_VERBS or _has_verb(word) or re.search(r"[的了和与及等在为对把以将向]", word):
+        return ()
+    return (word + name,)
+
+
+def _judge_chain(text: str, chain: list[Quote], actors: Actors, word_ending: dict[int, str]) -> list[InitiativeHit]:
     last = chain[-1]
     after = last.end + 1
     if text[after : after + 1] == "等":
@@ -282,7 +332,13 @@ def _judge_chain(text: str, chain: list[Quote], actors: Actors) -> list[Initiati
         owners = _owners(actors, q.start - 1)
         rule = "initiative.quoted" + (".head" if head else ".verb" if verb else ".name")
         conf = 0.9 if head and verb else 0.8 if head or verb else 0.7
-        out.append(InitiativeHit(q.start, q.end, name, kind, owners, rule, conf))
+        # “两力两率”评价 is also written 两力两率评价: an alias for unquoted mentions later
+        aliases: tuple[str, ...] = (
+            (name + head[0],) if head and len(chain) == 1 and head[2] - (q.end + 1) == len(head[0]) else ()
+        )
+        if q is chain[0]:
+            aliases += _prefix_alias(word_ending.get(q.start - 1), name)
+        out.append(InitiativeHit(q.start, q.end, name, kind, owners, rule, conf, aliases))
     return out
 
 

@@ -1,0 +1,222 @@
+"""The lexicon: mechanism and brand names learnt from the corpus, corrected by the user.
+
+Every name found in quotes becomes a known term. Known terms are user words of the
+Segmenter (so search finds them whole) and are recognised unquoted in later articles —
+and in earlier ones when the store is re-extracted (``zxkg reextract``).
+
+The user corrects it with a plain text file in the data directory, ``lexicon.txt``, one
+edit a line, applied in order (``zxkg lexicon add|block|merge|rename`` append to it)::
+
+    add 潭事好商量 brand        # a term, with its kind (mechanism, brand or slogan)
+    block 最后一公里            # never a term
+    merge 委员双考 双考          # the first is another name of the second
+    rename 两力两率评价 两力两率  # the canonical name changes; the old one stays an alias
+
+The file is the user's, never rewritten by zxkg; the corpus part comes from the store.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import UsageError, choices
+from .models import EntityKind
+
+FILE_NAME = "lexicon.txt"
+KINDS: tuple[EntityKind, ...] = ("mechanism", "brand", "slogan")
+OPERATIONS = ("add", "block", "merge", "rename")
+QUOTE_CHARS = "“”‘’\"'「」『』《》〈〉 \u3000"
+
+
+def fold(name: str) -> str:
+    """The comparison form of a term: NFKC, quotes and spaces removed."""
+    text = unicodedata.normalize("NFKC", name)
+    return "".join(ch for ch in text if ch not in QUOTE_CHARS)
+
+
+@dataclass(slots=True)
+class Term:
+    name: str
+    kind: EntityKind
+    source: str  # "corpus" or "user"
+    articles: int = 0
+    aliases: dict[str, str] = field(default_factory=dict)  # alias -> provenance
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    op: str
+    args: tuple[str, ...]
+    line: int
+
+
+def parse_edits(text: str) -> list[Edit]:
+    """Parse ``lexicon.txt``; a malformed line is a UsageError naming the line."""
+    edits: list[Edit] = []
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        op, *args = line.split()
+        if op not in OPERATIONS:
+            raise UsageError(f"{FILE_NAME}:{n}: unknown operation {op!r}; expected one of {', '.join(OPERATIONS)}")
+        want = {"add": (1, 2), "block": (1, 1), "merge": (2, 2), "rename": (2, 2)}[op]
+        if not want[0] <= len(args) <= want[1]:
+            raise UsageError(f"{FILE_NAME}:{n}: {op} takes {' or '.join(map(str, sorted(set(want))))} names")
+        if op == "add" and len(args) == 2 and args[1] not in KINDS:
+            raise choices(f"kind in {FILE_NAME}:{n}", args[1], KINDS)
+        edits.append(Edit(op, tuple(args), n))
+    return edits
+
+
+def _findable(form: str) -> bool:
+    """Two-character terms are found unquoted only when numbered (双考): 商量 is everywhere."""
+    return len(form) >= 3 or any(ch in "一二两三四五六七八九十双" for ch in form)
+
+
+class Lexicon:
+    """Known terms by canonical name, their aliases, and blocked names."""
+
+    def __init__(self) -> None:
+        self.terms: dict[str, Term] = {}
+        self._alias: dict[str, str] = {}  # folded form -> canonical name
+        self.blocked: set[str] = set()
+        self._edits: list[Edit] = []
+        self._max_len = 0
+
+    # -- building ------------------------------------------------------------------------
+
+    @classmethod
+    def build(
+        cls, corpus_terms: Iterable[tuple[str, EntityKind, int, dict[str, str]]], user_file: Path | None
+    ) -> Lexicon:
+        """Corpus terms (name, kind, articles, aliases) first, then the user's edits on top."""
+        lex = cls()
+        for name, kind, articles, aliases in corpus_terms:
+            term = lex.learn(name, kind)
+            term.articles = max(term.articles, articles)
+            for alias, provenance in aliases.items():
+                lex.add_alias(alias, term.name, provenance)
+        if user_file is not None and user_file.exists():
+            lex._edits = parse_edits(user_file.read_text(encoding="utf-8"))
+            lex._apply_edits()
+        return lex
+
+    def _apply_edits(self) -> None:
+        for e in self._edits:
+            if e.op == "add":
+                kind: EntityKind = e.args[1] if len(e.args) == 2 else "mechanism"  # type: ignore[assignment]
+                term = self.learn(e.args[0], kind, source="user")
+                term.kind = kind
+            elif e.op == "block":
+                self.blocked.add(fold(e.args[0]))
+            elif e.op == "merge":
+                alias, target = e.args
+                self.merge(alias, target, f"{FILE_NAME}:{e.line}")
+            elif e.op == "rename":
+                old, new = e.args
+                self.rename(old, new, f"{FILE_NAME}:{e.line}")
+
+    def learn(self, name: str, kind: EntityKind, source: str = "corpus") -> Term:
+        """Make ``name`` a known term (or return the term it already belongs to)."""
+        key = fold(name)
+        canonical = self._alias.get(key)
+        if canonical is not None and canonical in self.terms:
+            return self.terms[canonical]
+        term = Term(name=key, kind=kind, source=source)
+        self.terms[key] = term
+        self._alias[key] = key
+        self._max_len = max(self._max_len, len(key))
+        return term
+
+    def add_alias(self, alias: str, canonical: str, provenance: str) -> None:
+        key, target = fold(alias), fold(canonical)
+        if key == target or target not in self.terms:
+            return
+        self.terms[target].aliases.setdefault(key, provenance)
+        self._alias[key] = target
+        self._max_len = max(self._max_len, len(key))
+
+    def merge(self, alias: str, target: str, provenance: str) -> None:
+        """``alias`` becomes another name of ``target`` (its own term, if any, folds into it)."""
+        key, tkey = fold(alias), fold(target)
+        owner = self._alias.get(tkey)
+        if owner is not None and owner != tkey and owner in self.terms:
+            # the target is itself an alias of some term today: it becomes a term of its own
+            self.terms[owner].aliases.pop(tkey, None)
+            del self._alias[tkey]
+        if tkey not in self.terms:
+            kind = self.terms[key].kind if key in self.terms else "mechanism"
+            self.learn(tkey, kind, source="user")
+        absorbed = self.terms.pop(key, None) if key != tkey else None
+        if absorbed is not None:
+            self.terms[tkey].articles += absorbed.articles
+            for a, prov in absorbed.aliases.items():
+                self.add_alias(a, tkey, prov)
+        self.add_alias(key, tkey, provenance)
+
+    def rename(self, old: str, new: str, provenance: str) -> None:
+        okey, nkey = fold(old), fold(new)
+        term = self.terms.get(self._alias.get(okey, okey))
+        if term is None:
+            self.learn(nkey, "mechanism", source="user")
+            self.add_alias(okey, nkey, provenance)
+            return
+        self.terms.pop(term.name)
+        old_name = term.name
+        term.name = nkey
+        self.terms[nkey] = term
+        self._alias[nkey] = nkey
+        for a in [*term.aliases, old_name]:
+            self._alias[a] = nkey
+        term.aliases.setdefault(old_name, provenance)
+        term.aliases.pop(nkey, None)
+        self._max_len = max(self._max_len, len(nkey))
+
+    # -- using ---------------------------------------------------------------------------
+
+    def canonical(self, name: str) -> str | None:
+        """The canonical name of ``name``; None when it is blocked."""
+        key = fold(name)
+        target = self._alias.get(key, key)
+        if key in self.blocked or target in self.blocked:
+            return None
+        return target
+
+    def kind_of(self, name: str) -> EntityKind | None:
+        target = self._alias.get(fold(name))
+        term = self.terms.get(target) if target else None
+        return term.kind if term else None
+
+    def is_user_term(self, name: str) -> bool:
+        target = self._alias.get(fold(name))
+        return target is not None and target in self.terms and self.terms[target].source == "user"
+
+    def words(self) -> list[str]:
+        """Forms the Segmenter should keep whole (jieba cannot keep words with symbols)."""
+        forms = [t.name for t in self.terms.values()] + [a for t in self.terms.values() for a in t.aliases]
+        return sorted({f for f in forms if len(f) >= 2 and f.isalnum() and fold(f) not in self.blocked})
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """Known forms written in ``text`` (longest first, left to right): ``(start, end, canonical)``."""
+        out: list[tuple[int, int, str]] = []
+        if not self._alias:
+            return out
+        i, n = 0, len(text)
+        while i < n:
+            for length in range(min(self._max_len, n - i), 1, -1):
+                form = text[i : i + length]
+                target = self._alias.get(form)
+                if target is not None and target in self.terms and target not in self.blocked and _findable(form):
+                    out.append((i, i + length, target))
+                    i += length
+                    break
+            else:
+                i += 1
+        return out
+
+    def __len__(self) -> int:
+        return len(self.terms)
