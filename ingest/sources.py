@@ -24,7 +24,10 @@ SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
 # Files that describe a folder rather than being an article of it (corpus/README.md).
 SKIPPED_NAMES = ("readme", "license", "licence", "changelog", "copying")
 
-MAX_BYTES = 64 * 1024 * 1024
+# One article is a few kilobytes; anything past these limits is not an article and would
+# only hold memory and time. JSONL dumps are streamed line by line, so they may be large.
+MAX_BYTES = 4 * 1024 * 1024  # one text/HTML/JSON file
+MAX_RECORD_BYTES = 4 * 1024 * 1024  # one JSONL line
 
 
 def discover(paths: list[str]) -> Iterator[Path | Failure | str]:
@@ -70,9 +73,12 @@ def read_sources(item: Path | str, fields: dict[str, str] | None = None) -> Iter
             origin, name = "<stdin>", "stdin"
         else:
             assert isinstance(item, Path)
+            if item.suffix.lower() in (".jsonl", ".ndjson"):
+                yield from _jsonl_sources(item, fields or {})
+                return
             size = item.stat().st_size
             if size > MAX_BYTES:
-                yield Failure(str(item), f"file too large ({size} bytes; limit {MAX_BYTES})")
+                yield Failure(str(item), f"file too large for an article ({size:,} bytes; limit {MAX_BYTES:,})")
                 return
             data = item.read_bytes()
             origin, name = str(item), item.name
@@ -121,6 +127,36 @@ def decode(data: bytes) -> tuple[str, str]:
     return str(best), best.encoding
 
 
+def _jsonl_sources(path: Path, fields: dict[str, str]) -> Iterator[Source | Failure]:
+    """One source per line, read as a stream: a dump of any size holds one line in memory."""
+    encoding: str | None = None
+    with path.open("rb") as fh:
+        for n, raw in enumerate(fh, 1):
+            origin = f"{path}:{n}"
+            if not raw.strip():
+                continue
+            if len(raw) > MAX_RECORD_BYTES:
+                yield Failure(origin, f"line too long for an article ({len(raw):,} bytes; limit {MAX_RECORD_BYTES:,})")
+                continue
+            try:
+                if encoding is None:
+                    text, encoding = decode(raw)
+                    encoding = "utf-8" if encoding.startswith("utf-8") else encoding
+                else:
+                    text = raw.decode(encoding, errors="replace")
+                obj = json.loads(text.lstrip("\ufeff"))
+            except InputError as exc:
+                yield Failure(origin, str(exc))
+                continue
+            except (json.JSONDecodeError, RecursionError) as exc:
+                yield Failure(origin, f"not valid JSON: {getattr(exc, 'msg', 'too deeply nested')}")
+                continue
+            if not isinstance(obj, dict):
+                yield Failure(origin, f"expected a JSON object, found {type(obj).__name__}")
+                continue
+            yield Source(origin=origin, file=f"{path.name}:{n}", data=b"", fields=tuple(_pick_fields(obj, fields)))
+
+
 def _json_sources(origin: str, name: str, data: bytes, fields: dict[str, str]) -> Iterator[Source | Failure]:
     try:
         text, _ = decode(data)
@@ -134,8 +170,14 @@ def _json_sources(origin: str, name: str, data: bytes, fields: dict[str, str]) -
     records: list[tuple[str, object]] = []
     try:
         whole = json.loads(stripped)
-    except (json.JSONDecodeError, RecursionError):
-        whole = None
+    except RecursionError:
+        yield Failure(origin, "not valid JSON: too deeply nested")
+        return
+    except json.JSONDecodeError as exc:
+        if "\n" not in stripped:
+            yield Failure(origin, f"not valid JSON: {exc.msg}")
+            return
+        whole = None  # perhaps JSON lines under a .json name
         for n, line in enumerate(text.splitlines(), 1):
             if not line.strip():
                 continue
