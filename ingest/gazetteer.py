@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 
+from .matcher import FormIndex
 from .models import Entity
 
 # The 55 officially recognised minority nationalities, as they appear in autonomous names.
@@ -97,7 +98,7 @@ class Gazetteer:
             for form, suffixed in derive_aliases(d.name, d.level):
                 forms[form].append(Alias(form, d, full=False, suffixed=suffixed))
         self.forms: dict[str, list[Alias]] = dict(forms)
-        self.max_len = max(len(f) for f in self.forms)
+        self.index = FormIndex(self.forms)
 
     @classmethod
     def load(cls) -> Gazetteer:

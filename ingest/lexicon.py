@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import UsageError, choices
+from .matcher import FormIndex
 from .models import EntityKind
 
 FILE_NAME = "lexicon.txt"
@@ -85,7 +86,7 @@ class Lexicon:
         self._alias: dict[str, str] = {}  # folded form -> canonical name
         self.blocked: set[str] = set()
         self._edits: list[Edit] = []
-        self._max_len = 0
+        self._index = FormIndex()
 
     # -- building ------------------------------------------------------------------------
 
@@ -129,7 +130,7 @@ class Lexicon:
         term = Term(name=key, kind=kind, source=source)
         self.terms[key] = term
         self._alias[key] = key
-        self._max_len = max(self._max_len, len(key))
+        self._index.add(key)
         return term
 
     def add_alias(self, alias: str, canonical: str, provenance: str) -> None:
@@ -138,7 +139,7 @@ class Lexicon:
             return
         self.terms[target].aliases.setdefault(key, provenance)
         self._alias[key] = target
-        self._max_len = max(self._max_len, len(key))
+        self._index.add(key)
 
     def merge(self, alias: str, target: str, provenance: str) -> None:
         """``alias`` becomes another name of ``target`` (its own term, if any, folds into it)."""
@@ -174,7 +175,7 @@ class Lexicon:
             self._alias[a] = nkey
         term.aliases.setdefault(old_name, provenance)
         term.aliases.pop(nkey, None)
-        self._max_len = max(self._max_len, len(nkey))
+        self._index.add(nkey)
 
     # -- using ---------------------------------------------------------------------------
 
@@ -203,19 +204,11 @@ class Lexicon:
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """Known forms written in ``text`` (longest first, left to right): ``(start, end, canonical)``."""
         out: list[tuple[int, int, str]] = []
-        if not self._alias:
-            return out
-        i, n = 0, len(text)
-        while i < n:
-            for length in range(min(self._max_len, n - i), 1, -1):
-                form = text[i : i + length]
-                target = self._alias.get(form)
-                if target is not None and target in self.terms and target not in self.blocked and _findable(form):
-                    out.append((i, i + length, target))
-                    i += length
-                    break
-            else:
-                i += 1
+        for start, end in self._index.scan(text):
+            form = text[start:end]
+            target = self._alias.get(form)
+            if target is not None and target in self.terms and target not in self.blocked and _findable(form):
+                out.append((start, end, target))
         return out
 
     def __len__(self) -> int:

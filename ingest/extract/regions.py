@@ -77,21 +77,10 @@ def _inside(pos: int, ranges: list[tuple[int, int]]) -> bool:
 def scan(text: str, gaz: Gazetteer) -> list[_Raw]:
     """Every written form of a division, longest match first, left to right."""
     quoted = quoted_ranges(text)
-    hits: list[_Raw] = []
-    i, n = 0, len(text)
-    while i < n:
-        if not ("\u4e00" <= text[i] <= "\u9fff"):
-            i += 1
-            continue
-        for length in range(min(gaz.max_len, n - i), 1, -1):
-            aliases = gaz.forms.get(text[i : i + length])
-            if aliases:
-                hits.append(_Raw(i, i + length, tuple(aliases), _inside(i, quoted)))
-                i += length
-                break
-        else:
-            i += 1
-    return hits
+    return [
+        _Raw(start, end, tuple(gaz.forms[text[start:end]]), _inside(start, quoted))
+        for start, end in gaz.index.scan(text)
+    ]
 
 
 def extract_regions(
