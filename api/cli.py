@@ -208,5 +208,7 @@ def stats(data: str | None, as_json: bool) -> None:
         )
 
 
+from api import cli_graph  # noqa: E402, F401 - registers export, adopters, region, timeline on main
+
 if __name__ == "__main__":
     main()
