@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from ingest.store import RelationQuery, Store
 
 from .models import Edge, Filters, Node, edge_from_row, node_from_row
 from .names import Names
+
+if TYPE_CHECKING:  # networkx loads only when a graph is built: the query commands start faster
+    import networkx as nx
 
 
 class GraphView:
@@ -48,6 +50,8 @@ def build_graph(view: GraphView) -> nx.MultiDiGraph[str]:
 
     Node attributes are ``Node.data()`` (aliases as lists); edge attributes ``Edge.flat()``.
     """
+    import networkx as nx
+
     g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for node in view.nodes():
         g.add_node(node.key, **node.data())

@@ -53,7 +53,8 @@ def adoption_table(names: Names, filters: Filters = Filters()) -> Iterator[Adopt
 def adopters(names: Names, term: str, filters: Filters = Filters()) -> Adopters:
     """The regions that adopted ``term`` (or an entity it is an alias of), first date first.
 
-    >>> # adopters(names, "双考").adoptions[0].region  -> the first region to adopt 双考
+    One row per region: its first relation to any matched entity gives the date, predicate
+    and evidence; ``articles`` counts every article that states one of them.
     """
     matched = names.terms(term, _term_kinds(filters))
     q = dataclasses.replace(_adoption_query(names, filters), objects=tuple(n.key for n in matched))
