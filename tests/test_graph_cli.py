@@ -10,7 +10,7 @@ import networkx as nx
 import pytest
 
 from ingest.gazetteer import Gazetteer
-from tests.conftest import SEED, run_cli
+from tests.conftest import ROOT, SEED, run_cli
 from tests.graph_data import build_store
 
 
@@ -101,3 +101,11 @@ def test_every_export_of_the_seed_article_opens_again(tmp_path: Path) -> None:
     profile = json.loads(run_cli("region", "怀化", "--data", data, "--json").stdout)
     assert profile["articles"] == 1
     assert "怀化市政协委员履职考勤考绩工作实施办法" in {d["term"] for d in profile["documents"]}
+
+
+def test_every_command_is_in_the_readme() -> None:
+    from api.cli import main
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [name for name in main.commands if f"| `zxkg {name}" not in readme]
+    assert not missing, f"commands missing from the README's command table: {missing}"

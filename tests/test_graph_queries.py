@@ -196,3 +196,11 @@ def test_graph_reads_the_store_only_through_ingest() -> None:
             for module in modules:
                 top = module.split(".")[0]
                 assert top not in ("search", "api", "sqlite3", "sqlite_utils"), f"{path} imports {module}"
+
+
+def test_docstring_examples_run() -> None:
+    import doctest
+
+    import graph.names
+
+    assert doctest.testmod(graph.names).failed == 0
