@@ -110,6 +110,7 @@ def test_gexf_is_dynamic_with_start_dates(names: Names, expected: nx.MultiDiGrap
     assert graph is not None
     assert (graph.get("mode"), graph.get("timeformat"), graph.get("defaultedgetype")) == ("dynamic", "date", "directed")
     starts = {n.get("id"): n.get("start") for n in graph.iter(f"{GEXF_NS}node")}
+    assert "start" not in {a.get("title") for a in graph.iter(f"{GEXF_NS}attribute")}  # an XML attribute here
     assert starts["region:433100"] == "2020-01-05"
     assert starts["region:431100"] == "2023-01-01"  # the article says only 2023
     assert starts["region:440100"] is None and starts["region:430000"] is None  # undated, division table

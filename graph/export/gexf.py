@@ -23,7 +23,9 @@ EDGE_ATTRS = tuple((n, GEXF_TYPES[t]) for n, t in EDGE_KEYS if n not in ("label"
 def write_gexf(view: GraphView, path: str | Path) -> Written:
     """Write ``view`` as dynamic GEXF 1.2 to ``path`` (atomically)."""
     target = file_target(path)
-    node_attrs = [c for c in NODE_COLUMNS if c != "label"] + [a for a in view.attr_names() if a not in NODE_COLUMNS]
+    # label and start are the node's own XML attributes, not columns
+    node_attrs = [c for c in NODE_COLUMNS if c not in ("label", "start")]
+    node_attrs += [a for a in view.attr_names() if a not in NODE_COLUMNS]
     nodes = edges = 0
     with atomic_open(target) as fh:
         fh.write(

@@ -35,7 +35,7 @@ def edge_values(edge: Edge) -> dict[str, str | int | float]:
 def write_graphml(view: GraphView, path: str | Path) -> Written:
     """Write ``view`` as GraphML to ``path`` (atomically)."""
     target = file_target(path)
-    node_keys = [c for c in NODE_COLUMNS] + [a for a in view.attr_names() if a not in NODE_COLUMNS]
+    node_keys = [*NODE_COLUMNS, *(a for a in view.attr_names() if a not in NODE_COLUMNS)]
     node_ids = {name: f"n{i}" for i, name in enumerate(node_keys)}
     edge_ids = {name: f"e{i}" for i, (name, _) in enumerate(EDGE_KEYS)}
     nodes = edges = 0
