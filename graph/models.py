@@ -289,22 +289,5 @@ def edge_from_row(row: dict[str, Any]) -> Edge:
 
 
 def adoption_from_row(row: dict[str, Any]) -> Adoption:
-    return Adoption(
-        region_key=row["region_key"],
-        region=row["region"],
-        code=row["code"] or "",
-        level=row["level"] or "",
-        province=row["province"] or "",
-        term_key=row["term_key"],
-        term=row["term"],
-        kind=row["kind"],
-        predicate=row["predicate"],
-        first_date=row["first_date"] or "",
-        last_date=row["last_date"] or "",
-        articles=int(row["articles"]),
-        confidence=float(row["confidence"]),
-        evidence=row["evidence"] or "",
-        article=row["article_id"] or "",
-        file=row["file"] or "",
-        title=row["title"] or "",
-    )
+    """An ``Adoption`` from a row of ``Store.adoptions`` (whose columns are its fields)."""
+    return Adoption(**row)

@@ -19,6 +19,7 @@ from ingest.store import RelationQuery, Store
 from .models import GRAPH_KINDS, KINDS, PREDICATES, TERM_KINDS, Filters, Node, iso_date, node_from_row
 
 QUOTES = frozenset("“”‘’\"'「」『』《》〈〉")
+ALIAS_KINDS = ("mechanism", "brand", "slogan")  # kinds that carry aliases (documents are titles)
 
 
 def fold(text: str) -> str:
@@ -97,7 +98,7 @@ class Names:
         key = fold(name)
         if not key:
             raise UsageError("an empty name matches nothing")
-        rows = self.store.find_entities([name.strip(), key], kinds)
+        rows = self.store.find_entities([name.strip(), key], kinds, [k for k in kinds if k in ALIAS_KINDS])
         found = [r for r in rows if any(fold(n) == key for n in _names_of(r))]
         if not found:  # spelled in another width or with quotes inside: compare every name
             found = [r for r in self.store.entity_names(kinds) if any(fold(n) == key for n in _names_of(r))]

@@ -43,10 +43,14 @@ def _adoption_query(names: Names, filters: Filters) -> RelationQuery:
     return dataclasses.replace(q, kinds=())
 
 
-def adoption_table(names: Names, filters: Filters = Filters()) -> Iterator[Adoption]:
-    """One row per (region, term) in the store, by first date: the adoption table."""
+def adoption_table(names: Names, filters: Filters = Filters(), by_date: bool = False) -> Iterator[Adoption]:
+    """One row per (region, term) in the store: the adoption table.
+
+    Rows come by region and term; ``by_date`` orders them by first date instead, at the
+    price of a sort of the whole table.
+    """
     q = _adoption_query(names, filters)
-    for row in names.store.adoptions(q, _term_kinds(filters)):
+    for row in names.store.adoptions(q, _term_kinds(filters), by_date=by_date):
         yield adoption_from_row(row)
 
 
@@ -92,13 +96,8 @@ def region_profile(names: Names, region: str, filters: Filters = Filters(), subt
     """
     node = names.region(region)
     q = _adoption_query(names, dataclasses.replace(filters, region=""))
-    if subtree:
-        codes = names.subtree(node)
-        q = dataclasses.replace(q, region_codes=codes)
-        keys = [f"region:{c}" for c in codes]
-    else:
-        q = dataclasses.replace(q, subjects=(node.key,))
-        keys = [node.key]
+    keys = [f"region:{c}" for c in names.subtree(node)] if subtree else [node.key]
+    q = dataclasses.replace(q, subjects=tuple(keys))  # by key: read through the subject index
     rows = names.store.adoptions(q, _term_kinds(filters))
     return RegionProfile(
         region=node,

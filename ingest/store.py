@@ -432,23 +432,34 @@ class Store:
         return sorted(str(k) for (k,) in self.conn.execute(sql, params))
 
     def adoptions(
-        self, q: RelationQuery, term_kinds: Sequence[str], merge_terms: bool = False
+        self, q: RelationQuery, term_kinds: Sequence[str], merge_terms: bool = False, by_date: bool = True
     ) -> Iterator[dict[str, Any]]:
         """One row per (region, term): a region's article relations to entities of ``term_kinds``.
 
         With ``merge_terms`` one row per region: every kept term counts as the same one (a
         term and its aliases). Columns: region_key, region, code, level, province, term_key,
-        term, kind, predicate, evidence, article_id, file, title (all of the first relation:
-        earliest date, then first stored), first_date, last_date, articles, confidence.
-        Ordered by first date (unknown last), region code, term.
+        term, kind, first_date, last_date, articles, confidence, and of the first relation
+        (earliest date, then first stored) predicate, evidence, article, file, title; text
+        columns are "" rather than NULL. Ordered by first date (unknown last), then region
+        and term; without ``by_date``, in the order of grouping (region key, term key),
+        which spares a sort of the whole table.
         """
         where, params = _relation_filter(q)
+        # Without merge_terms the term columns are constant in a group; with it they come
+        # from the first relation, joined back below.
+        term = "e.object_key AS term_key, o.name AS term, o.kind" if merge_terms else "g.term_key, g.term, g.kind"
+        join_term = "JOIN entities o ON o.key = e.object_key" if merge_terms else ""
+        order = "ORDER BY g.first_date IS NULL, g.first_date, g.region_key, g.term_key" if by_date else ""
         sql = f"""
-            SELECT s.key AS region_key, s.name AS region, s.code, s.level, s.province,
-                   o.key AS term_key, o.name AS term, o.kind, e.predicate,
-                   g.first_date, g.last_date, g.articles, g.confidence, e.evidence, e.article_id, a.file, a.title
+            SELECT g.region_key, g.region, coalesce(g.code, '') AS code, coalesce(g.level, '') AS level,
+                   coalesce(g.province, '') AS province, {term},
+                   coalesce(g.first_date, '') AS first_date, coalesce(g.last_date, '') AS last_date,
+                   g.articles, g.confidence, e.predicate, e.evidence, e.article_id AS article,
+                   coalesce(a.file, '') AS file, coalesce(a.title, '') AS title
             FROM (
-                SELECT min(NULLIF(r.date, '')) AS first_date, max(NULLIF(r.date, '')) AS last_date,
+                SELECT r.subject_key AS region_key, s.name AS region, s.code, s.level, s.province,
+                       r.object_key AS term_key, o.name AS term, o.kind,
+                       min(NULLIF(r.date, '')) AS first_date, max(NULLIF(r.date, '')) AS last_date,
                        count(DISTINCT r.article_id) AS articles, avg(r.confidence) AS confidence,
                        {_FIRST_REF} AS first_ref
                 FROM relations r
@@ -456,16 +467,15 @@ class Store:
                 JOIN entities o ON o.key = r.object_key
                 WHERE {where} AND r.article_id IS NOT NULL AND s.kind = 'region'
                   AND o.kind IN (SELECT value FROM json_each(?))
-                GROUP BY r.subject_key, CASE WHEN ? THEN '' ELSE r.object_key END
+                GROUP BY r.subject_key{"" if merge_terms else ", r.object_key"}
                 HAVING count(DISTINCT r.article_id) >= ?
             ) g
             JOIN relations e ON e.id = CAST(substr(g.first_ref, -12) AS INTEGER)
-            JOIN entities s ON s.key = e.subject_key
-            JOIN entities o ON o.key = e.object_key
+            {join_term}
             LEFT JOIN articles a ON a.id = e.article_id
-            ORDER BY g.first_date IS NULL, g.first_date, s.code, o.name, s.key, o.key
+            {order}
         """
-        params += [json.dumps(list(term_kinds)), merge_terms, q.min_articles]
+        params += [json.dumps(list(term_kinds)), q.min_articles]
         yield from self._rows(sql, params)
 
     def mention_count(self, keys: Sequence[str]) -> int:
@@ -482,44 +492,59 @@ class Store:
         """Pairs that share adoptions, with counts for a Jaccard index.
 
         ``by="region"``: pairs of terms adopted by the same regions (co-adoption);
-        ``by="term"``: pairs of regions that adopted the same terms (similarity). ``focus``
-        keeps the pairs of those keys (as ``a``) with any other. Columns: a, b, shared, a_total,
-        b_total.
+        ``by="term"``: pairs of regions that adopted the same terms (similarity). Without
+        ``focus``, every pair once, most shared first, then by Jaccard index. With it, the
+        focus keys count as one item ``a`` (a term and its aliases) paired with every other
+        ``b``, most shared first: only the focus's neighbourhood is read. Columns: a, b,
+        shared, a_total, b_total.
         """
         if by not in ("region", "term"):
             raise ZxkgError(f"shared_adoptions by {by!r}")
-        pair, via = ("term", "region") if by == "region" else ("region", "term")
+        pair, via = ("object_key", "subject_key") if by == "region" else ("subject_key", "object_key")
         where, params = _relation_filter(q)
-        # with a focus, ``a`` is a focus item and ``b`` any other; without, each pair once
-        pairing = "x.item < y.item"
+        adopted = f"""
+            SELECT r.subject_key, r.object_key
+            FROM relations r
+            JOIN entities s ON s.key = r.subject_key
+            JOIN entities o ON o.key = r.object_key
+            WHERE {where} AND r.article_id IS NOT NULL AND s.kind = 'region'
+              AND o.kind IN (SELECT value FROM json_each(?))
+        """
+        params.append(json.dumps(list(term_kinds)))
         if focus:
-            pairing = "x.item IN (SELECT value FROM json_each(?)) AND y.item NOT IN (SELECT value FROM json_each(?))"
+            keys = json.dumps(list(focus))
+            sql = f"""
+                WITH adopted AS NOT MATERIALIZED ({adopted}),
+                vias AS MATERIALIZED (
+                    SELECT DISTINCT {via} AS via FROM adopted WHERE {pair} IN (SELECT value FROM json_each(?))
+                ),
+                pairs AS MATERIALIZED (
+                    SELECT {pair} AS b, count(DISTINCT {via}) AS shared FROM adopted
+                    WHERE {via} IN (SELECT via FROM vias) AND {pair} NOT IN (SELECT value FROM json_each(?))
+                    GROUP BY {pair}
+                    ORDER BY shared DESC, b
+                    LIMIT ?
+                )
+                SELECT ? AS a, p.b, p.shared, (SELECT count(*) FROM vias) AS a_total,
+                       (SELECT count(DISTINCT {via}) FROM adopted WHERE {pair} = p.b) AS b_total
+                FROM pairs p
+                ORDER BY p.shared DESC, p.b
+            """
+            return list(self._rows(sql, [*params, keys, keys, limit, focus[0]]))
         sql = f"""
-            WITH adopted AS (
-                SELECT DISTINCT r.subject_key AS region, r.object_key AS term
-                FROM relations r
-                JOIN entities s ON s.key = r.subject_key
-                JOIN entities o ON o.key = r.object_key
-                WHERE {where} AND r.article_id IS NOT NULL AND s.kind = 'region'
-                  AND o.kind IN (SELECT value FROM json_each(?))
-            ),
-            items AS (SELECT {pair} AS item, {via} AS via FROM adopted),
+            WITH adopted AS ({adopted}),
+            items AS (SELECT DISTINCT {pair} AS item, {via} AS via FROM adopted),
             totals AS (SELECT item, count(*) AS total FROM items GROUP BY item)
             SELECT x.item AS a, y.item AS b, count(*) AS shared, tx.total AS a_total, ty.total AS b_total
             FROM items x
-            JOIN items y ON y.via = x.via
+            JOIN items y ON y.via = x.via AND x.item < y.item
             JOIN totals tx ON tx.item = x.item
             JOIN totals ty ON ty.item = y.item
-            WHERE {pairing}
             GROUP BY x.item, y.item
             ORDER BY shared DESC, CAST(count(*) AS REAL) / (tx.total + ty.total - count(*)) DESC, a, b
             LIMIT ?
         """
-        params.append(json.dumps(list(term_kinds)))
-        if focus:
-            params += [json.dumps(list(focus))] * 2
-        params.append(limit)
-        return list(self._rows(sql, params))
+        return list(self._rows(sql, [*params, limit]))
 
     def entities(self, keys: Sequence[str]) -> list[dict[str, Any]]:
         """The entity rows of ``keys`` (unknown keys are left out)."""
@@ -529,22 +554,35 @@ class Store:
         )
         return list(self._rows(sql, [json.dumps(list(keys))]))
 
-    def find_entities(self, forms: Sequence[str], kinds: Sequence[str]) -> list[dict[str, Any]]:
-        """Entities of ``kinds`` named one of ``forms``, or whose attrs contain one of them.
+    def find_entities(
+        self, forms: Sequence[str], kinds: Sequence[str], alias_kinds: Sequence[str] = ()
+    ) -> list[dict[str, Any]]:
+        """Entities of ``kinds`` named one of ``forms``, and of ``alias_kinds`` whose attrs
+        contain one of them.
 
-        The second part is a cheap prefilter for aliases: callers check the JSON themselves.
+        Names are looked up in the index; the attrs part is a cheap prefilter for aliases
+        (callers check the JSON themselves).
         """
         forms = [f for f in forms if f]
         if not forms:
             return []
-        likes = " OR ".join("instr(attrs, ?) > 0" for _ in forms)
+        columns = "key, kind, name, code, level, parent, province, attrs"
+        forms_json = json.dumps(forms)
         sql = f"""
-            SELECT key, kind, name, code, level, parent, province, attrs FROM entities
-            WHERE kind IN (SELECT value FROM json_each(?))
-              AND (name IN (SELECT value FROM json_each(?)) OR (instr(attrs, '"aliases"') > 0 AND ({likes})))
-            ORDER BY kind, name, key
+            SELECT {columns} FROM entities
+            WHERE kind IN (SELECT value FROM json_each(?)) AND name IN (SELECT value FROM json_each(?))
         """
-        return list(self._rows(sql, [json.dumps(list(kinds)), json.dumps(forms), *forms]))
+        params: list[Any] = [json.dumps(list(kinds)), forms_json]
+        if alias_kinds:
+            # one placeholder per kind, so each kind is read through the (kind, name) index
+            sql += f"""
+                UNION
+                SELECT {columns} FROM entities
+                WHERE kind IN ({", ".join("?" for _ in alias_kinds)}) AND instr(attrs, '"aliases"') > 0
+                  AND EXISTS (SELECT 1 FROM json_each(?) f WHERE instr(attrs, f.value) > 0)
+            """
+            params += [*alias_kinds, forms_json]
+        return list(self._rows(sql + " ORDER BY kind, name, key", params))
 
     def entity_names(self, kinds: Sequence[str]) -> Iterator[dict[str, Any]]:
         """key, kind, name and attrs of every entity of ``kinds`` (for suggestions)."""
