@@ -10,12 +10,17 @@ from typing import Any
 
 import networkx as nx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from graph.build import GraphView, build_graph
 from graph.export import FORMATS, export
-from graph.export.files import atomic_open
+from graph.export.cyjs import write_cyjs
+from graph.export.files import NOT_XML, atomic_open
+from graph.export.gexf import write_gexf
 from graph.export.graphml import write_graphml
+from graph.export.nodelink import write_node_link
 from graph.models import Edge, Filters, Node
 from graph.names import Names
 from graph.query import panel
@@ -259,3 +264,46 @@ def test_node_records_flatten_lists() -> None:
     node = Node("mechanism:双考", "mechanism", "双考", attrs=(("aliases", ("委员双考", "双考制")),))
     assert node.data()["aliases"] == ["委员双考", "双考制"]
     assert node.flat()["aliases"] == "委员双考|双考制"
+
+
+class ListView(GraphView):
+    """Nodes and edges from lists, no store: for property tests of the writers alone."""
+
+    def __init__(self, nodes: list[Node], edges: list[Edge]) -> None:
+        self._nodes, self._edges = nodes, edges
+
+    def nodes(self) -> Iterator[Node]:
+        yield from self._nodes
+
+    def edges(self) -> Iterator[Edge]:
+        yield from self._edges
+
+    def attr_names(self) -> list[str]:
+        return ["aliases"]
+
+
+def xml_kept(text: str) -> str:
+    """What survives XML 1.0: everything but the characters it cannot hold."""
+    return NOT_XML.sub("", text)
+
+
+texts = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=12)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(names_=st.lists(texts, min_size=1, max_size=4), evidence=texts)
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "json", "cyjs"])
+def test_any_text_survives_the_round_trip(tmp_path: Path, fmt: str, names_: list[str], evidence: str) -> None:
+    nodes = [Node(f"brand:{i}{n}", "brand", n, attrs=(("aliases", (n, "x")),)) for i, n in enumerate(names_)]
+    edges = [Edge(nodes[0].key, n.key, "runs", 1, "2024-05-24", "2024-05-24", 0.5, evidence) for n in nodes]
+    path = tmp_path / f"prop.{fmt}"
+    write = {"graphml": write_graphml, "gexf": write_gexf, "json": write_node_link, "cyjs": write_cyjs}[fmt]
+    write(ListView(nodes, edges), path)
+    g = read_graph(fmt, path)
+    keep = xml_kept if fmt in ("graphml", "gexf") else (lambda s: s)
+    assert set(g.nodes) == {keep(n.key) for n in nodes}
+    for n in nodes:
+        data = g.nodes[keep(n.key)]
+        assert data["label" if fmt != "cyjs" else "name"] == keep(n.name)
+    assert sorted(keep(evidence) == (d["evidence"]["quote"] if fmt == "json" else d["evidence"]) for *_, d in
+                  g.edges(data=True)) == [True] * len(edges)  # fmt: skip

@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape, quoteattr
 from ingest.errors import UsageError
 
 # Characters XML 1.0 does not allow, even escaped.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,10 +68,11 @@ def atomic_open(path: str | Path) -> Iterator[IO[str]]:
 
 
 def xml_text(value: object) -> str:
-    """``value`` as XML character data."""
-    return escape(_NOT_XML.sub("", str(value)))
+    """``value`` as XML character data (a carriage return kept as a reference: parsers
+    would read a bare one as a line feed)."""
+    return escape(NOT_XML.sub("", str(value)), {"\r": "&#13;"})
 
 
 def xml_attr(value: object) -> str:
     """``value`` as a quoted XML attribute value (newlines and tabs kept as references)."""
-    return quoteattr(_NOT_XML.sub("", str(value)), {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+    return quoteattr(NOT_XML.sub("", str(value)), {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
