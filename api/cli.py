@@ -208,10 +208,8 @@ def stats(data: str | None, as_json: bool) -> None:
         )
 
 
-# Commands that live in their own modules register themselves on the group.
-from api import cli_lexicon  # noqa: E402
-
-cli_lexicon.register(main)
+# Commands that live in their own modules register themselves on the group when imported.
+from api import cli_graph, cli_lexicon  # noqa: E402, F401
 
 if __name__ == "__main__":
     main()

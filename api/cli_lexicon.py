@@ -10,7 +10,7 @@ import click
 from ingest.lexicon import FILE_NAME, KINDS, fold, parse_edits
 from ingest.store import Store, data_dir_from
 
-from .cli import data_option, handle_errors
+from .cli import data_option, handle_errors, main
 
 
 @click.group(invoke_without_command=True)
@@ -121,6 +121,5 @@ def reextract(data: str | None) -> None:
     sys.stdout.flush()
 
 
-def register(main: click.Group) -> None:
-    main.add_command(lexicon)
-    main.add_command(reextract)
+main.add_command(lexicon)
+main.add_command(reextract)

@@ -14,7 +14,7 @@ import fcntl
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -389,6 +389,221 @@ class Store:
     def integrity_ok(self) -> bool:
         return bool(self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
 
+    # -- graph queries ---------------------------------------------------------------------
+    # Read-only aggregates for graph/: edges, nodes, adoptions, co-adoption, similarity.
+    # Every method takes a RelationQuery (defined at the end of this module) and does the
+    # grouping in SQL, so nothing here holds the whole relation table in memory.
+
+    def graph_edges(self, q: RelationQuery) -> Iterator[dict[str, Any]]:
+        """One row per (subject, predicate, object) kept by ``q``, with its first evidence.
+
+        Columns: source, predicate, target, articles, first_date, last_date, confidence,
+        evidence, article_id, file, title. Ordered by source, predicate, target.
+        """
+        grouped, params = _grouped_relations(q)
+        sql = f"""
+            SELECT g.source, g.predicate, g.target, g.articles, g.first_date, g.last_date, g.confidence,
+                   e.evidence, e.article_id, a.file, a.title
+            FROM ({grouped}) g
+            JOIN relations e ON e.id = CAST(substr(g.first_ref, -12) AS INTEGER)
+            LEFT JOIN articles a ON a.id = e.article_id
+            ORDER BY g.source, g.predicate, g.target
+        """
+        yield from self._rows(sql, params)
+
+    def graph_nodes(self, q: RelationQuery) -> Iterator[dict[str, Any]]:
+        """Every entity at an end of an edge ``graph_edges(q)`` keeps.
+
+        Columns: key, kind, name, code, level, parent, province, attrs (JSON), start (the
+        first date of its kept relations, NULL when they have none), and for articles their
+        title, date and file. Ordered by kind and name.
+        """
+        grouped, params = _grouped_relations(q)
+        sql = f"""
+            WITH g AS ({grouped})
+            SELECT e.key, e.kind, e.name, e.code, e.level, e.parent, e.province, e.attrs,
+                   min(n.first_date) AS start, a.title, a.date, a.file
+            FROM (SELECT source AS key, first_date FROM g UNION ALL SELECT target, first_date FROM g) n
+            JOIN entities e ON e.key = n.key
+            LEFT JOIN articles a ON e.kind = 'article' AND a.id = e.name
+            GROUP BY e.key
+            ORDER BY e.kind, e.name, e.key
+        """
+        yield from self._rows(sql, params)
+
+    def attr_names(self, kinds: Sequence[str] = ()) -> list[str]:
+        """The keys found in the ``attrs`` of entities (of ``kinds``), sorted."""
+        sql = "SELECT DISTINCT j.key FROM entities e, json_each(e.attrs) j WHERE json_valid(e.attrs)"
+        params: list[Any] = []
+        if kinds:
+            sql += " AND e.kind IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(list(kinds)))
+        return sorted(str(k) for (k,) in self.conn.execute(sql, params))
+
+    def adoptions(
+        self, q: RelationQuery, term_kinds: Sequence[str], merge_terms: bool = False, by_date: bool = True
+    ) -> Iterator[dict[str, Any]]:
+        """One row per (region, term): a region's article relations to entities of ``term_kinds``.
+
+        With ``merge_terms`` one row per region: every kept term counts as the same one (a
+        term and its aliases). Columns: region_key, region, code, level, province, term_key,
+        term, kind, first_date, last_date, articles, confidence, and of the first relation
+        (earliest date, then first stored) predicate, evidence, article, file, title; text
+        columns are "" rather than NULL. Ordered by first date (unknown last), then region
+        and term; without ``by_date``, in the order of grouping (region key, term key),
+        which spares a sort of the whole table.
+        """
+        where, params = _relation_filter(q)
+        # Without merge_terms the term columns are constant in a group; with it they come
+        # from the first relation, joined back below.
+        term = "e.object_key AS term_key, o.name AS term, o.kind" if merge_terms else "g.term_key, g.term, g.kind"
+        join_term = "JOIN entities o ON o.key = e.object_key" if merge_terms else ""
+        order = "ORDER BY g.first_date IS NULL, g.first_date, g.region_key, g.term_key" if by_date else ""
+        sql = f"""
+            SELECT g.region_key, g.region, coalesce(g.code, '') AS code, coalesce(g.level, '') AS level,
+                   coalesce(g.province, '') AS province, {term},
+                   coalesce(g.first_date, '') AS first_date, coalesce(g.last_date, '') AS last_date,
+                   g.articles, g.confidence, e.predicate, e.evidence, e.article_id AS article,
+                   coalesce(a.file, '') AS file, coalesce(a.title, '') AS title
+            FROM (
+                SELECT r.subject_key AS region_key, s.name AS region, s.code, s.level, s.province,
+                       r.object_key AS term_key, o.name AS term, o.kind,
+                       min(NULLIF(r.date, '')) AS first_date, max(NULLIF(r.date, '')) AS last_date,
+                       count(DISTINCT r.article_id) AS articles, avg(r.confidence) AS confidence,
+                       {_FIRST_REF} AS first_ref
+                FROM relations r
+                JOIN entities s ON s.key = r.subject_key
+                JOIN entities o ON o.key = r.object_key
+                WHERE {where} AND r.article_id IS NOT NULL AND s.kind = 'region'
+                  AND o.kind IN (SELECT value FROM json_each(?))
+                GROUP BY r.subject_key{"" if merge_terms else ", r.object_key"}
+                HAVING count(DISTINCT r.article_id) >= ?
+            ) g
+            JOIN relations e ON e.id = CAST(substr(g.first_ref, -12) AS INTEGER)
+            {join_term}
+            LEFT JOIN articles a ON a.id = e.article_id
+            {order}
+        """
+        params += [json.dumps(list(term_kinds)), q.min_articles]
+        yield from self._rows(sql, params)
+
+    def mention_count(self, keys: Sequence[str]) -> int:
+        """How many articles mention any of ``keys``."""
+        sql = (
+            "SELECT count(DISTINCT article_id) FROM relations"
+            " WHERE object_key IN (SELECT value FROM json_each(?)) AND predicate = 'mentions'"
+        )
+        return int(self.conn.execute(sql, (json.dumps(list(keys)),)).fetchone()[0])
+
+    def shared_adoptions(
+        self, q: RelationQuery, term_kinds: Sequence[str], by: str, focus: Sequence[str] = (), limit: int = 50
+    ) -> list[dict[str, Any]]:
+        """Pairs that share adoptions, with counts for a Jaccard index.
+
+        ``by="region"``: pairs of terms adopted by the same regions (co-adoption);
+        ``by="term"``: pairs of regions that adopted the same terms (similarity). Without
+        ``focus``, every pair once, most shared first, then by Jaccard index. With it, the
+        focus keys count as one item ``a`` (a term and its aliases) paired with every other
+        ``b``, most shared first: only the focus's neighbourhood is read. Columns: a, b,
+        shared, a_total, b_total.
+        """
+        if by not in ("region", "term"):
+            raise ZxkgError(f"shared_adoptions by {by!r}")
+        pair, via = ("object_key", "subject_key") if by == "region" else ("subject_key", "object_key")
+        where, params = _relation_filter(q)
+        adopted = f"""
+            SELECT r.subject_key, r.object_key
+            FROM relations r
+            JOIN entities s ON s.key = r.subject_key
+            JOIN entities o ON o.key = r.object_key
+            WHERE {where} AND r.article_id IS NOT NULL AND s.kind = 'region'
+              AND o.kind IN (SELECT value FROM json_each(?))
+        """
+        params.append(json.dumps(list(term_kinds)))
+        if focus:
+            keys = json.dumps(list(focus))
+            sql = f"""
+                WITH adopted AS NOT MATERIALIZED ({adopted}),
+                vias AS MATERIALIZED (
+                    SELECT DISTINCT {via} AS via FROM adopted WHERE {pair} IN (SELECT value FROM json_each(?))
+                ),
+                pairs AS MATERIALIZED (
+                    SELECT {pair} AS b, count(DISTINCT {via}) AS shared FROM adopted
+                    WHERE {via} IN (SELECT via FROM vias) AND {pair} NOT IN (SELECT value FROM json_each(?))
+                    GROUP BY {pair}
+                    ORDER BY shared DESC, b
+                    LIMIT ?
+                )
+                SELECT ? AS a, p.b, p.shared, (SELECT count(*) FROM vias) AS a_total,
+                       (SELECT count(DISTINCT {via}) FROM adopted WHERE {pair} = p.b) AS b_total
+                FROM pairs p
+                ORDER BY p.shared DESC, p.b
+            """
+            return list(self._rows(sql, [*params, keys, keys, limit, focus[0]]))
+        sql = f"""
+            WITH adopted AS ({adopted}),
+            items AS (SELECT DISTINCT {pair} AS item, {via} AS via FROM adopted),
+            totals AS (SELECT item, count(*) AS total FROM items GROUP BY item)
+            SELECT x.item AS a, y.item AS b, count(*) AS shared, tx.total AS a_total, ty.total AS b_total
+            FROM items x
+            JOIN items y ON y.via = x.via AND x.item < y.item
+            JOIN totals tx ON tx.item = x.item
+            JOIN totals ty ON ty.item = y.item
+            GROUP BY x.item, y.item
+            ORDER BY shared DESC, CAST(count(*) AS REAL) / (tx.total + ty.total - count(*)) DESC, a, b
+            LIMIT ?
+        """
+        return list(self._rows(sql, [*params, limit]))
+
+    def entities(self, keys: Sequence[str]) -> list[dict[str, Any]]:
+        """The entity rows of ``keys`` (unknown keys are left out)."""
+        sql = (
+            "SELECT key, kind, name, code, level, parent, province, attrs FROM entities"
+            " WHERE key IN (SELECT value FROM json_each(?)) ORDER BY kind, name, key"
+        )
+        return list(self._rows(sql, [json.dumps(list(keys))]))
+
+    def find_entities(
+        self, forms: Sequence[str], kinds: Sequence[str], alias_kinds: Sequence[str] = ()
+    ) -> list[dict[str, Any]]:
+        """Entities of ``kinds`` named one of ``forms``, and of ``alias_kinds`` whose attrs
+        contain one of them.
+
+        Names are looked up in the index; the attrs part is a cheap prefilter for aliases
+        (callers check the JSON themselves).
+        """
+        forms = [f for f in forms if f]
+        if not forms:
+            return []
+        columns = "key, kind, name, code, level, parent, province, attrs"
+        forms_json = json.dumps(forms)
+        sql = f"""
+            SELECT {columns} FROM entities
+            WHERE kind IN (SELECT value FROM json_each(?)) AND name IN (SELECT value FROM json_each(?))
+        """
+        params: list[Any] = [json.dumps(list(kinds)), forms_json]
+        if alias_kinds:
+            # one placeholder per kind, so each kind is read through the (kind, name) index
+            sql += f"""
+                UNION
+                SELECT {columns} FROM entities
+                WHERE kind IN ({", ".join("?" for _ in alias_kinds)}) AND instr(attrs, '"aliases"') > 0
+                  AND EXISTS (SELECT 1 FROM json_each(?) f WHERE instr(attrs, f.value) > 0)
+            """
+            params += [*alias_kinds, forms_json]
+        return list(self._rows(sql + " ORDER BY kind, name, key", params))
+
+    def entity_names(self, kinds: Sequence[str]) -> Iterator[dict[str, Any]]:
+        """key, kind, name and attrs of every entity of ``kinds`` (for suggestions)."""
+        sql = "SELECT key, kind, name, attrs FROM entities WHERE kind IN (SELECT value FROM json_each(?))"
+        yield from self._rows(sql, [json.dumps(list(kinds))])
+
+    def _rows(self, sql: str, params: Sequence[Any]) -> Iterator[dict[str, Any]]:
+        cur = self.conn.execute(sql, list(params))
+        names = [d[0] for d in cur.description]
+        for row in cur:
+            yield dict(zip(names, row, strict=True))
+
 
 def _check(ex: Extraction) -> None:
     a = ex.article
@@ -456,3 +671,90 @@ def _entity_row(e: Entity) -> tuple[str, str, str, str, str, str, str, str]:
 
 def data_dir_from(value: str | None) -> Path:
     return Path(value or os.environ.get("ZXKG_DATA") or "zxkg-data")
+
+
+# -- graph queries: what a read keeps ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RelationQuery:
+    """Which relations a graph read keeps. Empty or ``None`` fields keep everything.
+
+    ``kinds`` applies to both ends; ``region_codes`` to the ends that are regions (and an
+    edge needs one); ``subjects``/``objects`` to one end; ``touching`` and ``around`` to
+    either end (both must hold when both are given). Dates compare as text prefixes, so
+    ``until="2024"`` keeps all of 2024. Relations without an article (part_of from the
+    division table) have no date: date, confidence and article filters leave them be.
+    """
+
+    predicates: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    region_codes: tuple[str, ...] | None = None
+    subjects: tuple[str, ...] | None = None
+    objects: tuple[str, ...] | None = None
+    touching: tuple[str, ...] | None = None
+    around: tuple[str, ...] | None = None
+    since: str = ""
+    until: str = ""
+    min_articles: int = 0
+    min_confidence: float = 0.0
+
+
+# The sort key of a relation inside its group: dated before undated, earliest first, then
+# first stored; its last 12 digits are the relation id (joined back for the evidence).
+_FIRST_REF = "min(printf('%s#%012d', coalesce(NULLIF(r.date, ''), '~'), r.id))"
+
+
+def _relation_filter(q: RelationQuery) -> tuple[str, list[Any]]:
+    """The WHERE clause over ``relations r`` joined to ``entities s`` and ``o``."""
+    cond: list[str] = ["1"]
+    params: list[Any] = []
+
+    def among(column: str, values: tuple[str, ...]) -> str:
+        params.append(json.dumps(list(values)))
+        return f"{column} IN (SELECT value FROM json_each(?))"
+
+    if q.predicates:
+        cond.append(among("r.predicate", q.predicates))
+    if q.kinds:
+        cond.append(among("s.kind", q.kinds))
+        cond.append(among("o.kind", q.kinds))
+    if q.region_codes is not None:
+        cond.append("(s.kind = 'region' OR o.kind = 'region')")
+        cond.append(f"(s.kind <> 'region' OR {among('s.code', q.region_codes)})")
+        cond.append(f"(o.kind <> 'region' OR {among('o.code', q.region_codes)})")
+    if q.subjects is not None:
+        cond.append(among("r.subject_key", q.subjects))
+    if q.objects is not None:
+        cond.append(among("r.object_key", q.objects))
+    for keys in (q.touching, q.around):
+        if keys is not None:
+            cond.append(f"({among('r.subject_key', keys)} OR {among('r.object_key', keys)})")
+    if q.since:
+        cond.append("(r.article_id IS NULL OR r.date >= ?)")
+        params.append(q.since)
+    if q.until:
+        cond.append("(r.article_id IS NULL OR (r.date <> '' AND substr(r.date, 1, ?) <= ?))")
+        params += [len(q.until), q.until]
+    if q.min_confidence:
+        cond.append("r.confidence >= ?")
+        params.append(q.min_confidence)
+    return " AND ".join(cond), params
+
+
+def _grouped_relations(q: RelationQuery) -> tuple[str, list[Any]]:
+    """Relations grouped by (subject, predicate, object): a subquery and its parameters."""
+    where, params = _relation_filter(q)
+    sql = f"""
+        SELECT r.subject_key AS source, r.predicate, r.object_key AS target,
+               count(DISTINCT r.article_id) AS articles,
+               min(NULLIF(r.date, '')) AS first_date, max(NULLIF(r.date, '')) AS last_date,
+               avg(r.confidence) AS confidence, {_FIRST_REF} AS first_ref
+        FROM relations r
+        JOIN entities s ON s.key = r.subject_key
+        JOIN entities o ON o.key = r.object_key
+        WHERE {where}
+        GROUP BY r.subject_key, r.predicate, r.object_key
+        HAVING count(r.article_id) = 0 OR count(DISTINCT r.article_id) >= ?
+    """
+    return sql, [*params, q.min_articles]

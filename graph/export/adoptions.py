@@ -1,0 +1,72 @@
+"""The adoption table and its region-by-year panel, as CSV for diffusion research.
+
+``adoptions``: one row per (region, term) — who adopted what, first when, how often, on
+what evidence. ``panel``: one row per region, term and year, ``adopted`` 0 until the year
+of adoption and 1 from then on (empty when the adoption's article carries no date).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..models import Adoption, PanelRow
+from .files import Written, atomic_open, file_target
+
+ADOPTION_COLUMNS = (
+    "region",
+    "region_code",
+    "level",
+    "province",
+    "term",
+    "kind",
+    "predicate",
+    "first_date",
+    "year",
+    "articles",
+    "evidence",
+    "article",
+    "file",
+    "title",
+    "last_date",
+    "confidence",
+)
+PANEL_COLUMNS = ("region", "region_code", "level", "province", "term", "kind", "year", "adopted", "first_year")
+
+
+def _opt(value: int | None) -> str | int:
+    return "" if value is None else value
+
+
+def write_adoptions(rows: Iterable[Adoption], path: str | Path) -> Written:
+    """Write the adoption table to ``path`` (atomically)."""
+    target = file_target(path)
+    n = 0
+    with atomic_open(target) as fh:
+        w = csv.writer(fh)
+        w.writerow(ADOPTION_COLUMNS)
+        for a in rows:
+            w.writerow(
+                [
+                    a.region, a.code, a.level, a.province, a.term, a.kind, a.predicate, a.first_date, _opt(a.year),
+                    a.articles, a.evidence, a.article, a.file, a.title, a.last_date, round(a.confidence, 4),
+                ]
+            )  # fmt: skip
+            n += 1
+    return Written(str(target), (("rows", n),))
+
+
+def write_panel(rows: Iterable[PanelRow], path: str | Path) -> Written:
+    """Write the region-by-year panel to ``path`` (atomically)."""
+    target = file_target(path)
+    n = 0
+    with atomic_open(target) as fh:
+        w = csv.writer(fh)
+        w.writerow(PANEL_COLUMNS)
+        for r in rows:
+            w.writerow(
+                [r.region, r.code, r.level, r.province, r.term, r.kind, r.year, _opt(r.adopted), _opt(r.first_year)]
+            )
+            n += 1
+    return Written(str(target), (("rows", n),))
