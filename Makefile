@@ -18,7 +18,7 @@ $(VENV)/.installed: pyproject.toml
 ## run: install, ingest corpus/ into $(DATA) (once), then serve the API and web page
 run: $(VENV)/.installed
 	$(ZXKG) ingest --data $(DATA) corpus/
-	$(ZXKG) stats --data $(DATA)
+	$(ZXKG) serve --data $(DATA) --host $(HOST) --port $(PORT)
 
 ## test: lint, types, tests and the extraction quality floors
 test: lint typecheck pytest eval

@@ -208,6 +208,26 @@ def stats(data: str | None, as_json: bool) -> None:
         )
 
 
+@main.command()
+@data_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--engine", envvar="ZXKG_SEARCH_ENGINE", default="whoosh", show_default=True, help="Search engine.")
+@click.option("--cors", "cors", multiple=True, metavar="ORIGIN", help="Allow cross-origin reads from ORIGIN.")
+@handle_errors
+def serve(data: str | None, host: str, port: int, engine: str, cors: tuple[str, ...]) -> None:
+    """Serve the read-only HTTP API and the web page."""
+    import uvicorn
+
+    from api.app import Settings, create_app
+
+    data_dir = data_dir_from(data)
+    Store.open(data_dir, readonly=True).close()  # a clear error now, not on the first request
+    app = create_app(Settings(data_dir=data_dir, engine=engine, cors_origins=cors))
+    click.echo(f"zxkg: serving {data_dir} on http://{host}:{port}/ (API docs at /docs); Ctrl-C stops")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
 # Commands that live in their own modules register themselves on the group when imported.
 from api import cli_graph, cli_lexicon  # noqa: E402, F401
 

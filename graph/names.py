@@ -72,7 +72,7 @@ class Names:
             listed = sorted(known) if known else sorted(f"region:{d.code}" for d in candidates)
             shown = ", ".join(f"{gaz.by_code[k.split(':', 1)[1]].name} ({k.split(':', 1)[1]})" for k in listed)
             raise UsageError(f"region {text!r} is ambiguous: {shown}; give the code")
-        raise NotFound(f"unknown region {text!r}{self._closest(text, ('region',))}")
+        raise self._not_found(f"unknown region {text!r}", text, ("region",))
 
     def _region_node(self, d: Division) -> Node:
         rows = self.store.entities([f"region:{d.code}"])
@@ -105,7 +105,7 @@ class Names:
             found = self.store.entities([r["key"] for r in found])
         if not found:
             what = ", ".join(kinds[:-1]) + (" or " if len(kinds) > 1 else "") + kinds[-1]
-            raise NotFound(f"no {what} named {name.strip()!r}{self._closest(name, kinds)}")
+            raise self._not_found(f"no {what} named {name.strip()!r}", name, kinds)
         return tuple(node_from_row(r) for r in found)
 
     # -- any entity ----------------------------------------------------------------------
@@ -131,7 +131,7 @@ class Names:
         rows = self.store.entities([f"article:{text}"])
         if rows:
             return node_from_row(rows[0])
-        raise NotFound(f"unknown entity {text!r}{self._closest(text, ('region', *TERM_KINDS))}")
+        raise self._not_found(f"unknown entity {text!r}", text, ("region", *TERM_KINDS))
 
     # -- filters -------------------------------------------------------------------------
 
@@ -161,7 +161,12 @@ class Names:
             min_confidence=filters.min_confidence,
         )
 
-    def _closest(self, text: str, kinds: Iterable[str]) -> str:
+    def _not_found(self, message: str, text: str, kinds: Iterable[str]) -> NotFound:
+        """The error for a name that matches nothing, carrying the closest known names."""
+        names = self._closest(text, kinds)
+        return NotFound(message + (f"; closest: {', '.join(names)}" if names else ""), closest=tuple(names))
+
+    def _closest(self, text: str, kinds: Iterable[str]) -> list[str]:
         key = fold(text)
         by_fold: dict[str, str] = {}
         for row in self.store.entity_names(tuple(kinds)):
@@ -170,8 +175,7 @@ class Names:
         close = difflib.get_close_matches(key, list(by_fold), n=5, cutoff=0.4)
         if not close:  # a long title rarely scores high: try the names that contain it
             close = sorted((f for f in by_fold if key and key in f), key=len)[:5]
-        names = list(dict.fromkeys(by_fold[c] for c in close))
-        return f"; closest: {', '.join(names)}" if names else ""
+        return list(dict.fromkeys(by_fold[c] for c in close))
 
 
 def _is_date(value: str) -> bool:

@@ -21,8 +21,14 @@ class UsageError(ZxkgError):
 
 
 class NotFound(ZxkgError):
+    """Nothing by that name; ``closest`` lists known names that look like it."""
+
     exit_code = 1
     status = 404
+
+    def __init__(self, message: str, closest: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.closest = closest
 
 
 class InputError(ZxkgError):

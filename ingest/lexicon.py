@@ -45,6 +45,7 @@ class Term:
     source: str  # "corpus" or "user"
     articles: int = 0
     aliases: dict[str, str] = field(default_factory=dict)  # alias -> provenance
+    strong: bool = False  # the kind was decided by a head word, not guessed from a verb
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,13 +122,20 @@ class Lexicon:
                 old, new = e.args
                 self.rename(old, new, f"{FILE_NAME}:{e.line}")
 
-    def learn(self, name: str, kind: EntityKind, source: str = "corpus") -> Term:
-        """Make ``name`` a known term (or return the term it already belongs to)."""
+    def learn(self, name: str, kind: EntityKind, source: str = "corpus", strong: bool = False) -> Term:
+        """Make ``name`` a known term (or return the term it already belongs to).
+
+        A term keeps one kind everywhere: the first kind seen, replaced once by the first
+        kind that a head word decided (“两力两率”评价 is a mechanism whatever verb came first).
+        """
         key = fold(name)
         canonical = self._alias.get(key)
         if canonical is not None and canonical in self.terms:
-            return self.terms[canonical]
-        term = Term(name=key, kind=kind, source=source)
+            term = self.terms[canonical]
+            if strong and not term.strong and term.source == "corpus":
+                term.kind, term.strong = kind, True
+            return term
+        term = Term(name=key, kind=kind, source=source, strong=strong)
         self.terms[key] = term
         self._alias[key] = key
         self._index.add(key)

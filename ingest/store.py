@@ -349,9 +349,79 @@ class Store:
             "SELECT e.key, e.name, e.kind, count(DISTINCT m.article_id) FROM entities e"
             " LEFT JOIN mentions m ON m.entity_key = e.key"
             " WHERE e.kind IN ('mechanism', 'brand') AND m.rule LIKE 'initiative.quoted%'"
-            " GROUP BY e.key ORDER BY e.name"
+            " GROUP BY e.key ORDER BY e.name, count(DISTINCT m.article_id) DESC"
         )
         return [(name, kind, n, aliases.get(key, {})) for key, name, kind, n in rows]
+
+    def article(self, article_id: str) -> dict[str, Any] | None:
+        """One article with its mentions (for the article page), or None."""
+        cur = self.conn.execute(
+            "SELECT id, file, title, date, source, author, url, text FROM articles WHERE id = ?", (article_id,)
+        )
+        row = cur.fetchone()
+        if row is None:
+            return None
+        out = dict(zip([d[0] for d in cur.description], row, strict=True))
+        out["mentions"] = [
+            {"start": s, "end": e, "kind": k, "name": n, "rule": r}
+            for s, e, k, n, r in self.conn.execute(
+                "SELECT m.start, m.end, e.kind, e.name, m.rule FROM mentions m JOIN entities e ON e.key = m.entity_key"
+                " WHERE m.article_id = ? ORDER BY m.start, m.end DESC",
+                (article_id,),
+            )
+        ]
+        return out
+
+    def region_list(self, name_like: str, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
+        """Regions named in at least one article, most articles first: (total, page)."""
+        where = "e.kind = 'region' AND e.code != ''" + (" AND e.name LIKE ?" if name_like else "")
+        params: list[Any] = [f"%{name_like}%"] if name_like else []
+        total = self.conn.execute(
+            f"SELECT count(*) FROM entities e WHERE {where} AND EXISTS"
+            " (SELECT 1 FROM mentions m WHERE m.entity_key = e.key)",
+            params,
+        ).fetchone()[0]
+        rows = self._rows(
+            "SELECT e.name, e.code, e.level, e.province, e.parent, count(DISTINCT m.article_id) AS articles"
+            f" FROM entities e JOIN mentions m ON m.entity_key = e.key WHERE {where}"
+            " GROUP BY e.key ORDER BY articles DESC, e.code LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return int(total), list(rows)
+
+    def term_list(
+        self, kinds: Sequence[str], name_like: str, limit: int, offset: int
+    ) -> tuple[int, list[dict[str, Any]]]:
+        """Mechanisms/brands/documents with how many regions adopted them and in how many articles."""
+        marks = ", ".join("?" for _ in kinds)
+        where = f"e.kind IN ({marks})" + (" AND e.name LIKE ?" if name_like else "")
+        params: list[Any] = [*kinds, *([f"%{name_like}%"] if name_like else [])]
+        total = self.conn.execute(
+            f"SELECT count(*) FROM entities e WHERE {where} AND EXISTS"
+            " (SELECT 1 FROM mentions m WHERE m.entity_key = e.key)",
+            params,
+        ).fetchone()[0]
+        rows = self._rows(
+            "SELECT e.key, e.name, e.kind, e.attrs,"
+            " (SELECT count(DISTINCT r.subject_key) FROM relations r JOIN entities s ON s.key = r.subject_key"
+            "   WHERE r.object_key = e.key AND s.kind = 'region') AS adopters,"
+            " (SELECT count(DISTINCT m.article_id) FROM mentions m WHERE m.entity_key = e.key) AS articles"
+            f" FROM entities e WHERE {where} AND EXISTS (SELECT 1 FROM mentions m WHERE m.entity_key = e.key)"
+            " ORDER BY adopters DESC, articles DESC, e.name LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        out = list(rows)
+        aliases: dict[str, list[str]] = {}
+        keys = [r["key"] for r in out]
+        if keys:
+            marks = ", ".join("?" for _ in keys)
+            for alias, key in self.conn.execute(
+                f"SELECT alias, entity_key FROM aliases WHERE entity_key IN ({marks}) ORDER BY alias", keys
+            ):
+                aliases.setdefault(key, []).append(alias)
+        for r in out:
+            r["aliases"] = aliases.get(r["key"], [])
+        return int(total), out
 
     def count(self, table: str) -> int:
         if table not in TABLES:
@@ -558,8 +628,8 @@ class Store:
     def entities(self, keys: Sequence[str]) -> list[dict[str, Any]]:
         """The entity rows of ``keys`` (unknown keys are left out)."""
         sql = (
-            "SELECT key, kind, name, code, level, parent, province, attrs FROM entities"
-            " WHERE key IN (SELECT value FROM json_each(?)) ORDER BY kind, name, key"
+            f"SELECT e.key, e.kind, e.name, e.code, e.level, e.parent, e.province, {ATTRS_WITH_ALIASES}"
+            " FROM entities e WHERE e.key IN (SELECT value FROM json_each(?)) ORDER BY e.kind, e.name, e.key"
         )
         return list(self._rows(sql, [json.dumps(list(keys))]))
 
@@ -575,27 +645,35 @@ class Store:
         forms = [f for f in forms if f]
         if not forms:
             return []
-        columns = "key, kind, name, code, level, parent, province, attrs"
+        columns = f"e.key, e.kind, e.name, e.code, e.level, e.parent, e.province, {ATTRS_WITH_ALIASES}"
         forms_json = json.dumps(forms)
         sql = f"""
-            SELECT {columns} FROM entities
-            WHERE kind IN (SELECT value FROM json_each(?)) AND name IN (SELECT value FROM json_each(?))
+            SELECT {columns} FROM entities e
+            WHERE e.kind IN (SELECT value FROM json_each(?)) AND e.name IN (SELECT value FROM json_each(?))
         """
         params: list[Any] = [json.dumps(list(kinds)), forms_json]
         if alias_kinds:
             # one placeholder per kind, so each kind is read through the (kind, name) index
+            marks = ", ".join("?" for _ in alias_kinds)
             sql += f"""
                 UNION
-                SELECT {columns} FROM entities
-                WHERE kind IN ({", ".join("?" for _ in alias_kinds)}) AND instr(attrs, '"aliases"') > 0
-                  AND EXISTS (SELECT 1 FROM json_each(?) f WHERE instr(attrs, f.value) > 0)
+                SELECT {columns} FROM entities e
+                WHERE e.kind IN ({marks}) AND instr(e.attrs, '"aliases"') > 0
+                  AND EXISTS (SELECT 1 FROM json_each(?) f WHERE instr(e.attrs, f.value) > 0)
+                UNION
+                SELECT {columns} FROM entities e
+                WHERE e.kind IN ({marks})
+                  AND e.key IN (SELECT entity_key FROM aliases WHERE alias IN (SELECT value FROM json_each(?)))
             """
-            params += [*alias_kinds, forms_json]
-        return list(self._rows(sql + " ORDER BY kind, name, key", params))
+            params += [*alias_kinds, forms_json, *alias_kinds, forms_json]
+        return list(self._rows(sql + " ORDER BY 2, 3, 1", params))
 
     def entity_names(self, kinds: Sequence[str]) -> Iterator[dict[str, Any]]:
         """key, kind, name and attrs of every entity of ``kinds`` (for suggestions)."""
-        sql = "SELECT key, kind, name, attrs FROM entities WHERE kind IN (SELECT value FROM json_each(?))"
+        sql = (
+            f"SELECT e.key, e.kind, e.name, {ATTRS_WITH_ALIASES}"
+            " FROM entities e WHERE e.kind IN (SELECT value FROM json_each(?))"
+        )
         yield from self._rows(sql, [json.dumps(list(kinds))])
 
     def _rows(self, sql: str, params: Sequence[Any]) -> Iterator[dict[str, Any]]:
@@ -699,6 +777,13 @@ class RelationQuery:
     min_articles: int = 0
     min_confidence: float = 0.0
 
+
+# An entity's attrs with the aliases the lexicon learnt (the aliases table) merged in, so a
+# reader finds a term by any of its names.
+ATTRS_WITH_ALIASES = (
+    "coalesce((SELECT json_set(coalesce(e.attrs, '{}'), '$.aliases', json_group_array(a.alias))"
+    " FROM aliases a WHERE a.entity_key = e.key HAVING count(*) > 0), e.attrs) AS attrs"
+)
 
 # The sort key of a relation inside its group: dated before undated, earliest first, then
 # first stored; its last 12 digits are the relation id (joined back for the evidence).

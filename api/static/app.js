@@ -185,7 +185,8 @@ function timelineChart(t) {
   add("polyline", { fill: "none", stroke: "#a4262c", "stroke-width": 2, points: pts.map((p, i) => `${x(i)},${y(p.cumulative)}`).join(" ") });
   pts.forEach((p, i) => {
     add("circle", { cx: x(i), cy: y(p.cumulative), r: 3.5, fill: "#a4262c" });
-    add("text", { x: x(i), y: H - P + 14, "text-anchor": "middle" }, p.date);
+    const anchor = pts.length > 1 && i === 0 ? "start" : pts.length > 1 && i === pts.length - 1 ? "end" : "middle";
+    add("text", { x: x(i), y: H - P + 14, "text-anchor": anchor }, p.date);
     add("text", { x: x(i), y: y(p.cumulative) - 7, "text-anchor": "middle" }, String(p.cumulative));
   });
   return svg;
@@ -249,11 +250,12 @@ async function adoptionsView() {
 
 async function homeView() {
   const s = await api("/stats");
-  const terms = await api("/mechanisms?limit=10");
+  const [mechanisms, brands] = await Promise.all([api("/mechanisms?limit=10"), api("/brands?limit=10")]);
+  const top = (page) => el("ul", {}, page.items.map((t) => el("li", {}, entityLink(t.kind, t.name), el("span", { class: "muted" }, ` ${t.adopters} 个地区`))));
   view.replaceChildren(el("h1", {}, "政协新闻知识图谱"),
     el("p", {}, `${s.articles} 篇文章 · ${(s.entities.region || 0)} 个地区 · ${(s.entities.mechanism || 0)} 个机制 · ${(s.entities.brand || 0)} 个品牌`),
-    el("h2", {}, "采纳最多的机制与品牌"),
-    el("ul", {}, terms.items.map((t) => el("li", {}, entityLink(t.kind, t.name), el("span", { class: "muted" }, ` ${t.adopters} 个地区`)))));
+    el("h2", {}, "采纳最多的机制"), top(mechanisms),
+    el("h2", {}, "采纳最多的品牌"), top(brands));
 }
 
 async function route() {

@@ -39,6 +39,14 @@ def _opt(value: int | None) -> str | int:
     return "" if value is None else value
 
 
+def adoption_row(a: Adoption) -> list[object]:
+    """One row of the adoption table, in the order of ``ADOPTION_COLUMNS``."""
+    return [
+        a.region, a.code, a.level, a.province, a.term, a.kind, a.predicate, a.first_date, _opt(a.year),
+        a.articles, a.evidence, a.article, a.file, a.title, a.last_date, round(a.confidence, 4),
+    ]  # fmt: skip
+
+
 def write_adoptions(rows: Iterable[Adoption], path: str | Path) -> Written:
     """Write the adoption table to ``path`` (atomically)."""
     target = file_target(path)
@@ -47,12 +55,7 @@ def write_adoptions(rows: Iterable[Adoption], path: str | Path) -> Written:
         w = csv.writer(fh)
         w.writerow(ADOPTION_COLUMNS)
         for a in rows:
-            w.writerow(
-                [
-                    a.region, a.code, a.level, a.province, a.term, a.kind, a.predicate, a.first_date, _opt(a.year),
-                    a.articles, a.evidence, a.article, a.file, a.title, a.last_date, round(a.confidence, 4),
-                ]
-            )  # fmt: skip
+            w.writerow(adoption_row(a))
             n += 1
     return Written(str(target), (("rows", n),))
 

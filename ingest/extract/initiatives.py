@@ -233,7 +233,7 @@ def extract_initiatives(
     for hit in hits:
         taken.append((hit.start, hit.end))
         if hit.kind != "slogan" and hit.rule.startswith("initiative.quoted"):
-            lexicon.learn(hit.name, hit.kind)
+            lexicon.learn(hit.name, hit.kind, strong=hit.rule.endswith(".head"))
             for alias in hit.aliases:
                 lexicon.add_alias(alias, hit.name, hit.rule)
     quoted = [(q.start, q.end) for q in qs]
@@ -257,7 +257,7 @@ def _canonical(hit: InitiativeHit, lexicon: Lexicon) -> InitiativeHit | None:
     name = lexicon.canonical(hit.name)
     if name is None:
         return None
-    kind = lexicon.kind_of(name) if lexicon.is_user_term(name) else None
+    kind = lexicon.kind_of(name) if hit.kind != "slogan" else None
     aliases = hit.aliases if name == hit.name else (*hit.aliases, hit.name)
     return replace(hit, name=name, kind=kind or hit.kind, aliases=aliases)
 

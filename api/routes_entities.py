@@ -1,0 +1,270 @@
+"""Articles, regions, mechanisms, brands, documents, the adoption table and timelines."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import StreamingResponse
+
+from graph.export.adoptions import ADOPTION_COLUMNS, adoption_row
+from graph.models import Adoption, Filters, Node
+from graph.names import Names
+from graph.query import adopters, adoption_table, region_profile, timeline
+from ingest.errors import NotFound, UsageError
+
+from .app import ResourcesDep, StoreDep
+from .schemas import (
+    AdoptersPage,
+    AdoptionOut,
+    AdoptionPage,
+    ArticleOut,
+    MentionOut,
+    RegionOut,
+    RegionPage,
+    RegionProfileOut,
+    TermOut,
+    TermPage,
+    TimelineOut,
+    TimelinePointOut,
+)
+
+router = APIRouter(tags=["entities"])
+
+Limit = Annotated[int, Query(ge=1, le=500, description="Rows per page (1–500)")]
+Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip")]
+Name = Annotated[str, Path(min_length=1, max_length=200)]
+DateParam = Annotated[str, Query(max_length=10, pattern=r"^$|^\d{4}(-\d{2}(-\d{2})?)?$", description="YYYY[-MM[-DD]]")]
+
+
+def adoption_out(a: Adoption) -> AdoptionOut:
+    return AdoptionOut(
+        region=a.region,
+        code=a.code,
+        level=a.level,
+        province=a.province,
+        term=a.term,
+        kind=a.kind,
+        predicate=a.predicate,
+        first_date=a.first_date,
+        year=a.year,
+        articles=a.articles,
+        confidence=round(a.confidence, 4),
+        evidence=a.evidence,
+        article=a.article,
+        file=a.file,
+    )
+
+
+def region_out(node: Node, articles: int = 0) -> RegionOut:
+    return RegionOut(
+        name=node.name,
+        code=node.code,
+        level=node.level,
+        province=node.province,
+        parent=node.parent,
+        articles=articles,
+    )
+
+
+@router.get("/articles/{article_id}", response_model=ArticleOut)
+def article(store: StoreDep, article_id: Annotated[str, Path(min_length=1, max_length=64)]) -> ArticleOut:
+    """An article's normalised text with every entity mention (offsets into the text)."""
+    row = store.article(article_id)
+    if row is None:
+        raise NotFound(f"no article {article_id!r}")
+    return ArticleOut(
+        id=row["id"],
+        file=row["file"],
+        title=row["title"] or "",
+        date=row["date"] or "",
+        source=row["source"] or "",
+        author=row["author"] or "",
+        url=row["url"] or "",
+        text=row["text"],
+        mentions=[MentionOut(**m) for m in row["mentions"]],
+    )
+
+
+@router.get("/regions", response_model=RegionPage)
+def regions(
+    store: StoreDep,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    q: Annotated[str, Query(max_length=50, description="Part of the name")] = "",
+) -> RegionPage:
+    """Regions named in the corpus, most articles first."""
+    total, rows = store.region_list(q, limit, offset)
+    items = [
+        RegionOut(
+            name=r["name"],
+            code=r["code"],
+            level=r["level"],
+            province=r["province"],
+            parent=r["parent"] or "",
+            articles=r["articles"],
+        )
+        for r in rows
+    ]
+    return RegionPage(total=total, limit=limit, offset=offset, items=items)
+
+
+@router.get("/regions/{name}", response_model=RegionProfileOut)
+def region(
+    store: StoreDep,
+    res: ResourcesDep,
+    name: Name,
+    subtree: bool = False,
+    since: DateParam = "",
+    until: DateParam = "",
+) -> RegionProfileOut:
+    """A region's profile: what it adopted, ran and issued, with evidence (``subtree`` adds the regions under it)."""
+    names = Names(store, res.gazetteer)
+    p = region_profile(names, name, Filters(since=since, until=until), subtree=subtree)
+    return RegionProfileOut(
+        region=region_out(p.region, p.articles),
+        articles=p.articles,
+        mechanisms=[adoption_out(a) for a in p.of_kind("mechanism")],
+        brands=[adoption_out(a) for a in p.of_kind("brand")],
+        documents=[adoption_out(a) for a in p.of_kind("document")],
+        timeline=[adoption_out(a) for a in p.timeline],
+    )
+
+
+def _terms(store: StoreDep, kinds: tuple[str, ...], q: str, limit: int, offset: int) -> TermPage:
+    total, rows = store.term_list(kinds, q, limit, offset)
+    items = [
+        TermOut(name=r["name"], kind=r["kind"], adopters=r["adopters"], articles=r["articles"], aliases=r["aliases"])
+        for r in rows
+    ]
+    return TermPage(total=total, limit=limit, offset=offset, items=items)
+
+
+NameFilter = Annotated[str, Query(max_length=50, description="Part of the name")]
+
+
+@router.get("/mechanisms", response_model=TermPage)
+def mechanisms(store: StoreDep, limit: Limit = 50, offset: Offset = 0, q: NameFilter = "") -> TermPage:
+    """Mechanisms (institutional systems), most adopters first."""
+    return _terms(store, ("mechanism",), q, limit, offset)
+
+
+@router.get("/brands", response_model=TermPage)
+def brands(store: StoreDep, limit: Limit = 50, offset: Offset = 0, q: NameFilter = "") -> TermPage:
+    """Brands (named programmes and campaigns), most adopters first."""
+    return _terms(store, ("brand",), q, limit, offset)
+
+
+@router.get("/documents", response_model=TermPage)
+def documents(store: StoreDep, limit: Limit = 50, offset: Offset = 0, q: NameFilter = "") -> TermPage:
+    """Documents in 《》, most issuing regions first."""
+    return _terms(store, ("document",), q, limit, offset)
+
+
+@router.get("/mechanisms/{name}", response_model=TermOut)
+def mechanism(store: StoreDep, res: ResourcesDep, name: Name) -> TermOut:
+    """A mechanism or brand by name or alias."""
+    names = Names(store, res.gazetteer)
+    matched = names.terms(name, ("mechanism", "brand"))
+    found = adopters(names, name, Filters(kinds=("region", "mechanism", "brand")))
+    main = matched[0]
+    aliases = sorted({a for n in matched for a in (n.name, *n.aliases)} - {main.name})
+    articles = store.mention_count([n.key for n in matched])
+    return TermOut(name=main.name, kind=main.kind, adopters=len(found.adoptions), articles=articles, aliases=aliases)
+
+
+@router.get("/mechanisms/{name}/adopters", response_model=AdoptersPage)
+def mechanism_adopters(
+    store: StoreDep,
+    res: ResourcesDep,
+    name: Name,
+    limit: Limit = 100,
+    offset: Offset = 0,
+    region: Annotated[str, Query(max_length=50, description="Only this region and the regions under it")] = "",
+    since: DateParam = "",
+    until: DateParam = "",
+) -> AdoptersPage:
+    """The regions that adopted a mechanism or brand (aliases included), first date first, with evidence."""
+    names = Names(store, res.gazetteer)
+    found = adopters(
+        names, name, Filters(kinds=("region", "mechanism", "brand"), region=region, since=since, until=until)
+    )
+    rows = found.adoptions
+    return AdoptersPage(
+        term=name,
+        matched=[n.name for n in found.matched],
+        total=len(rows),
+        limit=limit,
+        offset=offset,
+        items=[adoption_out(a) for a in rows[offset : offset + limit]],
+    )
+
+
+@router.get("/timeline/{term}", response_model=TimelineOut)
+def term_timeline(
+    store: StoreDep,
+    res: ResourcesDep,
+    term: Name,
+    by: Literal["date", "month", "year"] = "date",
+) -> TimelineOut:
+    """Cumulative adopters of a term over time (the diffusion curve)."""
+    t = timeline(Names(store, res.gazetteer), term, by=by)
+    return TimelineOut(
+        term=t.term,
+        matched=[n.name for n in t.matched],
+        points=[TimelinePointOut(date=p.date, new=list(p.new), cumulative=p.cumulative) for p in t.points],
+        undated=list(t.undated),
+    )
+
+
+@router.get("/adoptions", response_model=AdoptionPage)
+def adoptions(
+    store: StoreDep,
+    res: ResourcesDep,
+    format: Literal["json", "csv"] = "json",
+    limit: Limit = 100,
+    offset: Offset = 0,
+    region: Annotated[str, Query(max_length=50)] = "",
+    term: Annotated[str, Query(max_length=200)] = "",
+    kind: Annotated[Literal["mechanism", "brand", "document", ""], Query()] = "",
+    since: DateParam = "",
+    until: DateParam = "",
+) -> AdoptionPage | StreamingResponse:
+    """The adoption table: one row per (region, term), first date and evidence; ``format=csv`` downloads all rows."""
+    kinds = ("region", kind) if kind else ("region", "mechanism", "brand", "document")
+    filters = Filters(kinds=kinds, region=region, since=since, until=until, terms=(term,) if term else ())
+    names = Names(store, res.gazetteer)
+    if term:
+        names.terms(term)  # an unknown term is a 404 with the closest names, not an empty table
+    if format == "csv":
+        rows = list(adoption_table(names, filters, by_date=True))
+        return StreamingResponse(
+            _csv(rows),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="adoptions.csv"'},
+        )
+    if offset > 1_000_000:
+        raise UsageError("offset too large")
+    total = 0
+    page: list[AdoptionOut] = []
+    for a in adoption_table(names, filters, by_date=True):
+        if offset <= total < offset + limit:
+            page.append(adoption_out(a))
+        total += 1
+    return AdoptionPage(total=total, limit=limit, offset=offset, items=page)
+
+
+def _csv(rows: list[Adoption]) -> Iterator[str]:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(ADOPTION_COLUMNS)
+    for i, a in enumerate(rows, 1):
+        w.writerow(adoption_row(a))
+        if i % 500 == 0:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()

@@ -1,0 +1,105 @@
+"""The graph around an entity, and downloads of every export format."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path as FilePath
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import FileResponse
+from starlette.background import BackgroundTask
+
+from graph.build import GraphView, ego_query
+from graph.export import DIRECTORY_FORMATS, FORMATS, check_format, export
+from graph.models import Filters
+from graph.names import Names
+from ingest.errors import UsageError
+
+from .app import ResourcesDep, StoreDep
+from .schemas import EdgeOut, EgoOut, NodeOut
+
+router = APIRouter(prefix="/graph", tags=["graph"])
+
+MEDIA = {
+    "graphml": ("application/graphml+xml", "graphml"),
+    "gexf": ("application/gexf+xml", "gexf"),
+    "json": ("application/json", "json"),
+    "cyjs": ("application/json", "cyjs"),
+    "adoptions": ("text/csv", "csv"),
+    "panel": ("text/csv", "csv"),
+}
+
+
+@router.get("/ego/{entity}", response_model=EgoOut)
+def ego(
+    store: StoreDep,
+    res: ResourcesDep,
+    entity: Annotated[str, Path(min_length=1, max_length=200)],
+    depth: Annotated[int, Query(ge=1, le=3)] = 1,
+    limit: Annotated[int, Query(ge=1, le=2000, description="At most this many edges")] = 300,
+) -> EgoOut:
+    """The entities within ``depth`` steps of a region, term, document or article, and their relations."""
+    names = Names(store, res.gazetteer)
+    center = names.entity(entity)
+    view = GraphView(
+        store, ego_query(names, entity, depth, Filters(kinds=("region", "mechanism", "brand", "document")))
+    )
+    edges = []
+    for e in view.edges():
+        if e.predicate == "part_of" and center.kind != "region":
+            continue
+        edges.append(
+            EdgeOut(
+                source=e.source, target=e.target, predicate=e.predicate, articles=e.articles, first_date=e.first_date
+            )
+        )
+        if len(edges) >= limit:
+            break
+    used = {center.key} | {e.source for e in edges} | {e.target for e in edges}
+    nodes = [
+        NodeOut(id=n.key, kind=n.kind, name=n.label, code=n.code, province=n.province)
+        for n in view.nodes()
+        if n.key in used
+    ]
+    if not any(n.id == center.key for n in nodes):
+        nodes.insert(0, NodeOut(id=center.key, kind=center.kind, name=center.label, code=center.code))
+    return EgoOut(center=center.key, nodes=nodes, edges=edges)
+
+
+@router.get("/export")
+def download(
+    store: StoreDep,
+    res: ResourcesDep,
+    format: Annotated[str, Query(description=f"One of {', '.join(FORMATS)}")],
+    region: Annotated[str, Query(max_length=50)] = "",
+    terms: Annotated[list[str] | None, Query(max_length=200)] = None,
+    since: Annotated[str, Query(max_length=10)] = "",
+    until: Annotated[str, Query(max_length=10)] = "",
+) -> FileResponse:
+    """The relation graph (or adoption table, panel) as a file; ``neo4j`` and ``csv`` come zipped."""
+    check_format(format)
+    names = Names(store, res.gazetteer)
+    filters = Filters(region=region, since=since, until=until, terms=tuple(terms or ()))
+    n = store.count("relations")
+    if n > res.settings.max_export_relations:
+        raise UsageError(
+            f"the store holds {n} relations; exports over HTTP stop at {res.settings.max_export_relations}"
+        )
+    tmp = FilePath(tempfile.mkdtemp(prefix="zxkg-export-"))
+    cleanup = BackgroundTask(shutil.rmtree, tmp, ignore_errors=True)
+    try:
+        if format in DIRECTORY_FORMATS:
+            export(names, format, tmp / format, filters)
+            archive = shutil.make_archive(str(tmp / f"zxkg-{format}"), "zip", tmp / format)
+            return FileResponse(
+                archive, media_type="application/zip", filename=f"zxkg-{format}.zip", background=cleanup
+            )
+        media, suffix = MEDIA[format]
+        target = tmp / f"zxkg-{format}.{suffix}"
+        export(names, format, target, filters)
+        return FileResponse(target, media_type=media, filename=target.name, background=cleanup)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise

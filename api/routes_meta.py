@@ -1,0 +1,31 @@
+"""``/healthz`` and ``/stats``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from .app import ResourcesDep, StoreDep
+from .schemas import Health, Stats
+
+router = APIRouter(tags=["meta"])
+
+
+@router.get("/healthz", response_model=Health)
+def healthz(store: StoreDep, res: ResourcesDep) -> Health:
+    """Liveness: the store opens and answers; whether a search index exists."""
+    index = (res.settings.data_dir / "index").is_dir()
+    return Health(status="ok", articles=store.count("articles"), index=index)
+
+
+@router.get("/stats", response_model=Stats)
+def stats(store: StoreDep) -> Stats:
+    """What the store holds."""
+    s = store.stats()
+    return Stats(
+        articles=s["articles"],
+        files=s["files"],
+        entities=s["entities"],
+        relations=s["relations"],
+        mentions=s["mentions"],
+        failures=s["failures"],
+    )

@@ -1,0 +1,153 @@
+"""The HTTP API with the app's test client: every route, its shape, pagination and errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import Settings, create_app
+from tests import api_data
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return api_data.build(tmp_path_factory.mktemp("api"))
+
+
+@pytest.fixture(scope="module")
+def client(data_dir: Path) -> TestClient:
+    return TestClient(create_app(Settings(data_dir=data_dir)))
+
+
+def error_of(response: object) -> dict[str, object]:
+    body = response.json()  # type: ignore[attr-defined]
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"status", "code", "message", "closest"}
+    return body["error"]  # type: ignore[no-any-return]
+
+
+def test_health_and_stats(client: TestClient) -> None:
+    assert client.get("/healthz").json()["status"] == "ok"
+    stats = client.get("/stats").json()
+    assert stats["articles"] == 4
+    assert stats["relations"]["adopts"] >= 5 and stats["entities"]["region"] >= 14
+
+
+def test_regions_list_and_pagination(client: TestClient) -> None:
+    first = client.get("/regions", params={"limit": 2}).json()
+    second = client.get("/regions", params={"limit": 2, "offset": 2}).json()
+    assert first["total"] == second["total"] >= 14
+    assert len(first["items"]) == 2 and first["items"] != second["items"]
+    assert {"name", "code", "level", "province", "articles"} <= set(first["items"][0])
+    assert [r["name"] for r in client.get("/regions", params={"q": "湘西"}).json()["items"]] == ["湘西土家族苗族自治州"]
+
+
+def test_region_profile_by_short_name(client: TestClient) -> None:
+    p = client.get("/regions/株洲").json()
+    assert p["region"]["name"] == "株洲市" and p["region"]["code"] == "430200"
+    terms = {a["term"] for a in p["mechanisms"]}
+    assert {"两力两率", "双考"} <= terms
+    first = next(a for a in p["mechanisms"] if a["term"] == "两力两率")
+    assert first["first_date"] == "2023-03-01" and first["articles"] == 2 and "两力两率" in first["evidence"]
+
+
+def test_mechanism_adopters_timeline_and_aliases(client: TestClient) -> None:
+    term = client.get("/mechanisms/两力两率").json()
+    assert term["kind"] == "mechanism" and term["adopters"] >= 4
+    adopters = client.get("/mechanisms/两力两率/adopters").json()
+    regions = [a["region"] for a in adopters["items"]]
+    assert regions[0] == "株洲市" and {"长沙市", "永州市", "衡阳市"} <= set(regions)
+    assert all(a["evidence"] and a["article"] for a in adopters["items"])
+    page = client.get("/mechanisms/两力两率/adopters", params={"limit": 1, "offset": 1}).json()
+    assert page["total"] == adopters["total"] and page["items"] == adopters["items"][1:2]
+    timeline = client.get("/timeline/两力两率").json()
+    assert [p["cumulative"] for p in timeline["points"]] == sorted(p["cumulative"] for p in timeline["points"])
+    assert timeline["points"][0]["date"] == "2023-03-01"
+    # an alias learnt from 委员“双考” finds the same term
+    assert client.get("/mechanisms/委员双考").json()["name"] == "双考"
+
+
+def test_lists_of_terms(client: TestClient) -> None:
+    for path, kind in (("/mechanisms", "mechanism"), ("/brands", "brand"), ("/documents", "document")):
+        body = client.get(path, params={"limit": 5}).json()
+        assert body["total"] >= 1 and all(i["kind"] == kind for i in body["items"])
+
+
+def test_article_with_mentions(client: TestClient) -> None:
+    adopters = client.get("/mechanisms/两力两率/adopters").json()
+    article_id = adopters["items"][0]["article"]
+    a = client.get(f"/articles/{article_id}").json()
+    assert a["title"].startswith("株洲市政协")
+    for m in a["mentions"]:
+        assert 0 <= m["start"] < m["end"] <= len(a["text"])
+    assert any(m["kind"] == "mechanism" and m["name"] == "两力两率" for m in a["mentions"])
+
+
+def test_adoption_table_json_and_csv(client: TestClient) -> None:
+    table = client.get("/adoptions", params={"limit": 500}).json()
+    rows = list(csv.DictReader(io.StringIO(client.get("/adoptions", params={"format": "csv"}).text)))
+    assert len(rows) == table["total"] > 10
+    assert {"region", "region_code", "term", "kind", "first_date", "year", "articles", "evidence"} <= set(rows[0])
+    only = client.get("/adoptions", params={"term": "两力两率", "format": "csv"})
+    assert only.headers["content-type"].startswith("text/csv")
+    assert {r["term"] for r in csv.DictReader(io.StringIO(only.text))} == {"两力两率"}
+
+
+def test_graph_ego_and_exports(client: TestClient) -> None:
+    ego = client.get("/graph/ego/株洲市").json()
+    keys = {n["id"] for n in ego["nodes"]}
+    assert ego["center"] == "region:430200" and "mechanism:两力两率" in keys
+    assert all(e["source"] in keys and e["target"] in keys for e in ego["edges"])
+    graphml = client.get("/graph/export", params={"format": "graphml"})
+    assert graphml.status_code == 200 and b"<graphml" in graphml.content
+    neo4j = client.get("/graph/export", params={"format": "neo4j"})
+    assert neo4j.headers["content-type"] == "application/zip"
+    assert {"nodes.csv", "relationships.csv"} <= set(zipfile.ZipFile(io.BytesIO(neo4j.content)).namelist())
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "needle"),
+    [
+        ("/mechanisms/两力两律", 404, "两力两率"),
+        ("/regions/不存在市", 404, "unknown region"),
+        ("/articles/ffffffffffffffff", 404, "no article"),
+        ("/regions?limit=0", 422, "limit"),
+        ("/regions?limit=100000", 422, "limit"),
+        ("/regions?offset=-1", 422, "offset"),
+        ("/adoptions?format=xml", 422, "format"),
+        ("/graph/export?format=gml", 400, "expected one of graphml, gexf, json, cyjs, neo4j, csv, adoptions, panel"),
+        ("/timeline/两力两率?by=week", 422, "by"),
+        ("/regions/株洲?since=yesterday", 422, "since"),
+        ("/nowhere", 404, "Not Found"),
+    ],
+)
+def test_errors_have_one_shape(client: TestClient, path: str, status: int, needle: str) -> None:
+    response = client.get(path)
+    assert response.status_code == status
+    err = error_of(response)
+    assert err["status"] == status and needle in str(err["message"]) + str(err["closest"])
+
+
+def test_unknown_name_lists_the_closest(client: TestClient) -> None:
+    err = error_of(client.get("/mechanisms/两力两律"))
+    assert "两力两率" in err["closest"]  # type: ignore[operator]
+
+
+def test_read_only(client: TestClient, data_dir: Path) -> None:
+    assert client.post("/stats").status_code == 405
+    before = (data_dir / "zxkg.db").stat().st_mtime_ns
+    for path in ("/stats", "/regions", "/adoptions", "/mechanisms/双考/adopters"):
+        client.get(path)
+    assert (data_dir / "zxkg.db").stat().st_mtime_ns == before
+
+
+def test_web_page_served_offline(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and '<script src="/static/app.js">' in page.text
+    assert "http" not in page.text.split("<body>")[1].replace("http://www.w3.org", "")  # no CDN
+    assert client.get("/static/app.js").status_code == 200

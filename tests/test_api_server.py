@@ -1,0 +1,90 @@
+"""The API as users meet it: a real ``zxkg serve`` process on a free port, and a schema-driven fuzz run."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests import api_data
+from tests.conftest import ZXKG
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    data = api_data.build(tmp_path_factory.mktemp("served"))
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(ZXKG), "serve", "--data", str(data), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=1).close()
+            break
+        except (urllib.error.URLError, ConnectionError):
+            if proc.poll() is not None:
+                raise AssertionError(proc.stderr.read() if proc.stderr else "server died") from None
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        raise AssertionError("server did not start")
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def get(url: str) -> tuple[int, dict[str, object]]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+
+
+def test_real_server_answers(server: str) -> None:
+    status, health = get(server + "/healthz")
+    assert status == 200 and health["articles"] == 4
+    status, adopters = get(server + "/mechanisms/" + urllib.request.quote("两力两率") + "/adopters")
+    assert status == 200 and adopters["total"] >= 4  # type: ignore[operator]
+    status, err = get(server + "/regions/" + urllib.request.quote("不存在市"))
+    assert status == 404 and err["error"]["code"] == "not_found"  # type: ignore[index]
+
+
+def test_binds_loopback_only(server: str) -> None:
+    assert server.startswith("http://127.0.0.1:")
+
+
+def test_schemathesis_finds_no_server_errors(server: str, tmp_path: Path) -> None:
+    """Every operation of the OpenAPI schema, fuzzed: no 500s and responses that fit the schema."""
+    st = Path(ZXKG).with_name("schemathesis")
+    result = subprocess.run(
+        [
+            str(st), "run", server + "/openapi.json",
+            "--checks", "not_a_server_error,response_schema_conformance",
+            "--max-examples", "12", "--workers", "2", "--phases", "examples,fuzzing",
+            "--request-timeout", "20", "--suppress-health-check", "all",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=400,
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
