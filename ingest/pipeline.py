@@ -15,7 +15,7 @@ from pathlib import Path
 from .errors import ZxkgError
 from .gazetteer import Gazetteer
 from .link import Context, extract
-from .models import Failure, Source
+from .models import Extraction, Failure, Source
 from .parse import parse
 from .segment import Segmenter
 from .sources import discover, read_sources
@@ -63,8 +63,13 @@ def ingest(
     ctx: Context | None = None,
     fields: dict[str, str] | None = None,
     progress: Callable[[str], None] | None = None,
+    after_save: Callable[[Extraction], None] | None = None,
 ) -> Summary:
-    """Ingest every article under ``paths`` into ``store``; see the module docstring."""
+    """Ingest every article under ``paths`` into ``store``; see the module docstring.
+
+    ``after_save`` receives each Extraction once it is stored (the search index keeps up
+    this way, with the tokens already cut); ingest itself knows nothing of what it does.
+    """
     ctx = ctx or build_context()
     summary = Summary()
     store.acquire()
@@ -86,8 +91,11 @@ def ingest(
                     else:
                         summary.duplicates.append((article.origin, known.file))
                     continue
-                store.save(extract(article, ctx), run_id)
+                extraction = extract(article, ctx)
+                store.save(extraction, run_id)
                 summary.ingested += 1
+                if after_save is not None:
+                    after_save(extraction)
             except ZxkgError as exc:
                 _fail(store, run_id, summary, Failure(item.origin, str(exc)))
             except (ValueError, RecursionError, MemoryError) as exc:
