@@ -64,6 +64,7 @@ def ingest(paths: tuple[str, ...], data: str | None, fields: tuple[str, ...], st
     .json/.jsonl in UTF-8 or GBK/GB18030. A file that cannot be read is reported and
     skipped; the same text twice is stored once.
     """
+    from api.cli_search import indexing
     from ingest.pipeline import build_context
     from ingest.pipeline import ingest as run_ingest
 
@@ -75,8 +76,11 @@ def ingest(paths: tuple[str, ...], data: str | None, fields: tuple[str, ...], st
             raise choices("--field key", key, valid)
         mapping[key] = name
     bar = _progress(quiet)
-    with Store.open(data_dir_from(data)) as store:
-        summary = run_ingest(list(paths), store, build_context(), mapping, progress=bar.update if bar else None)
+    ctx = build_context()
+    with Store.open(data_dir_from(data)) as store, indexing(store, ctx) as index_article:
+        summary = run_ingest(
+            list(paths), store, ctx, mapping, progress=bar.update if bar else None, after_save=index_article
+        )
     if bar:
         bar.close()
     c = summary.counts()
@@ -207,6 +211,10 @@ def stats(data: str | None, as_json: bool) -> None:
             f"failed {run['failed']}"
         )
 
+
+from api import cli_search  # noqa: E402 - its commands join the group defined above
+
+cli_search.register(main)
 
 if __name__ == "__main__":
     main()
