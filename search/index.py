@@ -38,7 +38,7 @@ from .models import (
     SearchRequest,
     SearchResult,
 )
-from .query import QueryError, QueryParser, positive_terms, terms_in
+from .query import QueryError, QueryParser, positive_terms, states, terms_in
 
 MAX_LIMIT = 1000
 FACETS = ("region", "province", "year", "mechanism", "brand", "document")
@@ -171,6 +171,7 @@ class SearchIndex:
         page: int = 1,
         limit: int = 10,
         facets: tuple[str, ...] = ("region", "mechanism", "year"),
+        facet_size: int = 10,
         scope: Scope = "articles",
     ) -> SearchRequest:
         """Parse and check a search as typed; every mistake becomes a ``UsageError``."""
@@ -210,6 +211,7 @@ class SearchIndex:
             offset=(page - 1) * limit,
             limit=limit,
             facets=facets,
+            facet_size=facet_size,
             scope=scope,
         )
 
@@ -243,7 +245,7 @@ class SearchIndex:
             for s in hit.evidence:
                 marks = terms_in(s.quote, terms)
                 spans = find(s.quote, marks)
-                if spans:
+                if spans and states(s.quote, terms):
                     names_it = any(m.lower() in s.object.lower() or m.lower() in s.subject.lower() for m in marks)
                     one = EvidenceHit(hit.id, hit.title, hit.date, hit.file, s, Fragment(s.quote, tuple(spans)))
                     ranked.append((not names_it, rank, s.start, one))

@@ -302,3 +302,9 @@ def terms_in(text: str, groups: list[tuple[str, tuple[str, ...]]]) -> list[str]:
     for whole, parts in groups:
         out += [whole] if whole in lowered or not parts else list(parts)
     return out
+
+
+def states(sentence: str, groups: list[tuple[str, tuple[str, ...]]]) -> bool:
+    """Whether a sentence holds one of the query's phrases or chunks (whole, or all its parts)."""
+    lowered = sentence.lower()
+    return any(whole in lowered or (parts and all(p in lowered for p in parts)) for whole, parts in groups)
