@@ -8,22 +8,25 @@ most distinct words and stop at a sentence end when one is near.
 
 from __future__ import annotations
 
+import re
+
 from .models import Fragment
 
 SENTENCE_ENDS = "。!?;\n"
 
 
 def find(text: str, terms: list[str]) -> list[tuple[int, int]]:
-    """Non-overlapping matches of ``terms`` in ``text`` (longer terms win), in order."""
-    lowered = text.lower() if len(text.lower()) == len(text) else text
+    """Non-overlapping matches of ``terms`` in ``text`` (longer terms win), in order.
+
+    A term is found across spaces and line breaks too (考勤 考绩, a proposal's 厕所⏎问题),
+    as the index, which drops them, found it.
+    """
     spans: list[tuple[int, int]] = []
     for term in sorted({t.lower() for t in terms if t}, key=len, reverse=True):
-        at = lowered.find(term)
-        while at >= 0:
-            end = at + len(term)
-            if all(end <= a or at >= b for a, b in spans):
-                spans.append((at, end))
-            at = lowered.find(term, at + 1)
+        pattern = re.compile(r"\s*".join(re.escape(ch) for ch in term), re.IGNORECASE)
+        for m in pattern.finditer(text):
+            if all(m.end() <= a or m.start() >= b for a, b in spans):
+                spans.append((m.start(), m.end()))
     return sorted(spans)
 
 
@@ -35,11 +38,10 @@ def fragments(text: str, terms: list[str], size: int = 90, top: int = 3) -> tupl
     spans = find(text, terms)
     if not spans:
         return (Fragment(_flat(text[:size]), ()),) if text else ()
-    lowered = text.lower() if len(text.lower()) == len(text) else text
     candidates: list[tuple[int, int, int, int]] = []  # (-distinct terms, -matches, start, end)
     for i, (start, end) in enumerate(spans):
         inside = [s for s in spans[i:] if s[1] <= start + size]
-        distinct = {lowered[a:b] for a, b in inside}
+        distinct = {re.sub(r"\s+", "", text[a:b].lower()) for a, b in inside}
         candidates.append((-len(distinct), -len(inside), start, end))
     chosen: list[tuple[int, int]] = []
     for _, _, start, end in sorted(candidates):

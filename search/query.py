@@ -297,7 +297,7 @@ def positive_terms(node: Node) -> list[tuple[str, tuple[str, ...]]]:
 
 def terms_in(text: str, groups: list[tuple[str, tuple[str, ...]]]) -> list[str]:
     """The strings to mark in ``text``: each whole, or its parts when the whole is absent."""
-    lowered = text.lower()
+    lowered = _squeezed(text)
     out: list[str] = []
     for whole, parts in groups:
         out += [whole] if whole in lowered or not parts else list(parts)
@@ -306,5 +306,10 @@ def terms_in(text: str, groups: list[tuple[str, tuple[str, ...]]]) -> list[str]:
 
 def states(sentence: str, groups: list[tuple[str, tuple[str, ...]]]) -> bool:
     """Whether a sentence holds one of the query's phrases or chunks (whole, or all its parts)."""
-    lowered = sentence.lower()
+    lowered = _squeezed(sentence)
     return any(whole in lowered or (parts and all(p in lowered for p in parts)) for whole, parts in groups)
+
+
+def _squeezed(text: str) -> str:
+    """Lower case without spaces or line breaks, as the index reads it."""
+    return re.sub(r"\s+", "", text.lower())

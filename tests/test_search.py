@@ -42,7 +42,9 @@ source: 南京日报
 date: 2020-01-10
 source: 兰州日报
 ---
-兰州市政协召开常委会议,审议委员履职考核办法。会议强调要加强委员队伍建设。
+兰州市政协召开常委会议,审议委员履职考核办法。会议强调要加强委员队
+伍建设,提高委员的履职
+能力。
 """,
 }
 
@@ -87,6 +89,7 @@ def marked(result: SearchResult) -> str:
         ("“有事好商量”", ["changsha.txt", "nanjing.txt"]),
         ("“委员工作室”", [SEED.name, "changsha.txt"]),
         ("“履职考核办法”", ["lanzhou.txt"]),
+        ("“委员的履职能力”", ["lanzhou.txt"]),  # a line break between words, as in scanned proposals
         # sub-words: found inside longer words, at the parent's position
         ("农业", ["bank.txt"]),
         ("“农业发展银行”", ["bank.txt"]),
@@ -122,6 +125,7 @@ def test_golden_queries(corpus: tuple[SearchIndex, Store], query: str, expected:
         ("委员工作室", ["【委员工作室】"]),
         ("养老 OR 春耕", ["【养老】", "【春耕】"]),
         ("履职考核 -兰州", ["【履职考核】"]),
+        ("“履职能力”", ["【履职\n能力】".replace("\n", " ")]),
     ],
 )
 def test_highlights_contain_the_query_terms(corpus: tuple[SearchIndex, Store], query: str, marks: list[str]) -> None:
