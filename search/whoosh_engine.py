@@ -210,7 +210,9 @@ class WhooshEngine:
         q = _query(request.query, text_fields)
         filters = [_filter(f) for f in request.filters]
         if request.since or request.until:
-            filters.append(wq.TermRange("date", request.since or None, (request.until + "\uffff") or None))
+            filters.append(
+                wq.TermRange("date", request.since or None, request.until + "\uffff" if request.until else None)
+            )
         facets = {}
         for name in request.facets:
             field = _facet_field(name)
