@@ -24,8 +24,6 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ingest.errors import NotFound, ZxkgError
-from ingest.gazetteer import Gazetteer
-from ingest.segment import Segmenter
 from ingest.store import Store
 
 ERROR_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 422: "invalid", 503: "busy"}
@@ -48,14 +46,16 @@ class Resources:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.gazetteer = Gazetteer.load()
-        words = [n for n in self.gazetteer.full_names if len(n) > 2]
-        self.segmenter = Segmenter(words=words)
-        path = settings.data_dir / "zxkg.db"
-        if path.exists():
-            with Store.open(settings.data_dir, readonly=True) as store:
-                for name, *_ in store.corpus_terms():
-                    self.segmenter.add_word(name)
+        from ingest.pipeline import build_context
+
+        store = Store.open(settings.data_dir, readonly=True) if (settings.data_dir / "zxkg.db").exists() else None
+        try:
+            ctx = build_context(store)  # the same divisions, lexicon and segmenter as ingest
+        finally:
+            if store is not None:
+                store.close()
+        self.gazetteer = ctx.gazetteer
+        self.segmenter = ctx.segmenter
 
 
 def get_resources(request: Request) -> Resources:
@@ -122,9 +122,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
         return error_response(500, f"internal error: {type(exc).__name__}")
 
-    from . import routes_entities, routes_graph, routes_meta
+    from . import routes_entities, routes_graph, routes_meta, routes_search
 
-    for module in (routes_meta, routes_entities, routes_graph):
+    for module in (routes_meta, routes_search, routes_entities, routes_graph):
         app.include_router(module.router)
 
     static_dir = Path(str(resources.files("api") / "static"))

@@ -64,6 +64,7 @@ def ingest(paths: tuple[str, ...], data: str | None, fields: tuple[str, ...], st
     .json/.jsonl in UTF-8 or GBK/GB18030. A file that cannot be read is reported and
     skipped; the same text twice is stored once.
     """
+    from api.cli_search import indexing
     from ingest.pipeline import build_context
     from ingest.pipeline import ingest as run_ingest
 
@@ -76,7 +77,11 @@ def ingest(paths: tuple[str, ...], data: str | None, fields: tuple[str, ...], st
         mapping[key] = name
     bar = _progress(quiet)
     with Store.open(data_dir_from(data)) as store:
-        summary = run_ingest(list(paths), store, build_context(store), mapping, progress=bar.update if bar else None)
+        ctx = build_context(store)
+        with indexing(store, ctx) as index_article:
+            summary = run_ingest(
+                list(paths), store, ctx, mapping, progress=bar.update if bar else None, after_save=index_article
+            )
     if bar:
         bar.close()
     c = summary.counts()
@@ -229,7 +234,7 @@ def serve(data: str | None, host: str, port: int, engine: str, cors: tuple[str, 
 
 
 # Commands that live in their own modules register themselves on the group when imported.
-from api import cli_graph, cli_lexicon  # noqa: E402, F401
+from api import cli_graph, cli_lexicon, cli_search  # noqa: E402, F401
 
 if __name__ == "__main__":
     main()

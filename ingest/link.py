@@ -79,7 +79,7 @@ def extract(article: Article, ctx: Context) -> Extraction:
     for i in extract_initiatives(text, actors, ctx.lexicon, tokens):
         term = Entity(kind=i.kind, name=i.name)
         if i.rule.startswith("initiative.quoted"):
-            seg.add_word(i.name)
+            seg.add_word(i.name, learned=True)
         aliases.extend(Alias(a, term, f"{i.rule}@{article.id}") for a in i.aliases)
         mentions.append(Mention(term, i.start, i.end, i.rule, i.confidence))
         relate(me, "mentions", term, i.start, i.end, i.rule, i.confidence)

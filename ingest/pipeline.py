@@ -17,7 +17,7 @@ from .gazetteer import Gazetteer
 from .lexicon import FILE_NAME as LEXICON_FILE
 from .lexicon import Lexicon
 from .link import Context, extract
-from .models import Failure, Source
+from .models import Extraction, Failure, Source
 from .parse import parse
 from .segment import Segmenter
 from .sources import discover, read_sources
@@ -49,8 +49,8 @@ def build_context(store: Store | None = None) -> Context:
     lexicon = Lexicon.build(store.corpus_terms(), store.data_dir / LEXICON_FILE) if store is not None else Lexicon()
     # Two-character names (和县, 沛县) are left to jieba's own judgement: as user words they
     # would be cut out of ordinary phrases (机关和县政协).
-    words = sorted(n for n in gaz.full_names if len(n) > 2) + lexicon.words()
-    return Context(gazetteer=gaz, segmenter=Segmenter(words=words), lexicon=lexicon)
+    words = sorted(n for n in gaz.full_names if len(n) > 2)
+    return Context(gazetteer=gaz, segmenter=Segmenter(words=words, learned=lexicon.words()), lexicon=lexicon)
 
 
 def iter_sources(paths: list[str], fields: dict[str, str] | None = None) -> Iterator[Source | Failure]:
@@ -67,8 +67,13 @@ def ingest(
     ctx: Context | None = None,
     fields: dict[str, str] | None = None,
     progress: Callable[[str], None] | None = None,
+    after_save: Callable[[Extraction], None] | None = None,
 ) -> Summary:
-    """Ingest every article under ``paths`` into ``store``; see the module docstring."""
+    """Ingest every article under ``paths`` into ``store``; see the module docstring.
+
+    ``after_save`` receives each Extraction once it is stored (the search index keeps up
+    this way, with the tokens already cut); ingest itself knows nothing of what it does.
+    """
     ctx = ctx or build_context(store)
     summary = Summary()
     store.acquire()
@@ -90,8 +95,11 @@ def ingest(
                     else:
                         summary.duplicates.append((article.origin, known.file))
                     continue
-                store.save(extract(article, ctx), run_id)
+                extraction = extract(article, ctx)
+                store.save(extraction, run_id)
                 summary.ingested += 1
+                if after_save is not None:
+                    after_save(extraction)
             except ZxkgError as exc:
                 _fail(store, run_id, summary, Failure(item.origin, str(exc)))
             except (ValueError, RecursionError, MemoryError) as exc:

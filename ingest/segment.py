@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -33,22 +34,63 @@ class Token:
 class Segmenter:
     """Segment text with a private tokenizer; user words are added before first use."""
 
-    def __init__(self, words: Iterable[str] = (), hmm: bool = True) -> None:
+    def __init__(self, words: Iterable[str] = (), hmm: bool = True, learned: Iterable[str] = ()) -> None:
         quiet_jieba()
         self._tok = jieba.Tokenizer()
         self._tok.tmp_dir = os.environ.get("ZXKG_CACHE") or tempfile.gettempdir()
         self.hmm = hmm
         self._words: set[str] = set()
+        self._learned: set[str] = set()
+        self._pieces: dict[str, tuple[str, ...]] = {}
+        self._lock = threading.Lock()
         for word in words:
             self.add_word(word)
+        for word in learned:
+            self.add_word(word, learned=True)
 
-    def add_word(self, word: str, freq: int | None = None) -> None:
-        """Keep ``word`` whole. Words with spaces cannot be jieba words and are ignored."""
+    def add_word(self, word: str, freq: int | None = None, learned: bool = False) -> None:
+        """Keep ``word`` whole. Words with spaces cannot be jieba words and are ignored.
+
+        ``learned`` words come from the lexicon, which grows while articles are read: an
+        article read before a word was learnt was cut without it. ``stable_pieces`` gives
+        the cut that does not depend on when a word was learnt, for the search index.
+        """
         word = word.strip()
         if len(word) < 2 or " " in word or word in self._words:
             return
+        if learned and self.frequency(word) == 0:  # jieba's own dictionary has it already otherwise
+            self._learned.add(word)
         self._words.add(word)
         self._tok.add_word(word, freq)
+
+    def stable_pieces(self, token: str) -> tuple[str, ...]:
+        """``token`` as jieba cuts it without the learned words, if it is one; else ``(token,)``.
+
+        The index and a query then agree on the pieces whatever the lexicon knew when the
+        article was read (jieba's own cut, HMM included, with the learned words hidden).
+        """
+        if token not in self._learned:
+            return (token,)
+        cached = self._pieces.get(token)
+        if cached is not None:
+            return cached
+        freq = self._tok.FREQ
+        with self._lock:
+            hidden = {
+                token[i:j]: freq[token[i:j]]
+                for i in range(len(token))
+                for j in range(i + 2, len(token) + 1)
+                if token[i:j] in self._learned
+            }
+            try:
+                for piece in hidden:
+                    freq[piece] = 0  # jieba reads 0 as "not a word"
+                pieces = list(self._tok.cut(token, HMM=self.hmm))
+            finally:
+                freq.update(hidden)
+        result = tuple(pieces)
+        self._pieces[token] = result
+        return result
 
     @property
     def words(self) -> frozenset[str]:

@@ -14,7 +14,7 @@ import fcntl
 import json
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +23,7 @@ from typing import Any
 import sqlite_utils
 
 from .errors import NotFound, StoreBusy, ZxkgError
-from .models import Article, Entity, EntityKind, Extraction, Failure
+from .models import Article, Entity, EntityKind, Evidence, Extraction, Failure, Mention, Relation
 
 SCHEMA_VERSION = 2
 SCHEMA = """
@@ -459,6 +459,65 @@ class Store:
     def integrity_ok(self) -> bool:
         return bool(self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
 
+    def article_ids(self) -> set[str]:
+        return {row[0] for row in self.conn.execute("SELECT id FROM articles")}
+
+    def texts(self, ids: Iterable[str]) -> dict[str, str]:
+        """The normalised text of each article in ``ids`` (unknown ids are left out)."""
+        wanted = list(dict.fromkeys(ids))
+        out: dict[str, str] = {}
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            marks = ", ".join("?" * len(chunk))
+            out.update(self.conn.execute(f"SELECT id, text FROM articles WHERE id IN ({marks})", chunk).fetchall())
+        return out
+
+    def extractions(self, ids: Iterable[str] | None = None) -> Iterator[Extraction]:
+        """Saved articles with their mentions and relations, read back (without tokens), by id."""
+        if ids is None:
+            wanted = [row[0] for row in self.conn.execute("SELECT id FROM articles ORDER BY id")]
+        else:
+            wanted = sorted(set(ids))
+        entity_cols = "{0}.kind, {0}.name, {0}.code, {0}.level, {0}.parent, {0}.province, {0}.attrs"
+        for article_id in wanted:
+            row = self.conn.execute(
+                "SELECT id, file, origin, title, text, original, date, source, author, url, encoding, content_hash"
+                " FROM articles WHERE id = ?",
+                (article_id,),
+            ).fetchone()
+            if row is None:
+                continue
+            article = Article(
+                id=row[0], file=row[1], origin=row[2] or "", title=row[3] or "", text=row[4],
+                original=row[5] or "", date=row[6] or "", source=row[7] or "", author=row[8] or "",
+                url=row[9] or "", encoding=row[10] or "utf-8", content_hash=row[11],
+            )  # fmt: skip
+            mentions = tuple(
+                Mention(_entity(r[:7]), r[7], r[8], r[9], r[10])
+                for r in self.conn.execute(
+                    f"SELECT {entity_cols.format('e')}, m.start, m.end, m.rule, m.confidence"
+                    " FROM mentions m JOIN entities e ON e.key = m.entity_key WHERE m.article_id = ? ORDER BY m.id",
+                    (article_id,),
+                )
+            )
+            relations = tuple(
+                Relation(
+                    subject=_entity(r[:7]),
+                    predicate=r[14],
+                    object=_entity(r[7:14]),
+                    evidence=Evidence(article_id, r[15], r[16], r[17], r[18], r[19], r[20]),
+                    confidence=r[21],
+                )
+                for r in self.conn.execute(
+                    f"SELECT {entity_cols.format('s')}, {entity_cols.format('o')}, r.predicate, r.start, r.end,"
+                    " r.evidence, r.span_start, r.span_end, r.rule, r.confidence"
+                    " FROM relations r JOIN entities s ON s.key = r.subject_key JOIN entities o ON o.key = r.object_key"
+                    " WHERE r.article_id = ? ORDER BY r.id",
+                    (article_id,),
+                )
+            )
+            yield Extraction(article=article, mentions=mentions, relations=relations)
+
     # -- graph queries ---------------------------------------------------------------------
     # Read-only aggregates for graph/: edges, nodes, adoptions, co-adoption, similarity.
     # Every method takes a RelationQuery (defined at the end of this module) and does the
@@ -741,6 +800,15 @@ def _write_findings(c: sqlite3.Connection, ex: Extraction, stamp: str) -> None:
             for child, parent in ex.part_of
         ],
     )
+
+
+def _entity(row: tuple[Any, ...]) -> Entity:
+    """An Entity from its columns (kind, name, code, level, parent, province, attrs)."""
+    kind, name, code, level, parent, province, attrs = row
+    return Entity(
+        kind=kind, name=name, code=code or "", level=level or "", parent=parent or "", province=province or "",
+        attrs=tuple((str(k), str(v)) for k, v in json.loads(attrs or "{}").items()),
+    )  # fmt: skip
 
 
 def _entity_row(e: Entity) -> tuple[str, str, str, str, str, str, str, str]:

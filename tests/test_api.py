@@ -151,3 +151,35 @@ def test_web_page_served_offline(client: TestClient) -> None:
     assert page.status_code == 200 and '<script src="/static/app.js">' in page.text
     assert "http" not in page.text.split("<body>")[1].replace("http://www.w3.org", "")  # no CDN
     assert client.get("/static/app.js").status_code == 200
+
+
+def test_search_with_facets_fragments_and_pages(client: TestClient) -> None:
+    body = client.get("/search", params={"q": "两力两率", "limit": 2}).json()
+    assert body["total"] == 3 and len(body["hits"]) == 2
+    hit = body["hits"][0]
+    assert {"id", "title", "date", "source", "file", "score", "regions", "fragments"} <= set(hit)
+    frag = hit["fragments"][0]
+    assert all(frag["text"][s:e] == "两力两率" for s, e in frag["marks"])
+    assert {"region", "mechanism", "year"} <= set(body["facets"])
+    second = client.get("/search", params={"q": "两力两率", "limit": 2, "offset": 2}).json()
+    assert len(second["hits"]) == 1 and second["hits"][0]["id"] not in {h["id"] for h in body["hits"]}
+    assert client.get("/search", params={"q": "两力两率", "region": "衡阳市"}).json()["total"] == 2  # seed + 衡阳
+    assert client.get("/search", params={"q": "两力两率", "year": "2025"}).json()["total"] == 1
+    assert client.get("/search", params={"q": "“潭事好商量”"}).json()["total"] == 2
+
+
+def test_evidence_search(client: TestClient) -> None:
+    body = client.get("/evidence", params={"q": "两力两率"}).json()
+    assert body["total"] >= 4
+    assert {"株洲市", "衡阳市"} <= {i["subject"] for i in body["items"]}
+    assert all("两力两率" in i["sentence"]["text"] for i in body["items"])
+
+
+@pytest.mark.parametrize(
+    ("q", "needle"),
+    [('"两力两率', "unbalanced quote"), ("foo:bar", "unknown field 'foo'"), ("两" * 2000, "q")],
+)
+def test_bad_queries_are_clear_errors(client: TestClient, q: str, needle: str) -> None:
+    response = client.get("/search", params={"q": q})
+    assert response.status_code in (400, 422)
+    assert needle in str(error_of(response)["message"])

@@ -48,7 +48,7 @@ def test_home_then_region_page(page: object) -> None:
     pg.wait_for_selector("text=采纳最多的机制")  # type: ignore[attr-defined]
     shot(pg, "home")
     pg.goto("/#/region/" + "株洲市")  # type: ignore[attr-defined]
-    pg.wait_for_selector("#entity-name")  # type: ignore[attr-defined]
+    pg.wait_for_selector("h1#entity-name:has-text('株洲市')")  # type: ignore[attr-defined]
     assert pg.inner_text("#entity-name") == "株洲市"  # type: ignore[attr-defined]
     table = pg.inner_text("table.adoptions")  # type: ignore[attr-defined]
     assert "两力两率" in table and "2023-03-01" in table
@@ -58,7 +58,7 @@ def test_home_then_region_page(page: object) -> None:
 def test_mechanism_page_adopters_and_download(page: object, tmp_path: Path) -> None:
     pg = page
     pg.goto("/#/term/" + "两力两率")  # type: ignore[attr-defined]
-    pg.wait_for_selector("table.adoptions tbody tr")  # type: ignore[attr-defined]
+    pg.wait_for_selector("h1#entity-name:has-text('两力两率')")  # type: ignore[attr-defined]
     rows = pg.locator("table.adoptions tbody tr")  # type: ignore[attr-defined]
     assert rows.count() >= 4
     assert "株洲市" in rows.first.inner_text()
@@ -75,7 +75,7 @@ def test_mechanism_page_adopters_and_download(page: object, tmp_path: Path) -> N
 def test_article_markup_is_inert(page: object) -> None:
     pg = page
     pg.goto("/#/term/" + "潭事好商量")  # type: ignore[attr-defined]
-    pg.wait_for_selector("table.adoptions tbody tr a[href^='#/article/']")  # type: ignore[attr-defined]
+    pg.wait_for_selector("h1#entity-name:has-text('潭事好商量')")  # type: ignore[attr-defined]
     pg.click("table.adoptions tbody tr a[href^='#/article/']")  # type: ignore[attr-defined]
     pg.wait_for_selector("#article-text")  # type: ignore[attr-defined]
     text = pg.inner_text("#article-text")  # type: ignore[attr-defined]
@@ -91,3 +91,22 @@ def test_unknown_term_shows_the_closest(page: object) -> None:
     pg.goto("/#/term/" + "两力两律")  # type: ignore[attr-defined]
     pg.wait_for_selector("#error")  # type: ignore[attr-defined]
     assert "两力两率" in pg.inner_text("#error")  # type: ignore[attr-defined]
+
+
+def test_search_filter_and_open_a_result(page: object) -> None:
+    pg = page
+    pg.goto("/")  # type: ignore[attr-defined]
+    pg.fill("#q", "两力两率")  # type: ignore[attr-defined]
+    pg.press("#q", "Enter")  # type: ignore[attr-defined]
+    pg.wait_for_selector("#total:has-text('共 3 篇')")  # type: ignore[attr-defined]
+    assert pg.locator(".hit").count() == 3  # type: ignore[attr-defined]
+    assert pg.locator(".hit mark").first.inner_text() == "两力两率"  # type: ignore[attr-defined]
+    shot(pg, "search")
+    pg.click(".facets a:has-text('衡阳市')")  # type: ignore[attr-defined]
+    pg.wait_for_selector("#total:has-text('共 2 篇')")  # type: ignore[attr-defined]
+    title = pg.locator(".hit .result-title").first  # type: ignore[attr-defined]
+    expected = title.inner_text()
+    title.click()
+    pg.wait_for_selector("#article-text")  # type: ignore[attr-defined]
+    assert pg.inner_text("h1") == expected  # type: ignore[attr-defined]
+    assert pg.locator("#article-text a.ent.mechanism").count() >= 1  # type: ignore[attr-defined]

@@ -264,6 +264,7 @@ async function route() {
   const params = new URLSearchParams(query || "");
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
   view.setAttribute("aria-busy", "true");
+  view.replaceChildren(el("p", { class: "muted", id: "loading" }, "加载中…"));
   try {
     if (parts[0] === "search") await searchView(params);
     else if (parts[0] === "article") await articleView(parts[1]);

@@ -1,0 +1,253 @@
+"""``zxkg search`` and ``zxkg reindex``, and the search index's part in ``zxkg ingest``."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import click
+
+from api.cli import data_option, handle_errors, main
+from ingest.errors import choices
+from ingest.link import Context
+from ingest.models import Extraction
+from ingest.store import Store, data_dir_from
+from search.engine import DEFAULT_ENGINE, ENGINES
+from search.index import FACETS, SearchIndex
+from search.models import EvidenceResult, Fragment, SearchResult
+
+engine_option = click.option(
+    "--engine",
+    default=DEFAULT_ENGINE,
+    envvar="ZXKG_SEARCH_ENGINE",
+    show_default=True,
+    help=f"Search engine ({', '.join(ENGINES)}; env ZXKG_SEARCH_ENGINE).",
+)
+
+
+def _index(data: str | None, ctx: Context, engine: str = DEFAULT_ENGINE) -> SearchIndex:
+    if engine not in ENGINES:
+        raise choices("search engine", engine, ENGINES)
+    return SearchIndex(data_dir_from(data), ctx.segmenter, ctx.gazetteer, engine)
+
+
+@contextlib.contextmanager
+def indexing(store: Store, ctx: Context) -> Iterator[Callable[[Extraction], None]]:
+    """For ``zxkg ingest``: index each saved article, then make the index agree with the store."""
+    index = SearchIndex(store.data_dir, ctx.segmenter, ctx.gazetteer)
+    with index.indexer() as indexer:
+        yield indexer.add
+    report = index.sync(store)
+    if report.added or report.removed:
+        click.echo(
+            f"search index: added {report.added} and removed {report.removed} articles to match the store",
+            err=True,
+        )
+
+
+@click.command(context_settings={"ignore_unknown_options": True})
+@click.argument("query", nargs=-1)
+@data_option
+@click.option("--region", "regions", multiple=True, help="Only articles naming this region or a place in it.")
+@click.option("--province", "provinces", multiple=True, help="Only articles naming a place in this province.")
+@click.option("--mechanism", "mechanisms", multiple=True, help="Only articles with a mechanism whose name has this.")
+@click.option("--brand", "brands", multiple=True, help="Only articles with a brand whose name has this.")
+@click.option("--source", default="", help="Only articles whose source line has this.")
+@click.option("--since", default="", metavar="DATE", help="From this date on (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", default="", metavar="DATE", help="Up to this date, inclusive.")
+@click.option("--sort", default="relevance", show_default=True, help="relevance or date (newest first).")
+@click.option("--limit", default=10, show_default=True, help="Hits per page.")
+@click.option("--page", default=1, show_default=True, help="Page of hits.")
+@click.option("--facet", "facets", multiple=True, help=f"Facets to count ({', '.join(FACETS)}).")
+@click.option("--evidence", is_flag=True, help="Find the sentences that state a relation instead of articles.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@engine_option
+@handle_errors
+def search(
+    query: tuple[str, ...],
+    data: str | None,
+    regions: tuple[str, ...],
+    provinces: tuple[str, ...],
+    mechanisms: tuple[str, ...],
+    brands: tuple[str, ...],
+    source: str,
+    since: str,
+    until: str,
+    sort: str,
+    limit: int,
+    page: int,
+    facets: tuple[str, ...],
+    evidence: bool,
+    as_json: bool,
+    engine: str,
+) -> None:
+    """Full-text search: words (all must occur), “quoted phrases”, OR, NOT or -word, (groups),
+    and fields: region:湖南省 province:湖南 mechanism:… brand:… document:… source:… title:… year:2024.
+
+    \b
+    zxkg search 委员工作室
+    zxkg search “有事好商量” --region 湖南省 --sort date
+    zxkg search 履职考核 湖南 --since 2023 --json
+    zxkg search 考勤考绩 --evidence
+    """
+    from ingest.pipeline import build_context
+
+    text = " ".join(query)
+    with Store.open(data_dir_from(data), readonly=True) as store:
+        ctx = build_context(store)  # the lexicon's words are cut as the index cut them
+    index = _index(data, ctx, engine)
+    request = index.request(
+        text,
+        regions=regions,
+        provinces=provinces,
+        entities=tuple([("mechanism", m) for m in mechanisms] + [("brand", b) for b in brands]),
+        source=source,
+        since=since,
+        until=until,
+        sort=sort,
+        page=page,
+        limit=limit,
+        facets=facets or ("region", "mechanism", "year"),
+    )
+    with Store.open(data_dir_from(data), readonly=True) as store:
+        held, stored = index.count(), store.count("articles")
+        if held != stored:
+            click.echo(
+                f"warning: the search index holds {held} articles and the store {stored}; "
+                f"run `zxkg reindex` to rebuild it",
+                err=True,
+            )
+        if evidence:
+            found = index.evidence(request)
+            _print_evidence(text, found, as_json)
+        else:
+            result = index.search(request, store)
+            _print_result(text, result, as_json)
+
+
+@click.command()
+@data_option
+@engine_option
+@handle_errors
+def reindex(data: str | None, engine: str) -> None:
+    """Rebuild the search index from the store (into a new directory, then swapped in)."""
+    from ingest.pipeline import build_context
+
+    started = time.monotonic()
+    with Store.open(data_dir_from(data), readonly=True) as probe:
+        ctx = build_context(probe)  # a clear error when there is no store
+    index = _index(data, ctx, engine)
+    with Store.open(data_dir_from(data)) as store:
+        store.acquire()
+        try:
+            count = index.reindex(store)
+        finally:
+            store.release()
+    click.echo(f"indexed {count} articles into {index.path} in {time.monotonic() - started:.1f} s")
+
+
+main.add_command(search)
+main.add_command(reindex)
+
+
+# -- output -----------------------------------------------------------------------------
+
+
+def _marks() -> tuple[str, str]:
+    return ("\x1b[1;33m", "\x1b[0m") if sys.stdout.isatty() else ("【", "】")
+
+
+def _fragment_json(f: Fragment) -> dict[str, Any]:
+    return {"text": f.text, "matches": [list(m) for m in f.matches], "marked": f.marked()}
+
+
+def _print_result(query: str, result: SearchResult, as_json: bool) -> None:
+    if as_json:
+        out = {
+            "query": query,
+            "total": result.total,
+            "offset": result.offset,
+            "limit": result.limit,
+            "hits": [
+                {
+                    "id": h.id,
+                    "title": h.title,
+                    "date": h.date,
+                    "source": h.source,
+                    "file": h.file,
+                    "score": round(h.score, 4),
+                    "regions": list(h.regions),
+                    "fragments": [_fragment_json(f) for f in h.fragments],
+                }
+                for h in result.hits
+            ],
+            "facets": {f.name: [{"value": v, "count": c} for v, c in f.counts] for f in result.facets},
+        }
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    before, after = _marks()
+    if not result.total:
+        click.echo(f"no article matches {query}")
+        return
+    first = result.offset + 1
+    last = result.offset + len(result.hits)
+    shown = f"showing {first}–{last}" if result.hits else f"page past the end (offset {result.offset})"
+    click.echo(f"{result.total} article{'s' if result.total != 1 else ''} match {query} ({shown})")
+    for n, h in enumerate(result.hits, start=first):
+        click.echo("")
+        click.echo(f"{n}. {h.title or '(untitled)'}")
+        meta = [x for x in (h.date, h.source[:40], h.file, h.id) if x]
+        click.echo("   " + " · ".join(meta))
+        if h.regions:
+            more = f" +{len(h.regions) - 8}" if len(h.regions) > 8 else ""
+            click.echo("   regions: " + ", ".join(h.regions[:8]) + more)
+        for f in h.fragments:
+            click.echo(f"   …{f.marked(before, after)}…")
+    counted = [facet for facet in result.facets if facet.counts]
+    if counted:
+        click.echo("")
+        for facet in counted:
+            click.echo(f"{facet.name}: " + ", ".join(f"{v} {c}" for v, c in facet.counts))
+
+
+def _print_evidence(query: str, found: EvidenceResult, as_json: bool) -> None:
+    if as_json:
+        out = {
+            "query": query,
+            "total": found.total,
+            "offset": found.offset,
+            "limit": found.limit,
+            "sentences": [
+                {
+                    "article": h.article_id,
+                    "title": h.title,
+                    "date": h.date,
+                    "file": h.file,
+                    "subject": h.sentence.subject,
+                    "predicate": h.sentence.predicate,
+                    "object": {"type": h.sentence.object_kind, "name": h.sentence.object},
+                    "quote": h.sentence.quote,
+                    "start": h.sentence.start,
+                    "end": h.sentence.end,
+                    "matches": [list(m) for m in h.fragment.matches],
+                }
+                for h in found.hits
+            ],
+        }
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    if not found.total:
+        click.echo(f"no evidence sentence matches {query}")
+        return
+    before, after = _marks()
+    click.echo(f"{found.total} evidence sentence{'s' if found.total != 1 else ''} match {query}")
+    for n, h in enumerate(found.hits, start=found.offset + 1):
+        s = h.sentence
+        click.echo("")
+        click.echo(f"{n}. {s.subject} {s.predicate} {s.object}")
+        click.echo("   " + " · ".join(x for x in (h.date, h.file, h.title[:40]) if x))
+        click.echo(f"   {h.fragment.marked(before, after)}")

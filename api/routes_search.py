@@ -1,0 +1,133 @@
+"""``/search`` (articles) and ``/evidence`` (the sentences that state a relation)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from ingest.errors import UsageError
+from search.index import FACETS, SearchIndex
+from search.models import Fragment
+
+from .app import Resources, ResourcesDep, StoreDep
+from .schemas import EvidenceOut, EvidencePage, FacetCount, Mark, SearchHitOut, SearchPage
+
+router = APIRouter(tags=["search"])
+
+QueryText = Annotated[
+    str,
+    Query(min_length=1, max_length=1000, description="Words (AND), “phrases”, OR, NOT/-word, field:value"),
+]
+Filter = Annotated[list[str] | None, Query(max_length=100)]
+DateParam = Annotated[str, Query(max_length=10, description="YYYY[-MM[-DD]]")]
+Limit = Annotated[int, Query(ge=1, le=100)]
+Offset = Annotated[int, Query(ge=0, le=100_000)]
+
+
+def _index(res: Resources) -> SearchIndex:
+    return SearchIndex(res.settings.data_dir, res.segmenter, res.gazetteer, res.settings.engine)
+
+
+def _mark(f: Fragment) -> Mark:
+    return Mark(text=f.text, marks=[(s, e) for s, e in f.matches])
+
+
+@router.get("/search", response_model=SearchPage)
+def search(
+    store: StoreDep,
+    res: ResourcesDep,
+    q: QueryText,
+    region: Filter = None,
+    province: Filter = None,
+    mechanism: Filter = None,
+    brand: Filter = None,
+    year: Annotated[str, Query(max_length=4, pattern=r"^$|^\d{4}$")] = "",
+    source: Annotated[str, Query(max_length=100)] = "",
+    since: DateParam = "",
+    until: DateParam = "",
+    sort: Literal["relevance", "date"] = "relevance",
+    limit: Limit = 10,
+    offset: Offset = 0,
+    facet: Annotated[list[str] | None, Query(description=f"Facets to count: {', '.join(FACETS)}")] = None,
+) -> SearchPage:
+    """Articles matching ``q``, with highlighted fragments and facet counts over all matches."""
+    index = _index(res)
+    entities = tuple(("mechanism", m) for m in mechanism or ()) + tuple(("brand", b) for b in brand or ())
+    if year:
+        since, until = since or year, until or year
+    facets = tuple(facet or ("region", "mechanism", "brand", "year"))
+    request = index.request(
+        q,
+        regions=tuple(region or ()),
+        provinces=tuple(province or ()),
+        entities=entities,
+        source=source,
+        since=since,
+        until=until,
+        sort=sort,
+        limit=limit,
+        facets=facets,
+    )
+    result = index.search(dataclasses.replace(request, offset=offset), store)
+    return SearchPage(
+        query=q,
+        total=result.total,
+        limit=limit,
+        offset=offset,
+        hits=[
+            SearchHitOut(
+                id=h.id,
+                title=h.title,
+                date=h.date,
+                source=h.source,
+                file=h.file,
+                score=round(h.score, 4),
+                regions=list(h.regions),
+                fragments=[_mark(f) for f in h.fragments],
+            )
+            for h in result.hits
+        ],
+        facets={f.name: [FacetCount(value=v, count=c) for v, c in f.counts] for f in result.facets},
+    )
+
+
+@router.get("/evidence", response_model=EvidencePage)
+def evidence(
+    res: ResourcesDep,
+    q: QueryText,
+    region: Filter = None,
+    since: DateParam = "",
+    until: DateParam = "",
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> EvidencePage:
+    """Sentences that state an adoption, a brand or a document (region adopts/runs/issues …) and match ``q``."""
+    index = _index(res)
+    request = index.request(q, regions=tuple(region or ()), since=since, until=until, limit=limit)
+    if offset > 10_000:
+        raise UsageError("offset too large")
+    result = index.evidence(dataclasses.replace(request, offset=offset))
+    return EvidencePage(
+        query=q,
+        total=result.total,
+        limit=limit,
+        offset=offset,
+        items=[
+            EvidenceOut(
+                article=h.article_id,
+                title=h.title,
+                date=h.date,
+                file=h.file,
+                subject=h.sentence.subject,
+                predicate=h.sentence.predicate,
+                object=h.sentence.object,
+                object_kind=h.sentence.object_kind,
+                sentence=_mark(h.fragment),
+                start=h.sentence.start,
+                end=h.sentence.end,
+            )
+            for h in result.hits
+        ],
+    )

@@ -1,0 +1,70 @@
+"""The one interface every search engine implements, and how to open one.
+
+An engine stores ``IndexDoc`` records and answers ``SearchRequest``s; it never segments
+text (the Segmenter did) and never reads the store. Everything else — the query language,
+highlighting, keeping the index in step with the store — is shared by all engines and
+lives beside this module. whoosh is the default; a second engine registers its name in
+``ENGINES`` and a branch in ``open_engine``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from ingest.errors import choices
+
+from .models import IndexDoc, SearchRequest, SearchResult
+
+ENGINES = ("whoosh",)
+DEFAULT_ENGINE = "whoosh"
+
+
+class IndexWriter(Protocol):
+    """The single writer of an index. Nothing is visible to searches before ``commit``."""
+
+    def add(self, doc: IndexDoc) -> None:
+        """Add ``doc``, replacing a document with the same id."""
+
+    def delete(self, article_id: str) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def cancel(self) -> None: ...
+
+
+class Engine(Protocol):
+    name: str
+
+    def writer(self, bulk: bool = False) -> IndexWriter:
+        """The index's writer; ``bulk`` for a fresh index filled in one go (faster, more memory)."""
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        """Matching articles, a page of hits (no fragments yet) and the facet counts."""
+
+    def count(self) -> int: ...
+
+    def ids(self) -> frozenset[str]: ...
+
+    def close(self) -> None: ...
+
+
+def engine_path(index_dir: Path, name: str) -> Path:
+    return index_dir / name
+
+
+def open_engine(name: str, path: Path, create: bool = False) -> Engine:
+    """Open the index of engine ``name`` at ``path`` (a fresh one when ``create``)."""
+    if name == "whoosh":
+        from .whoosh_engine import WhooshEngine
+
+        return WhooshEngine.create(path) if create else WhooshEngine.open(path)
+    raise choices("search engine", name, ENGINES)
+
+
+def engine_exists(name: str, path: Path) -> bool:
+    if name == "whoosh":
+        from .whoosh_engine import WhooshEngine
+
+        return WhooshEngine.exists(path)
+    raise choices("search engine", name, ENGINES)

@@ -1,0 +1,255 @@
+"""The search side of a data directory: ``DIR/index/<engine>/`` kept in step with ``DIR/zxkg.db``.
+
+- During ingest, ``indexer()`` hands each saved Extraction (with its tokens) to the one
+  writer; ``sync`` then adds whatever the store holds that the index lacks and drops what
+  it no longer holds, so the two agree after every command, even after an interrupted one.
+- ``reindex`` builds a new index into a temporary directory beside the old one and swaps
+  it in, so searches see the old index until the new one is complete.
+- ``request`` parses what a user typed; ``search`` and ``evidence`` answer it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ingest.errors import NotFound, UsageError, choices
+from ingest.gazetteer import Gazetteer
+from ingest.models import Extraction
+from ingest.segment import Segmenter
+from ingest.store import Store
+
+from .document import DocBuilder
+from .engine import DEFAULT_ENGINE, Engine, IndexWriter, engine_exists, engine_path, open_engine
+from .highlight import find, fragments
+from .models import (
+    SORTS,
+    And,
+    EvidenceHit,
+    EvidenceResult,
+    Filter,
+    Fragment,
+    Scope,
+    SearchRequest,
+    SearchResult,
+)
+from .query import QueryError, QueryParser, positive_terms, states, terms_in
+
+MAX_LIMIT = 1000
+FACETS = ("region", "province", "year", "mechanism", "brand", "document")
+
+
+@dataclass(frozen=True, slots=True)
+class SyncReport:
+    added: int
+    removed: int
+    total: int
+
+
+class Indexer:
+    """What ingest calls after saving an article: ``Indexer.add(extraction)``."""
+
+    def __init__(self, builder: DocBuilder, writer: IndexWriter) -> None:
+        self._builder = builder
+        self._writer = writer
+        self.added = 0
+
+    def add(self, extraction: Extraction) -> None:
+        self._writer.add(self._builder.build(extraction))
+        self.added += 1
+
+
+class SearchIndex:
+    def __init__(
+        self, data_dir: str | Path, segmenter: Segmenter, gazetteer: Gazetteer, engine: str = DEFAULT_ENGINE
+    ) -> None:
+        self.data_dir = Path(data_dir)
+        self.root = self.data_dir / "index"
+        self.engine_name = engine
+        self.path = engine_path(self.root, engine)
+        self.builder = DocBuilder(segmenter, gazetteer)
+        self.parser = QueryParser(self.builder.terms, gazetteer)
+
+    def exists(self) -> bool:
+        return engine_exists(self.engine_name, self.path)
+
+    def open(self) -> Engine:
+        if not self.exists():
+            raise NotFound(f"no search index in {self.root} (run `zxkg reindex --data {self.data_dir}`)")
+        return open_engine(self.engine_name, self.path)
+
+    # -- upkeep --------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def indexer(self) -> Iterator[Indexer]:
+        """The index's single writer for an ingest; commits what was added, even when interrupted."""
+        engine = open_engine(self.engine_name, self.path, create=not self.exists())
+        writer = engine.writer()
+        try:
+            yield Indexer(self.builder, writer)
+        finally:
+            try:
+                writer.commit()
+            finally:
+                engine.close()
+
+    def sync(self, store: Store) -> SyncReport:
+        """Make the index hold exactly the store's articles; returns what changed."""
+        engine = open_engine(self.engine_name, self.path, create=not self.exists())
+        try:
+            wanted = store.article_ids()
+            held = engine.ids()
+            missing, extra = wanted - held, held - wanted
+            if missing or extra:
+                writer = engine.writer()
+                try:
+                    for article_id in sorted(extra):
+                        writer.delete(article_id)
+                    for ex in store.extractions(missing):
+                        writer.add(self.builder.build(ex))
+                except BaseException:
+                    writer.cancel()
+                    raise
+                writer.commit()
+            return SyncReport(added=len(missing), removed=len(extra), total=engine.count())
+        finally:
+            engine.close()
+
+    def reindex(self, store: Store) -> int:
+        """Rebuild the index from the store into a temporary directory, then swap it in."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{self.engine_name}-new-", dir=self.root))
+        try:
+            engine = open_engine(self.engine_name, tmp, create=True)
+            try:
+                writer = engine.writer(bulk=True)
+                count = 0
+                try:
+                    for ex in store.extractions():
+                        writer.add(self.builder.build(ex))
+                        count += 1
+                except BaseException:
+                    writer.cancel()
+                    raise
+                writer.commit()
+            finally:
+                engine.close()
+            old = self.root / f".{self.engine_name}-old-{os.getpid()}"
+            if self.path.exists():
+                os.replace(self.path, old)
+            os.replace(tmp, self.path)
+            shutil.rmtree(old, ignore_errors=True)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return count
+
+    def count(self) -> int:
+        engine = self.open()
+        try:
+            return engine.count()
+        finally:
+            engine.close()
+
+    # -- queries -------------------------------------------------------------------------
+
+    def request(
+        self,
+        query: str,
+        *,
+        regions: tuple[str, ...] = (),
+        provinces: tuple[str, ...] = (),
+        entities: tuple[tuple[str, str], ...] = (),
+        source: str = "",
+        since: str = "",
+        until: str = "",
+        sort: str = "relevance",
+        page: int = 1,
+        limit: int = 10,
+        facets: tuple[str, ...] = ("region", "mechanism", "year"),
+        facet_size: int = 10,
+        scope: Scope = "articles",
+    ) -> SearchRequest:
+        """Parse and check a search as typed; every mistake becomes a ``UsageError``."""
+        node = self.parser.parse(query)
+        if sort not in SORTS:
+            raise choices("sort", sort, SORTS)
+        if not 1 <= limit <= MAX_LIMIT:
+            raise UsageError(f"--limit must be between 1 and {MAX_LIMIT}, not {limit}")
+        if page < 1:
+            raise UsageError(f"--page must be 1 or more, not {page}")
+        for name in facets:
+            if name not in FACETS:
+                raise choices("facet", name, FACETS)
+        filters: list[Filter] = []
+        if regions:
+            filters.append(Filter("region", tuple(v for r in regions for v in self.parser.region(r).values)))
+        if provinces:
+            filters.append(Filter("province", tuple(v for p in provinces for v in self.parser.province(p).values)))
+        for kind, value in entities:
+            node_filter = self.parser.field(kind, value)
+            if isinstance(node_filter, Filter):
+                filters.append(node_filter)
+        if source:
+            src = self.parser.words(source, phrase=True, field="source")
+            if src is not None:
+                node = And((node, src))
+        since = self.parser.date(since, "--since")
+        until = self.parser.date(until, "--until")
+        if since and until and since > until:
+            raise QueryError(f"--since {since} is after --until {until}")
+        return SearchRequest(
+            query=node,
+            filters=tuple(filters),
+            since=since,
+            until=until,
+            sort=sort,
+            offset=(page - 1) * limit,
+            limit=limit,
+            facets=facets,
+            facet_size=facet_size,
+            scope=scope,
+        )
+
+    def search(self, request: SearchRequest, store: Store) -> SearchResult:
+        """Matching articles with highlighted fragments (texts read from ``store``)."""
+        engine = self.open()
+        try:
+            result = engine.search(request)
+        finally:
+            engine.close()
+        terms = positive_terms(request.query)
+        texts = store.texts(h.id for h in result.hits)
+        hits = tuple(
+            replace(h, fragments=fragments(texts.get(h.id, ""), terms_in(texts.get(h.id, ""), terms)))
+            for h in result.hits
+        )
+        return replace(result, hits=hits)
+
+    def evidence(self, request: SearchRequest) -> EvidenceResult:
+        """The sentences that state a relation (adopts, runs, issues …) and match the query."""
+        offset, limit = request.offset, request.limit
+        request = replace(request, scope="evidence", offset=0, limit=0, facets=())
+        engine = self.open()
+        try:
+            result = engine.search(request)
+        finally:
+            engine.close()
+        terms = positive_terms(request.query)
+        ranked: list[tuple[bool, int, int, EvidenceHit]] = []
+        for rank, hit in enumerate(result.hits):
+            for s in hit.evidence:
+                marks = terms_in(s.quote, terms)
+                spans = find(s.quote, marks)
+                if spans and states(s.quote, terms):
+                    names_it = any(m.lower() in s.object.lower() or m.lower() in s.subject.lower() for m in marks)
+                    one = EvidenceHit(hit.id, hit.title, hit.date, hit.file, s, Fragment(s.quote, tuple(spans)))
+                    ranked.append((not names_it, rank, s.start, one))
+        # relations whose subject or object is what was asked for come first
+        ranked.sort(key=lambda r: r[:3])
+        found = [r[3] for r in ranked]
+        return EvidenceResult(total=len(found), hits=tuple(found[offset : offset + limit]), offset=offset, limit=limit)

@@ -1,0 +1,79 @@
+"""``zxkg search`` and ``zxkg reindex`` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import click
+
+from api.cli import main
+from tests.conftest import ROOT, SEED, run_cli
+
+
+def test_ingest_indexes_and_search_finds_phrases_with_highlights(tmp_path: Path) -> None:
+    data = str(tmp_path / "data")
+    assert run_cli("ingest", "--data", data, str(SEED)).returncode == 0
+    assert (tmp_path / "data" / "index" / "whoosh").is_dir()
+
+    out = run_cli("search", "--data", data, "“考勤考绩”", "--region", "湖南省", "--json")
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert result["total"] == 1 and result["query"] == "“考勤考绩”"
+    (hit,) = result["hits"]
+    assert hit["file"] == SEED.name and hit["date"] == "2024-05-24" and "怀化市" in hit["regions"]
+    fragment = hit["fragments"][0]
+    start, end = fragment["matches"][0]
+    assert fragment["text"][start:end] == "考勤考绩" and "【考勤考绩】" in fragment["marked"]
+    assert {f: [c["value"] for c in counts][:1] for f, counts in result["facets"].items()}["year"] == ["2024"]
+
+    excluded = run_cli("search", "--data", data, "委员工作室", "-党建")  # -党建 is a query word, not an option
+    assert excluded.returncode == 0 and excluded.stdout.strip() == "no article matches 委员工作室 -党建"
+
+    evidence = run_cli("search", "--data", data, "考勤考绩", "--evidence", "--json")
+    sentences = json.loads(evidence.stdout)["sentences"]
+    assert sentences[0]["predicate"] == "issues" and "考勤考绩" in sentences[0]["object"]["name"]
+
+    none = run_cli("search", "--data", data, "“考绩考勤”", "--since", "2024")
+    assert none.returncode == 0 and none.stdout.strip() == "no article matches “考绩考勤”"
+
+
+def test_bad_queries_and_options_are_clear_errors(tmp_path: Path) -> None:
+    data = str(tmp_path / "data")
+    run_cli("ingest", "--data", data, str(SEED))
+    for args, message in [
+        (['"有事好商量'], 'Error: unbalanced quote: the " at character 1 is never closed by "'),
+        (["author:李飞"], "Error: unknown field 'author'; expected one of title, body, source, region"),
+        (["委员" * 5120], "Error: the query is too long (10240 characters; at most 500)"),
+        (["委员", "--sort", "score"], "Error: unknown sort 'score'; expected one of relevance, date"),
+    ]:
+        result = run_cli("search", "--data", data, *args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert result.stderr.startswith(message), result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_reindex_rebuilds_and_search_warns_when_the_index_is_behind(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    run_cli("ingest", "--data", str(data), str(SEED))
+    shutil.rmtree(data / "index")
+    missing = run_cli("search", "--data", str(data), "委员")
+    assert missing.returncode == 1 and "no search index in" in missing.stderr and "zxkg reindex" in missing.stderr
+
+    rebuilt = run_cli("reindex", "--data", str(data))
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert re.match(r"indexed 1 articles into .*index/whoosh in [\d.]+ s", rebuilt.stdout)
+    found = run_cli("search", "--data", str(data), "双考")
+    assert found.returncode == 0 and found.stdout.startswith("1 article match 双考") and not found.stderr
+
+    nothing = run_cli("reindex", "--data", str(tmp_path / "nothing"))
+    assert nothing.returncode == 1 and "no zxkg store in" in nothing.stderr
+
+
+def test_every_command_is_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert isinstance(main, click.Group)
+    for name in main.commands:
+        assert f"| `zxkg {name}" in readme, name

@@ -1,0 +1,151 @@
+"""The index keeps step with the store: ingest adds, sync repairs, reindex swaps in a new one."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ingest.link import Context
+from ingest.models import Extraction
+from ingest.pipeline import ingest
+from ingest.store import Store
+from search.document import DocBuilder
+from search.engine import open_engine
+from search.index import SearchIndex
+from tests.conftest import ROOT, SEED
+
+OTHER = """title: 兰州市政协召开常委会议
+date: 2020-01-10
+---
+兰州市政协召开常委会议,审议委员履职考核办法。
+"""
+
+
+def ingest_with_index(paths: list[str], data_dir: Path, ctx: Context) -> tuple[SearchIndex, list[Extraction]]:
+    index = SearchIndex(data_dir, ctx.segmenter, ctx.gazetteer)
+    seen: list[Extraction] = []
+
+    def keep(ex: Extraction) -> None:
+        seen.append(ex)
+        indexer.add(ex)
+
+    with Store.open(data_dir) as store:
+        with index.indexer() as indexer:
+            ingest(paths, store, ctx, after_save=keep)
+        index.sync(store)
+    return index, seen
+
+
+def agree(index: SearchIndex, data_dir: Path) -> bool:
+    with Store.open(data_dir, readonly=True) as store:
+        engine = index.open()
+        try:
+            return engine.ids() == frozenset(store.article_ids())
+        finally:
+            engine.close()
+
+
+def test_ingest_hands_each_saved_article_with_its_tokens(tmp_path: Path, data_dir: Path, ctx: Context) -> None:
+    (tmp_path / "other.txt").write_text(OTHER, encoding="utf-8")
+    index, seen = ingest_with_index([str(SEED), str(tmp_path / "other.txt")], data_dir, ctx)
+    assert len(seen) == 2 and all(ex.tokens and "".join(ex.tokens) == ex.article.text for ex in seen)
+    assert agree(index, data_dir)
+    # nothing new on a second run, and the index still agrees
+    index, seen = ingest_with_index([str(SEED)], data_dir, ctx)
+    assert seen == [] and agree(index, data_dir) and index.count() == 2
+
+
+def test_an_extraction_read_back_from_the_store_indexes_the_same(data_dir: Path, ctx: Context) -> None:
+    _, (saved,) = ingest_with_index([str(SEED)], data_dir, ctx)
+    with Store.open(data_dir, readonly=True) as store:
+        (read_back,) = store.extractions()
+    builder = DocBuilder(ctx.segmenter, ctx.gazetteer)
+    assert read_back.tokens == ()
+    assert builder.build(read_back) == builder.build(saved)
+
+
+def test_sync_repairs_an_index_that_missed_or_kept_articles(tmp_path: Path, data_dir: Path, ctx: Context) -> None:
+    (tmp_path / "other.txt").write_text(OTHER, encoding="utf-8")
+    with Store.open(data_dir) as store:
+        ingest([str(SEED), str(tmp_path / "other.txt")], store, ctx)  # an older zxkg: no index at all
+        index = SearchIndex(data_dir, ctx.segmenter, ctx.gazetteer)
+        report = index.sync(store)
+        assert (report.added, report.removed, report.total) == (2, 0, 2)
+        # the index loses one article and holds one the store no longer has
+        engine = open_engine("whoosh", index.path)
+        writer = engine.writer()
+        writer.delete(sorted(store.article_ids())[0])
+        stale = DocBuilder(ctx.segmenter, ctx.gazetteer).build(next(store.extractions()))
+        writer.add(dataclasses.replace(stale, id="0000000000000000"))
+        writer.commit()
+        engine.close()
+        report = index.sync(store)
+        assert (report.added, report.removed, report.total) == (1, 1, 2)
+    assert agree(index, data_dir)
+
+
+def test_reindex_builds_aside_and_swaps_in(tmp_path: Path, data_dir: Path, ctx: Context) -> None:
+    index, _ = ingest_with_index([str(SEED)], data_dir, ctx)
+    before = {p.name for p in (data_dir / "index" / "whoosh").iterdir()}
+    with Store.open(data_dir) as store:
+        assert index.reindex(store) == 1
+    assert [p.name for p in (data_dir / "index").iterdir()] == ["whoosh"]  # no temporary directory left
+    assert {p.name for p in (data_dir / "index" / "whoosh").iterdir()} != before
+    assert agree(index, data_dir)
+    with Store.open(data_dir, readonly=True) as store:
+        result = index.search(index.request("“考勤考绩”"), store)
+    assert result.total == 1
+
+
+def test_a_failed_reindex_leaves_the_old_index(data_dir: Path, ctx: Context) -> None:
+    index, _ = ingest_with_index([str(SEED)], data_dir, ctx)
+
+    class Broken(Store):
+        def extractions(self, ids: object = None) -> object:  # type: ignore[override]
+            raise RuntimeError("disk on fire")
+
+    with Store.open(data_dir) as store:
+        broken = Broken(store.data_dir, store.conn, readonly=False)
+        with pytest.raises(RuntimeError):
+            index.reindex(broken)
+    assert [p.name for p in (data_dir / "index").iterdir()] == ["whoosh"]
+    assert index.count() == 1
+
+
+def test_whoosh_stays_inside_search_and_packages_keep_their_lanes() -> None:
+    """Only search/whoosh_engine.py imports whoosh; search and graph never import each other."""
+    for path in sorted(ROOT.glob("*/**/*.py")):
+        rel = path.relative_to(ROOT)
+        if rel.parts[0] in {".venv", "tests", "scripts"}:
+            continue
+        imported: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                imported.add(node.module.split(".")[0])
+        if rel != Path("search/whoosh_engine.py"):
+            assert "whoosh" not in imported, rel
+        if rel.parts[0] == "search":
+            assert not imported & {"graph", "api"}, rel
+        if rel.parts[0] == "graph":
+            assert not imported & {"search", "api"}, rel
+        if rel.parts[0] == "ingest":
+            assert not imported & {"search", "graph", "api"}, rel
+
+
+def test_the_pinned_whoosh_compiles_without_syntax_warnings(tmp_path: Path) -> None:
+    """The original whoosh 2.7.4 fails here; see docs/decisions/0001-search-engine.md."""
+    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(tmp_path / "pycache")}
+    result = subprocess.run(
+        [sys.executable, "-W", "error::SyntaxWarning", "-W", "error::DeprecationWarning", "-c",
+         "import search.whoosh_engine, whoosh.highlight, whoosh.qparser"],
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
