@@ -7,7 +7,7 @@ SHARED ?= ../shared
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint typecheck pytest eval bench clean
+.PHONY: run test lint typecheck pytest eval bench bench-quick clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -36,6 +36,13 @@ pytest: $(VENV)/.installed
 ## eval: score extraction against ../shared/gold and tests/gold with pinned floors
 eval: $(VENV)/.installed
 	$(PY) scripts/eval.py --shared $(SHARED)
+
+## bench: speed and memory at 10k and 100k articles → docs/benchmarks.md (bench-quick: 10k only)
+bench: $(VENV)/.installed
+	$(PY) bench/run.py --shared $(SHARED)
+
+bench-quick: $(VENV)/.installed
+	$(PY) bench/run.py --quick --shared $(SHARED)
 
 clean:
 	rm -rf $(VENV) $(DATA) .pytest_cache .mypy_cache .ruff_cache

@@ -56,8 +56,16 @@ def main() -> None:
 @click.option("--field", "fields", multiple=True, metavar="KEY=NAME", help="Map a JSON field, e.g. text=正文内容.")
 @click.option("--strict", is_flag=True, help="Exit 1 if any file failed.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary line.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Worker processes for parsing and extraction (default: one per core for batches over 2 MB, else 1).",
+)
 @handle_errors
-def ingest(paths: tuple[str, ...], data: str | None, fields: tuple[str, ...], strict: bool, quiet: bool) -> None:
+def ingest(
+    paths: tuple[str, ...], data: str | None, fields: tuple[str, ...], strict: bool, quiet: bool, workers: int | None
+) -> None:
     """Ingest files, directories (recursively) or - (stdin) into the store.
 
     Reads .txt/.md (optional `key: value` header ended by ---), .html/.htm and
@@ -65,7 +73,7 @@ def ingest(paths: tuple[str, ...], data: str | None, fields: tuple[str, ...], st
     skipped; the same text twice is stored once.
     """
     from api.cli_search import indexing
-    from ingest.pipeline import build_context
+    from ingest.pipeline import build_context, default_workers
     from ingest.pipeline import ingest as run_ingest
 
     mapping: dict[str, str] = {}
@@ -80,7 +88,13 @@ def ingest(paths: tuple[str, ...], data: str | None, fields: tuple[str, ...], st
         ctx = build_context(store)
         with indexing(store, ctx) as index_article:
             summary = run_ingest(
-                list(paths), store, ctx, mapping, progress=bar.update if bar else None, after_save=index_article
+                list(paths),
+                store,
+                ctx,
+                mapping,
+                progress=bar.update if bar else None,
+                after_save=index_article,
+                workers=workers if workers is not None else default_workers(list(paths)),
             )
     if bar:
         bar.close()

@@ -8,18 +8,24 @@ skipped by content hash, an interrupted ingest resumes by running the same comma
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
+import os
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeAlias
 
 from .errors import ZxkgError
 from .gazetteer import Gazetteer
 from .lexicon import FILE_NAME as LEXICON_FILE
 from .lexicon import Lexicon
 from .link import Context, extract
-from .models import Extraction, Failure, Source
+from .models import Article, Extraction, Failure, Source
 from .parse import parse
-from .segment import Segmenter
+from .segment import Segmenter, quiet_jieba
 from .sources import discover, read_sources
 from .store import Store
 
@@ -68,46 +74,155 @@ def ingest(
     fields: dict[str, str] | None = None,
     progress: Callable[[str], None] | None = None,
     after_save: Callable[[Extraction], None] | None = None,
+    workers: int = 1,
 ) -> Summary:
     """Ingest every article under ``paths`` into ``store``; see the module docstring.
 
     ``after_save`` receives each Extraction once it is stored (the search index keeps up
     this way, with the tokens already cut); ingest itself knows nothing of what it does.
+    With ``workers`` > 1, parsing, segmenting and extraction run in that many worker
+    processes (each with its own Segmenter) while this process stays the only writer.
     """
     ctx = ctx or build_context(store)
     summary = Summary()
     store.acquire()
     try:
         run_id = store.start_run([str(Path(p)) if p != "-" else p for p in paths])
-        for item in iter_sources(paths, fields):
+        sources = iter_sources(paths, fields)
+        if workers > 1:
+            outcomes = _parallel(sources, store.data_dir, workers)
+        else:
+            outcomes = ((item, _process(item, ctx, store)) for item in sources)
+        for item, outcome in outcomes:
             summary.read += 1
             if progress is not None:
                 progress(item.origin)
-            if isinstance(item, Failure):
-                _fail(store, run_id, summary, item)
-                continue
-            try:
-                article = parse(item)
-                known = store.known(article.content_hash)
-                if known is not None:
-                    if known.origin == article.origin or not store.add_file(known.id, article.origin, article.file):
-                        summary.unchanged += 1
-                    else:
-                        summary.duplicates.append((article.origin, known.file))
-                    continue
-                extraction = extract(article, ctx)
-                store.save(extraction, run_id)
-                summary.ingested += 1
-                if after_save is not None:
-                    after_save(extraction)
-            except ZxkgError as exc:
-                _fail(store, run_id, summary, Failure(item.origin, str(exc)))
-            except (ValueError, RecursionError, MemoryError) as exc:
-                _fail(store, run_id, summary, Failure(item.origin, f"{type(exc).__name__}: {exc}"))
+            _land(store, ctx, run_id, summary, outcome, after_save)
         store.finish_run(run_id, summary.counts())
     finally:
         store.release()
     return summary
+
+
+Outcome: TypeAlias = Extraction | Article | Failure  # an Article alone: its text is in the store already
+
+
+def _process(item: Source | Failure, ctx: Context, store: Store | None) -> Outcome:
+    """Parse and extract one source; no writes. Safe to run in a worker process."""
+    if isinstance(item, Failure):
+        return item
+    try:
+        article = parse(item)
+        if store is not None and store.known(article.content_hash) is not None:
+            return article
+        return extract(article, ctx)
+    except ZxkgError as exc:
+        return Failure(item.origin, str(exc))
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return Failure(item.origin, f"{type(exc).__name__}: {exc}")
+
+
+def _land(
+    store: Store,
+    ctx: Context,
+    run_id: int,
+    summary: Summary,
+    outcome: Outcome,
+    after_save: Callable[[Extraction], None] | None,
+) -> None:
+    """Write one outcome (the single writer's part), in its own transaction."""
+    if isinstance(outcome, Failure):
+        _fail(store, run_id, summary, outcome)
+        return
+    article = outcome.article if isinstance(outcome, Extraction) else outcome
+    known = store.known(article.content_hash)
+    if known is not None:
+        if known.origin == article.origin or not store.add_file(known.id, article.origin, article.file):
+            summary.unchanged += 1
+        else:
+            summary.duplicates.append((article.origin, known.file))
+        return
+    if not isinstance(outcome, Extraction):  # known to a worker's snapshot, since removed: extract here
+        outcome = extract(article, ctx)
+    try:
+        store.save(outcome, run_id)
+    except ZxkgError as exc:
+        _fail(store, run_id, summary, Failure(article.origin, str(exc)))
+        return
+    summary.ingested += 1
+    for m in outcome.mentions:  # keep this process's segmenter in step with what workers learnt
+        if m.rule.startswith("initiative.quoted"):
+            ctx.segmenter.add_word(m.entity.name, learned=True)
+    if after_save is not None:
+        after_save(outcome)
+
+
+# -- worker processes ---------------------------------------------------------------------
+
+BATCH = 16  # sources per task: big enough to amortise pickling, small enough to keep order cheap
+
+
+class _WorkerState:
+    """What a worker process builds once, in its initializer (process-local by design)."""
+
+    ctx: Context | None = None
+    store: Store | None = None
+
+
+def _init_worker(data_dir: str) -> None:
+    quiet_jieba()
+    store = Store.open(data_dir, readonly=True) if (Path(data_dir) / "zxkg.db").exists() else None
+    _WorkerState.store = store
+    _WorkerState.ctx = build_context(store)
+
+
+def _work(batch: list[Source | Failure]) -> list[Outcome]:
+    ctx = _WorkerState.ctx
+    assert ctx is not None, "worker used before its initializer ran"
+    return [_process(item, ctx, _WorkerState.store) for item in batch]
+
+
+def _parallel(
+    sources: Iterator[Source | Failure], data_dir: Path, workers: int
+) -> Iterator[tuple[Source | Failure, Outcome]]:
+    """Outcomes in input order, with at most ``2 * workers`` batches in flight (bounded memory)."""
+    spawn = multiprocessing.get_context("spawn")  # no forked copies of the writer's connection or lock
+    with ProcessPoolExecutor(workers, mp_context=spawn, initializer=_init_worker, initargs=(str(data_dir),)) as pool:
+        pending: deque[tuple[list[Source | Failure], Future[list[Outcome]]]] = deque()
+        batches = _batches(sources, BATCH)
+        for batch in batches:
+            pending.append((batch, pool.submit(_work, batch)))
+            if len(pending) >= 2 * workers:
+                done, future = pending.popleft()
+                yield from zip(done, future.result(), strict=True)
+        while pending:
+            done, future = pending.popleft()
+            yield from zip(done, future.result(), strict=True)
+
+
+def _batches(items: Iterator[Source | Failure], size: int) -> Iterator[list[Source | Failure]]:
+    batch: list[Source | Failure] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def default_workers(paths: list[str]) -> int:
+    """Both cores for a batch worth the start-up of worker processes (a few MB), else one."""
+    total = 0
+    for item in discover(paths):
+        if isinstance(item, Path):
+            with contextlib.suppress(OSError):
+                total += item.stat().st_size
+        elif item == "-":
+            return 1
+        if total > 2_000_000:
+            return max(1, min(os.cpu_count() or 1, 4))
+    return 1
 
 
 def _fail(store: Store, run_id: int, summary: Summary, failure: Failure) -> None:

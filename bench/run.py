@@ -1,0 +1,299 @@
+"""``make bench``: speed and memory of zxkg, measured against a baseline in the same run.
+
+Writes ``docs/benchmarks.md``. For each corpus size (10k, and 100k unless ``--quick``):
+
+- the **segmentation floor**: jieba ``lcut`` (HMM on, one process) over the same texts —
+  the baseline every ingest figure is compared with (ratio ingest / floor);
+- the full **ingest** (read, parse, segment, extract, store, index) through the ``zxkg``
+  command, per search engine, in articles/s and characters/s, with its peak memory and
+  the sizes of the store and the index;
+- **search** latency p50/p95 (one word, two words, a phrase, a filter, facets);
+- **adopters**, region profile and timeline latency;
+- **export** time per format, and the full adoption table;
+- **API** throughput under a bounded load on loopback (when ``scripts/loadtest.py`` exists).
+
+Timings are wall-clock on whatever else the machine is doing; the machine is recorded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.corpus import generate  # noqa: E402
+
+ZXKG = Path(sys.executable).with_name("zxkg")
+PACKAGES = ("jieba", "whoosh-reloaded", "tantivy", "sqlite-utils", "networkx", "fastapi", "uvicorn", "lxml")
+
+
+def machine() -> dict[str, str]:
+    versions = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "-"
+    import sqlite3
+
+    return {
+        "cores": str(os.cpu_count()),
+        "memory": f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB",
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "sqlite": sqlite3.sqlite_version,
+        **versions,
+    }
+
+
+def timed(fn: Callable[[], object], runs: int) -> tuple[float, float]:
+    """p50 and p95 in milliseconds over ``runs`` calls (after one warm-up)."""
+    fn()
+    samples = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - t) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * 0.95))]
+
+
+def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int, str]:
+    """Wall seconds, peak RSS (MB, the largest process of the command) and stdout of ``cmd``."""
+    runner = (
+        "import resource, subprocess, sys, time; t = time.perf_counter();"
+        " p = subprocess.run(sys.argv[1:], capture_output=True, text=True);"
+        " sys.stderr.write(p.stderr); print(time.perf_counter() - t);"
+        " print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); print(p.stdout); sys.exit(p.returncode)"
+    )
+    out = subprocess.run([sys.executable, "-c", runner, *cmd], capture_output=True, text=True, env=env, check=True)
+    secs, rss, *rest = out.stdout.split("\n")
+    return float(secs), int(rss) // 1024, "\n".join(rest)
+
+
+def floor(texts: list[str]) -> float:
+    """Seconds for jieba lcut (HMM on, one process, private tokenizer) over ``texts``."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    tok = jieba.Tokenizer()
+    tok.initialize()
+    t = time.perf_counter()
+    for text in texts:
+        tok.lcut(text, HMM=True)
+    return time.perf_counter() - t
+
+
+def size_mb(path: Path) -> float:
+    if path.is_file():
+        return path.stat().st_size / 1e6
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6 if path.exists() else 0.0
+
+
+def engines() -> list[str]:
+    from search.engine import ENGINES
+
+    return [e for e in ("tantivy", "whoosh") if e in ENGINES]
+
+
+def search_latency(data: Path, engine: str, rng: random.Random, runs: int) -> dict[str, tuple[float, float]]:
+    from ingest.pipeline import build_context
+    from ingest.store import Store
+    from search.index import SearchIndex
+
+    with Store.open(data, readonly=True) as store:
+        ctx = build_context(store)
+        index = SearchIndex(data, ctx.segmenter, ctx.gazetteer, engine)
+        words = ["委员", "协商", "政协", "提案", "调研", "工作室", "民生", "监督"]
+        pairs = [("委员", "工作室"), ("协商", "议事"), ("提案", "办理"), ("民主", "监督")]
+        phrases = ["“有事好商量”", "“委员工作室”", "“协商议事”", "“民主监督”"]
+        provinces = ["湖南省", "江苏省", "广东省", "山东省", "四川省"]
+
+        def query(q: str, **kw: Any) -> Callable[[], object]:
+            def go() -> object:
+                req = index.request(q, facets=kw.pop("facets", ()), **kw)
+                return index.search(req, store)
+
+            return go
+
+        cases: dict[str, Callable[[], object]] = {
+            "one word": lambda: query(rng.choice(words))(),
+            "two words (AND)": lambda: query(" ".join(rng.choice(pairs)))(),
+            "phrase": lambda: query(rng.choice(phrases))(),
+            "filtered (province)": lambda: query(rng.choice(words), regions=(rng.choice(provinces),))(),
+            "faceted (region, mechanism, year)": lambda: query(
+                rng.choice(words), facets=("region", "mechanism", "year")
+            )(),
+        }
+        return {name: timed(fn, runs) for name, fn in cases.items()}
+
+
+def graph_latency(data: Path, rng: random.Random, runs: int) -> dict[str, tuple[float, float]]:
+    from graph.names import Names
+    from graph.query import adopters, region_profile, timeline
+    from ingest.gazetteer import Gazetteer
+    from ingest.store import Store
+
+    gaz = Gazetteer.load()
+    with Store.open(data, readonly=True) as store:
+        terms = [r["name"] for r in store.term_list(("mechanism", "brand"), "", 50, 0)[1]]
+        regions = [r["name"] for r in store.region_list("", 50, 0)[1]]
+        names = Names(store, gaz)
+        return {
+            "adopters": timed(lambda: adopters(names, rng.choice(terms)), runs),
+            "region profile": timed(lambda: region_profile(names, rng.choice(regions)), runs),
+            "timeline": timed(lambda: timeline(names, rng.choice(terms)), runs),
+        }
+
+
+def exports(data: Path, out: Path, formats: list[str], term: str) -> dict[str, float]:
+    """Seconds per export format; the panel (regions × years) for one term, as a study would ask."""
+    result = {}
+    for fmt in formats:
+        target = out / f"export-{fmt}"
+        extra = ["--term", term] if fmt == "panel" else []
+        t = time.perf_counter()
+        subprocess.run([str(ZXKG), "export", "--data", str(data), "--format", fmt, "-o", str(target), *extra],
+                       check=True, capture_output=True)  # fmt: skip
+        result[fmt] = time.perf_counter() - t
+        shutil.rmtree(target, ignore_errors=True) if target.is_dir() else target.unlink(missing_ok=True)
+    return result
+
+
+def api_load(data: Path, engine: str, seconds: int, clients: int) -> dict[str, Any] | None:
+    script = ROOT / "scripts" / "loadtest.py"
+    if not script.exists():
+        return None
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "ZXKG_SEARCH_ENGINE": engine}
+    server = subprocess.Popen([str(ZXKG), "serve", "--data", str(data), "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        time.sleep(4)
+        out = subprocess.run(
+            [sys.executable, str(script), f"http://127.0.0.1:{port}", "--clients", str(clients),
+             "--seconds", str(seconds), "--json"],
+            capture_output=True, text=True, timeout=seconds + 120,
+        )  # fmt: skip
+        return json.loads(out.stdout) if out.returncode == 0 and out.stdout.strip() else {"error": out.stderr[-500:]}
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def bench_size(n: int, work: Path, shared: Path | None, report: list[str], full_exports: bool) -> None:
+    corpus = work / f"corpus-{n}.jsonl"
+    t = time.perf_counter()
+    counts = generate(n, 20240524 + n, corpus, shared)
+    report.append(f"\n## {n:,} articles\n")
+    report.append(
+        f"Corpus: {counts['articles']:,} articles, {counts['chars'] / 1e6:.1f} M characters "
+        f"({corpus.stat().st_size / 1e6:.0f} MB JSONL), generated in {time.perf_counter() - t:.1f} s.\n"
+    )
+    texts = [json.loads(line)["title"] + "\n" + json.loads(line)["content"] for line in corpus.open(encoding="utf-8")]
+    floor_s = floor(texts)
+    floor_rate = n / floor_s
+    report.append("| ingest | seconds | articles/s | M chars/s | × floor | peak RSS | store | index |")
+    report.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    report.append(
+        f"| segmentation floor (jieba lcut, HMM, 1 process) | {floor_s:.1f} | {floor_rate:.0f} | "
+        f"{counts['chars'] / floor_s / 1e6:.2f} | 1.00 | | | |"
+    )
+    datas: dict[str, Path] = {}
+    for engine in engines():
+        if engine == "whoosh" and n > 20_000:
+            report.append(f"| zxkg ingest, whoosh | skipped at {n:,} (see the 10k figure) | | | | | | |")
+            continue
+        data = work / f"data-{n}-{engine}"
+        env = {**os.environ, "ZXKG_SEARCH_ENGINE": engine}
+        secs, rss, _ = run_measured([str(ZXKG), "ingest", "-q", "--workers", str(os.cpu_count() or 2), "--data",
+                                     str(data), str(corpus)], env)  # fmt: skip
+        datas[engine] = data
+        report.append(
+            f"| zxkg ingest, {engine} index, {os.cpu_count()} workers | {secs:.1f} | {n / secs:.0f} | "
+            f"{counts['chars'] / secs / 1e6:.2f} | {(n / secs) / floor_rate:.2f} | {rss} MB | "
+            f"{size_mb(data / 'zxkg.db') + size_mb(data / 'zxkg.db-wal'):.0f} MB | {size_mb(data / 'index'):.0f} MB |"
+        )
+    rng = random.Random(n)
+    report.append("\n| query | " + " | ".join(f"{e} p50 / p95 (ms)" for e in datas) + " |")
+    report.append("| --- | " + " | ".join("---:" for _ in datas) + " |")
+    latencies = {e: search_latency(d, e, rng, 40) for e, d in datas.items()}
+    first = next(iter(latencies.values()), {})
+    for case in first:
+        cells = [f"{latencies[e][case][0]:.1f} / {latencies[e][case][1]:.1f}" for e in datas]
+        report.append(f"| {case} | " + " | ".join(cells) + " |")
+    data = next(iter(datas.values()))
+    graph = graph_latency(data, rng, 40)
+    report.append("\n| graph query | p50 (ms) | p95 (ms) |\n| --- | ---: | ---: |")
+    for name, (p50, p95) in graph.items():
+        report.append(f"| {name} | {p50:.1f} | {p95:.1f} |")
+    formats = (
+        ["adoptions", "panel", "graphml", "gexf", "json", "cyjs", "neo4j", "csv"] if full_exports else ["adoptions"]
+    )
+    from ingest.store import Store
+
+    with Store.open(data, readonly=True) as store:
+        top_term = store.term_list(("mechanism", "brand"), "", 1, 0)[1][0]["name"]
+        relations = store.count("relations")
+    times = exports(data, work, formats, top_term)
+    report.append(f"\n| export ({relations:,} relations in the store) | seconds |\n| --- | ---: |")
+    for fmt, secs in times.items():
+        label = f"panel (one term: {top_term})" if fmt == "panel" else fmt
+        report.append(f"| {label} | {secs:.2f} |")
+    load = api_load(data, next(iter(datas)), 20, 20)
+    if load is not None:
+        report.append(f"\nAPI under load (20 clients, 20 s, loopback, search and adopters): `{json.dumps(load)}`")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="10k articles only")
+    ap.add_argument("--sizes", default="", help="comma-separated sizes (overrides --quick)")
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    args = ap.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else [10_000] if args.quick else [10_000, 100_000]
+    shared = args.shared if (args.shared / "corpus").is_dir() else None
+    started = time.perf_counter()
+    report = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (`bench/run.py`); every ratio is against a baseline measured in the same run.",
+        "",
+        "Machine: " + ", ".join(f"{k} {v}" for k, v in machine().items()),
+    ]
+    with tempfile.TemporaryDirectory(prefix="zxkg-bench-") as tmp:
+        for i, n in enumerate(sizes):
+            bench_size(n, Path(tmp), shared, report, full_exports=(i == 0))
+            print(f"bench: {n:,} articles done after {time.perf_counter() - started:.0f} s", flush=True)
+    own_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    report.append(
+        f"\nTotal benchmark time: {time.perf_counter() - started:.0f} s; peak RSS of this process: {own_rss} MB."
+    )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(report) + "\n", encoding="utf-8")
+    print(f"bench: wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
