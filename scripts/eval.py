@@ -10,6 +10,7 @@ relations, and runs ``SHARED/eval/score.py`` once per gold set with the floors o
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import subprocess
 import sys
@@ -54,7 +55,43 @@ def main() -> int:
             if result.returncode != 0:
                 print(f"!! {gold_set['name']}: below a floor")
                 ok = False
+            print(by_kind(shared / "eval" / "score.py", gold, relations))
     return 0 if ok else 1
+
+
+def by_kind(score_py: Path, gold: Path, relations: Path) -> str:
+    """Initiatives per kind, matched as score.py matches them: recall by the gold's kind,
+    precision by the kind zxkg gave (a spurious item counts against its predicted kind)."""
+    spec = importlib.util.spec_from_file_location("score", score_py)
+    assert spec and spec.loader
+    score = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(score)
+    rels = score.load_relations(relations)
+    counts = {k: [0, 0, 0] for k in ("mechanism", "brand")}
+    for g in score.load_gold(gold):
+        items = [(score.norm(i["region"]), {score.norm(i["name"])} | {score.norm(a) for a in i.get("alt", [])}, i)
+                 for i in g.get("initiatives", [])]  # fmt: skip
+        ignore = {(score.norm(i["region"]), score.norm(i["name"])) for i in g.get("ignore", [])}
+        matched: set[int] = set()
+        for rel in rels.get(g["file"], []):
+            s, o = rel.get("subject") or {}, rel.get("object") or {}
+            if s.get("type") != "region" or o.get("type") not in counts:
+                continue
+            region, name = score.norm(s.get("name", "")), score.norm(o.get("name", ""))
+            hit = [k for k, (r, names, _) in enumerate(items) if r == region and name in names]
+            if hit:
+                matched.update(hit)
+                counts[o["type"]][0] += 1
+            elif (region, name) not in ignore and ("*", name) not in ignore:
+                counts[o["type"]][1] += 1
+        for k, (_, _, item) in enumerate(items):
+            if k not in matched and item.get("kind") in counts:
+                counts[item["kind"]][2] += 1
+    lines = []
+    for kind, (tp, fp, fn) in counts.items():
+        p, r, f = score.prf(tp, fp, fn)
+        lines.append(f"  {kind:10s} P={p:.3f} R={r:.3f} F1={f:.3f} (tp={tp} fp={fp} fn={fn})")
+    return "initiatives by kind (approximate: tp by predicted kind):\n" + "\n".join(lines)
 
 
 if __name__ == "__main__":

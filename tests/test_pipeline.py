@@ -106,3 +106,26 @@ def test_readonly_store_refuses_writes(data_dir: Path, ctx: Context) -> None:
         assert ro.count("articles") == 1
         with pytest.raises(Exception, match="readonly"):
             ro.conn.execute("DELETE FROM articles")
+
+
+def test_worker_processes_give_the_same_store(tmp_path: Path, ctx: Context) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    body = SEED.read_text(encoding="utf-8")
+    for n in range(24):
+        (src / f"a{n:02d}.txt").write_text(
+            f"title: 第{n}篇\ndate: 2024-01-{n + 1:02d}\n---\n编号{n}。\n{body}", "utf-8"
+        )
+    shutil.copy(src / "a00.txt", src / "z-duplicate.txt")
+    stores = {}
+    for workers in (1, 2):
+        with Store.open(tmp_path / f"data{workers}") as store:
+            summary = ingest([str(src)], store, None, workers=workers)
+            assert summary.ingested == 24 and len(summary.duplicates) == 1, summary.counts()
+            stores[workers] = {
+                (r["s_name"], r["predicate"], r["o_name"])
+                for r in store.relations()
+                if r["predicate"] in ("issues", "part_of", "adopts", "runs")
+            }
+            assert store.integrity_ok()
+    assert stores[1] == stores[2]

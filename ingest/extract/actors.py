@@ -21,11 +21,15 @@ from .regions import RegionHit
 
 # What may stand between a region and the term it owns: 道县委员工作室, 资阳市政协“…”,
 # 丰县、沛县、贾汪区和贾汪经济开发区协商议事室.
+LIST_GAP = re.compile(r"[、和及与]")
 OWNER_GAP = re.compile(r"(?:[、和及与])?(?:[\u4e00-\u9fff]{0,8}(?:开发区|新区|园区))?(?:政协)?(?:的)?")
 SUBJECT_WINDOW = 8  # characters of a paragraph before its subject may start (近年来,长沙市政协…)
 
 
 CLAUSE_BREAK = re.compile(r"[,;:,;:]")
+# Another body acting in the sentence (县委全会审议通过…, 市政府出台…): the committee of the
+# paragraph or the article is not the actor there.
+OTHER_BODY = re.compile(r"(?:党委|省委|市委|州委|县委|区委|政府|人大|全会)(?!书记|副书记|常委)")
 
 
 def _last_break(text: str, start: int, pos: int) -> int:
@@ -76,7 +80,9 @@ class Actors:
         for h in reversed(self.hits):
             if h.end > cur:
                 continue
-            if not OWNER_GAP.fullmatch(self.text[h.end : cur]):
+            gap = self.text[h.end : cur]
+            # next to the term: 政协, 的, a development zone; between listed regions: 、和及与 only
+            if not (OWNER_GAP.fullmatch(gap) if not out else LIST_GAP.fullmatch(gap)):
                 break
             out.append(h)
             cur = h.start
@@ -92,6 +98,8 @@ class Actors:
         opening = [h for h in self.committees if sent.start <= h.start <= sent.start + SUBJECT_WINDOW and h.end <= pos]
         if opening:
             return opening[0], "actor.sentence"
+        if OTHER_BODY.search(self.text, sent.start, pos):
+            return None
         para = self.paragraph(pos)
         subj = self.subject(para)
         if subj is not None and subj.start <= pos:

@@ -49,8 +49,9 @@ NOT_NORMATIVE = (
     "晚报",
 )
 HIGHER_BODY = re.compile(
-    r"^(?:中共中央|中央|国务院|全国人大|全国政协|中国人民政治协商会议全国委员会|中国共产党|中华人民共和国)"
+    r"^(?:中共中央|中央|国务院|全国人大|全国政协|中国人民政治协商会议(?:全国委员会|章程)|政协章程|中国共产党|中华人民共和国)"
 )
+CITED = re.compile(r"(?:根据|依据|按照|依照|遵照|对照|参照|贯彻|学习)(?:了)?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,10 +144,12 @@ def _issuer(
 ) -> tuple[RegionHit | None, str]:
     """The committee that issued a normative document, from its title or from who acts."""
     in_title = [h for h in hits if start <= h.start < start + len(title) and h.committee and h.entity.code]
-    if in_title and in_title[0].start - start <= 12:
-        return in_title[-1] if in_title[-1].start - start <= 16 else in_title[0], "document.issuer_in_title"
+    if in_title and in_title[0].start - start <= 20:
+        return in_title[-1] if in_title[-1].start - start <= 20 else in_title[0], "document.issuer_in_title"
     if re.match(r"^(?:中共|中国共产党)", title):
         return None, "document.party_body"
+    if CITED.search(actors.text, max(0, start - 8), start - 1):
+        return None, "document.cited"  # 根据《…》: the basis of an action, not issued here
     found = actors.actor_at(start)
     if found is None:
         return None, "document.no_issuer"

@@ -23,7 +23,7 @@ Attribution (who adopts) is ``Actors``: a region written right before the term (
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from ..lexicon import Lexicon
@@ -36,7 +36,7 @@ OPENERS = {"“": "”", "‘": "’", "「": "」", "『": "』"}
 # Head words after a quote (or at the end of a name) and the kind they give, longest first.
 MECHANISM_HEADS = (
     "工作机制 长效机制 保障机制 评价体系 考核办法 工作法 机制 制度 评价 评比 考核 考评 测评 评议 办法 规则 模式 "
-    "体系 架构 组织架构 清单 档案 积分 台账 工作室 议事室 协商室 工作站 联络站 联系点 服务站 之家 网格 格局 标准"
+    "体系 架构 组织架构 清单 档案 积分 台账 工作室 议事室 协商室 工作站 联络站 联系点 服务站 之家 网格 标准"
 ).split()
 BRAND_HEADS = (
     "履职品牌 工作品牌 特色品牌 栏目品牌 品牌 工程 行动 专项行动 活动 主题活动 创建活动 系列活动 平台 栏目 论坛 讲堂 "
@@ -197,6 +197,21 @@ def negated(text: str, pos: int) -> bool:
     return before.endswith(NEGATIVE_VERBS)
 
 
+PURPOSE = re.compile(r"为(?:了)?(?:加快|推动|实现|建设|打造|助力|服务|奋力)?[^,。;,;]{0,6}$")
+
+
+def for_a_goal(text: str, pos: int) -> bool:
+    """为建设“六新河池”作出贡献: the quote names someone else's goal the committee serves."""
+    return PURPOSE.search(text, max(0, pos - 10), pos) is not None
+
+
+def looks_like_topic(name: str) -> bool:
+    """关于我市农村全面建成小康社会, 加强X,促进Y高质量发展: the title of a study, not a name."""
+    if name.startswith(("关于", "我市", "我县", "我州", "我区", "我省", "以")):
+        return True
+    return len(name) > 12 and ("的" in name or "," in name) and kind_of_name(name) in (None, "slogan")
+
+
 def _has_verb(name: str) -> bool:
     return any(v in name for v in ADOPT_VERBS)
 
@@ -215,7 +230,11 @@ def _valid_name(name: str) -> bool:
 
 
 def extract_initiatives(
-    text: str, actors: Actors, lexicon: Lexicon | None = None, tokens: list[Token] | None = None
+    text: str,
+    actors: Actors,
+    lexicon: Lexicon | None = None,
+    tokens: list[Token] | None = None,
+    is_common: Callable[[str], bool] | None = None,
 ) -> list[InitiativeHit]:
     """Initiatives of one article, attributed and named canonically (see the module docstring).
 
@@ -229,7 +248,7 @@ def extract_initiatives(
     qs = quotes(text)
     word_ending = {t.end: t.text for t in tokens or ()}
     for chain in _chains(text, qs):
-        hits.extend(_judge_chain(text, chain, actors, word_ending))
+        hits.extend(_judge_chain(text, chain, actors, word_ending, is_common))
     for hit in hits:
         taken.append((hit.start, hit.end))
         if hit.kind != "slogan" and hit.rule.startswith("initiative.quoted"):
@@ -304,7 +323,13 @@ def _prefix_alias(word: str | None, name: str) -> tuple[str, ...]:
     return (word + name,)
 
 
-def _judge_chain(text: str, chain: list[Quote], actors: Actors, word_ending: dict[int, str]) -> list[InitiativeHit]:
+def _judge_chain(
+    text: str,
+    chain: list[Quote],
+    actors: Actors,
+    word_ending: dict[int, str],
+    is_common: Callable[[str], bool] | None = None,
+) -> list[InitiativeHit]:
     last = chain[-1]
     after = last.end + 1
     if text[after : after + 1] == "等":
@@ -323,7 +348,12 @@ def _judge_chain(text: str, chain: list[Quote], actors: Actors, word_ending: dic
         own = kind_of_name(name)
         if kind is None:
             kind = own
-        if negated(text, q.start - 1) or (kind == "slogan") or (looks_like_slogan(name) and head is None):
+        if looks_like_topic(name) or text[max(0, q.start - 3) : q.start - 1] == "关于":
+            continue  # the subject of a study or a meeting (审议关于“…”的方案), not a name
+        if is_common is not None and is_common(name):
+            continue
+        goal = for_a_goal(text, chain[0].start - 1)
+        if negated(text, q.start - 1) or kind == "slogan" or goal or (looks_like_slogan(name) and head is None):
             kind = "slogan"
         if kind is None:
             if not verb and not (FORMULA.search(name) or NUMBERED_NAME.match(name)):

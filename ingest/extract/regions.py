@@ -25,8 +25,12 @@ from ..gazetteer import LEVEL_RANK, Alias, Division, Gazetteer
 from ..models import Entity, Mention
 from ..segment import Segmenter, Token
 
-COMMITTEE_AFTER = re.compile(r"^(?:市|县|区|州|盟|旗)?(?:政协|人民政协|委员会|两会|人大|县委|市委|区委|州委|党委|政府)")
+# The region's CPPCC committee acts (长沙市政协, 政协永州市委员会): only it can adopt.
+COMMITTEE_AFTER = re.compile(r"^(?:市|县|区|州|盟|旗)?(?:政协|人民政协)")
 COMMITTEE_BEFORE = ("政协", "政治协商会议")
+# Any public body of the region (常宁市委, 县政府): not an actor, but proof that a short
+# form (常宁) names the place.
+BODY_AFTER = re.compile(r"^(?:市|县|区|州|盟|旗)?(?:政协|人民政协|委员会|两会|人大|县委|市委|区委|州委|党委|政府)")
 COMMON_WORD_FREQ = 1000
 PLURAL_BEFORE_COMMITTEE = set("省各地等个两三区县市州")
 OPEN_QUOTES = '“‘「『《"'
@@ -114,7 +118,8 @@ def extract_regions(
     out: list[RegionHit] = []
     for r in raw:
         committee = _is_committee(text, r.start, r.end)
-        judged = _judge(r, text, gaz, seg, boundaries, context, committee, raw_ends)
+        body = committee or BODY_AFTER.match(text[r.end : r.end + 6]) is not None
+        judged = _judge(r, text, gaz, seg, boundaries, context, body, raw_ends)
         if judged is None:
             continue
         division, rule, conf = judged
@@ -170,7 +175,7 @@ def _judge(
     seg: Segmenter,
     boundaries: set[int],
     context: set[str],
-    committee: bool,
+    body: bool,
     raw_ends: set[int],
 ) -> tuple[Division | Entity, str, float] | None:
     strong = [a for a in r.aliases if a.full or a.suffixed]
@@ -188,9 +193,9 @@ def _judge(
     divs = _unique([a.division for a in r.aliases])
     top = min(LEVEL_RANK[d.level] for d in divs)
     divs = [d for d in divs if LEVEL_RANK[d.level] == top]
-    if top > 0 and seg.frequency(form) >= COMMON_WORD_FREQ and not committee:
+    if top > 0 and seg.frequency(form) >= COMMON_WORD_FREQ and not body:
         return None
-    if top == 2 and not committee:
+    if top == 2 and not body:
         divs = [d for d in divs if any(x.code in context for x in gaz.ancestors(d.code))]
         if not divs:
             return None
