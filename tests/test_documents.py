@@ -76,6 +76,8 @@ def test_issuer_from_the_paragraph_subject(ctx: Context) -> None:
         "株洲市政协组织委员学习《习近平谈治国理政》第四卷。",
         "株洲市政协主席在《人民政协报》发表文章。",
         "株洲市政协听取《政协工作报告》。",
+        "宝应县政协根据《中国人民政治协商会议章程》制定本办法。",
+        "株洲市政协按照《关于加强委员管理的意见》开展工作。",  # cited, not issued
     ],
 )
 def test_not_the_regions_document(text: str, ctx: Context) -> None:

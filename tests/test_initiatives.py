@@ -86,6 +86,10 @@ def test_adoptions(text: str, expected: set[tuple[str, str, str]], ctx: Context)
         "长沙市和株洲市的委员践行“严细深实勤”作风要求。",  # a style phrase
         "市委书记强调,要打通联系服务群众“最后一公里”。",  # a figure of speech
         "长沙市政协把“放管服”改革作为深化改革的“先手棋”。",  # 的 between verb and quote
+        "河池市政协聚焦主责,为建设“六新河池”作出新贡献。",  # someone else's goal it serves
+        "湘潭市政协审议通过关于“打造以韶山为代表的经典红色名片,构建文旅融合发展新格局”专题协商方案。",  # a topic
+        "中共常宁市委、常宁市人民政府锚定“三高四新”美好蓝图,推进“三大工程”。",  # not the CPPCC acting
+        "济南市政协每月开展一次“商量”。",  # an everyday word in quotes
     ],
 )
 def test_no_adoption(text: str, ctx: Context) -> None:
