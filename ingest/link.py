@@ -42,7 +42,7 @@ def evidence(article: Article, actors: Actors, start: int, end: int, rule: str) 
     return Evidence(article.id, sent.start, sent.end, sent.text, start, end, rule)
 
 
-def _common_word(word: str, seg: Segmenter) -> bool:
+def everyday_word(word: str, seg: Segmenter) -> bool:
     """A quoted everyday word (“商量”, “资本”) is emphasis, not the name of an initiative."""
     return len(word) <= 3 and seg.frequency(word) >= 300 and not any(ch in "一二两三四五六七八九十双" for ch in word)
 
@@ -81,7 +81,7 @@ def extract(article: Article, ctx: Context) -> Extraction:
         if d.issuer is not None:
             relate(d.issuer.entity, "issues", d.entity, d.start, d.end, d.rule, d.confidence)
     aliases: list[Alias] = []
-    for i in extract_initiatives(text, actors, ctx.lexicon, tokens, is_common=lambda w: _common_word(w, seg)):
+    for i in extract_initiatives(text, actors, ctx.lexicon, tokens, is_common=lambda w: everyday_word(w, seg)):
         term = Entity(kind=i.kind, name=i.name)
         if i.rule.startswith("initiative.quoted"):
             seg.add_word(i.name, learned=True)

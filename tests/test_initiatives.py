@@ -7,7 +7,7 @@ import pytest
 from ingest.extract.actors import Actors
 from ingest.extract.initiatives import extract_initiatives, quotes
 from ingest.extract.regions import extract_regions
-from ingest.link import Context
+from ingest.link import Context, everyday_word
 
 
 def found(text: str, ctx: Context) -> set[tuple[str, str, str]]:
@@ -15,7 +15,7 @@ def found(text: str, ctx: Context) -> set[tuple[str, str, str]]:
     hits = extract_regions(text, ctx.gazetteer, ctx.segmenter)
     return {
         (owner.entity.name, i.name, i.kind)
-        for i in extract_initiatives(text, Actors(text, hits))
+        for i in extract_initiatives(text, Actors(text, hits), is_common=lambda w: everyday_word(w, ctx.segmenter))
         if i.kind != "slogan"
         for owner in i.owners
     }
