@@ -17,6 +17,7 @@ import click
 
 from ingest.errors import ZxkgError, choices
 from ingest.store import Store, data_dir_from
+from search.engine import DEFAULT_ENGINE, ENGINES, check_engine
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,6 +28,14 @@ data_option = click.option(
     default=None,
     metavar="DIR",
     help="Data directory (default ./zxkg-data; env ZXKG_DATA).",
+)
+
+engine_option = click.option(
+    "--engine",
+    default=DEFAULT_ENGINE,
+    envvar="ZXKG_SEARCH_ENGINE",
+    show_default=True,
+    help=f"Search engine ({', '.join(ENGINES)}; env ZXKG_SEARCH_ENGINE).",
 )
 
 
@@ -56,18 +65,23 @@ def main() -> None:
 @click.option("--field", "fields", multiple=True, metavar="KEY=NAME", help="Map a JSON field, e.g. text=正文内容.")
 @click.option("--strict", is_flag=True, help="Exit 1 if any file failed.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary line.")
+@engine_option
 @handle_errors
-def ingest(paths: tuple[str, ...], data: str | None, fields: tuple[str, ...], strict: bool, quiet: bool) -> None:
+def ingest(
+    paths: tuple[str, ...], data: str | None, fields: tuple[str, ...], strict: bool, quiet: bool, engine: str
+) -> None:
     """Ingest files, directories (recursively) or - (stdin) into the store.
 
     Reads .txt/.md (optional `key: value` header ended by ---), .html/.htm and
     .json/.jsonl in UTF-8 or GBK/GB18030. A file that cannot be read is reported and
-    skipped; the same text twice is stored once.
+    skipped; the same text twice is stored once. Every saved article is added to the
+    search index of --engine.
     """
     from api.cli_search import indexing
     from ingest.pipeline import build_context
     from ingest.pipeline import ingest as run_ingest
 
+    check_engine(engine)
     mapping: dict[str, str] = {}
     for spec in fields:
         key, sep, name = spec.partition("=")
@@ -78,7 +92,7 @@ def ingest(paths: tuple[str, ...], data: str | None, fields: tuple[str, ...], st
     bar = _progress(quiet)
     with Store.open(data_dir_from(data)) as store:
         ctx = build_context(store)
-        with indexing(store, ctx) as index_article:
+        with indexing(store, ctx, engine) as index_article:
             summary = run_ingest(
                 list(paths), store, ctx, mapping, progress=bar.update if bar else None, after_save=index_article
             )
@@ -217,7 +231,7 @@ def stats(data: str | None, as_json: bool) -> None:
 @data_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--engine", envvar="ZXKG_SEARCH_ENGINE", default="whoosh", show_default=True, help="Search engine.")
+@engine_option
 @click.option("--cors", "cors", multiple=True, metavar="ORIGIN", help="Allow cross-origin reads from ORIGIN.")
 @handle_errors
 def serve(data: str | None, host: str, port: int, engine: str, cors: tuple[str, ...]) -> None:
@@ -227,6 +241,7 @@ def serve(data: str | None, host: str, port: int, engine: str, cors: tuple[str, 
     from api.app import Settings, create_app
 
     data_dir = data_dir_from(data)
+    check_engine(engine)
     Store.open(data_dir, readonly=True).close()  # a clear error now, not on the first request
     app = create_app(Settings(data_dir=data_dir, engine=engine, cors_origins=cors))
     click.echo(f"zxkg: serving {data_dir} on http://{host}:{port}/ (API docs at /docs); Ctrl-C stops")
