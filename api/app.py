@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ingest.errors import NotFound, ZxkgError
 from ingest.store import Store
+from search.engine import DEFAULT_ENGINE, check_engine
 
 ERROR_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 422: "invalid", 503: "busy"}
 
@@ -34,7 +35,7 @@ class Settings:
     """Where the data is and what the API allows."""
 
     data_dir: Path = field(default_factory=lambda: Path(os.environ.get("ZXKG_DATA") or "zxkg-data"))
-    engine: str = field(default_factory=lambda: os.environ.get("ZXKG_SEARCH_ENGINE") or "whoosh")
+    engine: str = field(default_factory=lambda: os.environ.get("ZXKG_SEARCH_ENGINE") or DEFAULT_ENGINE)
     cors_origins: tuple[str, ...] = ()
     max_limit: int = 500  # rows a page may ask for
     max_query_chars: int = 1000
@@ -91,6 +92,7 @@ def error_response(status: int, message: str, closest: tuple[str, ...] = ()) -> 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app over one data directory (read-only)."""
     settings = settings or Settings()
+    check_engine(settings.engine)  # a clear error now, not on the first search
     app = FastAPI(
         title="zxkg",
         summary="Knowledge graph and full-text search over Chinese committee (政协) news",

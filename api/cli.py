@@ -17,6 +17,7 @@ import click
 
 from ingest.errors import ZxkgError, choices
 from ingest.store import Store, data_dir_from
+from search.engine import DEFAULT_ENGINE, ENGINES, check_engine
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,6 +28,14 @@ data_option = click.option(
     default=None,
     metavar="DIR",
     help="Data directory (default ./zxkg-data; env ZXKG_DATA).",
+)
+
+engine_option = click.option(
+    "--engine",
+    default=DEFAULT_ENGINE,
+    envvar="ZXKG_SEARCH_ENGINE",
+    show_default=True,
+    help=f"Search engine ({', '.join(ENGINES)}; env ZXKG_SEARCH_ENGINE).",
 )
 
 
@@ -62,20 +71,29 @@ def main() -> None:
     default=None,
     help="Worker processes for parsing and extraction (default: one per core for batches over 2 MB, else 1).",
 )
+@engine_option
 @handle_errors
 def ingest(
-    paths: tuple[str, ...], data: str | None, fields: tuple[str, ...], strict: bool, quiet: bool, workers: int | None
+    paths: tuple[str, ...],
+    data: str | None,
+    fields: tuple[str, ...],
+    strict: bool,
+    quiet: bool,
+    workers: int | None,
+    engine: str,
 ) -> None:
     """Ingest files, directories (recursively) or - (stdin) into the store.
 
     Reads .txt/.md (optional `key: value` header ended by ---), .html/.htm and
     .json/.jsonl in UTF-8 or GBK/GB18030. A file that cannot be read is reported and
-    skipped; the same text twice is stored once.
+    skipped; the same text twice is stored once. Every saved article is added to the
+    search index of --engine.
     """
     from api.cli_search import indexing
     from ingest.pipeline import build_context, default_workers
     from ingest.pipeline import ingest as run_ingest
 
+    check_engine(engine)
     mapping: dict[str, str] = {}
     for spec in fields:
         key, sep, name = spec.partition("=")
@@ -86,7 +104,7 @@ def ingest(
     bar = _progress(quiet)
     with Store.open(data_dir_from(data)) as store:
         ctx = build_context(store)
-        with indexing(store, ctx) as index_article:
+        with indexing(store, ctx, engine) as index_article:
             summary = run_ingest(
                 list(paths),
                 store,
@@ -231,7 +249,7 @@ def stats(data: str | None, as_json: bool) -> None:
 @data_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--engine", envvar="ZXKG_SEARCH_ENGINE", default="whoosh", show_default=True, help="Search engine.")
+@engine_option
 @click.option("--cors", "cors", multiple=True, metavar="ORIGIN", help="Allow cross-origin reads from ORIGIN.")
 @handle_errors
 def serve(data: str | None, host: str, port: int, engine: str, cors: tuple[str, ...]) -> None:
@@ -241,6 +259,7 @@ def serve(data: str | None, host: str, port: int, engine: str, cors: tuple[str, 
     from api.app import Settings, create_app
 
     data_dir = data_dir_from(data)
+    check_engine(engine)
     Store.open(data_dir, readonly=True).close()  # a clear error now, not on the first request
     app = create_app(Settings(data_dir=data_dir, engine=engine, cors_origins=cors))
     click.echo(f"zxkg: serving {data_dir} on http://{host}:{port}/ (API docs at /docs); Ctrl-C stops")

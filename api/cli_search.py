@@ -11,34 +11,23 @@ from typing import Any
 
 import click
 
-from api.cli import data_option, handle_errors, main
-from ingest.errors import choices
+from api.cli import data_option, engine_option, handle_errors, main
 from ingest.link import Context
 from ingest.models import Extraction
 from ingest.store import Store, data_dir_from
-from search.engine import DEFAULT_ENGINE, ENGINES
+from search.engine import DEFAULT_ENGINE
 from search.index import FACETS, SearchIndex
 from search.models import EvidenceResult, Fragment, SearchResult
 
-engine_option = click.option(
-    "--engine",
-    default=DEFAULT_ENGINE,
-    envvar="ZXKG_SEARCH_ENGINE",
-    show_default=True,
-    help=f"Search engine ({', '.join(ENGINES)}; env ZXKG_SEARCH_ENGINE).",
-)
-
 
 def _index(data: str | None, ctx: Context, engine: str = DEFAULT_ENGINE) -> SearchIndex:
-    if engine not in ENGINES:
-        raise choices("search engine", engine, ENGINES)
     return SearchIndex(data_dir_from(data), ctx.segmenter, ctx.gazetteer, engine)
 
 
 @contextlib.contextmanager
-def indexing(store: Store, ctx: Context) -> Iterator[Callable[[Extraction], None]]:
+def indexing(store: Store, ctx: Context, engine: str = DEFAULT_ENGINE) -> Iterator[Callable[[Extraction], None]]:
     """For ``zxkg ingest``: index each saved article, then make the index agree with the store."""
-    index = SearchIndex(store.data_dir, ctx.segmenter, ctx.gazetteer)
+    index = SearchIndex(store.data_dir, ctx.segmenter, ctx.gazetteer, engine)
     with index.indexer() as indexer:
         yield indexer.add
     report = index.sync(store)

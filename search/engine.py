@@ -3,8 +3,9 @@
 An engine stores ``IndexDoc`` records and answers ``SearchRequest``s; it never segments
 text (the Segmenter did) and never reads the store. Everything else — the query language,
 highlighting, keeping the index in step with the store — is shared by all engines and
-lives beside this module. whoosh is the default; a second engine registers its name in
-``ENGINES`` and a branch in ``open_engine``.
+lives beside this module. whoosh is the default and tantivy the second; an engine
+registers its name in ``ENGINES`` and a branch in ``open_engine`` and ``engine_exists``.
+Each engine keeps its own directory, ``DIR/index/<engine>/``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from ingest.errors import choices
 
 from .models import IndexDoc, SearchRequest, SearchResult
 
-ENGINES = ("whoosh",)
+ENGINES = ("whoosh", "tantivy")
 DEFAULT_ENGINE = "whoosh"
 
 
@@ -49,6 +50,13 @@ class Engine(Protocol):
     def close(self) -> None: ...
 
 
+def check_engine(name: str) -> str:
+    """``name`` if it is an engine, else the usual error naming the engines."""
+    if name not in ENGINES:
+        raise choices("search engine", name, ENGINES)
+    return name
+
+
 def engine_path(index_dir: Path, name: str) -> Path:
     return index_dir / name
 
@@ -59,6 +67,10 @@ def open_engine(name: str, path: Path, create: bool = False) -> Engine:
         from .whoosh_engine import WhooshEngine
 
         return WhooshEngine.create(path) if create else WhooshEngine.open(path)
+    if name == "tantivy":
+        from .tantivy_engine import TantivyEngine
+
+        return TantivyEngine.create(path) if create else TantivyEngine.open(path)
     raise choices("search engine", name, ENGINES)
 
 
@@ -67,4 +79,8 @@ def engine_exists(name: str, path: Path) -> bool:
         from .whoosh_engine import WhooshEngine
 
         return WhooshEngine.exists(path)
+    if name == "tantivy":
+        from .tantivy_engine import TantivyEngine
+
+        return TantivyEngine.exists(path)
     raise choices("search engine", name, ENGINES)

@@ -25,7 +25,7 @@ from ingest.segment import Segmenter
 from ingest.store import Store
 
 from .document import DocBuilder
-from .engine import DEFAULT_ENGINE, Engine, IndexWriter, engine_exists, engine_path, open_engine
+from .engine import DEFAULT_ENGINE, Engine, IndexWriter, check_engine, engine_exists, engine_path, open_engine
 from .highlight import find, fragments
 from .models import (
     SORTS,
@@ -70,7 +70,7 @@ class SearchIndex:
     ) -> None:
         self.data_dir = Path(data_dir)
         self.root = self.data_dir / "index"
-        self.engine_name = engine
+        self.engine_name = check_engine(engine)
         self.path = engine_path(self.root, engine)
         self.builder = DocBuilder(segmenter, gazetteer)
         self.parser = QueryParser(self.builder.terms, gazetteer)

@@ -10,6 +10,7 @@ import pytest
 
 from ingest.link import Context
 from ingest.pipeline import build_context
+from search.engine import ENGINES
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "corpus" / "hunan-cppcc-2024-05-24.txt"
@@ -19,6 +20,13 @@ ZXKG = Path(sys.executable).with_name("zxkg")
 @pytest.fixture(scope="session")
 def ctx() -> Context:
     return build_context()
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """Every search engine: a test that takes ``engine`` runs once on each."""
+    name: str = request.param
+    return name
 
 
 @pytest.fixture

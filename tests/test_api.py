@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from api.app import Settings, create_app
 from tests import api_data
+from tests.conftest import run_cli
 
 
 @pytest.fixture(scope="module")
@@ -22,6 +23,14 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def client(data_dir: Path) -> TestClient:
     return TestClient(create_app(Settings(data_dir=data_dir)))
+
+
+@pytest.fixture(scope="module")
+def search_client(data_dir: Path, engine: str) -> TestClient:
+    """The app on each search engine (ingest built the default one)."""
+    if not (data_dir / "index" / engine).is_dir():
+        assert run_cli("reindex", "--data", str(data_dir), "--engine", engine).returncode == 0
+    return TestClient(create_app(Settings(data_dir=data_dir, engine=engine)))
 
 
 def error_of(response: object) -> dict[str, object]:
@@ -153,7 +162,8 @@ def test_web_page_served_offline(client: TestClient) -> None:
     assert client.get("/static/app.js").status_code == 200
 
 
-def test_search_with_facets_fragments_and_pages(client: TestClient) -> None:
+def test_search_with_facets_fragments_and_pages(search_client: TestClient) -> None:
+    client = search_client
     body = client.get("/search", params={"q": "两力两率", "limit": 2}).json()
     assert body["total"] == 3 and len(body["hits"]) == 2
     hit = body["hits"][0]
@@ -168,7 +178,8 @@ def test_search_with_facets_fragments_and_pages(client: TestClient) -> None:
     assert client.get("/search", params={"q": "“潭事好商量”"}).json()["total"] == 2
 
 
-def test_evidence_search(client: TestClient) -> None:
+def test_evidence_search(search_client: TestClient) -> None:
+    client = search_client
     body = client.get("/evidence", params={"q": "两力两率"}).json()
     assert body["total"] >= 4
     assert {"株洲市", "衡阳市"} <= {i["subject"] for i in body["items"]}

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import click
@@ -13,12 +15,18 @@ from api.cli import main
 from tests.conftest import ROOT, SEED, run_cli
 
 
-def test_ingest_indexes_and_search_finds_phrases_with_highlights(tmp_path: Path) -> None:
+def test_ingest_indexes_and_search_finds_phrases_with_highlights(tmp_path: Path, engine: str) -> None:
     data = str(tmp_path / "data")
-    assert run_cli("ingest", "--data", data, str(SEED)).returncode == 0
-    assert (tmp_path / "data" / "index" / "whoosh").is_dir()
+    # ingest takes the engine from the environment, search from --engine
+    assert (
+        run_cli("ingest", "--data", data, str(SEED), env={**os.environ, "ZXKG_SEARCH_ENGINE": engine}).returncode == 0
+    )
+    assert [p.name for p in (tmp_path / "data" / "index").iterdir()] == [engine]
 
-    out = run_cli("search", "--data", data, "“考勤考绩”", "--region", "湖南省", "--json")
+    def run_search(*args: str) -> subprocess.CompletedProcess[str]:
+        return run_cli("search", "--data", data, "--engine", engine, *args)
+
+    out = run_search("“考勤考绩”", "--region", "湖南省", "--json")
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)
     assert result["total"] == 1 and result["query"] == "“考勤考绩”"
@@ -29,14 +37,14 @@ def test_ingest_indexes_and_search_finds_phrases_with_highlights(tmp_path: Path)
     assert fragment["text"][start:end] == "考勤考绩" and "【考勤考绩】" in fragment["marked"]
     assert {f: [c["value"] for c in counts][:1] for f, counts in result["facets"].items()}["year"] == ["2024"]
 
-    excluded = run_cli("search", "--data", data, "委员工作室", "-党建")  # -党建 is a query word, not an option
+    excluded = run_search("委员工作室", "-党建")  # -党建 is a query word, not an option
     assert excluded.returncode == 0 and excluded.stdout.strip() == "no article matches 委员工作室 -党建"
 
-    evidence = run_cli("search", "--data", data, "考勤考绩", "--evidence", "--json")
+    evidence = run_search("考勤考绩", "--evidence", "--json")
     sentences = json.loads(evidence.stdout)["sentences"]
     assert sentences[0]["predicate"] == "issues" and "考勤考绩" in sentences[0]["object"]["name"]
 
-    none = run_cli("search", "--data", data, "“考绩考勤”", "--since", "2024")
+    none = run_search("“考绩考勤”", "--since", "2024")
     assert none.returncode == 0 and none.stdout.strip() == "no article matches “考绩考勤”"
 
 
@@ -70,6 +78,20 @@ def test_reindex_rebuilds_and_search_warns_when_the_index_is_behind(tmp_path: Pa
 
     nothing = run_cli("reindex", "--data", str(tmp_path / "nothing"))
     assert nothing.returncode == 1 and "no zxkg store in" in nothing.stderr
+
+
+def test_each_engine_has_its_own_index_and_an_unknown_engine_is_named(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    run_cli("ingest", "--data", str(data), str(SEED))
+    rebuilt = run_cli("reindex", "--data", str(data), "--engine", "tantivy")
+    assert re.match(r"indexed 1 articles into .*index/tantivy in [\d.]+ s", rebuilt.stdout), rebuilt.stderr
+    assert sorted(p.name for p in (data / "index").iterdir()) == ["tantivy", "whoosh"]
+    found = run_cli("search", "--data", str(data), "“考勤考绩”", env={**os.environ, "ZXKG_SEARCH_ENGINE": "tantivy"})
+    assert found.returncode == 0 and found.stdout.startswith("1 article match “考勤考绩”"), found.stderr
+    for command in ("search", "ingest"):
+        wrong = run_cli(command, "--data", str(data), "--engine", "lucene", str(SEED))
+        assert wrong.returncode == 2
+        assert wrong.stderr.startswith("Error: unknown search engine 'lucene'; expected one of whoosh, tantivy")
 
 
 def test_every_command_is_in_the_readme() -> None:

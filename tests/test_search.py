@@ -1,7 +1,8 @@
 """Golden queries: what a researcher types and what must come back.
 
-One real data directory (store and whoosh index on disk) is built for the module from the
-example article and a few short articles written here, each testing one behaviour.
+One real data directory (store and index on disk) is built for each search engine from the
+example article and a few short articles written here, each testing one behaviour; every
+test runs on every engine (the ``engine`` fixture).
 """
 
 from __future__ import annotations
@@ -50,15 +51,15 @@ source: 兰州日报
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory, ctx: Context) -> tuple[SearchIndex, Store]:
-    root = tmp_path_factory.mktemp("search")
+def corpus(tmp_path_factory: pytest.TempPathFactory, ctx: Context, engine: str) -> tuple[SearchIndex, Store]:
+    root = tmp_path_factory.mktemp(f"search-{engine}")
     src = root / "in"
     src.mkdir()
     for name, text in ARTICLES.items():
         (src / name).write_text(text, encoding="utf-8")
     data = root / "data"
     store = Store.open(data)
-    index = SearchIndex(data, ctx.segmenter, ctx.gazetteer)
+    index = SearchIndex(data, ctx.segmenter, ctx.gazetteer, engine)
     with index.indexer() as indexer:
         summary = ingest([str(SEED), str(src)], store, ctx, after_save=indexer.add)
     assert summary.ingested == 5
@@ -250,7 +251,7 @@ def test_bad_options_name_the_valid_choices(corpus: tuple[SearchIndex, Store]) -
         index.request("委员", facets=("colour",))
 
 
-def test_index_lives_in_the_data_directory(corpus: tuple[SearchIndex, Store]) -> None:
+def test_index_lives_in_the_data_directory(corpus: tuple[SearchIndex, Store], engine: str) -> None:
     index, store = corpus
-    assert index.path == Path(store.data_dir) / "index" / "whoosh"
+    assert index.path == Path(store.data_dir) / "index" / engine
     assert index.count() == store.count("articles") == 5

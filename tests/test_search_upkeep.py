@@ -16,7 +16,7 @@ from ingest.models import Extraction
 from ingest.pipeline import ingest
 from ingest.store import Store
 from search.document import DocBuilder
-from search.engine import open_engine
+from search.engine import ENGINES, open_engine
 from search.index import SearchIndex
 from tests.conftest import ROOT, SEED
 
@@ -27,8 +27,10 @@ date: 2020-01-10
 """
 
 
-def ingest_with_index(paths: list[str], data_dir: Path, ctx: Context) -> tuple[SearchIndex, list[Extraction]]:
-    index = SearchIndex(data_dir, ctx.segmenter, ctx.gazetteer)
+def ingest_with_index(
+    paths: list[str], data_dir: Path, ctx: Context, engine: str = "whoosh"
+) -> tuple[SearchIndex, list[Extraction]]:
+    index = SearchIndex(data_dir, ctx.segmenter, ctx.gazetteer, engine)
     seen: list[Extraction] = []
 
     def keep(ex: Extraction) -> None:
@@ -51,13 +53,15 @@ def agree(index: SearchIndex, data_dir: Path) -> bool:
             engine.close()
 
 
-def test_ingest_hands_each_saved_article_with_its_tokens(tmp_path: Path, data_dir: Path, ctx: Context) -> None:
+def test_ingest_hands_each_saved_article_with_its_tokens(
+    tmp_path: Path, data_dir: Path, ctx: Context, engine: str
+) -> None:
     (tmp_path / "other.txt").write_text(OTHER, encoding="utf-8")
-    index, seen = ingest_with_index([str(SEED), str(tmp_path / "other.txt")], data_dir, ctx)
+    index, seen = ingest_with_index([str(SEED), str(tmp_path / "other.txt")], data_dir, ctx, engine)
     assert len(seen) == 2 and all(ex.tokens and "".join(ex.tokens) == ex.article.text for ex in seen)
     assert agree(index, data_dir)
     # nothing new on a second run, and the index still agrees
-    index, seen = ingest_with_index([str(SEED)], data_dir, ctx)
+    index, seen = ingest_with_index([str(SEED)], data_dir, ctx, engine)
     assert seen == [] and agree(index, data_dir) and index.count() == 2
 
 
@@ -70,41 +74,43 @@ def test_an_extraction_read_back_from_the_store_indexes_the_same(data_dir: Path,
     assert builder.build(read_back) == builder.build(saved)
 
 
-def test_sync_repairs_an_index_that_missed_or_kept_articles(tmp_path: Path, data_dir: Path, ctx: Context) -> None:
+def test_sync_repairs_an_index_that_missed_or_kept_articles(
+    tmp_path: Path, data_dir: Path, ctx: Context, engine: str
+) -> None:
     (tmp_path / "other.txt").write_text(OTHER, encoding="utf-8")
     with Store.open(data_dir) as store:
         ingest([str(SEED), str(tmp_path / "other.txt")], store, ctx)  # an older zxkg: no index at all
-        index = SearchIndex(data_dir, ctx.segmenter, ctx.gazetteer)
+        index = SearchIndex(data_dir, ctx.segmenter, ctx.gazetteer, engine)
         report = index.sync(store)
         assert (report.added, report.removed, report.total) == (2, 0, 2)
         # the index loses one article and holds one the store no longer has
-        engine = open_engine("whoosh", index.path)
-        writer = engine.writer()
+        opened = open_engine(engine, index.path)
+        writer = opened.writer()
         writer.delete(sorted(store.article_ids())[0])
         stale = DocBuilder(ctx.segmenter, ctx.gazetteer).build(next(store.extractions()))
         writer.add(dataclasses.replace(stale, id="0000000000000000"))
         writer.commit()
-        engine.close()
+        opened.close()
         report = index.sync(store)
         assert (report.added, report.removed, report.total) == (1, 1, 2)
     assert agree(index, data_dir)
 
 
-def test_reindex_builds_aside_and_swaps_in(tmp_path: Path, data_dir: Path, ctx: Context) -> None:
-    index, _ = ingest_with_index([str(SEED)], data_dir, ctx)
-    before = {p.name for p in (data_dir / "index" / "whoosh").iterdir()}
+def test_reindex_builds_aside_and_swaps_in(tmp_path: Path, data_dir: Path, ctx: Context, engine: str) -> None:
+    index, _ = ingest_with_index([str(SEED)], data_dir, ctx, engine)
+    before = {p.name for p in (data_dir / "index" / engine).iterdir()}
     with Store.open(data_dir) as store:
         assert index.reindex(store) == 1
-    assert [p.name for p in (data_dir / "index").iterdir()] == ["whoosh"]  # no temporary directory left
-    assert {p.name for p in (data_dir / "index" / "whoosh").iterdir()} != before
+    assert [p.name for p in (data_dir / "index").iterdir()] == [engine]  # no temporary directory left
+    assert {p.name for p in (data_dir / "index" / engine).iterdir()} != before
     assert agree(index, data_dir)
     with Store.open(data_dir, readonly=True) as store:
         result = index.search(index.request("“考勤考绩”"), store)
     assert result.total == 1
 
 
-def test_a_failed_reindex_leaves_the_old_index(data_dir: Path, ctx: Context) -> None:
-    index, _ = ingest_with_index([str(SEED)], data_dir, ctx)
+def test_a_failed_reindex_leaves_the_old_index(data_dir: Path, ctx: Context, engine: str) -> None:
+    index, _ = ingest_with_index([str(SEED)], data_dir, ctx, engine)
 
     class Broken(Store):
         def extractions(self, ids: object = None) -> object:  # type: ignore[override]
@@ -114,12 +120,12 @@ def test_a_failed_reindex_leaves_the_old_index(data_dir: Path, ctx: Context) -> 
         broken = Broken(store.data_dir, store.conn, readonly=False)
         with pytest.raises(RuntimeError):
             index.reindex(broken)
-    assert [p.name for p in (data_dir / "index").iterdir()] == ["whoosh"]
+    assert [p.name for p in (data_dir / "index").iterdir()] == [engine]
     assert index.count() == 1
 
 
-def test_whoosh_stays_inside_search_and_packages_keep_their_lanes() -> None:
-    """Only search/whoosh_engine.py imports whoosh; search and graph never import each other."""
+def test_engines_stay_inside_search_and_packages_keep_their_lanes() -> None:
+    """Only search/<engine>_engine.py imports its engine; search and graph never import each other."""
     for path in sorted(ROOT.glob("*/**/*.py")):
         rel = path.relative_to(ROOT)
         if rel.parts[0] in {".venv", "tests", "scripts"}:
@@ -130,8 +136,9 @@ def test_whoosh_stays_inside_search_and_packages_keep_their_lanes() -> None:
                 imported |= {a.name.split(".")[0] for a in node.names}
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                 imported.add(node.module.split(".")[0])
-        if rel != Path("search/whoosh_engine.py"):
-            assert "whoosh" not in imported, rel
+        for engine in ENGINES:
+            if rel != Path(f"search/{engine}_engine.py"):
+                assert engine not in imported, rel
         if rel.parts[0] == "search":
             assert not imported & {"graph", "api"}, rel
         if rel.parts[0] == "graph":

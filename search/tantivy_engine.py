@@ -1,0 +1,380 @@
+"""The tantivy engine: our records in, tantivy documents and queries inside.
+
+This is the only module that imports tantivy. Text fields receive the Segmenter's tokens
+as pre-tokenized text (``PreTokenizedString``): each token carries its own position, so
+positions stay ordinal, sub-words share their word's position and an empty entry of
+``Positions`` is a gap, exactly as whoosh reads them; tantivy never tokenizes anything
+itself. Exact-value fields (regions, provinces, entities, year) hold one raw term per
+value. Queries are built from our query tree, never by tantivy's parser.
+
+Differences from whoosh, handled here:
+
+- The schema is fixed when an index is created, so entity fields are made for every
+  kind ``ingest.models.EntityKind`` knows (whoosh's ``e_*`` glob); a new kind needs
+  ``zxkg reindex``, and opening an index of another schema says so.
+- Sorting needs a numeric fast field: ``date_key`` is the date as YYYYMMDD with missing
+  parts as 00 (``2024-05`` → 20240500, no date → 0), which orders and ranges like the
+  date strings. When sorted by date, tantivy gives no score, so the page's scores are
+  computed apart (``Query.explain``).
+- Facets are terms aggregations, whose buckets tantivy caps per request (65,000); each
+  facet gets an equal share, so its counts are exact up to that many distinct values.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, get_args
+
+import tantivy
+
+from ingest.errors import StoreBusy, ZxkgError, choices
+from ingest.models import EntityKind
+
+from .models import (
+    And,
+    EvidenceSentence,
+    Facet,
+    Filter,
+    IndexDoc,
+    Node,
+    Not,
+    Or,
+    Phrase,
+    Positions,
+    SearchHit,
+    SearchRequest,
+    SearchResult,
+    Words,
+)
+
+TEXT_FIELDS = ("title", "body", "source", "evidence")
+FILTER_FIELDS = {"region": "region_tree", "province": "provinces", "year": "year"}
+FACET_FIELDS = {"region": "regions", "province": "provinces", "year": "year"}
+ENTITY_PREFIX = "e_"  # e_mechanism, e_brand, e_document …: one field per entity kind
+ENTITY_KINDS = tuple(k for k in get_args(EntityKind) if k not in ("region", "article"))
+TITLE_BOOST = 2.0
+MAX_BUCKETS = 60_000  # tantivy refuses an aggregation of more than 65,000 buckets
+MUST, SHOULD, MUST_NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
+
+
+def schema() -> tantivy.Schema:
+    b = tantivy.SchemaBuilder()
+    b.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
+    for name in TEXT_FIELDS:
+        b.add_text_field(name, tokenizer_name="raw", index_option="position")
+    for name in ("regions", "region_tree", "provinces", "year"):
+        b.add_text_field(name, tokenizer_name="raw", index_option="basic", fast=name != "region_tree")
+    for kind in ENTITY_KINDS:
+        b.add_text_field(ENTITY_PREFIX + kind, tokenizer_name="raw", index_option="basic", fast=True)
+    b.add_unsigned_field("date_key", indexed=True, fast=True)
+    b.add_bytes_field("record", stored=True)  # what a hit shows: title, date, source, file, regions, sentences
+    return b.build()
+
+
+def pretokenized(positions: Positions) -> tantivy.PreTokenizedString:
+    """Our positions as tantivy tokens: a token and its sub-words at one ordinal position."""
+    tokens = [
+        tantivy.Token(term, pos, 0, 0)
+        for pos, group in enumerate(positions)
+        for term in dict.fromkeys(group)  # a term twice at one position would count twice
+    ]
+    return tantivy.PreTokenizedString("", tokens)
+
+
+def date_key(date: str) -> int:
+    """``YYYY[-MM[-DD]]`` as YYYYMMDD, missing parts 00; 0 for no (or no readable) date."""
+    parts = date.split("-")
+    if not date or len(parts) > 3 or not all(p.isdigit() for p in parts):
+        return 0
+    year, month, day = [*parts, "0", "0"][:3]
+    return int(year) * 10_000 + int(month) * 100 + int(day)
+
+
+def _bound(value: str, upper: bool) -> int:
+    """The ``date_key`` bound of an inclusive ``--since`` / ``--until`` (2024-05 until → 20240599)."""
+    key = date_key(value)
+    if not upper:
+        return key
+    depth = value.count("-")
+    return key + (9999 if depth == 0 else 99 if depth == 1 else 0)
+
+
+def document(doc: IndexDoc) -> tantivy.Document:
+    d = tantivy.Document()
+    d.add_text("id", doc.id)
+    for name, positions in (
+        ("title", doc.title_terms),
+        ("body", doc.body_terms),
+        ("source", doc.source_terms),
+        ("evidence", doc.evidence_terms),
+    ):
+        if positions:
+            d.add_pre_tokenized_text(name, pretokenized(positions))
+    for name, values in (("regions", doc.regions), ("region_tree", doc.region_tree), ("provinces", doc.provinces)):
+        _add_values(d, name, values)
+    for kind, names in doc.entities:
+        if kind in ENTITY_KINDS:
+            _add_values(d, ENTITY_PREFIX + kind, names)
+    if doc.date:
+        d.add_text("year", doc.year)
+    d.add_unsigned("date_key", date_key(doc.date))
+    record = {
+        "title": doc.title,
+        "date": doc.date,
+        "source": doc.source,
+        "file": doc.file,
+        "regions": list(doc.regions),
+        "sentences": [_sentence_row(s) for s in doc.evidence],
+    }
+    d.add_bytes("record", json.dumps(record, ensure_ascii=False).encode("utf-8"))
+    return d
+
+
+def _add_values(d: tantivy.Document, name: str, values: tuple[str, ...]) -> None:
+    for value in dict.fromkeys(v.lower() for v in values):
+        d.add_text(name, value)
+
+
+def _sentence_row(s: EvidenceSentence) -> list[str | int]:
+    return [s.predicate, s.subject, s.subject_kind, s.object, s.object_kind, s.quote, s.start, s.end]
+
+
+class TantivyWriter:
+    """Holds tantivy's writer (and its directory lock) until ``commit`` or ``cancel``."""
+
+    def __init__(self, engine: TantivyEngine, writer: tantivy.IndexWriter, bulk: bool) -> None:
+        self._engine = engine
+        self._w = writer
+        self._bulk = bulk
+
+    def add(self, doc: IndexDoc) -> None:
+        if not self._bulk:
+            self._w.delete_documents_by_term("id", doc.id)
+        self._w.add_document(document(doc))
+
+    def delete(self, article_id: str) -> None:
+        self._w.delete_documents_by_term("id", article_id)
+
+    def commit(self) -> None:
+        self._w.commit()
+        self._finish()
+        self._engine.reload()
+
+    def cancel(self) -> None:
+        self._w.rollback()
+        self._finish()
+
+    def _finish(self) -> None:
+        # ends the writer: waits for its merges and releases the index's lock
+        self._w.wait_merging_threads()
+
+
+class TantivyEngine:
+    name = "tantivy"
+
+    def __init__(self, ix: tantivy.Index, path: Path) -> None:
+        self._ix = ix
+        self._ix.config_reader(reload_policy="manual")
+        self._schema = ix.schema
+        self.path = path
+
+    @staticmethod
+    def exists(path: Path) -> bool:
+        return path.is_dir() and bool(tantivy.Index.exists(str(path)))
+
+    @classmethod
+    def create(cls, path: Path) -> TantivyEngine:
+        path.mkdir(parents=True, exist_ok=True)
+        return cls(tantivy.Index(schema(), path=str(path), reuse=False), path)
+
+    @classmethod
+    def open(cls, path: Path) -> TantivyEngine:
+        if not cls.exists(path):
+            raise ZxkgError(f"cannot open the search index in {path}: no tantivy index there")
+        try:
+            return cls(tantivy.Index(schema(), path=str(path), reuse=True), path)
+        except ValueError as exc:
+            raise ZxkgError(
+                f"cannot open the search index in {path}: {exc} (run `zxkg reindex --engine tantivy`)"
+            ) from None
+
+    def close(self) -> None:
+        del self._ix
+
+    def reload(self) -> None:
+        self._ix.reload()
+
+    def writer(self, bulk: bool = False) -> TantivyWriter:
+        try:
+            if bulk:
+                w = self._ix.writer(heap_size=256_000_000, num_threads=2)
+            else:
+                w = self._ix.writer(heap_size=64_000_000, num_threads=1)
+        except ValueError as exc:
+            if "LockBusy" in str(exc):
+                raise StoreBusy(f"another process is writing to the search index in {self.path}") from None
+            raise
+        return TantivyWriter(self, w, bulk)
+
+    def count(self) -> int:
+        return int(self._ix.searcher().num_docs)
+
+    def ids(self) -> frozenset[str]:
+        # the term dictionary keeps deleted documents' terms until a merge; the filter drops them
+        terms = self._ix.searcher().terms_with_prefix("id", "", filter_query=tantivy.Query.all_query())
+        return frozenset(term for term, _ in terms)
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        s = self._schema
+        text_fields = ("evidence",) if request.scope == "evidence" else ("title", "body")
+        q = _query(s, request.query, text_fields)
+        filters = [_filter(s, f) for f in request.filters]
+        if request.since or request.until:
+            low = max(_bound(request.since, upper=False), 1) if request.since else 1  # 0 is "no date"
+            high = _bound(request.until, upper=True) if request.until else None
+            filters.append(tantivy.Query.range_query(s, "date_key", tantivy.FieldType.Unsigned, low, high))
+        if filters:
+            # filters select without changing the ranking
+            q = tantivy.Query.boolean_query(
+                [(MUST, q), *((MUST, tantivy.Query.const_score_query(f, 0.0)) for f in filters)]
+            )
+        searcher = self._ix.searcher()
+        limit = request.limit if request.limit > 0 else max(searcher.num_docs, 1)
+        offset = request.offset if request.limit > 0 else 0
+        options: dict[str, Any] = {"limit": limit, "offset": offset, "count": True}
+        by_date = request.sort == "date"
+        if by_date:
+            options.update(order_by_field="date_key", order=tantivy.Order.Desc)
+        found = searcher.search(q, **options)
+        hits = tuple(
+            _hit(searcher.doc(address), _score(q, searcher, address) if by_date else float(score))
+            for score, address in found.hits
+        )
+        facets = self._facets(searcher, q, request) if request.facets else ()
+        total = int(found.count)  # type: ignore[attr-defined]  # given with count=True; not in the stub
+        return SearchResult(total=total, hits=hits, facets=facets, offset=request.offset, limit=request.limit)
+
+    def _facets(self, searcher: tantivy.Searcher, q: tantivy.Query, request: SearchRequest) -> tuple[Facet, ...]:
+        fields = {name: _facet_field(name) for name in request.facets}
+        size = MAX_BUCKETS // len(fields)
+        aggs = {
+            name: {"terms": {"field": field, "size": size, "segment_size": size}}
+            for name, field in fields.items()
+            if field is not None
+        }
+        result = searcher.aggregate(q, aggs) if aggs else {}
+        return tuple(
+            Facet(name, _top(result.get(name, {}).get("buckets", ()), request.facet_size)) for name in request.facets
+        )
+
+
+def _facet_field(name: str) -> str | None:
+    """The field counted for facet ``name``; None for an entity kind the schema does not hold."""
+    if name in FACET_FIELDS:
+        return FACET_FIELDS[name]
+    if name.isidentifier() and name.islower():
+        return ENTITY_PREFIX + name if name in ENTITY_KINDS else None
+    raise choices("facet", name, (*FACET_FIELDS, "mechanism", "brand", "document"))
+
+
+def _top(buckets: Any, size: int) -> tuple[tuple[str, int], ...]:
+    counts = [(str(b["key"]), int(b["doc_count"])) for b in buckets if b["key"] not in (None, "")]
+    counts.sort(key=lambda kv: (-kv[1], kv[0]))
+    return tuple(counts[:size] if size > 0 else counts)
+
+
+def _score(q: tantivy.Query, searcher: tantivy.Searcher, address: tantivy.DocAddress) -> float:
+    return float(json.loads(q.explain(searcher, address).to_json())["value"])
+
+
+def _hit(doc: tantivy.Document, score: float) -> SearchHit:
+    raw = doc.get_first("record")
+    record: dict[str, Any] = json.loads(bytes(raw)) if raw else {}
+    evidence = tuple(
+        EvidenceSentence(p, s, sk, o, ok, q, int(a), int(b))
+        for p, s, sk, o, ok, q, a, b in record.get("sentences") or ()
+    )
+    return SearchHit(
+        id=str(doc.get_first("id")),
+        title=record.get("title", ""),
+        date=record.get("date", ""),
+        source=record.get("source", ""),
+        file=record.get("file", ""),
+        score=score,
+        regions=tuple(record.get("regions") or ()),
+        evidence=evidence,
+    )
+
+
+def _field_query(s: tantivy.Schema, field: str, tokens: tuple[str, ...], phrase: bool) -> tantivy.Query:
+    if phrase and len(tokens) > 1:
+        q = tantivy.Query.phrase_query(s, field, list(tokens))
+    else:
+        q = tantivy.Query.term_query(s, field, tokens[0])
+    return tantivy.Query.boost_query(q, TITLE_BOOST) if field == "title" else q
+
+
+def _query(s: tantivy.Schema, node: Node, text_fields: tuple[str, ...]) -> tantivy.Query:
+    if isinstance(node, Words | Phrase):
+        fields = (node.field,) if node.field else text_fields
+        if isinstance(node, Phrase) and len(node.tokens) > 1:
+            return _any(_field_query(s, f, node.tokens, phrase=True) for f in fields)
+        every = [_any(_field_query(s, f, (t,), phrase=False) for f in fields) for t in node.tokens]
+        if len(every) == 1:
+            return every[0]
+        # all the words must occur; side by side they rank higher
+        side_by_side = _any(_field_query(s, f, node.tokens, phrase=True) for f in fields)
+        return tantivy.Query.boolean_query([*((MUST, q) for q in every), (SHOULD, side_by_side)])
+    if isinstance(node, Filter):
+        return _filter(s, node)
+    if isinstance(node, Not):
+        return tantivy.Query.boolean_query(
+            [(MUST, tantivy.Query.all_query()), (MUST_NOT, _query(s, node.child, text_fields))]
+        )
+    if isinstance(node, And):
+        positive = [c for c in node.children if not isinstance(c, Not)]
+        negative = [c.child for c in node.children if isinstance(c, Not)]
+        if not positive:
+            clauses = [(MUST, tantivy.Query.all_query())]
+        else:
+            clauses = [(MUST, _query(s, c, text_fields)) for c in positive]
+        if not negative and len(clauses) == 1:
+            return clauses[0][1]
+        clauses += [(MUST_NOT, _query(s, c, text_fields)) for c in negative]
+        return tantivy.Query.boolean_query(clauses)
+    if isinstance(node, Or):
+        return _any(_query(s, c, text_fields) for c in node.children)
+    raise TypeError(f"not a query node: {node!r}")
+
+
+def _any(queries: Any) -> tantivy.Query:
+    items = list(queries)
+    if len(items) == 1:
+        return items[0]  # type: ignore[no-any-return]
+    return tantivy.Query.boolean_query([(SHOULD, q) for q in items])
+
+
+def _filter(s: tantivy.Schema, f: Filter) -> tantivy.Query:
+    if f.field in TEXT_FIELDS:
+        raise ValueError(f"{f.field} is a text field, not a filter")
+    if f.field not in FILTER_FIELDS and f.field not in ENTITY_KINDS:
+        return tantivy.Query.empty_query()  # a kind this index has no field for holds nothing
+    field = FILTER_FIELDS.get(f.field, ENTITY_PREFIX + f.field)
+    options: list[tantivy.Query] = []
+    for value in f.values:
+        v = value.lower()
+        options.append(tantivy.Query.term_query(s, field, v))
+        if f.contains:
+            pattern = v.replace("*", "").replace("?", "")
+            if pattern:
+                options.append(tantivy.Query.regex_query(s, field, f".*{_escape(pattern)}.*"))
+    return _any(options) if options else tantivy.Query.empty_query()
+
+
+REGEX_META = set("\\.+*?()|[]{}^$#&-~")
+
+
+def _escape(text: str) -> str:
+    """``text`` as a literal in tantivy's regular expressions (Rust ``regex`` syntax)."""
+    return "".join("\\" + ch if ch in REGEX_META else ch for ch in text)

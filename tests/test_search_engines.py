@@ -1,0 +1,153 @@
+"""Every engine answers alike: one store, an index of each engine, the same questions.
+
+Scores differ between engines (each has its own BM25), so relevance order is not compared;
+what matches, how many, the facet counts, date order and pages are.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.errors import StoreBusy
+from ingest.link import Context
+from ingest.pipeline import ingest
+from ingest.store import Store
+from search.engine import ENGINES, open_engine
+from search.index import FACETS, SearchIndex
+from search.models import SearchResult
+from search.tantivy_engine import _bound, date_key
+from tests.conftest import SEED
+from tests.test_search import ARTICLES
+
+MORE = {
+    "undated.txt": """title: 县政协召开委员座谈会
+source: 测试网
+---
+湘潭县政协召开委员座谈会,打造“党建+委员工作室”品牌,推动委员履职。
+""",
+    "month.txt": """title: 韶山市政协委员工作室揭牌
+date: 2024-05
+source: 测试网
+---
+韶山市政协打造“党建+委员工作室”品牌。
+""",
+}
+
+QUESTIONS: list[tuple[str, dict[str, object]]] = [
+    ("委员", {}),
+    ("政协", {"regions": ("湖南省",)}),
+    ("委员工作室", {"provinces": ("湖南",)}),
+    ("“有事好商量”", {}),
+    ("“考绩考勤”", {}),
+    ("农业", {}),
+    ("履职考核 -兰州", {}),
+    ("(养老 OR 春耕) 委员工作室", {}),
+    ("委员 NOT 党建", {}),
+    ("brand:党建+委员", {}),  # a value with a character that patterns treat specially
+    ("mechanism:工作室 政协", {}),
+    ("document:办法", {}),
+    ("year:2024 委员", {}),
+    ("委员", {"since": "2023"}),
+    ("委员", {"until": "2024-05"}),
+    ("委员", {"since": "2024-05", "until": "2024-05"}),
+    ("委员", {"since": "2021-06-30", "until": "2023"}),
+    ("source:测试网 委员", {}),
+    ("title:委员工作室", {}),
+    ("委员", {"entities": (("brand", "有事好商量"),)}),
+]
+
+
+@pytest.fixture(scope="module")
+def indexes(tmp_path_factory: pytest.TempPathFactory, ctx: Context) -> dict[str, tuple[SearchIndex, Store]]:
+    root = tmp_path_factory.mktemp("engines")
+    src = root / "in"
+    src.mkdir()
+    for name, text in {**ARTICLES, **MORE}.items():
+        (src / name).write_text(text, encoding="utf-8")
+    data = root / "data"
+    store = Store.open(data)
+    ingest([str(SEED), str(src)], store, ctx)
+    out = {}
+    for engine in ENGINES:
+        index = SearchIndex(data, ctx.segmenter, ctx.gazetteer, engine)
+        assert index.reindex(store) == 7
+        out[engine] = (index, store)
+    yield out
+    store.close()
+
+
+def answer(pair: tuple[SearchIndex, Store], query: str, **options: object) -> SearchResult:
+    index, store = pair
+    options = {"facets": FACETS, "facet_size": 0, "limit": 50, **options}
+    request = index.request(query, **options)  # type: ignore[arg-type]
+    return index.search(request, store)
+
+
+def summary(result: SearchResult) -> tuple[int, frozenset[str], dict[str, dict[str, int]]]:
+    return result.total, frozenset(h.file for h in result.hits), {f.name: dict(f.counts) for f in result.facets}
+
+
+@pytest.mark.parametrize(("query", "options"), QUESTIONS, ids=[q for q, _ in QUESTIONS])
+def test_engines_find_and_count_the_same(
+    indexes: dict[str, tuple[SearchIndex, Store]], query: str, options: dict[str, object]
+) -> None:
+    whoosh, *others = (summary(answer(indexes[e], query, **options)) for e in ENGINES)
+    for other in others:
+        assert other == whoosh
+
+
+@pytest.mark.parametrize("query", ["委员", "政协", "委员工作室 OR 协商"])
+def test_engines_sort_by_date_and_page_the_same(indexes: dict[str, tuple[SearchIndex, Store]], query: str) -> None:
+    def pages(engine: str) -> list[list[str]]:
+        return [
+            [h.file for h in answer(indexes[engine], query, sort="date", limit=2, page=p).hits] for p in (1, 2, 3, 4)
+        ]
+
+    whoosh = pages("whoosh")
+    assert [f for page in whoosh for f in page][-1] == "undated.txt"  # no date: last
+    for engine in ENGINES:
+        assert pages(engine) == whoosh, engine
+
+
+def test_engines_find_the_same_evidence(indexes: dict[str, tuple[SearchIndex, Store]]) -> None:
+    def found(engine: str, query: str) -> set[tuple[str, int, str, str]]:
+        index, _ = indexes[engine]
+        result = index.evidence(index.request(query, limit=100))
+        return {(h.article_id, h.sentence.start, h.sentence.predicate, h.sentence.object) for h in result.hits}
+
+    for query in ("考勤考绩", "委员工作室", "“有事好商量”", "党建"):
+        expected = found("whoosh", query)
+        assert expected, query
+        for engine in ENGINES:
+            assert found(engine, query) == expected, (engine, query)
+
+
+def test_one_writer_at_a_time(tmp_path: Path, engine: str) -> None:
+    opened = open_engine(engine, tmp_path / engine, create=True)
+    try:
+        writer = opened.writer()
+        with pytest.raises(StoreBusy, match="another process is writing to the search index"):
+            opened.writer()
+        writer.cancel()
+        opened.writer().commit()  # cancelling let the lock go
+        assert opened.count() == 0
+    finally:
+        opened.close()
+
+
+@pytest.mark.parametrize(
+    ("date", "key"),
+    [("2024-05-24", 20240524), ("2024-05", 20240500), ("2024", 20240000), ("", 0), ("May 2024", 0)],
+)
+def test_tantivy_orders_dates_by_a_number_that_sorts_like_the_text(date: str, key: int) -> None:
+    assert date_key(date) == key
+
+
+@pytest.mark.parametrize(
+    ("value", "low", "high"),
+    [("2024", 20240000, 20249999), ("2024-05", 20240500, 20240599), ("2024-05-24", 20240524, 20240524)],
+)
+def test_tantivy_date_bounds_include_the_whole_period(value: str, low: int, high: int) -> None:
+    assert (_bound(value, upper=False), _bound(value, upper=True)) == (low, high)
