@@ -234,7 +234,7 @@ def serve(data: str | None, host: str, port: int, engine: str, cors: tuple[str, 
 
 
 # Commands that live in their own modules register themselves on the group when imported.
-from api import cli_graph, cli_lexicon, cli_search  # noqa: E402, F401
+from api import cli_check, cli_graph, cli_lexicon, cli_search  # noqa: E402, F401
 
 if __name__ == "__main__":
     main()
