@@ -77,6 +77,9 @@ def ingest(paths: tuple[str, ...], data: str | None, fields: tuple[str, ...], st
         mapping[key] = name
     bar = _progress(quiet)
     with Store.open(data_dir_from(data)) as store:
+        # the lock first: a second ingest stops here, before it reads the lexicon or opens
+        # the search index's writer
+        store.acquire()
         ctx = build_context(store)
         with indexing(store, ctx) as index_article:
             summary = run_ingest(

@@ -151,6 +151,7 @@ class Store:
         self.readonly = readonly
         self.db = sqlite_utils.Database(conn)
         self._lock_fh: Any = None
+        self._lock_depth = 0
 
     @classmethod
     def open(cls, data_dir: str | Path, readonly: bool = False) -> Store:
@@ -174,6 +175,7 @@ class Store:
         return store
 
     def close(self) -> None:
+        self._lock_depth = min(self._lock_depth, 1)
         self.release()
         self.conn.close()
 
@@ -193,7 +195,14 @@ class Store:
         self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def acquire(self) -> None:
-        """Take the single-writer lock of the data directory, or fail with a clear message."""
+        """Take the single-writer lock of the data directory, or fail with a clear message.
+
+        Re-entrant: a command that takes the lock before the pipeline does (so the search
+        index and the lexicon are read under it too) keeps it until its own ``release``.
+        """
+        if self._lock_fh is not None:
+            self._lock_depth += 1
+            return
         fh = open(self.data_dir / ".write.lock", "a")  # noqa: SIM115 - held until release()
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -203,12 +212,17 @@ class Store:
                 f"another zxkg process is writing to {self.data_dir}; try again when it has finished"
             ) from None
         self._lock_fh = fh
+        self._lock_depth = 1
 
     def release(self) -> None:
-        if self._lock_fh is not None:
-            fcntl.flock(self._lock_fh, fcntl.LOCK_UN)
-            self._lock_fh.close()
-            self._lock_fh = None
+        if self._lock_fh is None:
+            return
+        self._lock_depth -= 1
+        if self._lock_depth > 0:
+            return
+        fcntl.flock(self._lock_fh, fcntl.LOCK_UN)
+        self._lock_fh.close()
+        self._lock_fh = None
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -452,28 +466,32 @@ class Store:
         return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
     def stats(self) -> dict[str, Any]:
-        by_kind = dict(self.conn.execute("SELECT kind, count(*) FROM entities GROUP BY kind ORDER BY kind").fetchall())
-        by_pred = dict(
-            self.conn.execute(
-                "SELECT predicate, count(*) FROM relations GROUP BY predicate ORDER BY predicate"
-            ).fetchall()
-        )
-        last = self.conn.execute(
-            "SELECT id, started_at, finished_at, status, read, ingested, unchanged, duplicates, failed"
-            " FROM runs ORDER BY id DESC LIMIT 1"
-        ).fetchone()
-        cols = ("id", "started_at", "finished_at", "status", "read", "ingested", "unchanged", "duplicates", "failed")
-        return {
-            "data_dir": str(self.data_dir),
-            "articles": self.count("articles"),
-            "files": self.count("article_files"),
-            "entities": by_kind,
-            "relations": by_pred,
-            "mentions": self.count("mentions"),
-            "failures": self.count("failures"),
-            "last_run": dict(zip(cols, last, strict=True)) if last else None,
-            "size_bytes": sum(f.stat().st_size for f in self.data_dir.glob("zxkg.db*") if f.is_file()),
-        }
+        """What the store holds, every count from the same moment."""
+        with self.snapshot():
+            by_kind = dict(
+                self.conn.execute("SELECT kind, count(*) FROM entities GROUP BY kind ORDER BY kind").fetchall()
+            )
+            by_pred = dict(
+                self.conn.execute(
+                    "SELECT predicate, count(*) FROM relations GROUP BY predicate ORDER BY predicate"
+                ).fetchall()
+            )
+            last = self.conn.execute(
+                "SELECT id, started_at, finished_at, status, read, ingested, unchanged, duplicates, failed"
+                " FROM runs ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+            cols = "id started_at finished_at status read ingested unchanged duplicates failed".split()
+            return {
+                "data_dir": str(self.data_dir),
+                "articles": self.count("articles"),
+                "files": self.count("article_files"),
+                "entities": by_kind,
+                "relations": by_pred,
+                "mentions": self.count("mentions"),
+                "failures": self.count("failures"),
+                "last_run": dict(zip(cols, last, strict=True)) if last else None,
+                "size_bytes": sum(f.stat().st_size for f in self.data_dir.glob("zxkg.db*") if f.is_file()),
+            }
 
     def failures(self, limit: int = 100) -> list[dict[str, Any]]:
         cur = self.conn.execute("SELECT origin, reason, at FROM failures ORDER BY id DESC LIMIT ?", (limit,))

@@ -106,3 +106,15 @@ def test_readonly_store_refuses_writes(data_dir: Path, ctx: Context) -> None:
         assert ro.count("articles") == 1
         with pytest.raises(Exception, match="readonly"):
             ro.conn.execute("DELETE FROM articles")
+
+
+def test_the_lock_is_reentrant_for_its_holder(data_dir: Path, ctx: Context) -> None:
+    """``zxkg ingest`` takes the lock before the pipeline does; the pipeline's own turn must not undo it."""
+    with Store.open(data_dir) as first, Store.open(data_dir) as second:
+        first.acquire()
+        assert ingest([str(SEED)], first, ctx).ingested == 1
+        with pytest.raises(StoreBusy):
+            second.acquire()
+        first.release()
+        second.acquire()
+        second.release()
