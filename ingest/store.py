@@ -411,8 +411,8 @@ class Store:
 
     def region_list(self, name_like: str, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
         """Regions named in at least one article, most articles first: (total, page)."""
-        where = "e.kind = 'region' AND e.code != ''" + (" AND e.name LIKE ?" if name_like else "")
-        params: list[Any] = [f"%{name_like}%"] if name_like else []
+        where = "e.kind = 'region' AND e.code != ''" + (" AND e.name LIKE ? ESCAPE '\\'" if name_like else "")
+        params: list[Any] = [_contains(name_like)] if name_like else []
         total = self.conn.execute(
             f"SELECT count(*) FROM entities e WHERE {where} AND EXISTS"
             " (SELECT 1 FROM mentions m WHERE m.entity_key = e.key)",
@@ -431,8 +431,8 @@ class Store:
     ) -> tuple[int, list[dict[str, Any]]]:
         """Mechanisms/brands/documents with how many regions adopted them and in how many articles."""
         marks = ", ".join("?" for _ in kinds)
-        where = f"e.kind IN ({marks})" + (" AND e.name LIKE ?" if name_like else "")
-        params: list[Any] = [*kinds, *([f"%{name_like}%"] if name_like else [])]
+        where = f"e.kind IN ({marks})" + (" AND e.name LIKE ? ESCAPE '\\'" if name_like else "")
+        params: list[Any] = [*kinds, *([_contains(name_like)] if name_like else [])]
         total = self.conn.execute(
             f"SELECT count(*) FROM entities e WHERE {where} AND EXISTS"
             " (SELECT 1 FROM mentions m WHERE m.entity_key = e.key)",
@@ -955,6 +955,13 @@ def _entity(row: tuple[Any, ...]) -> Entity:
 
 def _entity_row(e: Entity) -> tuple[str, str, str, str, str, str, str, str]:
     return (e.key, e.kind, e.name, e.code, e.level, e.parent, e.province, json.dumps(dict(e.attrs), ensure_ascii=False))
+
+
+def _contains(text: str) -> str:
+    """A LIKE pattern (with ``ESCAPE '\\'``) for names containing ``text`` as typed: a % or _
+    in it matches itself, not any characters."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def data_dir_from(value: str | None) -> Path:
