@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -81,10 +82,14 @@ def read_sources(item: Path | str, fields: dict[str, str] | None = None) -> Iter
                 return
         else:
             assert isinstance(item, Path)
+            info = item.stat()
+            if not stat.S_ISREG(info.st_mode):  # a named pipe would block the batch for ever
+                yield Failure(str(item), "not a regular file (a pipe, socket or device)")
+                return
             if item.suffix.lower() in (".jsonl", ".ndjson"):
                 yield from _jsonl_sources(item, fields or {})
                 return
-            size = item.stat().st_size
+            size = info.st_size
             if size > MAX_BYTES:
                 yield Failure(str(item), f"file too large for an article ({size:,} bytes; limit {MAX_BYTES:,})")
                 return

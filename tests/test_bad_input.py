@@ -58,7 +58,14 @@ def write_bad_corpus(root: Path) -> dict[str, str]:
     (root / "sub").mkdir()
     os.symlink(root / "sub", root / "sub" / "loop")
     os.symlink(root / "nowhere.txt", root / "dangling.txt")
+    os.mkfifo(root / "pipe.txt")  # reading it would wait for a writer that never comes
+    unreadable = {}
+    if os.geteuid() != 0:  # root reads whatever the mode says
+        (root / "unreadable.txt").write_text(variant(8), encoding="utf-8")
+        (root / "unreadable.txt").chmod(0)
+        unreadable["unreadable.txt"] = "cannot read: Permission denied"
     return {
+        **unreadable,
         "binary.txt": "binary",
         "empty.txt": "no article text",
         "blank.txt": "no article text",
@@ -69,6 +76,7 @@ def write_bad_corpus(root: Path) -> dict[str, str]:
         "dump.jsonl:2": "not valid JSON",
         "dump.jsonl:3": "expected a JSON object",
         "dangling.txt": "cannot read",
+        "pipe.txt": "not a regular file",
     }
 
 
