@@ -135,3 +135,19 @@ def test_traversal_and_wildcards_are_plain_text(client: TestClient) -> None:
             page = client.get(route, params={"q": q}).json()
             assert page["total"] == 0 and page["items"] == [], (route, q)
     assert client.get("/regions", params={"q": "株"}).json()["total"] >= 1
+
+
+def test_limits_on_page_size_query_length_and_export_size(data_dir: Path) -> None:
+    client = TestClient(create_app(Settings(data_dir=data_dir, max_export_relations=10)))
+    for path, params, status, needle in [
+        ("/regions", {"limit": 501}, 422, "limit"),
+        ("/adoptions", {"limit": 501}, 422, "limit"),
+        ("/search", {"q": "委员", "limit": 101}, 422, "limit"),
+        ("/search", {"q": "委员" * 300}, 400, "the query is too long (600 characters; at most 500)"),
+        ("/search", {"q": "委" * 1001}, 422, "q:"),
+        ("/evidence", {"q": "委员", "offset": 100_001}, 422, "offset"),
+        ("/graph/export", {"format": "json"}, 400, "exports over HTTP stop at 10"),
+    ]:
+        r = client.get(path, params=params)
+        assert r.status_code == status, (path, params, r.text[:300])
+        assert needle in r.json()["error"]["message"], (path, r.json())
