@@ -25,6 +25,15 @@ def corpus(root: Path, n: int) -> Path:
     return root
 
 
+def articles_in(db_path: Path) -> int:
+    """Articles in the store so far (0 before it has its tables)."""
+    try:
+        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=1) as db:
+            return int(db.execute("SELECT count(*) FROM articles").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
 def final_counts(db_path: Path) -> tuple[list[str], dict[str, int], dict[str, int]]:
     """Article ids in the order they landed, and each one's mentions and relations."""
     with sqlite3.connect(db_path) as db:
@@ -46,8 +55,8 @@ def test_readers_never_see_half_an_article_while_an_ingest_writes(tmp_path: Path
         [str(ZXKG), "ingest", "-q", "--data", str(data), str(src)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     deadline = time.monotonic() + 120
-    while not (data / "zxkg.db").exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
+    while articles_in(data / "zxkg.db") == 0 and writer.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
     client = TestClient(create_app(Settings(data_dir=data)))
     stats_seen: list[tuple[int, int, int]] = []  # (articles, mentions, relations of articles)
     relations_seen: list[Counter[str]] = []
