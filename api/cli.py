@@ -103,6 +103,9 @@ def ingest(
         mapping[key] = name
     bar = _progress(quiet)
     with Store.open(data_dir_from(data)) as store:
+        # the lock first: a second ingest stops here, before it reads the lexicon or opens
+        # the search index's writer
+        store.acquire()
         ctx = build_context(store)
         with indexing(store, ctx, engine) as index_article:
             summary = run_ingest(
@@ -267,7 +270,7 @@ def serve(data: str | None, host: str, port: int, engine: str, cors: tuple[str, 
 
 
 # Commands that live in their own modules register themselves on the group when imported.
-from api import cli_graph, cli_lexicon, cli_search  # noqa: E402, F401
+from api import cli_check, cli_graph, cli_lexicon, cli_search  # noqa: E402, F401
 
 if __name__ == "__main__":
     main()

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import InputError
 from .models import Failure, Source
@@ -69,14 +71,25 @@ def read_sources(item: Path | str, fields: dict[str, str] | None = None) -> Iter
     """Read one discovered item into sources; JSON files give one source per record."""
     try:
         if item == "-":
-            data = sys.stdin.buffer.read()
+            data = sys.stdin.buffer.read(MAX_BYTES + 1)
             origin, name = "<stdin>", "stdin"
+            if len(data) > MAX_BYTES:
+                yield Failure(
+                    origin,
+                    f"input too large for an article (more than {MAX_BYTES:,} bytes); "
+                    "save a dump as a .jsonl file and ingest the file",
+                )
+                return
         else:
             assert isinstance(item, Path)
+            info = item.stat()
+            if not stat.S_ISREG(info.st_mode):  # a named pipe would block the batch for ever
+                yield Failure(str(item), "not a regular file (a pipe, socket or device)")
+                return
             if item.suffix.lower() in (".jsonl", ".ndjson"):
                 yield from _jsonl_sources(item, fields or {})
                 return
-            size = item.stat().st_size
+            size = info.st_size
             if size > MAX_BYTES:
                 yield Failure(str(item), f"file too large for an article ({size:,} bytes; limit {MAX_BYTES:,})")
                 return
@@ -131,12 +144,12 @@ def _jsonl_sources(path: Path, fields: dict[str, str]) -> Iterator[Source | Fail
     """One source per line, read as a stream: a dump of any size holds one line in memory."""
     encoding: str | None = None
     with path.open("rb") as fh:
-        for n, raw in enumerate(fh, 1):
+        for n, (raw, size) in enumerate(_lines(fh, MAX_RECORD_BYTES), 1):
             origin = f"{path}:{n}"
-            if not raw.strip():
+            if size > MAX_RECORD_BYTES:
+                yield Failure(origin, f"line too long for an article ({size:,} bytes; limit {MAX_RECORD_BYTES:,})")
                 continue
-            if len(raw) > MAX_RECORD_BYTES:
-                yield Failure(origin, f"line too long for an article ({len(raw):,} bytes; limit {MAX_RECORD_BYTES:,})")
+            if not raw.strip():
                 continue
             try:
                 if encoding is None:
@@ -155,6 +168,24 @@ def _jsonl_sources(path: Path, fields: dict[str, str]) -> Iterator[Source | Fail
                 yield Failure(origin, f"expected a JSON object, found {type(obj).__name__}")
                 continue
             yield Source(origin=origin, file=f"{path.name}:{n}", data=b"", fields=tuple(_pick_fields(obj, fields)))
+
+
+def _lines(fh: BinaryIO, limit: int) -> Iterator[tuple[bytes, int]]:
+    """Each line of ``fh`` with its length in bytes; a line longer than ``limit`` is skipped
+    a chunk at a time and given as ``b""``, so no line past the limit is held in memory."""
+    while True:
+        raw = fh.readline(limit + 1)
+        if not raw:
+            return
+        size = len(raw)
+        if size > limit and not raw.endswith(b"\n"):
+            while True:
+                chunk = fh.readline(1 << 20)
+                size += len(chunk)
+                if not chunk or chunk.endswith(b"\n"):
+                    break
+            raw = b""
+        yield raw, size
 
 
 def _json_sources(origin: str, name: str, data: bytes, fields: dict[str, str]) -> Iterator[Source | Failure]:

@@ -151,6 +151,7 @@ class Store:
         self.readonly = readonly
         self.db = sqlite_utils.Database(conn)
         self._lock_fh: Any = None
+        self._lock_depth = 0
 
     @classmethod
     def open(cls, data_dir: str | Path, readonly: bool = False) -> Store:
@@ -174,6 +175,7 @@ class Store:
         return store
 
     def close(self) -> None:
+        self._lock_depth = min(self._lock_depth, 1)
         self.release()
         self.conn.close()
 
@@ -193,7 +195,14 @@ class Store:
         self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def acquire(self) -> None:
-        """Take the single-writer lock of the data directory, or fail with a clear message."""
+        """Take the single-writer lock of the data directory, or fail with a clear message.
+
+        Re-entrant: a command that takes the lock before the pipeline does (so the search
+        index and the lexicon are read under it too) keeps it until its own ``release``.
+        """
+        if self._lock_fh is not None:
+            self._lock_depth += 1
+            return
         fh = open(self.data_dir / ".write.lock", "a")  # noqa: SIM115 - held until release()
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -203,12 +212,17 @@ class Store:
                 f"another zxkg process is writing to {self.data_dir}; try again when it has finished"
             ) from None
         self._lock_fh = fh
+        self._lock_depth = 1
 
     def release(self) -> None:
-        if self._lock_fh is not None:
-            fcntl.flock(self._lock_fh, fcntl.LOCK_UN)
-            self._lock_fh.close()
-            self._lock_fh = None
+        if self._lock_fh is None:
+            return
+        self._lock_depth -= 1
+        if self._lock_depth > 0:
+            return
+        fcntl.flock(self._lock_fh, fcntl.LOCK_UN)
+        self._lock_fh.close()
+        self._lock_fh = None
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -219,6 +233,19 @@ class Store:
             self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads inside see one state of the store, however many statements they take,
+        even while the writer commits articles in between."""
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.conn.execute("COMMIT")
 
     def start_run(self, paths: list[str]) -> int:
         with self.transaction() as c:
@@ -244,6 +271,16 @@ class Store:
                     run_id,
                 ),
             )
+
+    def interrupt_runs(self) -> list[int]:
+        """Mark the runs left 'running' by a process that died as interrupted; returns their ids.
+
+        Only call it holding the write lock: then no run is really running.
+        """
+        with self.transaction() as c:
+            ids = [row[0] for row in c.execute("SELECT id FROM runs WHERE status = 'running' ORDER BY id")]
+            c.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
+        return ids
 
     def record_failure(self, run_id: int | None, failure: Failure) -> None:
         with self.transaction() as c:
@@ -374,8 +411,8 @@ class Store:
 
     def region_list(self, name_like: str, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
         """Regions named in at least one article, most articles first: (total, page)."""
-        where = "e.kind = 'region' AND e.code != ''" + (" AND e.name LIKE ?" if name_like else "")
-        params: list[Any] = [f"%{name_like}%"] if name_like else []
+        where = "e.kind = 'region' AND e.code != ''" + (" AND e.name LIKE ? ESCAPE '\\'" if name_like else "")
+        params: list[Any] = [_contains(name_like)] if name_like else []
         total = self.conn.execute(
             f"SELECT count(*) FROM entities e WHERE {where} AND EXISTS"
             " (SELECT 1 FROM mentions m WHERE m.entity_key = e.key)",
@@ -394,8 +431,8 @@ class Store:
     ) -> tuple[int, list[dict[str, Any]]]:
         """Mechanisms/brands/documents with how many regions adopted them and in how many articles."""
         marks = ", ".join("?" for _ in kinds)
-        where = f"e.kind IN ({marks})" + (" AND e.name LIKE ?" if name_like else "")
-        params: list[Any] = [*kinds, *([f"%{name_like}%"] if name_like else [])]
+        where = f"e.kind IN ({marks})" + (" AND e.name LIKE ? ESCAPE '\\'" if name_like else "")
+        params: list[Any] = [*kinds, *([_contains(name_like)] if name_like else [])]
         total = self.conn.execute(
             f"SELECT count(*) FROM entities e WHERE {where} AND EXISTS"
             " (SELECT 1 FROM mentions m WHERE m.entity_key = e.key)",
@@ -429,28 +466,32 @@ class Store:
         return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
     def stats(self) -> dict[str, Any]:
-        by_kind = dict(self.conn.execute("SELECT kind, count(*) FROM entities GROUP BY kind ORDER BY kind").fetchall())
-        by_pred = dict(
-            self.conn.execute(
-                "SELECT predicate, count(*) FROM relations GROUP BY predicate ORDER BY predicate"
-            ).fetchall()
-        )
-        last = self.conn.execute(
-            "SELECT id, started_at, finished_at, status, read, ingested, unchanged, duplicates, failed"
-            " FROM runs ORDER BY id DESC LIMIT 1"
-        ).fetchone()
-        cols = ("id", "started_at", "finished_at", "status", "read", "ingested", "unchanged", "duplicates", "failed")
-        return {
-            "data_dir": str(self.data_dir),
-            "articles": self.count("articles"),
-            "files": self.count("article_files"),
-            "entities": by_kind,
-            "relations": by_pred,
-            "mentions": self.count("mentions"),
-            "failures": self.count("failures"),
-            "last_run": dict(zip(cols, last, strict=True)) if last else None,
-            "size_bytes": sum(f.stat().st_size for f in self.data_dir.glob("zxkg.db*") if f.is_file()),
-        }
+        """What the store holds, every count from the same moment."""
+        with self.snapshot():
+            by_kind = dict(
+                self.conn.execute("SELECT kind, count(*) FROM entities GROUP BY kind ORDER BY kind").fetchall()
+            )
+            by_pred = dict(
+                self.conn.execute(
+                    "SELECT predicate, count(*) FROM relations GROUP BY predicate ORDER BY predicate"
+                ).fetchall()
+            )
+            last = self.conn.execute(
+                "SELECT id, started_at, finished_at, status, read, ingested, unchanged, duplicates, failed"
+                " FROM runs ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+            cols = "id started_at finished_at status read ingested unchanged duplicates failed".split()
+            return {
+                "data_dir": str(self.data_dir),
+                "articles": self.count("articles"),
+                "files": self.count("article_files"),
+                "entities": by_kind,
+                "relations": by_pred,
+                "mentions": self.count("mentions"),
+                "failures": self.count("failures"),
+                "last_run": dict(zip(cols, last, strict=True)) if last else None,
+                "size_bytes": sum(f.stat().st_size for f in self.data_dir.glob("zxkg.db*") if f.is_file()),
+            }
 
     def failures(self, limit: int = 100) -> list[dict[str, Any]]:
         cur = self.conn.execute("SELECT origin, reason, at FROM failures ORDER BY id DESC LIMIT ?", (limit,))
@@ -458,6 +499,87 @@ class Store:
 
     def integrity_ok(self) -> bool:
         return bool(self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
+
+    # -- consistency (zxkg check) ----------------------------------------------------------
+
+    def integrity_errors(self, limit: int = 20) -> list[str]:
+        """What ``PRAGMA integrity_check`` finds (at most ``limit`` lines); empty when sound."""
+        rows = [str(r[0]) for r in self.conn.execute(f"PRAGMA integrity_check({int(limit)})")]
+        return [] if rows == ["ok"] else rows
+
+    def running_runs(self) -> list[dict[str, Any]]:
+        """Runs still marked 'running': in progress, or left so by a process that died."""
+        return list(self._rows("SELECT id, started_at, paths FROM runs WHERE status = 'running' ORDER BY id", []))
+
+    def offset_mismatches(self) -> tuple[int, list[dict[str, Any]]]:
+        """Relations and mentions whose offsets do not point at their quote in the article text.
+
+        Returns (findings checked, mismatches): each mismatch names the table, row id, article
+        and rule. Reads one article at a time, so a large store is checked in bounded memory.
+        """
+        checked = 0
+        bad: list[dict[str, Any]] = []
+        with self.snapshot():
+            for article_id, text in self.conn.execute("SELECT id, text FROM articles ORDER BY id"):
+                n = len(text)
+                for rid, start, end, quote, s0, s1, span, rule in self.conn.execute(
+                    "SELECT id, start, end, evidence, span_start, span_end, span, rule FROM relations"
+                    " WHERE article_id = ?",
+                    (article_id,),
+                ):
+                    checked += 1
+                    if not (0 <= start <= end <= n and text[start:end] == quote and 0 <= s0 <= s1 <= n) or (
+                        text[s0:s1] != span
+                    ):
+                        bad.append({"table": "relations", "id": rid, "article": article_id, "rule": rule})
+                for mid, start, end, quote, rule in self.conn.execute(
+                    "SELECT id, start, end, quote, rule FROM mentions WHERE article_id = ?", (article_id,)
+                ):
+                    checked += 1
+                    if not (0 <= start <= end <= n and text[start:end] == quote):
+                        bad.append({"table": "mentions", "id": mid, "article": article_id, "rule": rule})
+        return checked, bad
+
+    def dangling(self) -> dict[str, int]:
+        """Rows whose reference points at nothing, counted by ``table → referenced table``."""
+        out: dict[str, int] = {}
+        for table, _rowid, parent, _fk in self.conn.execute("PRAGMA foreign_key_check"):
+            key = f"{table} → {parent}"
+            out[key] = out.get(key, 0) + 1
+        return out
+
+    def repair_dangling(self) -> tuple[dict[str, int], set[str]]:
+        """Drop or unlink rows whose reference points at nothing, in one transaction.
+
+        Findings (and files) of an article that is gone are deleted; a lost run or article
+        link is set to NULL; aliases of a lost entity are deleted. Returns what was done
+        (``"deleted mentions"`` → count …) and the stored articles whose findings pointed at
+        a lost entity: their findings were deleted too, and they must be extracted again.
+        """
+        done: dict[str, int] = {}
+        articles: set[str] = set()
+        with self.transaction() as c:
+            for table, rowid, parent, _fk in c.execute("PRAGMA foreign_key_check").fetchall():
+                if (table, parent) in _FINDINGS_OF_LOST_ENTITY:
+                    row = c.execute(_FINDINGS_OF_LOST_ENTITY[(table, parent)], (rowid,)).fetchone()
+                    if row is not None and row[0] is not None:
+                        articles.add(row[0])
+                fix = _DANGLING_FIXES.get((table, parent))
+                if fix is None:
+                    continue
+                sql, what = fix
+                if c.execute(sql, (rowid,)).rowcount:
+                    done[f"{what} {table}"] = done.get(f"{what} {table}", 0) + 1
+            if articles:
+                stored = {
+                    r[0]
+                    for r in c.execute(
+                        "SELECT id FROM articles WHERE id IN (SELECT value FROM json_each(?))",
+                        (json.dumps(sorted(articles)),),
+                    )
+                }
+                articles &= stored
+        return done, articles
 
     def article_ids(self) -> set[str]:
         return {row[0] for row in self.conn.execute("SELECT id FROM articles")}
@@ -742,6 +864,26 @@ class Store:
             yield dict(zip(names, row, strict=True))
 
 
+# How ``repair_dangling`` treats a row whose reference points at nothing: by (table, the
+# table it points at), a statement on its rowid and what it did.
+_DANGLING_FIXES: dict[tuple[str, str], tuple[str, str]] = {
+    ("mentions", "articles"): ("DELETE FROM mentions WHERE rowid = ?", "deleted"),
+    ("mentions", "entities"): ("DELETE FROM mentions WHERE rowid = ?", "deleted"),
+    ("relations", "articles"): ("DELETE FROM relations WHERE rowid = ?", "deleted"),
+    ("relations", "entities"): ("DELETE FROM relations WHERE rowid = ?", "deleted"),
+    ("article_files", "articles"): ("DELETE FROM article_files WHERE rowid = ?", "deleted"),
+    ("aliases", "entities"): ("DELETE FROM aliases WHERE rowid = ?", "deleted"),
+    ("aliases", "articles"): ("UPDATE aliases SET article_id = NULL WHERE rowid = ?", "unlinked"),
+    ("articles", "runs"): ("UPDATE articles SET run_id = NULL WHERE rowid = ?", "unlinked"),
+    ("failures", "runs"): ("UPDATE failures SET run_id = NULL WHERE rowid = ?", "unlinked"),
+}
+# The article of a finding that points at a lost entity (to be extracted again).
+_FINDINGS_OF_LOST_ENTITY = {
+    ("mentions", "entities"): "SELECT article_id FROM mentions WHERE rowid = ?",
+    ("relations", "entities"): "SELECT article_id FROM relations WHERE rowid = ?",
+}
+
+
 def _check(ex: Extraction) -> None:
     a = ex.article
     for rel in ex.relations:
@@ -813,6 +955,13 @@ def _entity(row: tuple[Any, ...]) -> Entity:
 
 def _entity_row(e: Entity) -> tuple[str, str, str, str, str, str, str, str]:
     return (e.key, e.kind, e.name, e.code, e.level, e.parent, e.province, json.dumps(dict(e.attrs), ensure_ascii=False))
+
+
+def _contains(text: str) -> str:
+    """A LIKE pattern (with ``ESCAPE '\\'``) for names containing ``text`` as typed: a % or _
+    in it matches itself, not any characters."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def data_dir_from(value: str | None) -> Path:

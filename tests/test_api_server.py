@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests import api_data
-from tests.conftest import ZXKG
+from tests.conftest import ROOT, ZXKG
 
 
 def free_port() -> int:
@@ -88,3 +89,20 @@ def test_schemathesis_finds_no_server_errors(server: str, tmp_path: Path) -> Non
         cwd=tmp_path,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+
+
+def test_load_test_on_loopback_finds_no_errors(server: str) -> None:
+    """scripts/loadtest.py (what ``make bench`` runs for longer): 4 clients for 3 s, not one failure."""
+    script = str(ROOT / "scripts" / "loadtest.py")
+    run = [sys.executable, script, server, "--clients", "4", "--seconds", "3", "--json"]
+    result = subprocess.run(run, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    figures = json.loads(result.stdout)
+    assert figures["errors"] == 0 and figures["error_examples"] == []
+    assert set(figures["endpoints"]) == {"search", "adopters"}
+    assert all(f["requests"] >= 5 for f in figures["endpoints"].values()), figures
+    assert 0 < figures["p50_ms"] <= figures["p95_ms"] and 2.5 <= figures["seconds"] < 20
+    # and it loads nothing but this machine
+    for elsewhere in ("http://192.0.2.1:8000", "http://example.com/", "http://[2001:db8::1]:8000"):
+        refused = subprocess.run([sys.executable, script, elsewhere, "--seconds", "1"], capture_output=True, text=True)
+        assert refused.returncode == 2 and "only loopback addresses" in refused.stderr, refused.stderr

@@ -10,6 +10,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from search.engine import open_engine
 from tests.conftest import SEED, ZXKG, run_cli
 
 GOOD = SEED.read_text(encoding="utf-8").replace("\xa0", " ")  # GBK has no NBSP
@@ -18,6 +19,17 @@ GOOD = SEED.read_text(encoding="utf-8").replace("\xa0", " ")  # GBK has no NBSP
 def variant(n: int) -> str:
     """A distinct, realistic article: the example with its own first line."""
     return f"title: 第{n}篇 株洲市政协工作动态\ndate: 2024-05-{1 + n % 28:02d}\n---\n编号{n}。\n" + GOOD
+
+
+def index_ids(data: Path) -> frozenset[str]:
+    """The article ids the whoosh index of ``data`` holds (none when it was never created)."""
+    if not (data / "index" / "whoosh").is_dir():
+        return frozenset()
+    engine = open_engine("whoosh", data / "index" / "whoosh")
+    try:
+        return engine.ids()
+    finally:
+        engine.close()
 
 
 def write_bad_corpus(root: Path) -> dict[str, str]:
@@ -46,7 +58,14 @@ def write_bad_corpus(root: Path) -> dict[str, str]:
     (root / "sub").mkdir()
     os.symlink(root / "sub", root / "sub" / "loop")
     os.symlink(root / "nowhere.txt", root / "dangling.txt")
+    os.mkfifo(root / "pipe.txt")  # reading it would wait for a writer that never comes
+    unreadable = {}
+    if os.geteuid() != 0:  # root reads whatever the mode says
+        (root / "unreadable.txt").write_text(variant(8), encoding="utf-8")
+        (root / "unreadable.txt").chmod(0)
+        unreadable["unreadable.txt"] = "cannot read: Permission denied"
     return {
+        **unreadable,
         "binary.txt": "binary",
         "empty.txt": "no article text",
         "blank.txt": "no article text",
@@ -57,6 +76,7 @@ def write_bad_corpus(root: Path) -> dict[str, str]:
         "dump.jsonl:2": "not valid JSON",
         "dump.jsonl:3": "expected a JSON object",
         "dangling.txt": "cannot read",
+        "pipe.txt": "not a regular file",
     }
 
 
@@ -113,10 +133,25 @@ def test_kill_minus_nine_loses_nothing_and_the_next_ingest_completes(tmp_path: P
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         landed = db.execute("SELECT count(*) FROM articles").fetchone()[0]
         assert 10 <= landed < total
+    # the index commits at the end of an ingest: it lags the store, and check says by how much
+    held = len(index_ids(data))
+    assert held < landed
+    checked = run_cli("check", "--data", str(data))
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+    assert (
+        f"PROBLEM  index: the whoosh index holds {held} documents for the store's {landed} articles" in checked.stdout
+    )
+    assert "PROBLEM  runs: left running by an ingest that stopped: #1" in checked.stdout
+    assert "ok       store:" in checked.stdout and "ok       evidence:" in checked.stdout
     again = run_cli("ingest", "--data", str(data), str(src))
     assert again.returncode == 0, again.stderr
     assert f"unchanged {landed}," in again.stdout and f"ingested {total - landed}," in again.stdout
     with sqlite3.connect(db_path) as db:
         assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == total
+        assert db.execute("SELECT count(DISTINCT content_hash) FROM articles").fetchone()[0] == total
         statuses = dict(db.execute("SELECT status, count(*) FROM runs GROUP BY status").fetchall())
         assert statuses == {"interrupted": 1, "done": 1}
+        ids = {r[0] for r in db.execute("SELECT id FROM articles")}
+    assert index_ids(data) == ids
+    after = run_cli("check", "--data", str(data))
+    assert after.returncode == 0 and after.stdout.splitlines()[-1] == "consistent", after.stdout

@@ -129,3 +129,15 @@ def test_worker_processes_give_the_same_store(tmp_path: Path, ctx: Context) -> N
             }
             assert store.integrity_ok()
     assert stores[1] == stores[2]
+
+
+def test_the_lock_is_reentrant_for_its_holder(data_dir: Path, ctx: Context) -> None:
+    """``zxkg ingest`` takes the lock before the pipeline does; the pipeline's own turn must not undo it."""
+    with Store.open(data_dir) as first, Store.open(data_dir) as second:
+        first.acquire()
+        assert ingest([str(SEED)], first, ctx).ingested == 1
+        with pytest.raises(StoreBusy):
+            second.acquire()
+        first.release()
+        second.acquire()
+        second.release()

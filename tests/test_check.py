@@ -1,0 +1,129 @@
+"""``zxkg check``: it passes a sound directory, names each kind of damage, and ``--repair`` mends it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from pathlib import Path
+
+from ingest.store import Store
+from search.engine import open_engine
+from tests import api_data
+from tests.conftest import SEED, run_cli
+
+CHECKS = ["store", "evidence", "links", "runs", "index"]
+
+
+def index_ids(data: Path) -> frozenset[str]:
+    engine = open_engine("whoosh", data / "index" / "whoosh")
+    try:
+        return engine.ids()
+    finally:
+        engine.close()
+
+
+def store_ids(data: Path) -> set[str]:
+    with sqlite3.connect(data / "zxkg.db") as db:
+        return {r[0] for r in db.execute("SELECT id FROM articles")}
+
+
+def test_a_sound_directory_checks_clean_and_check_waits_for_no_writer(tmp_path: Path) -> None:
+    data = api_data.build(tmp_path)
+    result = run_cli("check", "--data", str(data))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [line.split()[:2] for line in result.stdout.splitlines()[1:6]] == [["ok", f"{c}:"] for c in CHECKS]
+    assert result.stdout.splitlines()[-1] == "consistent"
+    report = json.loads(run_cli("check", "--data", str(data), "--json").stdout)
+    assert report["ok"] is True and [c["name"] for c in report["checks"]] == CHECKS
+    assert report["repairs"] == [] and report["after"] is None
+    # while another process writes, check neither judges nor repairs: it says so and stops
+    with Store.open(data) as writer:
+        writer.acquire()
+        busy = run_cli("check", "--data", str(data), "--repair")
+    assert busy.returncode == 3
+    assert "another zxkg process is writing to" in busy.stderr and "Traceback" not in busy.stderr
+
+
+def damage(data: Path) -> dict[str, str]:
+    """One of each kind of damage a crash, a bug or a hand edit can leave; returns the ids touched."""
+    with sqlite3.connect(data / "zxkg.db") as db:  # foreign keys are off in a plain connection
+        gone, shifted, lost_entity = (r[0] for r in db.execute("SELECT id FROM articles ORDER BY id LIMIT 3"))
+        db.execute("DELETE FROM article_files WHERE article_id = ?", (gone,))
+        db.execute("DELETE FROM articles WHERE id = ?", (gone,))
+        db.execute(
+            "UPDATE relations SET start = start + 1 WHERE id ="
+            " (SELECT min(id) FROM relations WHERE article_id = ? AND predicate <> 'mentions')",
+            (shifted,),
+        )
+        db.execute(
+            "DELETE FROM entities WHERE key ="
+            " (SELECT object_key FROM relations WHERE article_id = ? AND predicate = 'mentions' LIMIT 1)",
+            (lost_entity,),
+        )
+        db.execute("INSERT INTO runs (started_at, status) VALUES ('2024-01-01T00:00:00+00:00', 'running')")
+    engine = open_engine("whoosh", data / "index" / "whoosh")
+    try:
+        writer = engine.writer()
+        writer.delete(shifted)
+        writer.commit()
+    finally:
+        engine.close()
+    return {"gone": gone, "shifted": shifted, "lost_entity": lost_entity}
+
+
+def test_check_names_every_kind_of_damage_and_repair_mends_it(tmp_path: Path) -> None:
+    data = api_data.build(tmp_path)
+    touched = damage(data)
+    found = run_cli("check", "--data", str(data))
+    assert found.returncode == 1, found.stdout + found.stderr
+    lines = {line.split()[1].rstrip(":"): line for line in found.stdout.splitlines()[1:6]}
+    assert lines["store"].split()[0] == "ok"
+    for name in ("evidence", "links", "runs", "index"):
+        assert lines[name].split()[0] == "PROBLEM", lines[name]
+    assert f"of article {touched['shifted']}" in lines["evidence"]
+    assert "mentions → articles" in lines["links"] and "relations → entities" in lines["links"]
+    assert "(started 2024-01-01T00:00:00+00:00)" in lines["runs"]
+    assert "(1 missing, 1 not in the store)" in lines["index"]
+    assert found.stdout.splitlines()[-1] == "4 problems; `zxkg check --repair` fixes evidence, links, runs, index"
+
+    repaired = run_cli("check", "--data", str(data), "--repair", "--json")
+    assert repaired.returncode == 0, repaired.stdout + repaired.stderr
+    report = json.loads(repaired.stdout)
+    assert report["ok"] is True and all(c["ok"] for c in report["after"])
+    assert [line.split(":")[0] for line in report["repairs"]] == ["links", "evidence", "runs", "index"]
+    # the shifted article went back into the index when it was extracted again
+    assert report["repairs"][-1].startswith("index: added 0 and removed 1 articles")
+
+    again = run_cli("check", "--data", str(data))
+    assert again.returncode == 0 and again.stdout.splitlines()[-1] == "consistent", again.stdout
+    assert index_ids(data) == store_ids(data) and touched["gone"] not in store_ids(data)
+    with sqlite3.connect(data / "zxkg.db") as db:
+        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert db.execute("SELECT count(*) FROM runs WHERE status = 'running'").fetchone()[0] == 0
+        for text, start, end, quote in db.execute(
+            "SELECT a.text, r.start, r.end, r.evidence FROM relations r JOIN articles a ON a.id = r.article_id"
+        ):
+            assert text[start:end] == quote
+        # the articles whose findings were dropped were extracted again
+        for article in (touched["shifted"], touched["lost_entity"]):
+            assert db.execute("SELECT count(*) FROM mentions WHERE article_id = ?", (article,)).fetchone()[0] > 0
+
+
+def test_a_damaged_store_file_is_reported_and_left_alone(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert run_cli("ingest", "--data", str(data), str(SEED)).returncode == 0
+    db = data / "zxkg.db"
+    raw = bytearray(db.read_bytes())
+    page = 4096
+    for offset in range(page * 3, min(len(raw), page * 3 + 3000), 7):
+        raw[offset] = 0xAB
+    db.write_bytes(bytes(raw))
+    digest = hashlib.sha256(raw).hexdigest()
+    for args in ([], ["--repair"]):
+        result = run_cli("check", "--data", str(data), *args)
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "PROBLEM  store: PRAGMA integrity_check:" in result.stdout
+        assert "sqlite3 zxkg.db .recover" in result.stdout
+        assert "Traceback" not in result.stderr
+        assert hashlib.sha256(db.read_bytes()).hexdigest() == digest
