@@ -119,6 +119,7 @@ CREATE INDEX IF NOT EXISTS idx_entities_kind_name ON entities(kind, name);
 CREATE INDEX IF NOT EXISTS idx_mentions_article ON mentions(article_id);
 CREATE INDEX IF NOT EXISTS idx_mentions_entity ON mentions(entity_key);
 CREATE INDEX IF NOT EXISTS idx_relations_article ON relations(article_id);
+CREATE INDEX IF NOT EXISTS idx_aliases_entity ON aliases(entity_key);
 CREATE INDEX IF NOT EXISTS idx_relations_subject ON relations(subject_key, predicate);
 CREATE INDEX IF NOT EXISTS idx_relations_object ON relations(object_key, predicate);
 CREATE UNIQUE INDEX IF NOT EXISTS idx_relations_static
