@@ -723,9 +723,9 @@ class Store:
                        min(NULLIF(r.date, '')) AS first_date, max(NULLIF(r.date, '')) AS last_date,
                        count(DISTINCT r.article_id) AS articles, avg(r.confidence) AS confidence,
                        {_FIRST_REF} AS first_ref
-                FROM relations r
-                JOIN entities s ON s.key = r.subject_key
-                JOIN entities o ON o.key = r.object_key
+                FROM relations r  -- CROSS JOIN: read the relations first, through their object/subject index
+                CROSS JOIN entities s ON s.key = r.subject_key
+                CROSS JOIN entities o ON o.key = r.object_key
                 WHERE {where} AND r.article_id IS NOT NULL AND s.kind = 'region'
                   AND o.kind IN (SELECT value FROM json_each(?))
                 GROUP BY r.subject_key{"" if merge_terms else ", r.object_key"}
