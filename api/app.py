@@ -37,8 +37,6 @@ class Settings:
     data_dir: Path = field(default_factory=lambda: Path(os.environ.get("ZXKG_DATA") or "zxkg-data"))
     engine: str = field(default_factory=lambda: os.environ.get("ZXKG_SEARCH_ENGINE") or DEFAULT_ENGINE)
     cors_origins: tuple[str, ...] = ()
-    max_limit: int = 500  # rows a page may ask for
-    max_query_chars: int = 1000
     max_export_relations: int = 2_000_000
 
 
