@@ -77,6 +77,7 @@ class Segmenter:
         self.hmm = hmm
         self._words: set[str] = set()
         self._learned: set[str] = set()
+        self.learned_log: list[str] = []  # learned words in the order they came (for caches)
         self._pieces: dict[str, tuple[str, ...]] = {}
         self._lock = threading.Lock()
         for word in words:
@@ -96,6 +97,7 @@ class Segmenter:
             return
         if learned and self.frequency(word) == 0:  # jieba's own dictionary has it already otherwise
             self._learned.add(word)
+            self.learned_log.append(word)
         self._words.add(word)
         self._tok.add_word(word, freq)
 

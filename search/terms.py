@@ -43,6 +43,10 @@ class Terms:
     def __init__(self, segmenter: Segmenter) -> None:
         self.segmenter = segmenter
         self._subwords: dict[str, tuple[str, ...]] = {}
+        # raw token -> its index positions; a token's entry changes only when it becomes a
+        # learned word, so those (and only those) are dropped as the segmenter learns them
+        self._entries: dict[str, tuple[tuple[str, ...], ...]] = {}
+        self._learned_seen = 0
 
     def subwords(self, word: str) -> tuple[str, ...]:
         """Dictionary words of 2..6 characters inside ``word``, in reading order."""
@@ -62,20 +66,31 @@ class Terms:
 
     def positions(self, tokens: Iterable[str]) -> Positions:
         """Index positions of precise-mode ``tokens`` (sub-words included)."""
+        learned = self.segmenter.learned_log
+        if len(learned) > self._learned_seen:
+            for word in learned[self._learned_seen :]:
+                self._entries.pop(word, None)
+            self._learned_seen = len(learned)
+        entries = self._entries
         out: list[tuple[str, ...]] = []
         for raw in tokens:
-            token = fold(raw)
-            if not is_word(token):
-                continue
-            pieces = self.segmenter.stable_pieces(raw)
-            if len(pieces) == 1:
-                out.append((token, *self.subwords(token)))
-                continue
-            # a learned word: its stable pieces side by side, the whole word at the first
-            words = [fold(p) for p in pieces if is_word(p)]
-            out.append((words[0], token, *self.subwords(token)))
-            out.extend((w, *self.subwords(w)) for w in words[1:])
+            entry = entries.get(raw)
+            if entry is None:
+                entry = entries[raw] = self._entry(raw)
+            out.extend(entry)
         return tuple(out)
+
+    def _entry(self, raw: str) -> tuple[tuple[str, ...], ...]:
+        """The positions one token takes: none (punctuation), one, or its stable pieces'."""
+        token = fold(raw)
+        if not is_word(token):
+            return ()
+        pieces = self.segmenter.stable_pieces(raw)
+        if len(pieces) == 1:
+            return ((token, *self.subwords(token)),)
+        # a learned word: its stable pieces side by side, the whole word at the first
+        words = [fold(p) for p in pieces if is_word(p)]
+        return ((words[0], token, *self.subwords(token)), *((w, *self.subwords(w)) for w in words[1:]))
 
     def of_text(self, text: str) -> Positions:
         """Segment ``text`` (a title, a source line) and index it."""

@@ -40,3 +40,19 @@ def test_sentences_are_cut_from_the_article_tokens_with_a_gap_between(terms: Ter
     assert "".join(words[gap + 1 :]) == "岳阳市政协派驻指导员"
     # a sentence boundary inside a token keeps only the part inside the sentence
     assert [p[0] for p in terms.sentences(["长沙市政协", "出台"], [(3, 7)])] == ["政协", "出台"]
+
+
+def test_a_word_learnt_later_is_indexed_by_its_stable_pieces() -> None:
+    """Positions are cached per token; learning a word must drop that word's cached entry."""
+    from ingest.segment import Segmenter
+
+    seg = Segmenter(engine="jieba")
+    terms = Terms(seg)
+    base = seg.cut("两力两率")
+    assert len(base) > 1
+    cached = terms.positions(["两力两率"])  # cached while the word is not yet learnt
+    assert [p[0] for p in cached] == ["两力两率"]
+    seg.add_word("两力两率", learned=True)
+    after = terms.positions(["两力两率"])
+    assert [p[0] for p in after] == base  # the stable pieces, side by side
+    assert after[0][1] == "两力两率"  # and the whole word at the first piece
