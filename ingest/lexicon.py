@@ -200,10 +200,6 @@ class Lexicon:
         term = self.terms.get(target) if target else None
         return term.kind if term else None
 
-    def is_user_term(self, name: str) -> bool:
-        target = self._alias.get(fold(name))
-        return target is not None and target in self.terms and self.terms[target].source == "user"
-
     def words(self) -> list[str]:
         """Forms the Segmenter should keep whole (jieba cannot keep words with symbols)."""
         forms = [t.name for t in self.terms.values()] + [a for t in self.terms.values() for a in t.aliases]

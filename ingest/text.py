@@ -120,14 +120,3 @@ def sentences(text: str) -> Iterator[Span]:
             i += 1
         if start < len(s):
             yield Span(para.start + start, para.end, s[start:])
-
-
-def sentence_at(text: str, start: int, end: int) -> Span:
-    """The sentence that contains ``text[start:end]`` (the whole line if none does)."""
-    for sent in sentences(text):
-        if sent.start <= start and end <= sent.end:
-            return sent
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end < 0 else line_end
-    return Span(line_start, line_end, text[line_start:line_end])

@@ -33,8 +33,6 @@ COMMITTEE_BEFORE = ("政协", "政治协商会议")
 BODY_AFTER = re.compile(r"^(?:市|县|区|州|盟|旗)?(?:政协|人民政协|委员会|两会|人大|县委|市委|区委|州委|党委|政府)")
 COMMON_WORD_FREQ = 1000
 PLURAL_BEFORE_COMMITTEE = set("省各地等个两三区县市州")
-OPEN_QUOTES = '“‘「『《"'
-CLOSE_QUOTES = '”’」』》"'
 
 
 @dataclass(frozen=True, slots=True)
