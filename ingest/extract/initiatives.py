@@ -288,12 +288,8 @@ def _known_terms(text: str, actors: Actors, lexicon: Lexicon, quoted: list[tuple
         if any(a <= start and end <= b for a, b in quoted):
             continue
         kind = lexicon.kind_of(name) or "mechanism"
-        adjacent = actors.regions_before(start)
-        acted = adjacent or (verb_before(text, start) and actors.actor_at(start))
-        owners: tuple[RegionHit, ...] = ()
-        if adjacent:
-            owners = adjacent
-        elif acted:
+        owners = actors.regions_before(start)
+        if not owners and verb_before(text, start):
             found = actors.actor_at(start)
             owners = (found[0],) if found else ()
         out.append(InitiativeHit(start, end, name, kind, owners, "initiative.lexicon", 0.6))
