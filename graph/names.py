@@ -9,29 +9,16 @@ from __future__ import annotations
 
 import difflib
 import json
-import unicodedata
 from collections.abc import Iterable, Sequence
 
 from ingest.errors import NotFound, UsageError, choices
 from ingest.gazetteer import Division, Gazetteer
+from ingest.lexicon import fold
 from ingest.store import RelationQuery, Store
 
 from .models import GRAPH_KINDS, KINDS, PREDICATES, TERM_KINDS, Filters, Node, iso_date, node_from_row
 
-QUOTES = frozenset("“”‘’\"'「」『』《》〈〉")
 ALIAS_KINDS = ("mechanism", "brand", "slogan")  # kinds that carry aliases (documents are titles)
-
-
-def fold(text: str) -> str:
-    """The form names are compared in: widths folded, quotes and spaces dropped.
-
-    >>> fold("“双考”") == fold("双考") == fold(' "双考" ')
-    True
-    >>> fold("《ＡＢ办法》")
-    'AB办法'
-    """
-    text = unicodedata.normalize("NFKC", text)
-    return "".join(ch for ch in text if ch not in QUOTES and not ch.isspace())
 
 
 def _aliases(attrs: str | None) -> list[str]:

@@ -29,13 +29,20 @@ from .models import EntityKind
 FILE_NAME = "lexicon.txt"
 KINDS: tuple[EntityKind, ...] = ("mechanism", "brand", "slogan")
 OPERATIONS = ("add", "block", "merge", "rename")
-QUOTE_CHARS = "“”‘’\"'「」『』《》〈〉 \u3000"
+QUOTE_CHARS = frozenset("“”‘’\"'「」『』《》〈〉")
 
 
 def fold(name: str) -> str:
-    """The comparison form of a term: NFKC, quotes and spaces removed."""
+    """The comparison form of a term (and of any name a user types): widths folded, quotes
+    and white space dropped.
+
+    >>> fold("“双考”") == fold("双考") == fold(' "双考" ')
+    True
+    >>> fold("《ＡＢ办法》")
+    'AB办法'
+    """
     text = unicodedata.normalize("NFKC", name)
-    return "".join(ch for ch in text if ch not in QUOTE_CHARS)
+    return "".join(ch for ch in text if ch not in QUOTE_CHARS and not ch.isspace())
 
 
 @dataclass(slots=True)
