@@ -124,3 +124,12 @@ def test_normalise_date(value: str, iso: str) -> None:
 
 def test_same_text_same_id_whatever_the_file_name() -> None:
     assert parse(src(HEADER_TEXT, "a.txt")).id == parse(src(HEADER_TEXT, "b.txt")).id
+
+
+def test_control_and_format_characters_are_dropped_text_of_simplified_script_kept() -> None:
+    # zero-width space, soft hyphen, a private-use character and a BEL inside a sentence
+    a = parse(src("title: 测试\n---\n市政\u200b协召开\u00ad会议\ue000,审议\x07提案。\n"))
+    assert "市政协召开会议,审议提案。" in a.text
+    # one traditional-only character (a surname) in a simplified text is left as written
+    body = "於家村村民代表参加会议。" + "市政协召开常委会会议,审议提案办理情况,推动委员履职尽责。" * 3
+    assert "於家村" in parse(src(f"title: 测试\n---\n{body}\n")).text
