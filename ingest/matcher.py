@@ -1,17 +1,24 @@
 """Longest-match scanning of a text for a set of written forms (region names, known terms).
 
 Why not a regex alternation of thousands of names: Python's ``re`` tries them one by one
-at every position. Here each position costs one dict lookup of its first character; only
-forms starting with that character are tried, longest first.
+at every position. Why not a loop over positions: a third of the characters of an
+article start some region's name, and the loop cost more than segmenting the article.
+
+Every form is at least two characters long, so a form can start only where the text's
+two characters there are the first two of some form; in real articles about one
+position in seventy. The text's character pairs are made and intersected with the
+known pairs in C (``map``, ``set``); only the positions of the pairs that meet are
+tried in Python, longest form first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from operator import add
 
 
 class FormIndex:
-    """Forms grouped by first character, with the lengths that occur for each."""
+    """Forms grouped by their first two characters, with the lengths that occur for each."""
 
     def __init__(self, forms: Iterable[str] = ()) -> None:
         self._lengths: dict[str, list[int]] = {}
@@ -23,7 +30,7 @@ class FormIndex:
         if len(form) < 2 or form in self._forms:
             return
         self._forms.add(form)
-        lengths = self._lengths.setdefault(form[0], [])
+        lengths = self._lengths.setdefault(form[:2], [])
         if len(form) not in lengths:
             lengths.append(len(form))
             lengths.sort(reverse=True)
@@ -36,18 +43,25 @@ class FormIndex:
 
     def scan(self, text: str) -> Iterator[tuple[int, int]]:
         """``(start, end)`` of the longest form at each position, left to right, not overlapping."""
-        lengths_of = self._lengths
+        pairs = set(map(add, text, text[1:]))
+        pairs.intersection_update(self._lengths)
+        if not pairs:
+            return
+        starts: list[int] = []
+        for pair in pairs:
+            i = text.find(pair)
+            while i >= 0:
+                starts.append(i)
+                i = text.find(pair, i + 1)
+        starts.sort()
         forms = self._forms
-        i, n = 0, len(text)
-        while i < n:
-            lengths = lengths_of.get(text[i])
-            if lengths is not None:
-                for length in lengths:
-                    if i + length <= n and text[i : i + length] in forms:
-                        yield i, i + length
-                        i += length
-                        break
-                else:
-                    i += 1
-            else:
-                i += 1
+        n = len(text)
+        taken = 0
+        for i in starts:
+            if i < taken:
+                continue
+            for length in self._lengths[text[i : i + 2]]:
+                if i + length <= n and text[i : i + length] in forms:
+                    yield i, i + length
+                    taken = i + length
+                    break

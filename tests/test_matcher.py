@@ -1,0 +1,51 @@
+"""FormIndex.scan: the longest form at each position, left to right, never overlapping."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ingest.matcher import FormIndex
+
+
+def reference_scan(text: str, forms: set[str]) -> list[tuple[int, int]]:
+    """The definition, position by position."""
+    out, i = [], 0
+    longest = max(map(len, forms), default=0)
+    while i < len(text):
+        for length in range(min(longest, len(text) - i), 1, -1):
+            if text[i : i + length] in forms:
+                out.append((i, i + length))
+                i += length
+                break
+        else:
+            i += 1
+    return out
+
+
+def test_longest_form_wins_and_matches_do_not_overlap() -> None:
+    index = FormIndex(["大连", "五大连池", "连池", "长沙", "长沙市", "沙市"])
+    text = "五大连池市和长沙市、荆州沙市,大连"
+    assert [text[a:b] for a, b in index.scan(text)] == ["五大连池", "长沙市", "沙市", "大连"]
+
+
+def test_overlapping_occurrences_of_one_pair_are_all_tried() -> None:
+    index = FormIndex(["哈哈镇"])
+    assert list(index.scan("哈哈哈镇")) == [(1, 4)]
+
+
+def test_discarded_forms_are_not_found_and_short_forms_are_ignored() -> None:
+    index = FormIndex(["委员工作室", "工作", "室"])
+    index.discard("委员工作室")
+    assert list(index.scan("委员工作室")) == [(2, 4)]
+    assert "室" not in index
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sets(st.text(alphabet="甲乙丙丁戊", min_size=1, max_size=5), max_size=12),
+    st.text(alphabet="甲乙丙丁戊,", max_size=60),
+)
+def test_scan_agrees_with_the_definition(forms: set[str], text: str) -> None:
+    index = FormIndex(forms)
+    assert list(index.scan(text)) == reference_scan(text, {f for f in forms if len(f) >= 2})
