@@ -50,9 +50,9 @@ def everyday_word(word: str, seg: Segmenter) -> bool:
 def extract(article: Article, ctx: Context) -> Extraction:
     text = article.text
     gaz, seg = ctx.gazetteer, ctx.segmenter
-    tokens = seg.tokens(text)  # segmented once: extraction and the search index share them
+    words = seg.cut(text)  # segmented once: extraction and the search index share them
     home = home_region(article.source, gaz, seg)
-    hits = extract_regions(text, gaz, seg, home=home, tokens=tokens)
+    hits = extract_regions(text, gaz, seg, home=home, words=words)
     actors = Actors(text, hits)
     docs = extract_documents(text, gaz, seg, hits, actors)
     headline = title_document(article.title, hits)
@@ -81,7 +81,7 @@ def extract(article: Article, ctx: Context) -> Extraction:
         if d.issuer is not None:
             relate(d.issuer.entity, "issues", d.entity, d.start, d.end, d.rule, d.confidence)
     aliases: list[Alias] = []
-    for i in extract_initiatives(text, actors, ctx.lexicon, tokens, is_common=lambda w: everyday_word(w, seg)):
+    for i in extract_initiatives(text, actors, ctx.lexicon, words, is_common=lambda w: everyday_word(w, seg)):
         term = Entity(kind=i.kind, name=i.name)
         if i.rule.startswith("initiative.quoted"):
             seg.add_word(i.name, learned=True)
@@ -109,5 +109,5 @@ def extract(article: Article, ctx: Context) -> Extraction:
         relations=tuple(relations),
         part_of=tuple(part_of.values()),
         aliases=tuple(aliases),
-        tokens=tuple(t.text for t in tokens),
+        tokens=tuple(words),
     )

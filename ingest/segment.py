@@ -25,7 +25,6 @@ import os
 import tempfile
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
 from types import ModuleType
 
 import jieba
@@ -55,13 +54,6 @@ def quiet_jieba() -> None:
         module.setLogLevel(logging.WARNING)
     for logger in ("jieba", "jieba_fast"):
         logging.getLogger(logger).setLevel(logging.WARNING)
-
-
-@dataclass(frozen=True, slots=True)
-class Token:
-    text: str
-    start: int
-    end: int
 
 
 class Segmenter:
@@ -137,15 +129,6 @@ class Segmenter:
     def cut(self, text: str) -> list[str]:
         """Precise-mode tokens, concatenating back to ``text``."""
         return list(self._tok.cut(text, HMM=self.hmm))
-
-    def tokens(self, text: str) -> list[Token]:
-        """Precise-mode tokens with character offsets."""
-        out: list[Token] = []
-        pos = 0
-        for piece in self._tok.cut(text, HMM=self.hmm):
-            out.append(Token(piece, pos, pos + len(piece)))
-            pos += len(piece)
-        return out
 
     def frequency(self, word: str) -> int:
         """How common ``word`` is in jieba's dictionary (0 when unknown)."""

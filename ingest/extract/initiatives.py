@@ -23,16 +23,17 @@ Attribution (who adopts) is ``Actors``: a region written right before the term (
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from itertools import accumulate
 
 from ..lexicon import Lexicon
 from ..models import EntityKind
-from ..segment import Token
 from .actors import Actors
 from .regions import RegionHit
 
 OPENERS = {"“": "”", "‘": "’", "「": "」", "『": "』"}
+QUOTE_OPENER = re.compile('[“‘「『"]')
 # Head words after a quote (or at the end of a name) and the kind they give, longest first.
 MECHANISM_HEADS = (
     "工作机制 长效机制 保障机制 评价体系 考核办法 工作法 机制 制度 评价 评比 考核 考评 测评 评议 办法 规则 模式 "
@@ -124,20 +125,15 @@ def quotes(text: str) -> list[Quote]:
     """Quoted spans on one line: “…”, ‘…’, 「…」, 『…』 and half-width "…"."""
     out: list[Quote] = []
     for line_start, line in _lines(text):
-        i = 0
-        while i < len(line):
-            ch = line[i]
-            close = OPENERS.get(ch) or ('"' if ch == '"' else None)
-            if close is None:
-                i += 1
-                continue
-            j = line.find(close, i + 1)
+        m = QUOTE_OPENER.search(line)
+        while m is not None:
+            i = m.start()
+            j = line.find(OPENERS.get(m.group(), '"'), i + 1)
             if j < 0:
-                i += 1
+                m = QUOTE_OPENER.search(line, i + 1)
                 continue
-            inner = line[i + 1 : j]
-            out.append(Quote(line_start + i + 1, line_start + j, inner))
-            i = j + 1
+            out.append(Quote(line_start + i + 1, line_start + j, line[i + 1 : j]))
+            m = QUOTE_OPENER.search(line, j + 1)
     return out
 
 
@@ -233,7 +229,7 @@ def extract_initiatives(
     text: str,
     actors: Actors,
     lexicon: Lexicon | None = None,
-    tokens: list[Token] | None = None,
+    words: Sequence[str] | None = None,
     is_common: Callable[[str], bool] | None = None,
 ) -> list[InitiativeHit]:
     """Initiatives of one article, attributed and named canonically (see the module docstring).
@@ -246,7 +242,7 @@ def extract_initiatives(
     hits: list[InitiativeHit] = []
     taken: list[tuple[int, int]] = []
     qs = quotes(text)
-    word_ending = {t.end: t.text for t in tokens or ()}
+    word_ending = dict(zip(accumulate(map(len, words or ())), words or (), strict=True))
     for chain in _chains(text, qs):
         hits.extend(_judge_chain(text, chain, actors, word_ending, is_common))
     for hit in hits:

@@ -19,11 +19,13 @@ named by its source line — when the level fits.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 from ..gazetteer import LEVEL_RANK, Alias, Division, Gazetteer
 from ..models import Entity, Mention
-from ..segment import Segmenter, Token
+from ..segment import Segmenter
 
 # The region's CPPCC committee acts (长沙市政协, 政协永州市委员会): only it can adopt.
 COMMITTEE_AFTER = re.compile(r"^(?:市|县|区|州|盟|旗)?(?:政协|人民政协)")
@@ -33,6 +35,7 @@ COMMITTEE_BEFORE = ("政协", "政治协商会议")
 BODY_AFTER = re.compile(r"^(?:市|县|区|州|盟|旗)?(?:政协|人民政协|委员会|两会|人大|县委|市委|区委|州委|党委|政府)")
 COMMON_WORD_FREQ = 1000
 PLURAL_BEFORE_COMMITTEE = set("省各地等个两三区县市州")
+QUOTE_MARK = re.compile("[“‘「『《”’」』》\n]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,12 +65,13 @@ def quoted_ranges(text: str) -> list[tuple[int, int]]:
     """Spans inside “…”, ‘…’, 「…」, 《…》 (contents only)."""
     ranges: list[tuple[int, int]] = []
     stack: list[int] = []
-    for i, ch in enumerate(text):
+    for m in QUOTE_MARK.finditer(text):
+        ch, i = m.group(), m.start()
         if ch == "\n":
             stack.clear()
         elif ch in "“‘「『《":
             stack.append(i)
-        elif ch in "”’」』》" and stack:
+        elif stack:
             ranges.append((stack.pop() + 1, i))
     return ranges
 
@@ -90,16 +94,16 @@ def extract_regions(
     gaz: Gazetteer,
     seg: Segmenter,
     home: Division | None = None,
-    tokens: list[Token] | None = None,
+    words: Sequence[str] | None = None,
 ) -> list[RegionHit]:
     """Regions named in ``text`` (see the module docstring for the rules).
 
-    ``tokens`` are the Segmenter's tokens of ``text`` when the caller has them already
+    ``words`` are the Segmenter's cut of ``text`` when the caller has it already
     (ingest segments each article once); otherwise they are computed when needed.
     """
     raw = scan(text, gaz)
     needs_words = any(r.end - r.start == 2 or not _is_strong(r) for r in raw)
-    boundaries = _boundaries(text, seg, tokens) if needs_words else set()
+    boundaries = _boundaries(text, seg, words) if needs_words else set()
     firm = [r for r in raw if any(a.full or a.suffixed for a in r.aliases)]
     context: set[str] = set()
     for r in firm:
@@ -230,11 +234,9 @@ def _is_committee(text: str, start: int, end: int) -> bool:
     return before.endswith(COMMITTEE_BEFORE)
 
 
-def _boundaries(text: str, seg: Segmenter, tokens: list[Token] | None) -> set[int]:
-    cuts = {0, len(text)}
-    for tok in tokens if tokens is not None else seg.tokens(text):
-        cuts.add(tok.start)
-        cuts.add(tok.end)
+def _boundaries(text: str, seg: Segmenter, words: Sequence[str] | None) -> set[int]:
+    cuts = set(accumulate(map(len, words if words is not None else seg.cut(text))))
+    cuts.update((0, len(text)))
     return cuts
 
 
