@@ -34,6 +34,8 @@ JUMP_MARKER = re.compile(r"[((]?\s*[上下]接?转?\s*第?\s*\d+\s*版\s*[①-�
 MULTISPACE = re.compile(r"[ \t\u3000\xa0]+")
 SENTENCE_END = "。!?;!?;"
 CLOSERS = "”’\"')」』》)"
+# The marks sentences() acts on: openers and closers of quotes and titles, sentence ends.
+SENTENCE_MARK = re.compile("[“‘「『《”’」』》" + re.escape(SENTENCE_END) + "]")
 
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -132,21 +134,21 @@ def sentences(text: str) -> Iterator[Span]:
         start = 0
         depth = 0
         s = para.text
-        i = 0
-        while i < len(s):
-            ch = s[i]
+        resume = 0  # marks before this offset were consumed as closers of a sentence end
+        for m in SENTENCE_MARK.finditer(s):
+            i = m.start()
+            if i < resume:
+                continue
+            ch = m.group()
             if ch in "“‘「『《":
                 depth += 1
-            elif ch in "”’」』》" and depth:
-                depth -= 1
+            elif ch in "”’」』》":
+                depth -= 1 if depth else 0
             elif ch in SENTENCE_END and depth == 0:
                 j = i + 1
                 while j < len(s) and s[j] in CLOSERS:
                     j += 1
                 yield Span(para.start + start, para.start + j, s[start:j])
-                start = j
-                i = j
-                continue
-            i += 1
+                start = resume = j
         if start < len(s):
             yield Span(para.start + start, para.end, s[start:])
