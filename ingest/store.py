@@ -170,9 +170,14 @@ class Store:
         conn.execute("PRAGMA busy_timeout = 10000")
         store = cls(data_dir, conn, readonly)
         if not readonly:
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            store._migrate()
+            # Two writers opening a new store at once would both switch it to WAL; SQLite
+            # answers one of them "database is locked" at once (a deadlock, so no busy
+            # wait). zxkg processes take turns for these few statements instead.
+            with open(data_dir / ".setup.lock", "a") as turn:
+                fcntl.flock(turn, fcntl.LOCK_EX)
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+                store._migrate()
         return store
 
     def close(self) -> None:
