@@ -25,6 +25,7 @@ import sqlite_utils
 from .errors import NotFound, StoreBusy, ZxkgError
 from .models import Article, Entity, EntityKind, Evidence, Extraction, Failure, Mention, Relation
 
+WAL_CHECKPOINT_PAGES = 16_384  # 64 MB of 4 KB pages
 SCHEMA_VERSION = 2
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -177,6 +178,10 @@ class Store:
                 fcntl.flock(turn, fcntl.LOCK_EX)
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
+                # A checkpoint syncs the database file; at SQLite's default (every 4 MB of
+                # WAL) an ingest spent a third of its writing time in them. Every 64 MB
+                # keeps the WAL small and the syncs rare.
+                conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
                 store._migrate()
         return store
 
