@@ -26,7 +26,7 @@ from .errors import NotFound, StoreBusy, ZxkgError
 from .models import Article, Entity, EntityKind, Evidence, Extraction, Failure, Mention, Relation
 
 WAL_CHECKPOINT_PAGES = 16_384  # 64 MB of 4 KB pages
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
@@ -121,8 +121,13 @@ CREATE INDEX IF NOT EXISTS idx_mentions_article ON mentions(article_id);
 CREATE INDEX IF NOT EXISTS idx_mentions_entity ON mentions(entity_key);
 CREATE INDEX IF NOT EXISTS idx_relations_article ON relations(article_id);
 CREATE INDEX IF NOT EXISTS idx_aliases_entity ON aliases(entity_key);
-CREATE INDEX IF NOT EXISTS idx_relations_subject ON relations(subject_key, predicate);
-CREATE INDEX IF NOT EXISTS idx_relations_object ON relations(object_key, predicate);
+-- Both cover the adoption queries (adopters, region profile, the adoption table): they
+-- read these columns only, never the rows with their evidence sentences. By subject, the
+-- object comes next so that grouping by (region, term) needs no sort.
+CREATE INDEX IF NOT EXISTS idx_relations_by_subject
+    ON relations(subject_key, object_key, predicate, date, article_id, confidence);
+CREATE INDEX IF NOT EXISTS idx_relations_by_object
+    ON relations(object_key, predicate, subject_key, date, article_id, confidence);
 CREATE UNIQUE INDEX IF NOT EXISTS idx_relations_static
     ON relations(subject_key, predicate, object_key) WHERE article_id IS NULL;
 """
@@ -202,6 +207,10 @@ class Store:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise ZxkgError(f"store schema {version} is newer than this zxkg understands ({SCHEMA_VERSION})")
+        if 0 < version < 3:  # the narrower indexes the covering ones replace
+            self.conn.executescript(
+                "DROP INDEX IF EXISTS idx_relations_subject; DROP INDEX IF EXISTS idx_relations_object;"
+            )
         self.conn.executescript(SCHEMA)
         self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
@@ -736,7 +745,7 @@ class Store:
                 FROM relations r  -- CROSS JOIN: read the relations first, through their object/subject index
                 CROSS JOIN entities s ON s.key = r.subject_key
                 CROSS JOIN entities o ON o.key = r.object_key
-                WHERE {where} AND r.article_id IS NOT NULL AND s.kind = 'region'
+                WHERE {where} AND {_ADOPTED} AND s.kind = 'region'
                   AND o.kind IN (SELECT value FROM json_each(?))
                 GROUP BY r.subject_key{"" if merge_terms else ", r.object_key"}
                 HAVING count(DISTINCT r.article_id) >= ?
@@ -778,7 +787,7 @@ class Store:
             FROM relations r
             JOIN entities s ON s.key = r.subject_key
             JOIN entities o ON o.key = r.object_key
-            WHERE {where} AND r.article_id IS NOT NULL AND s.kind = 'region'
+            WHERE {where} AND {_ADOPTED} AND s.kind = 'region'
               AND o.kind IN (SELECT value FROM json_each(?))
         """
         params.append(json.dumps(list(term_kinds)))
@@ -1015,6 +1024,14 @@ ATTRS_WITH_ALIASES = (
 
 # The sort key of a relation inside its group: dated before undated, earliest first, then
 # first stored; its last 12 digits are the relation id (joined back for the evidence).
+# A region's relation to a term, said in an article, in terms the covering indexes can
+# seek on: only regions hold these predicates to terms (an article ``mentions``, a
+# document ``implements``, a region is ``part_of`` another by the division table), and
+# an entity's key starts with its kind. The s.kind test stays beside it, for clarity.
+_ADOPTED = (
+    "r.predicate IN ('adopts', 'runs', 'issues') AND r.article_id IS NOT NULL"
+    " AND r.subject_key >= 'region:' AND r.subject_key < 'region;'"
+)
 _FIRST_REF = "min(printf('%s#%012d', coalesce(NULLIF(r.date, ''), '~'), r.id))"
 
 
