@@ -41,7 +41,8 @@ sys.path.insert(0, str(ROOT))
 from bench.corpus import generate  # noqa: E402
 
 ZXKG = Path(sys.executable).with_name("zxkg")
-FLOOR_SAMPLE = 10_000
+LOAD_SECONDS, LOAD_CLIENTS = 10, 20
+FLOOR_SAMPLE = 5_000  # a rate: 5,000 articles (about 20 s) give it to well under 1%
 PACKAGES = (
     "jieba",
     "jieba_fast",
@@ -220,8 +221,8 @@ def bench_size(n: int, work: Path, shared: Path | None, report: list[str], full_
         f"Corpus: {counts['articles']:,} articles, {counts['chars'] / 1e6:.1f} M characters "
         f"({corpus.stat().st_size / 1e6:.0f} MB JSONL), generated in {time.perf_counter() - t:.1f} s.\n"
     )
-    # The floor is measured on (up to) the first 10k texts of the same corpus: at 100k it
-    # would take ten minutes to learn a rate that 10k articles already give.
+    # The floor is measured on (up to) the first FLOOR_SAMPLE texts of the same corpus: at
+    # 100k it would take seven minutes to learn a rate that a few thousand articles give.
     texts = []
     with corpus.open(encoding="utf-8") as fh:
         for line in fh:
@@ -280,9 +281,12 @@ def bench_size(n: int, work: Path, shared: Path | None, report: list[str], full_
     for fmt, secs in times.items():
         label = f"panel (one term: {top_term})" if fmt == "panel" else fmt
         report.append(f"| {label} | {secs:.2f} |")
-    load = api_load(data, next(iter(datas)), 20, 20)
+    load = api_load(data, next(iter(datas)), LOAD_SECONDS, LOAD_CLIENTS)
     if load is not None:
-        report.append(f"\nAPI under load (20 clients, 20 s, loopback, search and adopters): `{json.dumps(load)}`")
+        report.append(
+            f"\nAPI under load ({LOAD_CLIENTS} clients, {LOAD_SECONDS} s, loopback, search and adopters):"
+            f" `{json.dumps(load)}`"
+        )
 
 
 def main() -> int:
