@@ -6,15 +6,18 @@ What it checks, in this order:
 - **evidence**: every relation's and mention's offsets point at its quote in the article
   text (``text[start:end] == evidence``);
 - **links**: no mention, relation, file or alias points at a missing article, entity or run;
+- **adoptions**: the adoption pairs (one row per region and term, kept by the writer for
+  fast adoption questions) are the aggregate of their relations;
 - **runs**: no ingest run is still marked running (a process that died leaves it so);
 - **index**: the search index holds exactly the store's articles, each once.
 
 It takes the data directory's write lock first, so it never judges a store an ingest is
 writing: while one runs, it stops with the busy message (exit 3). ``--repair`` fixes what
 can be fixed — findings that point at nothing are dropped and their articles extracted
-again, stale runs are marked interrupted, the index is synced (or rebuilt when it holds an
-article twice) — checks again and says what it did. A damaged SQLite file is reported, not
-touched. Exit 0 when the directory is consistent (or was repaired), 1 otherwise.
+again, the adoption pairs computed again, stale runs are marked interrupted, the index
+is synced (or rebuilt when it holds an article twice) — checks again and says what it
+did. A damaged SQLite file is reported, not touched. Exit 0 when the directory is
+consistent (or was repaired), 1 otherwise.
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ class State:
     mismatches: list[dict[str, Any]] = field(default_factory=list)
     dangling: dict[str, int] = field(default_factory=dict)
     running: list[dict[str, Any]] = field(default_factory=list)
+    stale_pairs: list[str] = field(default_factory=list)
     index_exists: bool = True
     stored: int = 0
     held: int = 0  # documents in the index
@@ -95,6 +99,11 @@ class State:
             out.append(Finding("links", False, f"rows that point at nothing: {listed}", repairable=True))
         else:
             out.append(Finding("links", True, "every mention, relation, file and alias points at a stored row"))
+        if self.stale_pairs:
+            shown = ", ".join(self.stale_pairs[:3]) + (" …" if len(self.stale_pairs) > 3 else "")
+            out.append(Finding("adoptions", False, f"adoption pairs differ from their relations: {shown}", True))
+        else:
+            out.append(Finding("adoptions", True, "every adoption pair is the aggregate of its relations"))
         if self.running:
             listed = ", ".join(f"#{r['id']} (started {r['started_at']})" for r in self.running)
             out.append(Finding("runs", False, f"left running by an ingest that stopped: {listed}", repairable=True))
@@ -135,6 +144,7 @@ def inspect(store: Store, index: SearchIndex) -> State:
     state = State()
     state.checked, state.mismatches = store.offset_mismatches()
     state.dangling = store.dangling()
+    state.stale_pairs = store.stale_adoption_pairs()
     state.running = store.running_runs()
     ids = store.article_ids()
     state.stored = len(ids)
@@ -169,6 +179,9 @@ def repair(store: Store, index: SearchIndex, ctx: Context, state: State) -> list
                 indexer.add(new)
                 n += 1
         done.append(f"evidence: extracted {n} articles again")
+    if state.stale_pairs and not state.dangling:  # a links repair computes them again already
+        store.rebuild_adoption_pairs()
+        done.append("adoptions: computed the adoption pairs again")
     if state.running:
         ids = store.interrupt_runs()
         done.append("runs: marked " + ", ".join(f"#{i}" for i in ids) + " interrupted")

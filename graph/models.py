@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -288,6 +289,6 @@ def edge_from_row(row: dict[str, Any]) -> Edge:
     )
 
 
-def adoption_from_row(row: dict[str, Any]) -> Adoption:
-    """An ``Adoption`` from a row of ``Store.adoptions`` (whose columns are its fields)."""
-    return Adoption(**row)
+def adoption_from_row(row: Sequence[Any]) -> Adoption:
+    """An ``Adoption`` from a row of ``Store.adoptions`` (whose columns are its fields, in order)."""
+    return Adoption(*row)

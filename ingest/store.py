@@ -22,12 +22,14 @@ from typing import Any
 
 import sqlite_utils
 
+from . import adoption_pairs as pairs
 from .errors import NotFound, StoreBusy, ZxkgError
 from .models import Article, Entity, EntityKind, Evidence, Extraction, Failure, Mention, Relation
 
 WAL_CHECKPOINT_PAGES = 16_384  # 64 MB of 4 KB pages
-SCHEMA_VERSION = 3
-SCHEMA = """
+SCHEMA_VERSION = 4
+SCHEMA = (
+    """
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
     started_at TEXT NOT NULL,
@@ -131,6 +133,8 @@ CREATE INDEX IF NOT EXISTS idx_relations_by_object
 CREATE UNIQUE INDEX IF NOT EXISTS idx_relations_static
     ON relations(subject_key, predicate, object_key) WHERE article_id IS NULL;
 """
+    + pairs.SCHEMA
+)
 
 
 TABLES = frozenset({"articles", "article_files", "entities", "mentions", "relations", "aliases", "failures", "runs"})
@@ -212,6 +216,9 @@ class Store:
                 "DROP INDEX IF EXISTS idx_relations_subject; DROP INDEX IF EXISTS idx_relations_object;"
             )
         self.conn.executescript(SCHEMA)
+        if 0 < version < 4:  # stores before the adoption pairs: compute them once
+            with self.transaction() as c:
+                pairs.rebuild(c)
         self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def acquire(self) -> None:
@@ -347,14 +354,18 @@ class Store:
                 (a.id, a.origin, a.file, stamp),
             )
             _write_findings(c, ex, stamp)
+            pairs.add_article(c, a.id)
 
     def replace(self, ex: Extraction) -> None:
         """Re-extraction: an article's mentions and relations become ``ex``'s, in one transaction."""
         _check(ex)
         with self.transaction() as c:
+            redo = pairs.remove_article(c, ex.article.id)
             c.execute("DELETE FROM relations WHERE article_id = ?", (ex.article.id,))
             c.execute("DELETE FROM mentions WHERE article_id = ?", (ex.article.id,))
+            pairs.recompute(c, redo)
             _write_findings(c, ex, now())
+            pairs.add_article(c, ex.article.id)
 
     def prune_entities(self) -> int:
         """Remove entities nothing points at any more (after re-extraction); returns how many."""
@@ -599,7 +610,17 @@ class Store:
                     )
                 }
                 articles &= stored
+            if done:
+                pairs.rebuild(c)  # relations may be gone: the pairs follow
         return done, articles
+
+    def stale_adoption_pairs(self, limit: int = 10) -> list[str]:
+        """Adoption pairs that differ from their relations (``zxkg check``); empty when sound."""
+        return pairs.stale(self.conn, limit)
+
+    def rebuild_adoption_pairs(self) -> None:
+        with self.transaction() as c:
+            pairs.rebuild(c)
 
     def article_ids(self) -> set[str]:
         return {row[0] for row in self.conn.execute("SELECT id FROM articles")}
@@ -713,17 +734,25 @@ class Store:
 
     def adoptions(
         self, q: RelationQuery, term_kinds: Sequence[str], merge_terms: bool = False, by_date: bool = True
-    ) -> Iterator[dict[str, Any]]:
+    ) -> Iterator[tuple[Any, ...]]:
         """One row per (region, term): a region's article relations to entities of ``term_kinds``.
 
         With ``merge_terms`` one row per region: every kept term counts as the same one (a
-        term and its aliases). Columns: region_key, region, code, level, province, term_key,
-        term, kind, first_date, last_date, articles, confidence, and of the first relation
-        (earliest date, then first stored) predicate, evidence, article, file, title; text
-        columns are "" rather than NULL. Ordered by first date (unknown last), then region
-        and term; without ``by_date``, in the order of grouping (region key, term key),
-        which spares a sort of the whole table.
+        term and its aliases). Rows are tuples (tens of thousands go to a table export) in
+        the order of ``ADOPTION_COLUMNS``: region_key, region, code, level, province,
+        term_key, term, kind, the first relation's predicate (earliest date, then first
+        stored), first_date, last_date, articles, confidence, and the first relation's
+        evidence, article, file and title; text columns are "" rather than NULL. Ordered
+        by first date (unknown last), then region and term; without ``by_date``, by region
+        and term, which spares a sort of the whole table.
+
+        Questions that keep every relation of a pair (no dates, confidence, predicates or
+        region codes asked; no merging of several terms) are answered from the adoption
+        pairs, which hold these very aggregates; the others group the relations.
         """
+        if _whole_pairs(q, merge_terms):
+            yield from self._adoption_pairs(q, term_kinds, by_date)
+            return
         where, params = _relation_filter(q)
         # Without merge_terms the term columns are constant in a group; with it they come
         # from the first relation, joined back below.
@@ -732,9 +761,9 @@ class Store:
         order = "ORDER BY g.first_date IS NULL, g.first_date, g.region_key, g.term_key" if by_date else ""
         sql = f"""
             SELECT g.region_key, g.region, coalesce(g.code, '') AS code, coalesce(g.level, '') AS level,
-                   coalesce(g.province, '') AS province, {term},
+                   coalesce(g.province, '') AS province, {term}, e.predicate,
                    coalesce(g.first_date, '') AS first_date, coalesce(g.last_date, '') AS last_date,
-                   g.articles, g.confidence, e.predicate, e.evidence, e.article_id AS article,
+                   g.articles, g.confidence, e.evidence, e.article_id AS article,
                    coalesce(a.file, '') AS file, coalesce(a.title, '') AS title
             FROM (
                 SELECT r.subject_key AS region_key, s.name AS region, s.code, s.level, s.province,
@@ -756,7 +785,39 @@ class Store:
             {order}
         """
         params += [json.dumps(list(term_kinds)), q.min_articles]
-        yield from self._rows(sql, params)
+        yield from self.conn.execute(sql, params)
+
+    def _adoption_pairs(self, q: RelationQuery, term_kinds: Sequence[str], by_date: bool) -> Iterator[tuple[Any, ...]]:
+        """``adoptions`` read from the adoption pairs (same columns, same order)."""
+        cond = ["substr(p.term_key, 1, instr(p.term_key, ':') - 1) IN (SELECT value FROM json_each(?))"]
+        params: list[Any] = [json.dumps(list(term_kinds))]
+        if q.objects is not None:
+            cond.append("p.term_key IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(list(q.objects)))
+        if q.subjects is not None:
+            cond.append("p.region_key IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(list(q.subjects)))
+        if q.min_articles:
+            cond.append("p.articles >= ?")
+            params.append(q.min_articles)
+        order = (
+            "ORDER BY p.first_date IS NULL, p.first_date, p.region_key, p.term_key"
+            if by_date
+            else "ORDER BY p.region_key, p.term_key"
+        )
+        sql = f"""
+            SELECT p.region_key, s.name AS region, coalesce(s.code, '') AS code, coalesce(s.level, '') AS level,
+                   coalesce(s.province, '') AS province, p.term_key, o.name AS term, o.kind, p.predicate,
+                   coalesce(p.first_date, '') AS first_date, coalesce(p.last_date, '') AS last_date,
+                   p.articles, p.confidence_sum / p.relations AS confidence, p.evidence,
+                   p.article_id AS article, p.file, p.title
+            FROM adoption_pairs p
+            JOIN entities s ON s.key = p.region_key
+            JOIN entities o ON o.key = p.term_key
+            WHERE {" AND ".join(cond)}
+            {order}
+        """
+        yield from self.conn.execute(sql, params)
 
     def mention_count(self, keys: Sequence[str]) -> int:
         """How many articles mention any of ``keys``."""
@@ -1024,15 +1085,25 @@ ATTRS_WITH_ALIASES = (
 
 # The sort key of a relation inside its group: dated before undated, earliest first, then
 # first stored; its last 12 digits are the relation id (joined back for the evidence).
-# A region's relation to a term, said in an article, in terms the covering indexes can
-# seek on: only regions hold these predicates to terms (an article ``mentions``, a
-# document ``implements``, a region is ``part_of`` another by the division table), and
-# an entity's key starts with its kind. The s.kind test stays beside it, for clarity.
-_ADOPTED = (
-    "r.predicate IN ('adopts', 'runs', 'issues') AND r.article_id IS NOT NULL"
-    " AND r.subject_key >= 'region:' AND r.subject_key < 'region;'"
-)
-_FIRST_REF = "min(printf('%s#%012d', coalesce(NULLIF(r.date, ''), '~'), r.id))"
+_FIRST_REF = pairs.FIRST_REF
+_ADOPTED = pairs.ADOPTED
+
+
+ADOPTION_COLUMNS = (
+    "region_key", "region", "code", "level", "province", "term_key", "term", "kind", "predicate",
+    "first_date", "last_date", "articles", "confidence", "evidence", "article", "file", "title",
+)  # fmt: skip
+
+
+def _whole_pairs(q: RelationQuery, merge_terms: bool) -> bool:
+    """Whether an adoption question keeps whole (region, term) pairs: see ``adoptions``."""
+    return (
+        not (q.predicates or q.kinds or q.since or q.until or q.min_confidence)
+        and q.region_codes is None
+        and q.touching is None
+        and q.around is None
+        and not (merge_terms and (q.objects is None or len(q.objects) > 1))
+    )
 
 
 def _relation_filter(q: RelationQuery) -> tuple[str, list[Any]]:

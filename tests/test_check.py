@@ -12,7 +12,7 @@ from search.engine import open_engine
 from tests import api_data
 from tests.conftest import SEED, run_cli
 
-CHECKS = ["store", "evidence", "links", "runs", "index"]
+CHECKS = ["store", "evidence", "links", "adoptions", "runs", "index"]
 
 
 def index_ids(data: Path) -> frozenset[str]:
@@ -32,7 +32,7 @@ def test_a_sound_directory_checks_clean_and_check_waits_for_no_writer(tmp_path: 
     data = api_data.build(tmp_path)
     result = run_cli("check", "--data", str(data))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert [line.split()[:2] for line in result.stdout.splitlines()[1:6]] == [["ok", f"{c}:"] for c in CHECKS]
+    assert [line.split()[:2] for line in result.stdout.splitlines()[1:7]] == [["ok", f"{c}:"] for c in CHECKS]
     assert result.stdout.splitlines()[-1] == "consistent"
     report = json.loads(run_cli("check", "--data", str(data), "--json").stdout)
     assert report["ok"] is True and [c["name"] for c in report["checks"]] == CHECKS
@@ -77,15 +77,18 @@ def test_check_names_every_kind_of_damage_and_repair_mends_it(tmp_path: Path) ->
     touched = damage(data)
     found = run_cli("check", "--data", str(data))
     assert found.returncode == 1, found.stdout + found.stderr
-    lines = {line.split()[1].rstrip(":"): line for line in found.stdout.splitlines()[1:6]}
+    lines = {line.split()[1].rstrip(":"): line for line in found.stdout.splitlines()[1:7]}
     assert lines["store"].split()[0] == "ok"
-    for name in ("evidence", "links", "runs", "index"):
+    for name in ("evidence", "links", "adoptions", "runs", "index"):
         assert lines[name].split()[0] == "PROBLEM", lines[name]
     assert f"of article {touched['shifted']}" in lines["evidence"]
     assert "mentions → articles" in lines["links"] and "relations → entities" in lines["links"]
     assert "(started 2024-01-01T00:00:00+00:00)" in lines["runs"]
     assert "(1 missing, 1 not in the store)" in lines["index"]
-    assert found.stdout.splitlines()[-1] == "4 problems; `zxkg check --repair` fixes evidence, links, runs, index"
+    assert (
+        found.stdout.splitlines()[-1]
+        == "5 problems; `zxkg check --repair` fixes evidence, links, adoptions, runs, index"
+    )
 
     repaired = run_cli("check", "--data", str(data), "--repair", "--json")
     assert repaired.returncode == 0, repaired.stdout + repaired.stderr
@@ -127,3 +130,24 @@ def test_a_damaged_store_file_is_reported_and_left_alone(tmp_path: Path) -> None
         assert "sqlite3 zxkg.db .recover" in result.stdout
         assert "Traceback" not in result.stderr
         assert hashlib.sha256(db.read_bytes()).hexdigest() == digest
+
+
+def test_adoption_pairs_that_drifted_from_their_relations_are_named_and_computed_again(tmp_path: Path) -> None:
+    data = api_data.build(tmp_path)
+    with sqlite3.connect(data / "zxkg.db") as db:
+        first, last = (
+            db.execute(f"SELECT term_key, region_key FROM adoption_pairs ORDER BY term_key {way} LIMIT 1").fetchone()
+            for way in ("ASC", "DESC")
+        )
+        db.execute("UPDATE adoption_pairs SET articles = articles + 1 WHERE term_key = ? AND region_key = ?", first)
+        db.execute("DELETE FROM adoption_pairs WHERE term_key = ? AND region_key = ?", last)
+        before = db.execute("SELECT count(*) FROM adoption_pairs").fetchone()[0]
+    found = run_cli("check", "--data", str(data))
+    assert found.returncode == 1
+    line = next(x for x in found.stdout.splitlines() if x.split()[1:2] == ["adoptions:"])
+    assert line.split()[0] == "PROBLEM" and "adoption pairs differ from their relations" in line
+    repaired = json.loads(run_cli("check", "--data", str(data), "--repair", "--json").stdout)
+    assert repaired["ok"] is True
+    assert repaired["repairs"] == ["adoptions: computed the adoption pairs again"]
+    with sqlite3.connect(data / "zxkg.db") as db:
+        assert db.execute("SELECT count(*) FROM adoption_pairs").fetchone()[0] == before + 1

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from graph.models import TERM_KINDS, Filters
 from graph.names import Names
 from graph.query import adopters, adoption_table, region_profile
 from ingest.gazetteer import Gazetteer
-from ingest.store import SCHEMA_VERSION, Store
+from ingest.store import ADOPTION_COLUMNS, SCHEMA_VERSION, RelationQuery, Store
+from tests.conftest import ROOT, SEED, run_cli
 from tests.graph_data import build_store
 
 
@@ -32,7 +35,9 @@ def relation_indexes(db: Path) -> set[str]:
         return {r[0] for r in c.execute(sql)}
 
 
-def test_a_version_2_store_gets_the_covering_indexes_and_keeps_its_rows(tmp_path: Path, gaz: Gazetteer) -> None:
+def test_a_version_2_store_gets_the_covering_indexes_and_the_pairs_and_keeps_its_rows(
+    tmp_path: Path, gaz: Gazetteer
+) -> None:
     data = build_store(tmp_path / "data", gaz)
     db = data / "zxkg.db"
     with sqlite3.connect(db) as c:  # make it look like a store written by schema 2
@@ -40,6 +45,7 @@ def test_a_version_2_store_gets_the_covering_indexes_and_keeps_its_rows(tmp_path
         c.execute("DROP INDEX idx_relations_by_object")
         c.execute("CREATE INDEX idx_relations_subject ON relations(subject_key, predicate)")
         c.execute("CREATE INDEX idx_relations_object ON relations(object_key, predicate)")
+        c.execute("DROP TABLE adoption_pairs")
         c.execute("PRAGMA user_version = 2")
         before = c.execute("SELECT count(*) FROM relations").fetchone()[0]
     Store.open(data).close()
@@ -47,34 +53,114 @@ def test_a_version_2_store_gets_the_covering_indexes_and_keeps_its_rows(tmp_path
     assert {"idx_relations_by_subject", "idx_relations_by_object"} <= indexes
     assert not {"idx_relations_subject", "idx_relations_object"} & indexes
     with sqlite3.connect(db) as c:
-        assert c.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert c.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
         assert c.execute("SELECT count(*) FROM relations").fetchone()[0] == before > 0
+        assert c.execute("SELECT count(*) FROM adoption_pairs").fetchone()[0] > 0
+    with Store.open(data, readonly=True) as store:
+        assert store.stale_adoption_pairs() == []
+
+
+class Explaining:
+    """A connection that keeps the query plan of every adoption query run through it."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.plans: list[str] = []
+
+    def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
+        if "first_ref" in sql or "FROM adoption_pairs p" in sql:
+            self.plans.append("\n".join(r[3] for r in self.conn.execute("EXPLAIN QUERY PLAN " + sql, params)))
+        return self.conn.execute(sql, params)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.conn, name)
 
 
 @pytest.fixture
 def plans(store_dir: Path, gaz: Gazetteer) -> Iterator[tuple[Names, list[str]]]:
     """Names over the store, and the query plans of every adoption query it runs."""
     with Store.open(store_dir, readonly=True) as store:
-        seen: list[str] = []
-        rows = store._rows
-
-        def explained(sql: str, params: Any) -> Iterator[dict[str, Any]]:
-            if "first_ref" in sql:
-                seen.append("\n".join(r[3] for r in store.conn.execute("EXPLAIN QUERY PLAN " + sql, params)))
-            return rows(sql, params)
-
-        store._rows = explained  # type: ignore[method-assign]
-        yield Names(store, gaz), seen
+        spy = Explaining(store.conn)
+        store.conn = spy  # type: ignore[assignment]
+        try:
+            yield Names(store, gaz), spy.plans
+        finally:
+            store.conn = spy.conn
 
 
-def test_adoption_queries_read_relations_through_a_covering_index(plans: tuple[Names, list[str]]) -> None:
-    """Not a timing: at 100k articles reading the relation rows (with their sentences) cost 10×."""
+def test_adoption_questions_read_one_row_per_answer(plans: tuple[Names, list[str]]) -> None:
+    """Not a timing: at 100k articles grouping the relations of a common term took 100 ms."""
     names, seen = plans
-    adopters(names, "双考")
+    adopters(names, "两力两率")
     region_profile(names, "长沙市")
     list(adoption_table(names))
+    assert len(seen) == 3
+    assert "SEARCH p USING PRIMARY KEY (term_key=?)" in seen[0]
+    assert "SEARCH p USING INDEX idx_adoption_pairs_region (region_key=?)" in seen[1]
+    assert "SCAN p USING INDEX idx_adoption_pairs_region" in seen[2]  # in (region, term) order, no sort
+    assert all("relations" not in plan for plan in seen)
+
+
+def test_filtered_adoption_questions_read_relations_through_a_covering_index(
+    plans: tuple[Names, list[str]],
+) -> None:
+    names, seen = plans
+    since = Filters(since="2000")
+    adopters(names, "两力两率", since)
+    region_profile(names, "长沙市", since)
+    list(adoption_table(names, since))
     assert len(seen) == 3
     assert "USING COVERING INDEX idx_relations_by_object" in seen[0]
     assert "USING COVERING INDEX idx_relations_by_subject" in seen[1]
     assert "USING COVERING INDEX idx_relations_by_subject" in seen[2]
     assert "TEMP B-TREE FOR GROUP BY" not in seen[2]  # rows come grouped by (region, term)
+
+
+def _rounded(rows: Iterable[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    return [{**dict(zip(ADOPTION_COLUMNS, r, strict=True)), "confidence": round(r[12], 9)} for r in rows]
+
+
+def _whole(store: Store, **where: Any) -> list[dict[str, Any]]:
+    """The adoption table as the pairs answer it, confidences rounded."""
+    return _rounded(store.adoptions(RelationQuery(**where), TERM_KINDS))
+
+
+def _grouped(store: Store, **where: Any) -> list[dict[str, Any]]:
+    """The same question answered by grouping the relations (a filter that keeps them all)."""
+    return _rounded(store.adoptions(RelationQuery(min_confidence=1e-9, **where), TERM_KINDS))
+
+
+@pytest.fixture
+def real_store(tmp_path: Path) -> Path:
+    """The example article and the corpus beside it (when present), ingested."""
+    corpus = ROOT.parent / "shared" / "corpus"
+    paths = [str(SEED)] + ([str(corpus)] if corpus.is_dir() else [])
+    result = run_cli("ingest", "--data", str(tmp_path / "data"), *paths)
+    assert result.returncode == 0, result.stderr
+    return tmp_path / "data"
+
+
+def test_the_pairs_answer_what_grouping_the_relations_answers(real_store: Path) -> None:
+    with Store.open(real_store, readonly=True) as store:
+        assert store.stale_adoption_pairs() == []
+        table = _whole(store)
+        assert len(table) > 10 and table == _grouped(store)
+        region = table[0]["region_key"]
+        assert _whole(store, subjects=(region,)) == _grouped(store, subjects=(region,))
+        term = table[-1]["term_key"]
+        assert _whole(store, objects=(term,), min_articles=1) == _grouped(store, objects=(term,), min_articles=1)
+
+
+def test_replaced_findings_keep_the_pairs_exact(real_store: Path) -> None:
+    """Findings replaced with fewer relations, other dates and no relation at all, one by one."""
+    with Store.open(real_store) as store:
+        extractions = list(store.extractions(sorted(store.article_ids())))
+        for i, ex in enumerate(extractions):
+            kept = tuple(r for j, r in enumerate(ex.relations) if (i + j) % 3)
+            article = dataclasses.replace(ex.article, date=["", "2001-01-01", "2099-12", ex.article.date][i % 4])
+            store.replace(dataclasses.replace(ex, article=article, relations=kept if i % 5 else ()))
+            assert store.stale_adoption_pairs() == [], f"after replacing article {i}"
+        for ex in extractions[::2]:  # and back again
+            store.replace(ex)
+        assert store.stale_adoption_pairs() == []
+        assert _whole(store) == _grouped(store)
