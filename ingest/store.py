@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import json
 import os
 import sqlite3
@@ -193,6 +194,11 @@ class Store:
                 conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
                 store._migrate()
         return store
+
+    @functools.cached_property
+    def has_adoption_pairs(self) -> bool:
+        """False for a store of an older schema opened read-only (a writer migrates it)."""
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0]) >= 4
 
     def close(self) -> None:
         self._lock_depth = min(self._lock_depth, 1)
@@ -750,7 +756,7 @@ class Store:
         region codes asked; no merging of several terms) are answered from the adoption
         pairs, which hold these very aggregates; the others group the relations.
         """
-        if _whole_pairs(q, merge_terms):
+        if self.has_adoption_pairs and _whole_pairs(q, merge_terms):
             yield from self._adoption_pairs(q, term_kinds, by_date)
             return
         where, params = _relation_filter(q)

@@ -164,3 +164,15 @@ def test_replaced_findings_keep_the_pairs_exact(real_store: Path) -> None:
             store.replace(ex)
         assert store.stale_adoption_pairs() == []
         assert _whole(store) == _grouped(store)
+
+
+def test_an_older_store_opened_read_only_answers_from_its_relations(tmp_path: Path, gaz: Gazetteer) -> None:
+    data = build_store(tmp_path / "data", gaz)
+    with Store.open(data, readonly=True) as store:
+        expected = _whole(store)
+    with sqlite3.connect(data / "zxkg.db") as c:  # as a reader finds a store of schema 3
+        c.execute("DROP TABLE adoption_pairs")
+        c.execute("PRAGMA user_version = 3")
+    with Store.open(data, readonly=True) as store:
+        assert not store.has_adoption_pairs
+        assert _whole(store) == expected
