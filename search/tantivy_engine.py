@@ -74,11 +74,7 @@ def schema() -> tantivy.Schema:
 
 def pretokenized(positions: Positions) -> tantivy.PreTokenizedString:
     """Our positions as tantivy tokens: a token and its sub-words at one ordinal position."""
-    tokens = [
-        tantivy.Token(term, pos, 0, 0)
-        for pos, group in enumerate(positions)
-        for term in dict.fromkeys(group)  # a term twice at one position would count twice
-    ]
+    tokens = [tantivy.Token(term, pos, 0, 0) for pos, group in enumerate(positions) for term in group]
     return tantivy.PreTokenizedString("", tokens)
 
 

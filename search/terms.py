@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Sequence
+from itertools import accumulate, chain
 
 from ingest.segment import Segmenter
 
@@ -72,16 +73,15 @@ class Terms:
                 self._entries.pop(word, None)
             self._learned_seen = len(learned)
         entries = self._entries
-        out: list[tuple[str, ...]] = []
-        for raw in tokens:
-            entry = entries.get(raw)
-            if entry is None:
-                entry = entries[raw] = self._entry(raw)
-            out.extend(entry)
-        return tuple(out)
+        for raw in set(tokens).difference(entries):
+            entries[raw] = self._entry(raw)
+        return tuple(chain.from_iterable(map(entries.__getitem__, tokens)))
 
     def _entry(self, raw: str) -> tuple[tuple[str, ...], ...]:
-        """The positions one token takes: none (punctuation), one, or its stable pieces'."""
+        """The positions one token takes: none (punctuation), one, or its stable pieces'.
+
+        No term twice at one position (it would count twice), so engines take them as they are.
+        """
         token = fold(raw)
         if not is_word(token):
             return ()
@@ -90,7 +90,8 @@ class Terms:
             return ((token, *self.subwords(token)),)
         # a learned word: its stable pieces side by side, the whole word at the first
         words = [fold(p) for p in pieces if is_word(p)]
-        return ((words[0], token, *self.subwords(token)), *((w, *self.subwords(w)) for w in words[1:]))
+        first = tuple(dict.fromkeys((words[0], token, *self.subwords(token))))
+        return (first, *(tuple(dict.fromkeys((w, *self.subwords(w)))) for w in words[1:]))
 
     def of_text(self, text: str) -> Positions:
         """Segment ``text`` (a title, a source line) and index it."""
@@ -106,11 +107,7 @@ class Terms:
 
         A gap separates the sentences so that no phrase runs from one into the next.
         """
-        starts: list[int] = []
-        pos = 0
-        for tok in tokens:
-            starts.append(pos)
-            pos += len(tok)
+        starts = [0, *accumulate(map(len, tokens))]
         out: list[tuple[str, ...]] = []
         for start, end in spans:
             pieces: list[str] = []
