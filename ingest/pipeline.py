@@ -12,6 +12,8 @@ import contextlib
 import gc
 import multiprocessing
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -171,12 +173,24 @@ class _WorkerState:
     store: Store | None = None
 
 
-def _init_worker(data_dir: str) -> None:
+def _init_worker(data_dir: str, writer_pid: int) -> None:
+    threading.Thread(target=_exit_with, args=(writer_pid,), daemon=True, name="zxkg-orphan-watch").start()
     quiet_jieba()
     store = Store.open(data_dir, readonly=True) if (Path(data_dir) / "zxkg.db").exists() else None
     _WorkerState.store = store
     _WorkerState.ctx = build_context(store)
     _settle_gc()
+
+
+def _exit_with(writer_pid: int) -> None:
+    """End this worker when the writer is gone (killed with -9, it cannot tell its pool).
+
+    A worker waits for work on a pipe that a killed writer leaves open in its sibling
+    workers, so it would otherwise wait for ever, holding its memory.
+    """
+    while os.getppid() == writer_pid:
+        time.sleep(1)
+    os._exit(1)
 
 
 def _settle_gc() -> None:
@@ -204,7 +218,9 @@ def _parallel(
 ) -> Iterator[tuple[Source | Failure, Outcome]]:
     """Outcomes in input order, with at most ``2 * workers`` batches in flight (bounded memory)."""
     spawn = multiprocessing.get_context("spawn")  # no forked copies of the writer's connection or lock
-    with ProcessPoolExecutor(workers, mp_context=spawn, initializer=_init_worker, initargs=(str(data_dir),)) as pool:
+    with ProcessPoolExecutor(
+        workers, mp_context=spawn, initializer=_init_worker, initargs=(str(data_dir), os.getpid())
+    ) as pool:
         pending: deque[tuple[list[Source | Failure], Future[list[Outcome]]]] = deque()
         batches = _batches(sources, BATCH)
         for batch in batches:

@@ -155,3 +155,47 @@ def test_kill_minus_nine_loses_nothing_and_the_next_ingest_completes(tmp_path: P
     assert index_ids(data) == ids
     after = run_cli("check", "--data", str(data))
     assert after.returncode == 0 and after.stdout.splitlines()[-1] == "consistent", after.stdout
+
+
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (from /proc)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_worker_processes_end_when_the_writer_is_killed(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    for n in range(400):
+        (src / f"a{n:03d}.txt").write_text(variant(1000 + n), encoding="utf-8")
+    data = tmp_path / "data"
+    proc = subprocess.Popen(
+        [str(ZXKG), "ingest", "-q", "--workers", "2", "--data", str(data), str(src)], stdout=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 120
+    workers: list[int] = []
+    while time.monotonic() < deadline and proc.poll() is None and len(workers) < 2:
+        time.sleep(0.1)
+        workers = [p for p in _children(proc.pid) if "multiprocessing" in Path(f"/proc/{p}/cmdline").read_text()]
+    assert proc.poll() is None and len(workers) >= 2, "ingest ended before its workers could be seen"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(p) for p in workers):
+        time.sleep(0.2)
+    assert not any(_alive(p) for p in workers), "worker processes outlived the killed ingest"
