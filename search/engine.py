@@ -37,8 +37,13 @@ class IndexWriter(Protocol):
 class Engine(Protocol):
     name: str
 
-    def writer(self, bulk: bool = False) -> IndexWriter:
-        """The index's writer; ``bulk`` for a fresh index filled in one go (faster, more memory)."""
+    def writer(self, bulk: bool = False, fresh: bool = False) -> IndexWriter:
+        """The index's writer.
+
+        ``bulk``: a fresh index filled in one go with nothing else running (reindex; all
+        cores, more memory). ``fresh``: the index is empty, so nothing needs deleting
+        first, while other work shares the cores (ingest, with its worker processes).
+        """
 
     def search(self, request: SearchRequest) -> SearchResult:
         """Matching articles, a page of hits (no fragments yet) and the facet counts."""

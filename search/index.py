@@ -89,7 +89,7 @@ class SearchIndex:
     def indexer(self) -> Iterator[Indexer]:
         """The index's single writer for an ingest; commits what was added, even when interrupted."""
         engine = open_engine(self.engine_name, self.path, create=not self.exists())
-        writer = engine.writer()
+        writer = engine.writer(fresh=engine.count() == 0)
         try:
             yield Indexer(self.builder, writer)
         finally:

@@ -201,7 +201,8 @@ class TantivyEngine:
     def reload(self) -> None:
         self._ix.reload()
 
-    def writer(self, bulk: bool = False) -> TantivyWriter:
+    def writer(self, bulk: bool = False, fresh: bool = False) -> TantivyWriter:
+        # fresh: one indexing thread still keeps up with ingest's workers, which need the cores
         try:
             if bulk:
                 w = self._ix.writer(heap_size=256_000_000, num_threads=2)
@@ -211,7 +212,7 @@ class TantivyEngine:
             if "LockBusy" in str(exc):
                 raise StoreBusy(f"another process is writing to the search index in {self.path}") from None
             raise
-        return TantivyWriter(self, w, bulk)
+        return TantivyWriter(self, w, bulk or fresh)
 
     def count(self) -> int:
         return int(self._ix.searcher().num_docs)

@@ -187,16 +187,18 @@ class WhooshEngine:
     def close(self) -> None:
         self._ix.close()
 
-    def writer(self, bulk: bool = False) -> WhooshWriter:
+    def writer(self, bulk: bool = False, fresh: bool = False) -> WhooshWriter:
+        # fresh: whoosh's indexing (pure Python) is what bounds an ingest, so it gets the
+        # second process too: measured 1.6x faster at 3k articles
         try:
-            if bulk:
+            if bulk or fresh:
                 procs = min(2, os.cpu_count() or 1)
                 w = self._ix.writer(procs=procs, multisegment=procs > 1, limitmb=256)
             else:
                 w = self._ix.writer(limitmb=128)
         except LockError:
             raise StoreBusy(f"another process is writing to the search index in {self.path}") from None
-        return WhooshWriter(w, bulk)
+        return WhooshWriter(w, bulk or fresh)
 
     def count(self) -> int:
         return int(self._ix.doc_count())
