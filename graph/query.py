@@ -50,8 +50,7 @@ def adoption_table(names: Names, filters: Filters = Filters(), by_date: bool = F
     price of a sort of the whole table.
     """
     q = _adoption_query(names, filters)
-    for row in names.store.adoptions(q, _term_kinds(filters), by_date=by_date):
-        yield adoption_from_row(row)
+    yield from map(adoption_from_row, names.store.adoptions(q, _term_kinds(filters), by_date=by_date))
 
 
 def adopters(names: Names, term: str, filters: Filters = Filters()) -> Adopters:
@@ -63,7 +62,7 @@ def adopters(names: Names, term: str, filters: Filters = Filters()) -> Adopters:
     matched = names.terms(term, _term_kinds(filters))
     q = dataclasses.replace(_adoption_query(names, filters), objects=tuple(n.key for n in matched))
     rows = names.store.adoptions(q, _term_kinds(filters), merge_terms=True)
-    return Adopters(term=term, matched=matched, adoptions=tuple(adoption_from_row(r) for r in rows))
+    return Adopters(term=term, matched=matched, adoptions=tuple(map(adoption_from_row, rows)))
 
 
 def timeline(names: Names, term: str, filters: Filters = Filters(), by: str = "date") -> Timeline:
@@ -103,7 +102,7 @@ def region_profile(names: Names, region: str, filters: Filters = Filters(), subt
         region=node,
         subtree=subtree,
         articles=names.store.mention_count(keys),
-        adoptions=tuple(adoption_from_row(r) for r in rows),
+        adoptions=tuple(map(adoption_from_row, rows)),
     )
 
 

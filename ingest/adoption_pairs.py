@@ -29,6 +29,12 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS adoption_pairs (
     term_key TEXT NOT NULL,
     region_key TEXT NOT NULL,
+    region TEXT NOT NULL,            -- the two entities' columns (an entity never changes
+    code TEXT NOT NULL,              -- under its key), so an answer is read from here alone
+    level TEXT NOT NULL,
+    province TEXT NOT NULL,
+    term TEXT NOT NULL,
+    kind TEXT NOT NULL,
     relations INTEGER NOT NULL,      -- how many relations (for the average confidence)
     articles INTEGER NOT NULL,       -- how many articles state one
     first_date TEXT,                 -- NULL when none is dated
@@ -59,15 +65,17 @@ ADOPTED = (
 FIRST_REF = "min(printf('%s#%012d', coalesce(NULLIF(r.date, ''), '~'), r.id))"
 
 COLUMNS = (
-    "term_key, region_key, relations, articles, first_date, last_date, confidence_sum, first_ref,"
-    " predicate, evidence, article_id, file, title"
+    "term_key, region_key, region, code, level, province, term, kind, relations, articles, first_date, last_date,"
+    " confidence_sum, first_ref, predicate, evidence, article_id, file, title"
 )
 
 
 def pair_rows(where: str) -> str:
     """SELECT of the pairs of the adoption relations that ``where`` keeps (over ``relations r``)."""
     return f"""
-        SELECT g.term_key, g.region_key, g.relations, g.articles, g.first_date, g.last_date,
+        SELECT g.term_key, g.region_key, s.name AS region, coalesce(s.code, '') AS code,
+               coalesce(s.level, '') AS level, coalesce(s.province, '') AS province, o.name AS term, o.kind,
+               g.relations, g.articles, g.first_date, g.last_date,
                g.confidence_sum, g.first_ref, e.predicate, e.evidence, e.article_id,
                coalesce(a.file, '') AS file, coalesce(a.title, '') AS title
         FROM (
@@ -80,6 +88,8 @@ def pair_rows(where: str) -> str:
             GROUP BY r.object_key, r.subject_key
         ) g
         JOIN relations e ON e.id = CAST(substr(g.first_ref, -12) AS INTEGER)
+        JOIN entities s ON s.key = g.region_key
+        JOIN entities o ON o.key = g.term_key
         LEFT JOIN articles a ON a.id = e.article_id
         WHERE true
     """
@@ -117,7 +127,7 @@ def remove_article(c: sqlite3.Connection, article_id: str) -> list[tuple[str, st
     ``recompute`` once the article's relations are deleted.
     """
     redo: list[tuple[str, str]] = []
-    for term_key, region_key, n, articles, first, last, conf, ref, *_ in c.execute(
+    for term_key, region_key, *_, n, articles, first, last, conf, ref, _p, _e, _a, _f, _t in c.execute(
         pair_rows("r.article_id = ?"), (article_id,)
     ).fetchall():
         row = c.execute(
@@ -156,8 +166,8 @@ def stale(c: sqlite3.Connection, limit: int = 10) -> list[str]:
     """Pairs that differ from their relations' aggregate (at most ``limit``), for ``zxkg check``."""
     kept = f"SELECT {COLUMNS.replace('confidence_sum', 'round(confidence_sum, 6)')} FROM adoption_pairs"
     fresh = f"""
-        SELECT term_key, region_key, relations, articles, first_date, last_date, round(confidence_sum, 6),
-               first_ref, predicate, evidence, article_id, file, title
+        SELECT term_key, region_key, region, code, level, province, term, kind, relations, articles,
+               first_date, last_date, round(confidence_sum, 6), first_ref, predicate, evidence, article_id, file, title
         FROM ({pair_rows("1")})
     """
     sql = f"""

@@ -795,7 +795,7 @@ class Store:
 
     def _adoption_pairs(self, q: RelationQuery, term_kinds: Sequence[str], by_date: bool) -> Iterator[tuple[Any, ...]]:
         """``adoptions`` read from the adoption pairs (same columns, same order)."""
-        cond = ["substr(p.term_key, 1, instr(p.term_key, ':') - 1) IN (SELECT value FROM json_each(?))"]
+        cond = ["p.kind IN (SELECT value FROM json_each(?))"]
         params: list[Any] = [json.dumps(list(term_kinds))]
         if q.objects is not None:
             cond.append("p.term_key IN (SELECT value FROM json_each(?))")
@@ -812,14 +812,11 @@ class Store:
             else "ORDER BY p.region_key, p.term_key"
         )
         sql = f"""
-            SELECT p.region_key, s.name AS region, coalesce(s.code, '') AS code, coalesce(s.level, '') AS level,
-                   coalesce(s.province, '') AS province, p.term_key, o.name AS term, o.kind, p.predicate,
+            SELECT p.region_key, p.region, p.code, p.level, p.province, p.term_key, p.term, p.kind, p.predicate,
                    coalesce(p.first_date, '') AS first_date, coalesce(p.last_date, '') AS last_date,
                    p.articles, p.confidence_sum / p.relations AS confidence, p.evidence,
                    p.article_id AS article, p.file, p.title
             FROM adoption_pairs p
-            JOIN entities s ON s.key = p.region_key
-            JOIN entities o ON o.key = p.term_key
             WHERE {" AND ".join(cond)}
             {order}
         """
