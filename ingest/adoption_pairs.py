@@ -164,12 +164,9 @@ def rebuild(c: sqlite3.Connection) -> None:
 
 def stale(c: sqlite3.Connection, limit: int = 10) -> list[str]:
     """Pairs that differ from their relations' aggregate (at most ``limit``), for ``zxkg check``."""
-    kept = f"SELECT {COLUMNS.replace('confidence_sum', 'round(confidence_sum, 6)')} FROM adoption_pairs"
-    fresh = f"""
-        SELECT term_key, region_key, region, code, level, province, term, kind, relations, articles,
-               first_date, last_date, round(confidence_sum, 6), first_ref, predicate, evidence, article_id, file, title
-        FROM ({pair_rows("1")})
-    """
+    rounded = COLUMNS.replace("confidence_sum", "round(confidence_sum, 6)")  # sums in another order
+    kept = f"SELECT {rounded} FROM adoption_pairs"
+    fresh = f"SELECT {rounded} FROM ({pair_rows('1')})"
     sql = f"""
         SELECT term_key, region_key FROM ({kept} EXCEPT {fresh})
         UNION SELECT term_key, region_key FROM ({fresh} EXCEPT {kept})
