@@ -45,7 +45,7 @@ class Resources:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        from ingest.pipeline import build_context
+        from ingest.pipeline import build_context, settle_gc
 
         store = Store.open(settings.data_dir, readonly=True) if (settings.data_dir / "zxkg.db").exists() else None
         try:
@@ -55,6 +55,7 @@ class Resources:
                 store.close()
         self.gazetteer = ctx.gazetteer
         self.segmenter = ctx.segmenter
+        settle_gc()
 
 
 def get_resources(request: Request) -> Resources:

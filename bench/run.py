@@ -128,12 +128,13 @@ def engines() -> list[str]:
 
 
 def search_latency(data: Path, engine: str, rng: random.Random, runs: int) -> dict[str, tuple[float, float]]:
-    from ingest.pipeline import build_context
+    from ingest.pipeline import build_context, settle_gc
     from ingest.store import Store
     from search.index import SearchIndex
 
     with Store.open(data, readonly=True) as store:
         ctx = build_context(store)
+        settle_gc()  # as ``zxkg serve`` does once its context is loaded
         index = SearchIndex(data, ctx.segmenter, ctx.gazetteer, engine)
         words = ["委员", "协商", "政协", "提案", "调研", "工作室", "民生", "监督"]
         pairs = [("委员", "工作室"), ("协商", "议事"), ("提案", "办理"), ("民主", "监督")]
@@ -163,9 +164,11 @@ def graph_latency(data: Path, rng: random.Random, runs: int) -> dict[str, tuple[
     from graph.names import Names
     from graph.query import adopters, region_profile, timeline
     from ingest.gazetteer import Gazetteer
+    from ingest.pipeline import settle_gc
     from ingest.store import Store
 
     gaz = Gazetteer.load()
+    settle_gc()  # as ``zxkg serve`` does once its context is loaded
     with Store.open(data, readonly=True) as store:
         terms = [r["name"] for r in store.term_list(("mechanism", "brand"), "", 50, 0)[1]]
         regions = [r["name"] for r in store.region_list("", 50, 0)[1]]

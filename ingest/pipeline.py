@@ -87,7 +87,7 @@ def ingest(
     processes (each with its own Segmenter) while this process stays the only writer.
     """
     ctx = ctx or build_context(store)
-    _settle_gc()
+    settle_gc()
     summary = Summary()
     store.acquire()
     try:
@@ -179,7 +179,7 @@ def _init_worker(data_dir: str, writer_pid: int) -> None:
     store = Store.open(data_dir, readonly=True) if (Path(data_dir) / "zxkg.db").exists() else None
     _WorkerState.store = store
     _WorkerState.ctx = build_context(store)
-    _settle_gc()
+    settle_gc()
 
 
 def _exit_with(writer_pid: int) -> None:
@@ -193,14 +193,16 @@ def _exit_with(writer_pid: int) -> None:
     os._exit(1)
 
 
-def _settle_gc() -> None:
-    """Keep the cyclic collector off the context and out of the per-article path.
+def settle_gc() -> None:
+    """Keep the cyclic collector off the context; call it once the context is built.
 
     The context (jieba's dictionary, the gazetteer) is millions of long-lived objects that
-    every full collection would walk again; ``gc.freeze`` sets them aside. An article
-    makes thousands of short-lived, acyclic objects (tokens, hits, records) that reference
-    counting frees; a larger first-generation threshold stops them from triggering
-    collections every few hundred allocations. Measured: about 8% of extraction time.
+    every full collection would walk again; ``gc.freeze`` sets them aside. An article, or
+    an answer of a few thousand adopters, makes thousands of short-lived, acyclic objects
+    that reference counting frees; a larger first-generation threshold stops them from
+    triggering collections every few hundred allocations. Measured: about 8% of
+    extraction time in ingest; in a server at 100k articles, the adopters p95 went from
+    27 to 16 ms (the slow answers were full collections).
     """
     gc.collect()
     gc.freeze()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import zipfile
 from pathlib import Path
@@ -194,3 +195,16 @@ def test_bad_queries_are_clear_errors(client: TestClient, q: str, needle: str) -
     response = client.get("/search", params={"q": q})
     assert response.status_code in (400, 422)
     assert needle in str(error_of(response)["message"])
+
+
+def test_the_app_sets_its_context_aside_from_the_collector(data_dir: Path) -> None:
+    """Full collections walking jieba's dictionary were the slowest answers (not a timing)."""
+    before = gc.get_threshold()
+    gc.unfreeze()
+    try:
+        create_app(Settings(data_dir=data_dir))
+        assert gc.get_freeze_count() > 100_000  # the dictionary and the divisions at least
+        assert gc.get_threshold()[0] > before[0] or before[0] >= 50_000
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
