@@ -6,10 +6,12 @@ a common term (委员工作室) has tens of thousands of region relations, and a
 (first and last date, distinct articles, the first relation's evidence) took 100 ms and
 more per question. Kept per pair, the answer is one row per region, read in term order.
 
-The aggregate is exactly what ``Store.adoptions`` computes from the relations (the same
-SELECT builds both: ``pair_rows``), so a filtered question, which must read relations,
-and an unfiltered one, which reads pairs, agree. Every change happens in the transaction
-of the article that causes it:
+A pair holds the aggregates ``Store.adoptions`` computes when it groups the relations
+(a filtered question must), with the same sort key of the first relation (``FIRST_REF``)
+and the same test of what counts as an adoption (``ADOPTED``); the two SELECTs differ in
+what they filter and group by, and tests compare their answers on the real corpus and
+after findings are replaced. Every change happens in the transaction of the article that
+causes it:
 
 - an article saved: its pairs are added in (counts summed, dates and the first relation
   compared), one statement;
