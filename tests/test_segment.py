@@ -1,8 +1,13 @@
-"""The Segmenter: private, stable, and the same cut from jieba_fast as from jieba (the reference)."""
+"""The Segmenter: private, stable, and the same cut from rjieba as from jieba (the reference)."""
 
 from __future__ import annotations
 
+import functools
+import math
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ingest.models import Source
 from ingest.parse import parse
@@ -36,18 +41,102 @@ def test_learned_words_have_stable_pieces() -> None:
     assert seg.stable_pieces("委员") == ("委员",)
 
 
-@pytest.mark.skipif(backend().__name__ != "jieba_fast", reason="jieba_fast not installed")
-def test_jieba_fast_cuts_exactly_like_jieba_on_the_corpus() -> None:
+needs_rjieba = pytest.mark.skipif(backend() != "rjieba", reason="rjieba not installed")
+
+# user words as the lexicon learns them: a region name, quoted brands, one with a hyphen
+# (jieba 0.42 keeps "-" inside a block, where the C port jieba_fast split it)
+WORDS = ["湘西土家族苗族自治州", "党建聚合力", "两力两率", "潭事好商量", "有事好商量", "E-政协", "互联网+政协"]
+
+
+@functools.cache
+def segmenter_pair() -> tuple[Segmenter, Segmenter]:
+    return Segmenter(words=WORDS, engine="rjieba"), Segmenter(words=WORDS, engine="jieba")
+
+
+@needs_rjieba
+def test_rjieba_cuts_exactly_like_jieba_on_the_corpus() -> None:
     """The faster implementation is used only because this holds: same tokens, every article."""
-    words = ["湘西土家族苗族自治州", "党建聚合力", "两力两率", "潭事好商量", "有事好商量"]
-    reference = Segmenter(words=words, engine="jieba")
-    fast = Segmenter(words=words, engine="jieba_fast")
+    fast, reference = segmenter_pair()
     texts = corpus_texts()
     assert len(texts) >= 1
     for text in texts:
         assert fast.cut(text) == reference.cut(text)
 
 
+# characters at every border jieba draws: its block (CJK 4E00–9FD5, ASCII letters and digits,
+# +#&._%-), whitespace and \r\n, CJK outside that range, full-width forms, other scripts
+ALPHABET = (
+    list("政协委员会议湖南省市县区工作室两力两率建聚合的了和是在")
+    + list("abcXYZ0123456789+#&._%-—/:;,!?()“”《》、。，：；！？（）【】 \t\r\n\u3000\u00a0")
+    + [
+        "\r\n",
+        "㐀",
+        "\u9fd6",
+        "\u9fff",
+        "𠀀",
+        "\uf900",
+        "ａ",
+        "１",
+        "①",
+        "é",
+        "\u200b",
+        "\ufeff",
+        "\ue000",
+        "😀",
+        "\x85",
+    ]
+)
+
+
+@needs_rjieba
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(ALPHABET), st.sampled_from(WORDS)), max_size=40).map("".join))
+def test_rjieba_cuts_exactly_like_jieba_on_any_text(text: str) -> None:
+    fast, reference = segmenter_pair()
+    assert fast.cut(text) == reference.cut(text)
+
+
+@needs_rjieba
+def test_rjieba_follows_words_added_after_its_first_cut() -> None:
+    """Learned words arrive while articles are cut; a word jieba knew already changes the total."""
+    reference, fast = Segmenter(engine="jieba"), Segmenter(engine="rjieba")
+    text = "推进委员工作室建设，打造潭事好商量协商品牌和委员之家"
+    assert fast.cut(text) == reference.cut(text)
+    for word in ("潭事好商量", "委员之家", "协商", "委员工作室"):  # 协商 is one of jieba's words
+        reference.add_word(word, learned=True)
+        fast.add_word(word, learned=True)
+        assert fast.cut(text) == reference.cut(text)
+    assert "潭事好商量" in fast.cut(text)
+
+
 def test_unknown_segmenter_is_named() -> None:
-    with pytest.raises(ValueError, match="expected one of jieba_fast, jieba"):
-        backend("rjieba")
+    with pytest.raises(ValueError, match="expected one of rjieba, jieba"):
+        backend("jieba_fast")
+
+
+@needs_rjieba
+def test_rjieba_keeps_jiebas_total_when_known_words_come_again() -> None:
+    """jieba adds a known word's frequency to its total again; the route depends on the total.
+
+    After ten of jieba's own words are added again, a word is given a frequency that makes
+    it whole under jieba's total and two words under the total without the repeats.
+    """
+    reference, fast = Segmenter(engine="jieba"), Segmenter(engine="rjieba")
+    fast.cut("")  # loaded before the words come, as in a worker
+    repeats = 0
+    for word in ("一个", "我们", "他们", "自己", "没有", "国家", "可以", "发展", "这个", "什么"):
+        repeats += reference.frequency(word)
+        reference.add_word(word)
+        fast.add_word(word)
+    left, right = "中国", "工作"
+    total = reference._tok.total
+
+    def whole(freq: int, total: int) -> bool:
+        pair = math.log(reference.frequency(left)) + math.log(reference.frequency(right)) - 2 * math.log(total)
+        return math.log(freq) - math.log(total) >= pair
+
+    freq = next(f for f in range(1, 10_000) if whole(f, total + f) and not whole(f, total + f - repeats))
+    reference.add_word(left + right, freq)
+    fast.add_word(left + right, freq)
+    assert reference.cut(left + right) == [left + right]
+    assert fast.cut(left + right) == [left + right]
