@@ -1,9 +1,11 @@
-"""Ingest: read → parse → (skip what is known) → extract → store, one article per transaction.
+"""Ingest: read → parse → (skip what is known) → extract → store, each article whole or not at all.
 
 The pipeline is the only writer. It takes the data directory's write lock, records a run,
 and for every source either saves an Extraction or records a Failure; nothing a single
-file does can stop the batch. Because each article commits on its own and known texts are
-skipped by content hash, an interrupted ingest resumes by running the same command again.
+file does can stop the batch. Each article is a savepoint of its own, and articles commit
+together at most a second apart. Because a commit holds whole articles only and known
+texts are skipped by content hash, an interrupted ingest resumes by running the same
+command again.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ import contextlib
 import gc
 import multiprocessing
 import os
-import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -25,6 +26,7 @@ from .errors import ZxkgError
 from .gazetteer import Gazetteer
 from .lexicon import FILE_NAME as LEXICON_FILE
 from .lexicon import Lexicon
+from .lifetime import watch_parent
 from .link import Context, extract
 from .models import Article, Extraction, Failure, Source
 from .parse import parse
@@ -97,15 +99,41 @@ def ingest(
             outcomes = _parallel(sources, store.data_dir, workers)
         else:
             outcomes = ((item, _process(item, ctx, store)) for item in sources)
-        for item, outcome in outcomes:
-            summary.read += 1
-            if progress is not None:
-                progress(item.origin)
-            _land(store, ctx, run_id, summary, outcome, after_save)
+        try:
+            _land_all(store, ctx, run_id, summary, outcomes, progress, after_save)
+        finally:
+            store.commit_batch()  # what landed stays landed, whatever stopped the loop
         store.finish_run(run_id, summary.counts())
     finally:
         store.release()
     return summary
+
+
+BATCH_ARTICLES = 128  # articles a commit (Store.begin_batch says why) …
+BATCH_SECONDS = 1.0  # … or fewer when they come slowly, so that readers see them soon
+
+
+def _land_all(
+    store: Store,
+    ctx: Context,
+    run_id: int,
+    summary: Summary,
+    outcomes: Iterator[tuple[Source | Failure, Outcome]],
+    progress: Callable[[str], None] | None,
+    after_save: Callable[[Extraction], None] | None,
+) -> None:
+    landed, since = 0, 0.0
+    for item, outcome in outcomes:
+        if not store.batch_open:
+            store.begin_batch()
+            landed, since = 0, time.monotonic()
+        summary.read += 1
+        if progress is not None:
+            progress(item.origin)
+        _land(store, ctx, run_id, summary, outcome, after_save)
+        landed += 1
+        if landed >= BATCH_ARTICLES or time.monotonic() - since >= BATCH_SECONDS:
+            store.commit_batch()
 
 
 Outcome: TypeAlias = Extraction | Article | Failure  # an Article alone: its text is in the store already
@@ -134,7 +162,7 @@ def _land(
     outcome: Outcome,
     after_save: Callable[[Extraction], None] | None,
 ) -> None:
-    """Write one outcome (the single writer's part), in its own transaction."""
+    """Write one outcome (the single writer's part), all of it or none."""
     if isinstance(outcome, Failure):
         _fail(store, run_id, summary, outcome)
         return
@@ -174,23 +202,12 @@ class _WorkerState:
 
 
 def _init_worker(data_dir: str, writer_pid: int) -> None:
-    threading.Thread(target=_exit_with, args=(writer_pid,), daemon=True, name="zxkg-orphan-watch").start()
+    watch_parent(writer_pid)
     quiet_jieba()
     store = Store.open(data_dir, readonly=True) if (Path(data_dir) / "zxkg.db").exists() else None
     _WorkerState.store = store
     _WorkerState.ctx = build_context(store)
     settle_gc()
-
-
-def _exit_with(writer_pid: int) -> None:
-    """End this worker when the writer is gone (killed with -9, it cannot tell its pool).
-
-    A worker waits for work on a pipe that a killed writer leaves open in its sibling
-    workers, so it would otherwise wait for ever, holding its memory.
-    """
-    while os.getppid() == writer_pid:
-        time.sleep(1)
-    os._exit(1)
 
 
 def settle_gc() -> None:

@@ -28,6 +28,10 @@ from .errors import NotFound, StoreBusy, ZxkgError
 from .models import Article, Entity, EntityKind, Evidence, Extraction, Failure, Mention, Relation
 
 WAL_CHECKPOINT_PAGES = 16_384  # 64 MB of 4 KB pages
+# Page cache of a writer: a batch of articles (see Store.begin_batch) dirties some
+# thousands of index pages, which must stay in memory until its commit; with SQLite's
+# default 2 MB they spill to the WAL mid-transaction and a batch costs more than it saves.
+WRITER_CACHE_KIB = 65_536
 SCHEMA_VERSION = 4
 SCHEMA = (
     """
@@ -164,6 +168,7 @@ class Store:
         self.db = sqlite_utils.Database(conn)
         self._lock_fh: Any = None
         self._lock_depth = 0
+        self._batch_open = False
 
     @classmethod
     def open(cls, data_dir: str | Path, readonly: bool = False) -> Store:
@@ -192,6 +197,7 @@ class Store:
                 # WAL) an ingest spent a third of its writing time in them. Every 64 MB
                 # keeps the WAL small and the syncs rare.
                 conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
+                conn.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
                 store._migrate()
         return store
 
@@ -259,6 +265,22 @@ class Store:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All of the statements inside or none of them.
+
+        Inside a batch this is a savepoint: a failing article is rolled back alone and
+        the batch goes on.
+        """
+        if self._batch_open:
+            self.conn.execute("SAVEPOINT unit")
+            try:
+                yield self.conn
+            except BaseException:
+                if self.conn.in_transaction:  # SQLite may have rolled back everything itself
+                    self.conn.execute("ROLLBACK TO unit")
+                    self.conn.execute("RELEASE unit")
+                raise
+            self.conn.execute("RELEASE unit")
+            return
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
@@ -266,6 +288,31 @@ class Store:
             self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+
+    def begin_batch(self) -> None:
+        """Commit the next transactions together, at ``commit_batch``.
+
+        Why: an article's rows land on about a hundred pages of the tables and their
+        indexes (relations and mentions are indexed by entity, so each row goes to another
+        page), and every commit writes each page it touched to the WAL in full. One commit
+        for many articles writes a page once for all of them: measured, the store's part
+        of ingest went from 1.7 to 1.1 ms an article with 128 articles a commit. An
+        interrupted ingest loses the open batch only, and the next run ingests it again.
+        """
+        if not self._batch_open:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self._batch_open = True
+
+    def commit_batch(self) -> None:
+        if not self._batch_open:
+            return
+        self._batch_open = False
+        if self.conn.in_transaction:
+            self.conn.execute("COMMIT")
+
+    @property
+    def batch_open(self) -> bool:
+        return self._batch_open
 
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[None]:

@@ -21,6 +21,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.index import LockError
 
 from ingest.errors import StoreBusy, ZxkgError, choices
+from ingest.lifetime import forked_children_die_with_this_process
 
 from .models import (
     And,
@@ -193,6 +194,8 @@ class WhooshEngine:
         try:
             if bulk or fresh:
                 procs = min(2, os.cpu_count() or 1)
+                if procs > 1:  # whoosh forks its sub-writers: they must not outlive a killed ingest
+                    forked_children_die_with_this_process()
                 w = self._ix.writer(procs=procs, multisegment=procs > 1, limitmb=256)
             else:
                 w = self._ix.writer(limitmb=128)

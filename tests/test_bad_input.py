@@ -108,7 +108,7 @@ def test_every_bad_file_reported_every_good_one_lands(tmp_path: Path) -> None:
 def test_kill_minus_nine_loses_nothing_and_the_next_ingest_completes(tmp_path: Path) -> None:
     src = tmp_path / "in"
     src.mkdir()
-    total = 150
+    total = 300  # more than a commit holds (pipeline.BATCH_ARTICLES), so the kill lands mid-way
     for n in range(total):
         (src / f"a{n:03d}.txt").write_text(variant(100 + n), encoding="utf-8")
     data = tmp_path / "data"

@@ -21,7 +21,7 @@ BUSY = "another zxkg process is writing to"
 def corpus(root: Path, n: int) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     for i in range(n):
-        (root / f"a{i:03d}.txt").write_text(variant(300 + i), encoding="utf-8")
+        (root / f"a{i:04d}.txt").write_text(variant(300 + i), encoding="utf-8")
     return root
 
 
@@ -48,7 +48,7 @@ def final_counts(db_path: Path) -> tuple[list[str], dict[str, int], dict[str, in
 
 
 def test_readers_never_see_half_an_article_while_an_ingest_writes(tmp_path: Path) -> None:
-    total = 150
+    total = 600  # several commits (pipeline.BATCH_ARTICLES a commit), read in between
     src = corpus(tmp_path / "in", total)
     data = tmp_path / "data"
     writer = subprocess.Popen(

@@ -76,6 +76,26 @@ def test_one_transaction_per_article(data_dir: Path, ctx: Context) -> None:
         assert store.count("articles") == 1
 
 
+def test_in_a_batch_a_failing_article_rolls_back_alone_and_the_rest_commit_together(
+    data_dir: Path, ctx: Context
+) -> None:
+    seed = parse(Source(origin=str(SEED), file=SEED.name, data=SEED.read_bytes()))
+    other = parse(Source(origin="other.txt", file="other.txt", data=SEED.read_bytes() + "\n另一段。".encode()))
+    good, second = extract(seed, ctx), extract(other, ctx)
+    null_predicate = dataclasses.replace(good.relations[-1], predicate=None)  # type: ignore[arg-type]
+    with Store.open(data_dir) as store, Store.open(data_dir, readonly=True) as reader:
+        store.begin_batch()
+        store.save(good)
+        with pytest.raises(Exception, match="NOT NULL"):  # fails after its article row is written
+            store.save(dataclasses.replace(second, relations=(*second.relations, null_predicate)))
+        store.save(second)
+        assert store.count("articles") == 2 and reader.count("articles") == 0  # not committed yet
+        store.commit_batch()
+        assert reader.count("articles") == 2
+        assert reader.count("relations") == store.count("relations") > 0
+        assert store.integrity_ok()
+
+
 def test_a_broken_file_is_reported_and_the_rest_of_the_batch_lands(
     tmp_path: Path, data_dir: Path, ctx: Context
 ) -> None:
