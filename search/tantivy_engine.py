@@ -1,11 +1,21 @@
 """The tantivy engine: our records in, tantivy documents and queries inside.
 
-This is the only module that imports tantivy. Text fields receive the Segmenter's tokens
-as pre-tokenized text (``PreTokenizedString``): each token carries its own position, so
-positions stay ordinal, sub-words share their word's position and an empty entry of
-``Positions`` is a gap, exactly as whoosh reads them; tantivy never tokenizes anything
-itself. Exact-value fields (regions, provinces, entities, year) hold one raw term per
-value. Queries are built from our query tree, never by tantivy's parser.
+This is the only module that imports tantivy. Each text field is two fields, made from
+the Segmenter's positions (``Positions``):
+
+- ``body`` holds the word at each position, joined by spaces and split again by
+  tantivy's whitespace tokenizer, so positions stay ordinal and phrases match words side
+  by side; a gap between sentences is a ``¶`` (never a query term: it has no letter).
+- ``body_sub`` holds the rest of each position's terms (the sub-words inside a long word,
+  a learned word beside its first piece) without positions.
+
+A word is looked up in both fields, a phrase in the first; that finds what whoosh finds
+from the same positions, where the sub-words share their word's position. Why not
+tantivy's pre-tokenized text, which can express shared positions: it takes one Python
+object per term (about 1,200 an article), and building and converting them was a third
+of the writer's time in an ingest; the joined strings cost a few microseconds.
+Exact-value fields (regions, provinces, entities, year) hold one raw term per value.
+Queries are built from our query tree, never by tantivy's parser.
 
 Differences from whoosh, handled here:
 
@@ -49,6 +59,8 @@ from .models import (
 )
 
 TEXT_FIELDS = ("title", "body", "source", "evidence")
+SUB = "_sub"  # body_sub …: a text field's terms beyond the word at each position
+GAP = "¶"  # the word at an empty position: a phrase cannot run across it
 FILTER_FIELDS = {"region": "region_tree", "province": "provinces", "year": "year"}
 FACET_FIELDS = {"region": "regions", "province": "provinces", "year": "year"}
 ENTITY_PREFIX = "e_"  # e_mechanism, e_brand, e_document …: one field per entity kind
@@ -62,7 +74,8 @@ def schema() -> tantivy.Schema:
     b = tantivy.SchemaBuilder()
     b.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
     for name in TEXT_FIELDS:
-        b.add_text_field(name, tokenizer_name="raw", index_option="position")
+        b.add_text_field(name, tokenizer_name="whitespace", index_option="position")
+        b.add_text_field(name + SUB, tokenizer_name="whitespace", index_option="freq")
     for name in ("regions", "region_tree", "provinces", "year"):
         b.add_text_field(name, tokenizer_name="raw", index_option="basic", fast=name != "region_tree")
     for kind in ENTITY_KINDS:
@@ -72,10 +85,14 @@ def schema() -> tantivy.Schema:
     return b.build()
 
 
-def pretokenized(positions: Positions) -> tantivy.PreTokenizedString:
-    """Our positions as tantivy tokens: a token and its sub-words at one ordinal position."""
-    tokens = [tantivy.Token(term, pos, 0, 0) for pos, group in enumerate(positions) for term in group]
-    return tantivy.PreTokenizedString("", tokens)
+def split_positions(positions: Positions) -> tuple[str, str]:
+    """The word at each position (``GAP`` for none), and every other term, each joined by spaces.
+
+    Terms hold no whitespace (the Segmenter cuts whitespace apart and the index drops it).
+    """
+    words = " ".join([group[0] if group else GAP for group in positions])
+    rest = " ".join([term for group in positions if len(group) > 1 for term in group[1:]])
+    return words, rest
 
 
 def date_key(date: str) -> int:
@@ -106,7 +123,10 @@ def document(doc: IndexDoc) -> tantivy.Document:
         ("evidence", doc.evidence_terms),
     ):
         if positions:
-            d.add_pre_tokenized_text(name, pretokenized(positions))
+            words, rest = split_positions(positions)
+            d.add_text(name, words)
+            if rest:
+                d.add_text(name + SUB, rest)
     for name, values in (("regions", doc.regions), ("region_tree", doc.region_tree), ("provinces", doc.provinces)):
         _add_values(d, name, values)
     for kind, names in doc.entities:
@@ -307,8 +327,8 @@ def _hit(doc: tantivy.Document, score: float) -> SearchHit:
 def _field_query(s: tantivy.Schema, field: str, tokens: tuple[str, ...], phrase: bool) -> tantivy.Query:
     if phrase and len(tokens) > 1:
         q = tantivy.Query.phrase_query(s, field, list(tokens))
-    else:
-        q = tantivy.Query.term_query(s, field, tokens[0])
+    else:  # the word at a position, or one inside a word there
+        q = _any(tantivy.Query.term_query(s, name, tokens[0]) for name in (field, field + SUB))
     return tantivy.Query.boost_query(q, TITLE_BOOST) if field == "title" else q
 
 

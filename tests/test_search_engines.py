@@ -6,6 +6,7 @@ what matches, how many, the facet counts, date order and pages are.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -122,6 +123,34 @@ def test_engines_find_the_same_evidence(indexes: dict[str, tuple[SearchIndex, St
         assert expected, query
         for engine in ENGINES:
             assert found(engine, query) == expected, (engine, query)
+
+
+def test_no_phrase_runs_from_one_evidence_sentence_into_the_next(
+    indexes: dict[str, tuple[SearchIndex, Store]],
+) -> None:
+    """The last word of a sentence and the first of the next are no phrase in the evidence."""
+    index, store = indexes["whoosh"]
+    docs = [index.builder.build(ex) for ex in store.extractions()]
+    adjacent = {
+        (a[0], b[0]) for d in docs for a, b in zip(d.evidence_terms, d.evidence_terms[1:], strict=False) if a and b
+    }
+    across = [
+        (a[0], b[0])
+        for d in docs
+        for a, gap, b in zip(d.evidence_terms, d.evidence_terms[1:], d.evidence_terms[2:], strict=False)
+        if a and not gap and b and (a[0], b[0]) not in adjacent
+    ]
+    assert across, "the fixture has no two evidence sentences in one article"
+    for engine in ENGINES:
+        index, _ = indexes[engine]
+        opened = index.open()
+        try:
+            for first, second in across[:5]:
+                for words, found in ((f"{first} {second}", True), (f'"{first} {second}"', False)):
+                    request = dataclasses.replace(index.request(words, limit=100), scope="evidence")
+                    assert (opened.search(request).total > 0) is found, (engine, words)
+        finally:
+            opened.close()
 
 
 def test_one_writer_at_a_time(tmp_path: Path, engine: str) -> None:
