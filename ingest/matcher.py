@@ -13,8 +13,22 @@ tried in Python, longest form first.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator
 from operator import add
+
+_last = threading.local()
+
+
+def text_pairs(text: str) -> frozenset[str]:
+    """The character pairs of ``text``, made in C; the last text's are kept, because
+    the region scan and the term scan of an article ask for the same text in turn."""
+    cached: tuple[str, frozenset[str]] | None = getattr(_last, "pairs", None)
+    if cached is not None and cached[0] is text:
+        return cached[1]
+    pairs = frozenset(map(add, text, text[1:]))
+    _last.pairs = (text, pairs)
+    return pairs
 
 
 class FormIndex:
@@ -22,6 +36,7 @@ class FormIndex:
 
     def __init__(self, forms: Iterable[str] = ()) -> None:
         self._lengths: dict[str, list[int]] = {}
+        self._starts: set[str] = set()  # the keys of _lengths as a set: ``&`` walks the smaller side
         self._forms: set[str] = set()
         for form in forms:
             self.add(form)
@@ -30,6 +45,7 @@ class FormIndex:
         if len(form) < 2 or form in self._forms:
             return
         self._forms.add(form)
+        self._starts.add(form[:2])
         lengths = self._lengths.setdefault(form[:2], [])
         if len(form) not in lengths:
             lengths.append(len(form))
@@ -43,8 +59,7 @@ class FormIndex:
 
     def scan(self, text: str) -> Iterator[tuple[int, int]]:
         """``(start, end)`` of the longest form at each position, left to right, not overlapping."""
-        pairs = set(map(add, text, text[1:]))
-        pairs.intersection_update(self._lengths)
+        pairs = text_pairs(text) & self._starts
         if not pairs:
             return
         starts: list[int] = []

@@ -79,9 +79,12 @@ CLAUSE_BREAK = re.compile(r"[,;:。!?,;:!?()()\n]")
 PHRASE_STOP = re.compile(r"[,;:。!?,;:!?()()\n、“”‘’「」《》\"的为和与及在中]")
 
 # Institutional vocabulary of committees, written unquoted.
+# Every alternative starts with a character, so that ``re`` skips in C to the positions
+# where one of them stands (an optional group first made it try every position: 3× slower).
 INSTITUTION = re.compile(
-    r"(?:(?:界别|党员|政协)?(?:政协)?委员(?:履职)?(?:工作室|工作站|联络站|联系点|之家|履职档案|档案|考核|考评|积分管理)"
-    r"|协商议事(?:室|厅|堂|中心|会)|履职(?:考核|考评|积分管理|档案))"
+    r"(?:(?:界别|党员)(?:政协)?委员|政协(?:政协)?委员|委员)(?:履职)?"
+    r"(?:工作室|工作站|联络站|联系点|之家|履职档案|档案|考核|考评|积分管理)"
+    r"|协商议事(?:室|厅|堂|中心|会)|履职(?:考核|考评|积分管理|档案)"
 )
 SYSTEM_AFTER_VERB = re.compile(
     r"(?:健全|建立|完善|实行|推行|落实|探索|构建|出台|创新|制定|制订)(?:了|完善|并)?"
