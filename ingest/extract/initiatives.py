@@ -52,11 +52,21 @@ HEADS: list[tuple[str, EntityKind]] = sorted(
     + [(h, "slogan") for h in SLOGAN_HEADS],
     key=lambda pair: -len(pair[0]),
 )
+# The same, looked up by string: a head ends a name (HEAD_LENGTHS, longest first) or is
+# found in a phrase (HEAD_WORD: at the leftmost place, the longest head there).
+HEAD_KIND: dict[str, EntityKind] = {}
+for _head, _kind in HEADS:
+    HEAD_KIND.setdefault(_head, _kind)
+HEAD_LENGTHS = sorted({len(h) for h in HEAD_KIND}, reverse=True)
+HEAD_WORD = re.compile("|".join(map(re.escape, HEAD_KIND)))
 ADOPT_VERBS = (
     "实施 推进 开展 打造 建立 健全 完善 修订 实行 推行 落实 探索 创建 构建 启动 深化 实现 推出 建设 升级 创新 坚持 "
     "擦亮 叫响 办好 用好 做实 做优 纳入 践行 规范 抓好 推动 建成 设立 成立 组建 出台 制定 制订 印发 运用 创设 培育 "
     "首创 创办 举办 打响 铸就 形成 深耕 依托 通过 持续 扎实"
 ).split()
+# The clause is searched backwards for the reversed verbs: the first match is the verb that
+# ends last, and at one end the longest verb (alternatives longest first).
+VERB_BACKWARDS = re.compile("|".join(re.escape(v[::-1]) for v in sorted(ADOPT_VERBS, key=len, reverse=True)))
 MECHANISM_VERBS = set("健全 完善 修订 实行 推行 落实 建立 构建 制定 制订 出台 印发 设立 规范".split())
 NEGATIVE_VERBS = (
     "纠",
@@ -152,20 +162,20 @@ def head_after(text: str, pos: int) -> tuple[str, EntityKind, int] | None:
     m = PHRASE_STOP.search(text, pos, min(len(text), pos + 14))
     phrase = text[pos : m.start() if m else min(len(text), pos + 14)]
     phrase = phrase.removeprefix("新")
-    best: tuple[int, str, EntityKind] | None = None
-    for head, kind in HEADS:
-        k = phrase.find(head)
-        if k >= 0 and (best is None or k < best[0] or (k == best[0] and len(head) > len(best[1]))):
-            best = (k, head, kind)
-    if best is None or best[0] > 8:
+    m = HEAD_WORD.search(phrase)
+    if m is None or m.start() > 8:
         return None
-    return best[1], best[2], pos + best[0] + len(best[1])
+    head = m.group()
+    return head, HEAD_KIND[head], pos + m.end()
 
 
 def kind_of_name(name: str) -> EntityKind | None:
-    for head, kind in HEADS:
-        if name.endswith(head) and len(name) > len(head):
-            return kind
+    """The kind the longest head word ending ``name`` gives (it must not be all of it)."""
+    for length in HEAD_LENGTHS:
+        if len(name) > length:
+            kind = HEAD_KIND.get(name[-length:])
+            if kind is not None:
+                return kind
     return None
 
 
@@ -176,15 +186,11 @@ def verb_before(text: str, pos: int) -> str:
     breaks = [m.end() for m in CLAUSE_BREAK.finditer(clause)]
     if breaks:
         clause = clause[breaks[-1] :]
-    best = ""
-    best_end = -1
-    for verb in ADOPT_VERBS:
-        k = clause.rfind(verb)
-        if k >= 0 and (k + len(verb) > best_end or (k + len(verb) == best_end and len(verb) > len(best))):
-            best, best_end = verb, k + len(verb)
-    if not best:
+    m = VERB_BACKWARDS.search(clause[::-1])
+    if m is None:
         return ""
-    rest = clause[best_end:]
+    best = m.group()[::-1]
+    rest = clause[len(clause) - m.start() :]
     # 深化改革的“先手棋”: the verb governs 改革, not the quote; 落实《…“十三五”: a title's word
     if len(rest) > 6 or re.search(r"[的《]", rest):
         return ""
