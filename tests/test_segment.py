@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import math
+from pathlib import Path
 
+import jieba
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -140,3 +142,17 @@ def test_rjieba_keeps_jiebas_total_when_known_words_come_again() -> None:
     fast.add_word(left + right, freq)
     assert reference.cut(left + right) == [left + right]
     assert fast.cut(left + right) == [left + right]
+
+
+def test_the_dictionary_read_from_jiebas_cache_is_jiebas(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read in one piece from jieba's cache, or built by jieba when there is none: the same."""
+    reference = jieba.Tokenizer()
+    reference.tmp_dir = str(tmp_path)
+    reference.check_initialized()  # builds the dictionary and writes jieba.cache in tmp_path
+    monkeypatch.setenv("ZXKG_CACHE", str(tmp_path))
+    seg = Segmenter(engine="jieba")
+    assert seg._tok.initialized
+    assert seg._tok.total == reference.total and seg._tok.FREQ == reference.FREQ
+    (tmp_path / "jieba.cache").write_bytes(b"not marshal")  # unreadable: jieba builds it again
+    again = Segmenter(engine="jieba")
+    assert again.frequency("委员") == reference.FREQ["委员"] and again._tok.total == reference.total
