@@ -99,10 +99,11 @@ def ingest(
             outcomes = _parallel(sources, store.data_dir, workers)
         else:
             outcomes = ((item, _process(item, ctx, store)) for item in sources)
-        try:
-            _land_all(store, ctx, run_id, summary, outcomes, progress, after_save)
-        finally:
-            store.commit_batch()  # what landed stays landed, whatever stopped the loop
+        with store.indexes_deferred():
+            try:
+                _land_all(store, ctx, run_id, summary, outcomes, progress, after_save)
+            finally:
+                store.commit_batch()  # what landed stays landed, whatever stopped the loop
         store.finish_run(run_id, summary.counts())
     finally:
         store.release()

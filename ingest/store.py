@@ -32,6 +32,8 @@ WAL_CHECKPOINT_PAGES = 16_384  # 64 MB of 4 KB pages
 # thousands of index pages, which must stay in memory until its commit; with SQLite's
 # default 2 MB they spill to the WAL mid-transaction and a batch costs more than it saves.
 WRITER_CACHE_KIB = 65_536
+# Indexes that an ingest into an empty store builds at its end (Store.indexes_deferred).
+DEFERRED_INDEXES = ("idx_relations_by_subject", "idx_relations_by_object", "idx_mentions_entity")
 SCHEMA_VERSION = 4
 SCHEMA = (
     """
@@ -313,6 +315,28 @@ class Store:
     @property
     def batch_open(self) -> bool:
         return self._batch_open
+
+    @contextlib.contextmanager
+    def indexes_deferred(self) -> Iterator[bool]:
+        """Into an empty store, ingest without the indexes by entity and build them at the end.
+
+        Why: those indexes take each relation and mention at the place of its entity, so
+        an article's rows go to some forty pages scattered over indexes that outgrow the
+        page cache (at 100k articles the writer spent most of its time there). Built
+        once from all the rows, they are a sort. Only an empty store: nothing can ask
+        for them before the ingest ends, and its rows are all to be indexed anyway.
+        Yields whether it deferred them. An ingest stopped before the end leaves them
+        out; the next command that opens the store for writing builds them (``SCHEMA``
+        creates whatever is missing), and until then reads are slower, not wrong.
+        """
+        if self.count("articles") > 0:
+            yield False
+            return
+        self.conn.executescript("".join(f"DROP INDEX IF EXISTS {name};" for name in DEFERRED_INDEXES))
+        try:
+            yield True
+        finally:
+            self.conn.executescript(SCHEMA)
 
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[None]:

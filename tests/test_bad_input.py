@@ -10,6 +10,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from ingest.store import DEFERRED_INDEXES
 from search.engine import open_engine
 from tests.conftest import SEED, ZXKG, run_cli
 
@@ -153,6 +154,9 @@ def test_kill_minus_nine_loses_nothing_and_the_next_ingest_completes(tmp_path: P
         assert statuses == {"interrupted": 1, "done": 1}
         ids = {r[0] for r in db.execute("SELECT id FROM articles")}
     assert index_ids(data) == ids
+    with sqlite3.connect(db_path) as db:  # left out by the killed ingest (an empty store), back now
+        names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert set(DEFERRED_INDEXES) <= names
     after = run_cli("check", "--data", str(data))
     assert after.returncode == 0 and after.stdout.splitlines()[-1] == "consistent", after.stdout
 

@@ -13,7 +13,7 @@ from ingest.link import Context, extract
 from ingest.models import Source
 from ingest.parse import parse
 from ingest.pipeline import ingest
-from ingest.store import Store
+from ingest.store import DEFERRED_INDEXES, Store
 from tests.conftest import SEED
 
 
@@ -94,6 +94,43 @@ def test_in_a_batch_a_failing_article_rolls_back_alone_and_the_rest_commit_toget
         assert reader.count("articles") == 2
         assert reader.count("relations") == store.count("relations") > 0
         assert store.integrity_ok()
+
+
+def index_names(store: Store) -> set[str]:
+    return {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+
+
+def test_an_ingest_into_an_empty_store_builds_the_entity_indexes_at_its_end(
+    tmp_path: Path, data_dir: Path, ctx: Context
+) -> None:
+    (tmp_path / "in").mkdir()
+    for n in range(3):
+        (tmp_path / "in" / f"a{n}.txt").write_text(f"第{n}篇。\n" + SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    with Store.open(tmp_path / "fresh") as fresh:
+        expected = index_names(fresh)
+    assert set(DEFERRED_INDEXES) <= expected
+    with Store.open(data_dir) as store:
+        seen: list[set[str]] = []
+        ingest([str(tmp_path / "in")], store, ctx, after_save=lambda _: seen.append(index_names(store)))
+        assert seen and all(not (names & set(DEFERRED_INDEXES)) for names in seen)  # left out while it ran
+        assert index_names(store) == expected
+        # the next ingest (the store is not empty) keeps them
+        (tmp_path / "more").mkdir()
+        (tmp_path / "more" / "b.txt").write_text("第9篇。\n" + SEED.read_text(encoding="utf-8"), encoding="utf-8")
+        seen.clear()
+        ingest([str(tmp_path / "more")], store, ctx, after_save=lambda _: seen.append(index_names(store)))
+        assert seen == [expected]
+        assert store.integrity_ok()
+
+
+def test_entity_indexes_an_interrupted_ingest_left_out_come_back_at_the_next_writer(data_dir: Path) -> None:
+    with Store.open(data_dir) as store:
+        expected = index_names(store)
+        store.conn.executescript("".join(f"DROP INDEX {name};" for name in DEFERRED_INDEXES))
+    with Store.open(data_dir, readonly=True) as reader:
+        assert not index_names(reader) & set(DEFERRED_INDEXES)
+    with Store.open(data_dir) as store:
+        assert index_names(store) == expected
 
 
 def test_a_broken_file_is_reported_and_the_rest_of_the_batch_lands(
