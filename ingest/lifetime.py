@@ -18,7 +18,7 @@ _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 _registered = False
 
 
-def exit_with(parent_pid: int) -> None:
+def _exit_with(parent_pid: int) -> None:
     """Block until ``parent_pid`` is no longer this process's parent, then exit (a thread's target)."""
     while os.getppid() == parent_pid:
         time.sleep(1)
@@ -32,7 +32,7 @@ def watch_parent(parent_pid: int) -> None:
             if os.getppid() != parent_pid:  # it ended before the signal was asked for
                 os._exit(1)
             return
-    threading.Thread(target=exit_with, args=(parent_pid,), daemon=True, name="zxkg-orphan-watch").start()
+    threading.Thread(target=_exit_with, args=(parent_pid,), daemon=True, name="zxkg-orphan-watch").start()
 
 
 def forked_children_die_with_this_process() -> None:
