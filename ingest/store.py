@@ -317,7 +317,7 @@ class Store:
         return self._batch_open
 
     @contextlib.contextmanager
-    def indexes_deferred(self) -> Iterator[bool]:
+    def indexes_deferred(self) -> Iterator[None]:
         """Into an empty store, ingest without the indexes by entity and build them at the end.
 
         Why: those indexes take each relation and mention at the place of its entity, so
@@ -325,16 +325,16 @@ class Store:
         page cache (at 100k articles the writer spent most of its time there). Built
         once from all the rows, they are a sort. Only an empty store: nothing can ask
         for them before the ingest ends, and its rows are all to be indexed anyway.
-        Yields whether it deferred them. An ingest stopped before the end leaves them
+        An ingest stopped before the end leaves them
         out; the next command that opens the store for writing builds them (``SCHEMA``
         creates whatever is missing), and until then reads are slower, not wrong.
         """
         if self.count("articles") > 0:
-            yield False
+            yield
             return
         self.conn.executescript("".join(f"DROP INDEX IF EXISTS {name};" for name in DEFERRED_INDEXES))
         try:
-            yield True
+            yield
         finally:
             self.conn.executescript(SCHEMA)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.gazetteer import Gazetteer
 from ingest.link import Context
 from ingest.pipeline import build_context
 from search.engine import ENGINES
@@ -20,6 +21,12 @@ ZXKG = Path(sys.executable).with_name("zxkg")
 @pytest.fixture(scope="session")
 def ctx() -> Context:
     return build_context()
+
+
+@pytest.fixture(scope="session")
+def gaz() -> Gazetteer:
+    """The division table, read once (tests only read it)."""
+    return Gazetteer.load()
 
 
 @pytest.fixture(scope="session", params=ENGINES)

@@ -33,11 +33,6 @@ GEXF_NS = "{http://www.gexf.net/1.2draft}"
 
 
 @pytest.fixture(scope="module")
-def gaz() -> Gazetteer:
-    return Gazetteer.load()
-
-
-@pytest.fixture(scope="module")
 def store_dir(tmp_path_factory: pytest.TempPathFactory, gaz: Gazetteer) -> Path:
     return build_store(tmp_path_factory.mktemp("export") / "data", gaz)
 

@@ -20,11 +20,6 @@ from tests.graph_data import build_store
 
 
 @pytest.fixture(scope="module")
-def gaz() -> Gazetteer:
-    return Gazetteer.load()
-
-
-@pytest.fixture(scope="module")
 def store_dir(tmp_path_factory: pytest.TempPathFactory, gaz: Gazetteer) -> Path:
     return build_store(tmp_path_factory.mktemp("graph") / "data", gaz)
 
