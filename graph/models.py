@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 Scalar = str | int | float
@@ -289,6 +289,17 @@ def edge_from_row(row: dict[str, Any]) -> Edge:
     )
 
 
+# A frozen dataclass's __init__ sets each field through object.__setattr__: 3.3 µs for the
+# 17 of an Adoption on the bench machine, a third of the time to answer who adopted a
+# common term (2,400 regions at 100k articles). Setting the slots through their
+# descriptors builds the same frozen record in 1.2 µs.
+_ADOPTION_SLOTS = tuple(getattr(Adoption, f.name).__set__ for f in fields(Adoption))
+_new = object.__new__
+
+
 def adoption_from_row(row: Sequence[Any]) -> Adoption:
     """An ``Adoption`` from a row of ``Store.adoptions`` (whose columns are its fields, in order)."""
-    return Adoption(*row)
+    record: Adoption = _new(Adoption)
+    for put, value in zip(_ADOPTION_SLOTS, row, strict=True):
+        put(record, value)
+    return record

@@ -43,6 +43,12 @@ def _adoption_query(names: Names, filters: Filters) -> RelationQuery:
     return dataclasses.replace(q, kinds=())
 
 
+def _term_query(names: Names, term: str, filters: Filters) -> tuple[tuple[Node, ...], RelationQuery]:
+    """The entities ``term`` names (aliases included) and the question of their adoptions."""
+    matched = names.terms(term, _term_kinds(filters))
+    return matched, dataclasses.replace(_adoption_query(names, filters), objects=tuple(n.key for n in matched))
+
+
 def adoption_table(names: Names, filters: Filters = Filters(), by_date: bool = False) -> Iterator[Adoption]:
     """One row per (region, term) in the store: the adoption table.
 
@@ -59,8 +65,7 @@ def adopters(names: Names, term: str, filters: Filters = Filters()) -> Adopters:
     One row per region: its first relation to any matched entity gives the date, predicate
     and evidence; ``articles`` counts every article that states one of them.
     """
-    matched = names.terms(term, _term_kinds(filters))
-    q = dataclasses.replace(_adoption_query(names, filters), objects=tuple(n.key for n in matched))
+    matched, q = _term_query(names, term, filters)
     rows = names.store.adoptions(q, _term_kinds(filters), merge_terms=True)
     return Adopters(term=term, matched=matched, adoptions=tuple(map(adoption_from_row, rows)))
 
@@ -69,23 +74,21 @@ def timeline(names: Names, term: str, filters: Filters = Filters(), by: str = "d
     """The diffusion of ``term``: new and cumulative adopters per day, month or year."""
     if by not in TIMELINE_STEPS:
         raise choices("timeline step", by, tuple(TIMELINE_STEPS))
-    found = adopters(names, term, filters)
+    matched, q = _term_query(names, term, filters)
     width = TIMELINE_STEPS[by]
+    steps: dict[str, list[str]] = {}
+    undated: list[str] = []
+    for _key, region, first_date in names.store.first_adoptions(q, _term_kinds(filters)):
+        if first_date:
+            steps.setdefault(first_date[:width], []).append(region)
+        else:
+            undated.append(region)
     points: list[TimelinePoint] = []
     total = 0
-    undated: list[str] = []
-    for a in found.adoptions:
-        if not a.first_date:
-            undated.append(a.region)
-            continue
-        step = a.first_date[:width]
-        total += 1
-        if points and points[-1].date == step:
-            last = points[-1]
-            points[-1] = TimelinePoint(step, (*last.new, a.region), total)
-        else:
-            points.append(TimelinePoint(step, (a.region,), total))
-    return Timeline(term=term, matched=found.matched, points=tuple(points), undated=tuple(undated))
+    for step, new in steps.items():  # in date order: the rows come first date first
+        total += len(new)
+        points.append(TimelinePoint(step, tuple(new), total))
+    return Timeline(term=term, matched=matched, points=tuple(points), undated=tuple(undated))
 
 
 def region_profile(names: Names, region: str, filters: Filters = Filters(), subtree: bool = False) -> RegionProfile:

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from dataclasses import FrozenInstanceError, astuple
 from pathlib import Path
 
 import pytest
 
 from graph.build import GraphView, build_graph, ego_graph
-from graph.models import Filters
+from graph.models import TERM_KINDS, Adoption, Filters, adoption_from_row
 from graph.names import Names, fold
 from graph.query import adopters, adoption_table, co_adoption, region_profile, similar_regions, timeline
 from ingest.errors import NotFound, UsageError
 from ingest.gazetteer import Gazetteer
-from ingest.store import Store
+from ingest.store import RelationQuery, Store
 from tests.conftest import ROOT
 from tests.graph_data import build_store
 
@@ -61,6 +62,16 @@ def test_unknown_names_suggest_the_closest(names: Names) -> None:
         region_profile(names, "长沙县城")
     with pytest.raises(UsageError, match=r"ambiguous: 鼓楼区 \(320106\).*give the code"):
         region_profile(names, "鼓楼区")
+
+
+def test_an_adoption_built_from_a_row_is_the_frozen_record_of_its_columns(names: Names) -> None:
+    row = next(names.store.adoptions(RelationQuery(), TERM_KINDS))
+    record = adoption_from_row(row)
+    assert record == Adoption(*row) and hash(record) == hash(Adoption(*row)) and astuple(record) == tuple(row)
+    with pytest.raises(FrozenInstanceError):
+        record.region = "长沙市"  # type: ignore[misc]
+    with pytest.raises(ValueError, match="shorter"):
+        adoption_from_row(row[:-1])
 
 
 def test_timeline_is_cumulative_and_keeps_undated_adopters_apart(names: Names) -> None:
