@@ -53,7 +53,7 @@ def extract(article: Article, ctx: Context) -> Extraction:
     words = seg.cut(text)  # segmented once: extraction and the search index share them
     home = home_region(article.source, gaz, seg)
     hits = extract_regions(text, gaz, seg, home=home, words=words)
-    actors = Actors(text, hits)
+    actors = Actors(text, hits, gaz)
     docs = extract_documents(text, gaz, seg, hits, actors)
     headline = title_document(article.title, hits)
     if headline is not None:

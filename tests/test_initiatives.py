@@ -15,7 +15,9 @@ def found(text: str, ctx: Context) -> set[tuple[str, str, str]]:
     hits = extract_regions(text, ctx.gazetteer, ctx.segmenter)
     return {
         (owner.entity.name, i.name, i.kind)
-        for i in extract_initiatives(text, Actors(text, hits), is_common=lambda w: everyday_word(w, ctx.segmenter))
+        for i in extract_initiatives(
+            text, Actors(text, hits, ctx.gazetteer), is_common=lambda w: everyday_word(w, ctx.segmenter)
+        )
         if i.kind != "slogan"
         for owner in i.owners
     }
@@ -73,6 +75,19 @@ def kinds(text: str, ctx: Context) -> dict[str, str]:
             },
         ),
         ("道县委员工作室开展活动。", {("道县", "委员工作室", "mechanism")}),
+        # committees named by their level: the regions of the sentence, the actor, the actor's city
+        (
+            "李华锋率队到泸州市江阳区国窖社区调研市、区政协“有事来协商”平台建设工作。",
+            {("泸州市", "有事来协商", "brand"), ("江阳区", "有事来协商", "brand")},
+        ),
+        (
+            "仙居县政协召开常委会议。\n会议决定,建立县政协委员履职考评领导小组。",
+            {("仙居县", "委员履职考评", "mechanism")},
+        ),
+        (
+            "仙居县政协召开常委会议。\n会议学习了市政协“请你来协商”平台建设经验。",
+            {("台州市", "请你来协商", "brand")},
+        ),
     ],
 )
 def test_adoptions(text: str, expected: set[tuple[str, str, str]], ctx: Context) -> None:
@@ -90,6 +105,7 @@ def test_adoptions(text: str, expected: set[tuple[str, str, str]], ctx: Context)
         "湘潭市政协审议通过关于“打造以韶山为代表的经典红色名片,构建文旅融合发展新格局”专题协商方案。",  # a topic
         "中共常宁市委、常宁市人民政府锚定“三高四新”美好蓝图,推进“三大工程”。",  # not the CPPCC acting
         "济南市政协每月开展一次“商量”。",  # an everyday word in quotes
+        "长沙市政协召开常委会议。\n会议学习了区政协“请你来协商”平台经验。",  # a district it does not name
     ],
 )
 def test_no_adoption(text: str, ctx: Context) -> None:

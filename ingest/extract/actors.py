@@ -9,6 +9,10 @@ News of committees is written paragraph by paragraph, each opened by its subject
 4. the article's single acting committee, when the whole article names only one.
 
 Nothing else: a region merely named in the same article is not an actor.
+
+A committee named by its level alone (县政协, 调研市、区政协“有事来协商”) is the nearest
+region of that level named before it in the sentence, else the actor if it is of that
+level, else the actor's division of that level above it (市政协 in a county's article).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from ..gazetteer import Gazetteer
 from ..text import Span, paragraphs, sentences
 from .regions import RegionHit
 
@@ -32,6 +37,10 @@ CLAUSE_BREAK = re.compile(r"[,;:,;:]")
 OTHER_BODY = re.compile(r"(?:党委|省委|市委|州委|县委|区委|政府|人大|全会)(?!书记|副书记|常委)")
 
 
+# 县政协, 市、区政协, 州政协的: the level word a division's official name ends with.
+LEVEL_COMMITTEE = re.compile(r"(?:([省市州县区])[、和与及])?([省市州县区])政协(?:的)?$")
+
+
 def _last_break(text: str, start: int, pos: int) -> int:
     last = start
     for m in CLAUSE_BREAK.finditer(text, start, pos):
@@ -42,8 +51,9 @@ def _last_break(text: str, start: int, pos: int) -> int:
 class Actors:
     """Attribution over one article; built once from its region hits."""
 
-    def __init__(self, text: str, hits: list[RegionHit]) -> None:
+    def __init__(self, text: str, hits: list[RegionHit], gazetteer: Gazetteer | None = None) -> None:
         self.text = text
+        self.gazetteer = gazetteer
         self.hits = [h for h in hits if h.entity.code]
         self.committees = [h for h in self.hits if h.committee]
         self._sentences = list(sentences(text))
@@ -106,4 +116,37 @@ class Actors:
             return subj, "actor.paragraph"
         if self.only is not None:
             return self.only, "actor.article"
+        return None
+
+    def by_level(self, pos: int) -> tuple[RegionHit, ...] | None:
+        """The committees a level word names right before ``pos`` (县政协…), or None if none stands there.
+
+        Empty when one of the levels cannot be told (区政协 in a city's article names a
+        district the article does not): nobody, rather than a guess.
+        """
+        m = LEVEL_COMMITTEE.search(self.text, max(0, pos - 8), pos)
+        if m is None:
+            return None
+        sent = self.sentence(pos)
+        before = [h for h in self.hits if sent.start <= h.start and h.end <= m.start()]
+        actor = self.actor_at(m.start())
+        out: list[RegionHit] = []
+        for word in (w for w in m.groups() if w):
+            found = next((h for h in reversed(before) if h.entity.name.endswith(word)), None)
+            if found is None and actor is not None:
+                found = self._at_level(actor[0], word)
+            if found is None:
+                return ()
+            out.append(found)
+        return tuple(dict.fromkeys(out))
+
+    def _at_level(self, hit: RegionHit, word: str) -> RegionHit | None:
+        """``hit`` if its name ends with the level word, else its nearest division above that does."""
+        if hit.entity.name.endswith(word):
+            return hit
+        if self.gazetteer is None or not hit.entity.code:
+            return None
+        for parent in self.gazetteer.ancestors(hit.entity.code):
+            if parent.name.endswith(word):
+                return RegionHit(hit.start, hit.end, self.gazetteer.entity(parent), True, "actor.level", hit.confidence)
         return None

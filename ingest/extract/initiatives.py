@@ -373,20 +373,19 @@ def _judge_chain(
     return out
 
 
-OTHER_COMMITTEE_BEFORE = re.compile(r"(?:省|市|县|区|州)政协(?:的)?$")
-
-
 def _owners(actors: Actors, pos: int) -> tuple[RegionHit, ...]:
     """Regions written right before ``pos`` (道县委员工作室, 丰县、沛县…), else the actor.
 
-    A committee word right before the term that names no known region (区政协委员工作站
-    in a city's article) means the owner is someone we cannot name: nobody, then.
+    A committee named by its level right before the term (县政协委员履职考评领导小组) is
+    the region of that level the sentence or the actor gives (``Actors.by_level``), or
+    nobody when it names none (区政协委员工作站 in a city's article).
     """
     adjacent = actors.regions_before(pos)
     if adjacent:
         return adjacent
-    if OTHER_COMMITTEE_BEFORE.search(actors.text, max(0, pos - 5), pos):
-        return ()
+    by_level = actors.by_level(pos)
+    if by_level is not None:
+        return by_level
     found = actors.actor_at(pos)
     return (found[0],) if found else ()
 
