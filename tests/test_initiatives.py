@@ -75,6 +75,14 @@ def kinds(text: str, ctx: Context) -> dict[str, str]:
             },
         ),
         ("道县委员工作室开展活动。", {("道县", "委员工作室", "mechanism")}),
+        (
+            "会上,道县、东安、江华等县政协委员工作室分别进行了交流发言。",
+            {
+                ("道县", "委员工作室", "mechanism"),
+                ("东安县", "委员工作室", "mechanism"),
+                ("江华瑶族自治县", "委员工作室", "mechanism"),
+            },
+        ),
         # committees named by their level: the regions of the sentence, the actor, the actor's city
         (
             "李华锋率队到泸州市江阳区国窖社区调研市、区政协“有事来协商”平台建设工作。",

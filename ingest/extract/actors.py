@@ -25,9 +25,11 @@ from ..text import Span, paragraphs, sentences
 from .regions import RegionHit
 
 # What may stand between a region and the term it owns: 道县委员工作室, 资阳市政协“…”,
-# 丰县、沛县、贾汪区和贾汪经济开发区协商议事室.
+# 丰县、沛县、贾汪区和贾汪经济开发区协商议事室, 道县、东安、江华等县政协委员工作室.
 LIST_GAP = re.compile(r"[、和及与]")
-OWNER_GAP = re.compile(r"(?:[、和及与])?(?:[\u4e00-\u9fff]{0,8}(?:开发区|新区|园区))?(?:政协)?(?:的)?")
+OWNER_GAP = re.compile(
+    r"(?:[、和及与])?(?:[\u4e00-\u9fff]{0,8}(?:开发区|新区|园区))?(?:等(?:地|[省市州县区]{1,3}))?(?:政协)?(?:的)?"
+)
 SUBJECT_WINDOW = 8  # characters of a paragraph before its subject may start (近年来,长沙市政协…)
 
 
