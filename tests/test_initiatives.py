@@ -83,6 +83,11 @@ def kinds(text: str, ctx: Context) -> dict[str, str]:
                 ("江华瑶族自治县", "委员工作室", "mechanism"),
             },
         ),
+        ("济南市政协创建“商量”平台。", {("济南市", "商量", "brand")}),  # an everyday word naming a platform
+        (
+            "考察组前往益阳市政协深圳委员工作室考察。",  # where the committee's studio stands
+            {("益阳市", "委员工作室", "mechanism")},
+        ),
         # committees named by their level: the regions of the sentence, the actor, the actor's city
         (
             "李华锋率队到泸州市江阳区国窖社区调研市、区政协“有事来协商”平台建设工作。",
@@ -114,6 +119,12 @@ def test_adoptions(text: str, expected: set[tuple[str, str, str]], ctx: Context)
         "中共常宁市委、常宁市人民政府锚定“三高四新”美好蓝图,推进“三大工程”。",  # not the CPPCC acting
         "济南市政协每月开展一次“商量”。",  # an everyday word in quotes
         "长沙市政协召开常委会议。\n会议学习了区政协“请你来协商”平台经验。",  # a district it does not name
+        "长沙市政协推进社区志愿者服务“储蓄”制度。",  # an everyday word as a figure of speech
+        # subjects discussed or instructed, not run
+        "湘潭市政协召开常委会议,李光泉分别就“农村全面小康”和“文化产业发展”两个专题调研工作作了说明。",
+        "河池市政协召开全会,委员分别围绕构建“金融创新智享养老”体系、助力南丹“试验区”发展等主题作了发言。",
+        "河池市政协学深悟透习近平总书记对做好“三农”工作的重要指示精神。",
+        "河池市政协要精准建言,高站位助力加强“医养+”多种业态融合。",
     ],
 )
 def test_no_adoption(text: str, ctx: Context) -> None:

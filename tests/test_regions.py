@@ -89,6 +89,13 @@ def test_shared_county_names_resolved_by_context_or_left_unresolved(ctx: Context
     assert "350102" in dict(alone.entity.attrs)["candidates"]
 
 
+def test_a_shared_name_that_is_a_common_word_is_a_place_only_in_context(ctx: Context) -> None:
+    """Three districts are named 城区, and any town centre is one."""
+    assert names("为助推城区经济社会高质量发展凝聚共识。", ctx) == []
+    assert names("阳泉市城区政协召开会议。", ctx) == ["阳泉市", "城区"]
+    assert names("城区政协召开会议。", ctx) == ["城区"]  # a committee: a district, which one unknown
+
+
 def test_bare_committee_binds_to_home_region(ctx: Context) -> None:
     assert names("市政协召开主席会议。", ctx, source="湘潭政协网") == ["湘潭市"]
     assert names("县政协召开主席会议。", ctx, source="湘潭政协网") == []  # level does not fit

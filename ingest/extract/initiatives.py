@@ -92,8 +92,8 @@ PHRASE_STOP = re.compile(r"[,;:。!?,;:!?()()\n、“”‘’「」《》\"的�
 # Every alternative starts with a character, so that ``re`` skips in C to the positions
 # where one of them stands (an optional group first made it try every position: 3× slower).
 INSTITUTION = re.compile(
-    r"(?:(?:界别|党员)(?:政协)?委员|政协(?:政协)?委员|委员)(?:履职)?"
-    r"(?:工作室|工作站|联络站|联系点|之家|履职档案|档案|考核|考评|积分管理)"
+    r"(?:(?:界别|党员)(?:政协)?委员|政协(?:政协)?委员|委员)"
+    r"(?:履职管理|(?:履职)?(?:工作室|工作站|联络站|联系点|之家|履职档案|档案|考核|考评|积分管理))"
     r"|协商议事(?:室|厅|堂|中心|会)|履职(?:考核|考评|积分管理|档案)"
 )
 SYSTEM_AFTER_VERB = re.compile(
@@ -202,12 +202,37 @@ def negated(text: str, pos: int) -> bool:
     return before.endswith(NEGATIVE_VERBS)
 
 
-PURPOSE = re.compile(r"为(?:了)?(?:加快|推动|实现|建设|打造|助力|服务|奋力)?[^,。;,;]{0,6}$")
+PURPOSE = re.compile(r"(?:为(?:了)?(?:加快|推动|实现|建设|打造|助力|服务|奋力)?|助力)[^,。;,;]{0,6}$")
 
 
 def for_a_goal(text: str, pos: int) -> bool:
-    """为建设“六新河池”作出贡献: the quote names someone else's goal the committee serves."""
+    """为建设“六新河池”作出贡献, 助力加强“医养+”…: the quote names a goal the committee serves."""
     return PURPOSE.search(text, max(0, pos - 10), pos) is not None
+
+
+SENTENCE_END = re.compile(r"[。!?;!?;\n]")
+# “A”和“B”两个专题, …、“C”…等主题作了发言: the quotes are in a list of subjects discussed
+TOPICS_CLOSE = re.compile(r"(?:等|为|[两三四五六七八九十几]个)(?:主题|议题|专题|课题)")
+# 做好“三农”工作的重要指示: the subject of someone's instructions
+INSTRUCTIONS_ON = re.compile(r"[^,,]{0,8}?的重要(?:指示|讲话|论述|批示)")
+
+
+def about_a_topic(text: str, start: int, end: int) -> bool:
+    """Quotes at ``start:end`` that name what was discussed or instructed, not what a committee runs.
+
+    Subjects of a meeting come after 围绕/就 and are closed by 等主题/两个专题; a subject
+    of instructions is followed by 的重要指示. A quote followed by its own head word and
+    then 专题协商 (围绕“有事好商量”品牌开展专题协商) is not closed this way.
+    """
+    if INSTRUCTIONS_ON.match(text, end):
+        return True
+    stop = SENTENCE_END.search(text, end)
+    after = text[end : min(stop.start() if stop else len(text), end + 80)]
+    if not TOPICS_CLOSE.search(after):
+        return False
+    before = text[:start]
+    opened = max(before.rfind(ch) for ch in "。!?;!?;\n") + 1
+    return re.search(r"围绕|就", before[opened:]) is not None
 
 
 def looks_like_topic(name: str) -> bool:
@@ -340,6 +365,7 @@ def _judge_chain(
             after += m.end()
     head = head_after(text, after)
     verb = verb_before(text, chain[0].start - 1)
+    topics = about_a_topic(text, chain[0].start - 1, last.end + 1)
     out: list[InitiativeHit] = []
     for q in chain:
         name = q.text.strip()
@@ -349,10 +375,10 @@ def _judge_chain(
         own = kind_of_name(name)
         if kind is None:
             kind = own
-        if looks_like_topic(name) or text[max(0, q.start - 3) : q.start - 1] == "关于":
+        if looks_like_topic(name) or text[max(0, q.start - 3) : q.start - 1] == "关于" or topics:
             continue  # the subject of a study or a meeting (审议关于“…”的方案), not a name
-        if is_common is not None and is_common(name):
-            continue
+        if is_common is not None and is_common(name) and not (head and head[1] == "brand" and head[0] != "工作"):
+            continue  # “商量” is emphasis, “储蓄”制度 a figure of speech; “商量”平台 names a platform
         goal = for_a_goal(text, chain[0].start - 1)
         if negated(text, q.start - 1) or kind == "slogan" or goal or (looks_like_slogan(name) and head is None):
             kind = "slogan"
@@ -381,6 +407,10 @@ def _owners(actors: Actors, pos: int) -> tuple[RegionHit, ...]:
     nobody when it names none (区政协委员工作站 in a city's article).
     """
     adjacent = actors.regions_before(pos)
+    if adjacent and actors.text[max(0, adjacent[0].start - 2) : adjacent[0].start] == "政协":
+        # 市政协深圳委员工作室: the place says where the committee's studio stands, not whose it is
+        pos = adjacent[0].start
+        adjacent = actors.regions_before(pos)
     if adjacent:
         return adjacent
     by_level = actors.by_level(pos)

@@ -34,6 +34,9 @@ COMMITTEE_BEFORE = ("政协", "政治协商会议")
 # form (常宁) names the place.
 BODY_AFTER = re.compile(r"^(?:市|县|区|州|盟|旗)?(?:政协|人民政协|委员会|两会|人大|县委|市委|区委|州委|党委|政府)")
 COMMON_WORD_FREQ = 1000
+# An official name shared by several divisions and common as a word (城区 1,517, 郊区 668,
+# 矿区 372 in jieba's dictionary; 朝阳区 207) is a place only where the context says which.
+AMBIGUOUS_WORD_FREQ = 300
 PLURAL_BEFORE_COMMITTEE = set("省各地等个两三区县市州")
 QUOTE_MARK = re.compile("[“‘「『《”’」』》\n]")
 
@@ -188,7 +191,11 @@ def _judge(
     if strong:
         divs = _unique([a.division for a in strong])
         rule = "region.full" if any(a.full for a in strong) else "region.alias"
-        return _pick(divs, gaz, context, rule, text[r.start : r.end])
+        form = text[r.start : r.end]
+        picked = _pick(divs, gaz, context, rule, form)
+        if picked[1].endswith(".ambiguous") and not body and seg.frequency(form) >= AMBIGUOUS_WORD_FREQ:
+            return None  # 为助推城区经济: several districts are named 城区, and so is any town centre
+        return picked
     form = text[r.start : r.end]
     if r.quoted or r.start not in boundaries or r.end not in boundaries:
         return None
