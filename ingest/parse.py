@@ -37,7 +37,12 @@ DATE_PATTERNS = (
     re.compile(r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"),
     re.compile(r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*月?(?!\d)"),
 )
-META_LINE = re.compile(r"(?:发布时间|发布日期|发表时间|时间|日期|来源|编辑|责任编辑|作者|稿源|文\s*[|丨/])\s*[::|丨]?")
+# A metadata key with its separator (来源:, 时间 2024-05-24, 文 | ): the words alone are
+# ordinary text (居家养老时间银行, 来源于群众) and a short opening paragraph keeps them.
+META_LINE = re.compile(
+    r"(?:发布时间|发布日期|发表时间|时间|日期|来源|编辑|责任编辑|作者|稿源)\s*(?:[::|丨]|\s(?=\s*(?:19|20)\d{2}))"
+    r"|文\s*[|丨/]"
+)
 SOURCE_FIELD = re.compile(r"(?:来源|稿源|出处)\s*[::]\s*([^\s::|丨]{2,40})")
 EDITOR_FIELD = re.compile(r"编辑\s*[::]\s*([^\s::|丨]{2,40})")
 AUTHOR_FIELD = re.compile(
@@ -71,8 +76,9 @@ def parse(src: Source) -> Article:
             parsed = parse_text(original)
     title = normalise(parsed.title).replace("\n", " ")
     body = normalise(parsed.body)
-    if title and body.startswith(title):
-        body = body[len(title) :].lstrip("\n")
+    first, _, rest = body.lstrip("\n").partition("\n")
+    if title and first.strip() == title:  # the headline repeated as the first line, not 镇江 in 镇江市政协…
+        body = rest.lstrip("\n")
     if not body.strip() and not title:
         raise InputError("no article text found (empty or only markup)")
     text = f"{title}\n{body}" if title else body

@@ -57,6 +57,23 @@ def test_headerless_page_finds_title_date_source_author_and_drops_furniture() ->
     assert "品牌建设。" in a.text
 
 
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        ("镇江", "镇江市政协开展居家养老时间银行试点,今年以来成效明显。"),  # 时间 in a word, the title a prefix
+        ("市政协调研", "委员们表示,建议来源于群众,作者是委员本人。"),  # 来源, 作者 without a separator
+    ],
+)
+def test_a_short_opening_paragraph_is_kept_whole(title: str, body: str) -> None:
+    a = parse(src(f"title: {title}\n---\n{body}\n"))
+    assert a.text == f"{title}\n{body}"
+
+
+def test_time_given_without_a_colon_is_still_metadata() -> None:
+    a = parse(src("某某县政协召开会议\n发布时间 2024-05-24\n\n某某县政协召开主席会议,研究工作。\n"))
+    assert a.date == "2024-05-24" and "发布时间" not in a.text
+
+
 def test_gbk_text_parses_like_utf8() -> None:
     assert parse(src(HEADER_TEXT, encoding="gbk")).text == parse(src(HEADER_TEXT)).text
 
