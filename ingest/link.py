@@ -6,6 +6,7 @@ stay plain functions of text and the store sees only records.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .extract.actors import Actors
@@ -47,6 +48,20 @@ def everyday_word(word: str, seg: Segmenter) -> bool:
     return len(word) <= 3 and seg.frequency(word) >= 300 and not any(ch in "一二两三四五六七八九十双" for ch in word)
 
 
+# 关于设立“助老服务时间银行”的建议, …的提案: what a proposal names, it recommends
+PROPOSAL_TITLE = re.compile(r"(?:建议|提案|议案)(?:书)?[\s。.!!]*$")
+
+
+def is_proposal(article: Article) -> bool:
+    """A proposal (提案) asks for what it names: the regions in it adopt, run and issue nothing.
+
+    Its terms and documents are still mentioned (and searchable); only the relations that
+    say a region did something are left out. A proposal's “时间银行” in 镇江 is a wish, not
+    evidence that 镇江 adopted it.
+    """
+    return PROPOSAL_TITLE.search(article.title) is not None
+
+
 def extract(article: Article, ctx: Context) -> Extraction:
     text = article.text
     gaz, seg = ctx.gazetteer, ctx.segmenter
@@ -59,6 +74,7 @@ def extract(article: Article, ctx: Context) -> Extraction:
     if headline is not None:
         docs.insert(0, headline)
 
+    acts = not is_proposal(article)
     me = article_entity(article)
     mentions: list[Mention] = [h.mention() for h in hits]
     relations: list[Relation] = []
@@ -78,7 +94,7 @@ def extract(article: Article, ctx: Context) -> Extraction:
     for d in docs:
         mentions.append(Mention(d.entity, d.start, d.end, d.rule, d.confidence))
         relate(me, "mentions", d.entity, d.start, d.end, "document.title", 1.0)
-        if d.issuer is not None:
+        if d.issuer is not None and acts:
             relate(d.issuer.entity, "issues", d.entity, d.start, d.end, d.rule, d.confidence)
     aliases: list[Alias] = []
     for i in extract_initiatives(text, actors, ctx.lexicon, words, is_common=lambda w: everyday_word(w, seg)):
@@ -88,7 +104,7 @@ def extract(article: Article, ctx: Context) -> Extraction:
         aliases.extend(Alias(a, term, f"{i.rule}@{article.id}") for a in i.aliases)
         mentions.append(Mention(term, i.start, i.end, i.rule, i.confidence))
         relate(me, "mentions", term, i.start, i.end, i.rule, i.confidence)
-        if i.kind == "slogan":
+        if i.kind == "slogan" or not acts:
             continue
         predicate: Predicate = "adopts" if i.kind == "mechanism" else "runs"
         for owner in i.owners:

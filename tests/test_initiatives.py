@@ -7,7 +7,9 @@ import pytest
 from ingest.extract.actors import Actors
 from ingest.extract.initiatives import extract_initiatives, quotes
 from ingest.extract.regions import extract_regions
-from ingest.link import Context, everyday_word
+from ingest.link import Context, everyday_word, extract
+from ingest.models import Source
+from ingest.parse import parse
 
 
 def found(text: str, ctx: Context) -> set[tuple[str, str, str]]:
@@ -84,6 +86,18 @@ def kinds(text: str, ctx: Context) -> dict[str, str]:
             },
         ),
         ("济南市政协创建“商量”平台。", {("济南市", "商量", "brand")}),  # an everyday word naming a platform
+        (  # places inside the county, and a named one
+            "调研组考察了东海县水晶城、高新区、石湖尤塘村“有事好商量”协商议事室。",
+            {("东海县", "有事好商量", "mechanism"), ("东海县", "协商议事室", "mechanism")},
+        ),
+        (  # both committees of a partnership
+            "2019年,青田政协与平湖政协缔结为友好政协,两地政协开展了“协进助学”活动。",
+            {("青田县", "协进助学", "brand"), ("平湖市", "协进助学", "brand")},
+        ),
+        (  # clauses side by side carried out: an activity, not a slogan
+            "近年来,开阳县政协推动开展“委员进乡镇、协商进基层”,积极建机制。",
+            {("开阳县", "委员进乡镇、协商进基层", "brand")},
+        ),
         (
             "考察组前往益阳市政协深圳委员工作室考察。",  # where the committee's studio stands
             {("益阳市", "委员工作室", "mechanism")},
@@ -161,3 +175,22 @@ def test_quotes_of_every_kind() -> None:
     text = '开展“甲”‘乙’「丙」『丁』和"戊"活动'
     assert [q.text for q in quotes(text)] == ["甲", "乙", "丙", "丁", "戊"]
     assert all(text[q.start : q.end] == q.text for q in quotes(text))
+
+
+@pytest.mark.parametrize(
+    ("title", "acts"),
+    [
+        ("镇江市政协推进居家养老服务", True),
+        ("关于设立“助老服务时间银行”的建议", False),
+        ("关于加强幼儿园建设、推动学前教育发展的提案", False),
+    ],
+)
+def test_a_proposal_names_what_it_asks_for_and_nobody_adopts_it(title: str, acts: bool, ctx: Context) -> None:
+    body = "镇江市政协开展“居家养老时间银行”试点,出台《镇江市政协志愿服务管理办法》。"
+    data = f"title: {title}\n---\n{body}\n".encode()
+    ex = extract(parse(Source("proposal.txt", "proposal.txt", data)), ctx)
+    mentioned = {r.object.name for r in ex.relations if r.predicate == "mentions"}
+    assert {"居家养老时间银行", "镇江市政协志愿服务管理办法"} <= mentioned
+    done = {(r.subject.name, r.predicate, r.object.name) for r in ex.relations if r.predicate in ("runs", "issues")}
+    expected = {("镇江市", "runs", "居家养老时间银行"), ("镇江市", "issues", "镇江市政协志愿服务管理办法")}
+    assert done == (expected if acts else set())

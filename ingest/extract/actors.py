@@ -25,11 +25,16 @@ from ..text import Span, paragraphs, sentences
 from .regions import RegionHit
 
 # What may stand between a region and the term it owns: 道县委员工作室, 资阳市政协“…”,
-# 丰县、沛县、贾汪区和贾汪经济开发区协商议事室, 道县、东安、江华等县政协委员工作室.
+# 丰县、沛县、贾汪区和贾汪经济开发区协商议事室, 道县、东安、江华等县政协委员工作室, and places
+# inside it: 东海县水晶城、高新区、石湖尤塘村协商议事室.
 LIST_GAP = re.compile(r"[、和及与]")
+_PLACE = r"[\u4e00-\u9fff]{1,8}?(?:村|镇|乡|街道|社区|城|区)"
 OWNER_GAP = re.compile(
-    r"(?:[、和及与])?(?:[\u4e00-\u9fff]{0,8}(?:开发区|新区|园区))?(?:等(?:地|[省市州县区]{1,3}))?(?:政协)?(?:的)?"
+    rf"(?:[、和及与])?(?:{_PLACE}(?:[、和及与]{_PLACE})*)?(?:等(?:地|[省市州县区]{{1,3}}))?(?:政协)?(?:的)?"
+    r"(?:“[^“”]{1,20}”)?"  # a named one: 东海县…村“有事好商量”协商议事室
 )
+# 青田政协与平湖政协缔结为友好政协,两地政协…开展了“协进助学”活动: both act
+BOTH_COMMITTEES = re.compile(r"两地政协|双方政协|两地委员")
 SUBJECT_WINDOW = 8  # characters of a paragraph before its subject may start (近年来,长沙市政协…)
 
 
@@ -152,3 +157,19 @@ class Actors:
             if parent.name.endswith(word):
                 return RegionHit(hit.start, hit.end, self.gazetteer.entity(parent), True, "actor.level", hit.confidence)
         return None
+
+    def both_at(self, pos: int) -> tuple[RegionHit, RegionHit] | None:
+        """The two committees a sentence names before ``两地政协`` and ``pos``, if it says both act."""
+        sent = self.sentence(pos)
+        said = [m.start() for m in BOTH_COMMITTEES.finditer(self.text, sent.start, pos)]
+        if not said:
+            return None
+        named: dict[str, RegionHit] = {}
+        for h in self.committees:
+            if sent.start <= h.start and h.end <= said[-1]:
+                named.pop(h.entity.code, None)
+                named[h.entity.code] = h
+        if len(named) < 2:
+            return None
+        first, second = list(named.values())[-2:]
+        return first, second

@@ -67,6 +67,9 @@ ADOPT_VERBS = (
 # The clause is searched backwards for the reversed verbs: the first match is the verb that
 # ends last, and at one end the longest verb (alternatives longest first).
 VERB_BACKWARDS = re.compile("|".join(re.escape(v[::-1]) for v in sorted(ADOPT_VERBS, key=len, reverse=True)))
+# 开展“委员进乡镇、协商进基层”: clauses side by side name an activity when it is carried out
+# (they are a slogan when it is realised or lived up to: 实现“作风硬、政协兴”).
+ACTIVITY_VERBS = frozenset("开展 举办 启动 实施".split())
 MECHANISM_VERBS = set("健全 完善 修订 实行 推行 落实 建立 构建 制定 制订 出台 印发 设立 规范".split())
 NEGATIVE_VERBS = (
     "纠",
@@ -380,7 +383,8 @@ def _judge_chain(
         if is_common is not None and is_common(name) and not (head and head[1] == "brand" and head[0] != "工作"):
             continue  # “商量” is emphasis, “储蓄”制度 a figure of speech; “商量”平台 names a platform
         goal = for_a_goal(text, chain[0].start - 1)
-        if negated(text, q.start - 1) or kind == "slogan" or goal or (looks_like_slogan(name) and head is None):
+        parallel = looks_like_slogan(name) and head is None and verb not in ACTIVITY_VERBS
+        if negated(text, q.start - 1) or kind == "slogan" or goal or parallel:
             kind = "slogan"
         if kind is None:
             if not verb and not (FORMULA.search(name) or NUMBERED_NAME.match(name)):
@@ -416,6 +420,9 @@ def _owners(actors: Actors, pos: int) -> tuple[RegionHit, ...]:
     by_level = actors.by_level(pos)
     if by_level is not None:
         return by_level
+    both = actors.both_at(pos)
+    if both is not None:
+        return both
     found = actors.actor_at(pos)
     return (found[0],) if found else ()
 
