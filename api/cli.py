@@ -120,8 +120,9 @@ def ingest(
     if bar:
         bar.close()
     c = summary.counts()
+    replaced = f" (replacing {c['replaced']} whose file changed)" if c["replaced"] else ""
     click.echo(
-        f"read {c['read']}, ingested {c['ingested']}, unchanged {c['unchanged']}, "
+        f"read {c['read']}, ingested {c['ingested']}{replaced}, unchanged {c['unchanged']}, "
         f"duplicates {c['duplicates']}, failed {c['failed']} → {data_dir_from(data)}"
     )
     if not quiet:

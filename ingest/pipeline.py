@@ -40,6 +40,7 @@ class Summary:
     read: int = 0
     ingested: int = 0
     unchanged: int = 0
+    replaced: int = 0  # articles whose file now holds another text (they went)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (origin, file it duplicates)
     failures: list[Failure] = field(default_factory=list)
 
@@ -48,6 +49,7 @@ class Summary:
             "read": self.read,
             "ingested": self.ingested,
             "unchanged": self.unchanged,
+            "replaced": self.replaced,
             "duplicates": len(self.duplicates),
             "failed": len(self.failures),
         }
@@ -104,6 +106,8 @@ def ingest(
                 _land_all(store, ctx, run_id, summary, outcomes, progress, after_save)
             finally:
                 store.commit_batch()  # what landed stays landed, whatever stopped the loop
+        if summary.replaced:
+            store.prune_entities()  # terms only the replaced texts named
         store.finish_run(run_id, summary.counts())
     finally:
         store.release()
@@ -178,7 +182,7 @@ def _land(
     if not isinstance(outcome, Extraction):  # known to a worker's snapshot, since removed: extract here
         outcome = extract(article, ctx)
     try:
-        store.save(outcome, run_id)
+        summary.replaced += store.save(outcome, run_id)
     except ZxkgError as exc:
         _fail(store, run_id, summary, Failure(article.origin, str(exc)))
         return

@@ -125,6 +125,7 @@ CREATE TABLE IF NOT EXISTS failures (
 );
 CREATE INDEX IF NOT EXISTS idx_articles_date ON articles(date);
 CREATE INDEX IF NOT EXISTS idx_articles_file ON articles(file);
+CREATE INDEX IF NOT EXISTS idx_article_files_origin ON article_files(origin);
 CREATE INDEX IF NOT EXISTS idx_entities_kind_name ON entities(kind, name);
 CREATE INDEX IF NOT EXISTS idx_mentions_article ON mentions(article_id);
 CREATE INDEX IF NOT EXISTS idx_mentions_entity ON mentions(entity_key);
@@ -408,16 +409,26 @@ class Store:
             )
         return cur.rowcount > 0
 
-    def save(self, ex: Extraction, run_id: int | None = None) -> None:
+    def save(self, ex: Extraction, run_id: int | None = None) -> int:
         """Write one article with its mentions and relations in one transaction.
 
         Every evidence is checked against the article text first; a mismatch is a bug in
         an extractor and aborts this article only.
+
+        A file (or JSON record) read before with another text — edited at its source, or
+        read differently by a newer zxkg — now holds this text only: the article it held
+        goes, unless another file still holds it (``_forget``). Returns how many went.
         """
         _check(ex)
         a = ex.article
         stamp = now()
         with self.transaction() as c:
+            held = [] if a.origin in UNNAMED_ORIGINS else [
+                row[0] for row in c.execute(
+                    "SELECT article_id FROM article_files WHERE origin = ? AND article_id != ?", (a.origin, a.id)
+                )
+            ]  # fmt: skip
+            gone = sum(_forget(c, old, a.origin) for old in held)
             c.execute(
                 "INSERT INTO articles (id, file, origin, url, title, source, author, date, text, original, encoding,"
                 " content_hash, ingested_at, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -432,6 +443,7 @@ class Store:
             )
             _write_findings(c, ex, stamp)
             pairs.add_article(c, a.id)
+        return gone
 
     def replace(self, ex: Extraction) -> None:
         """Re-extraction: an article's mentions and relations become ``ex``'s, in one transaction."""
@@ -1241,6 +1253,34 @@ ADOPTION_COLUMNS = (
     "region_key", "region", "code", "level", "province", "term_key", "term", "kind", "predicate",
     "first_date", "last_date", "articles", "confidence", "evidence", "article", "file", "title",
 )  # fmt: skip
+
+
+# Origins that name no file: two texts read from standard input are two articles.
+UNNAMED_ORIGINS = frozenset({"<stdin>"})
+
+
+def _forget(c: sqlite3.Connection, article_id: str, origin: str) -> bool:
+    """``origin`` no longer holds the article; True when no origin does and the article went.
+
+    Going means its relations (and their adoption pairs), mentions, article node and the
+    aliases it taught are deleted: the text is nowhere any more, and the lexicon learns
+    from the store. Entities nothing points at any more are left to ``prune_entities``.
+    """
+    c.execute("DELETE FROM article_files WHERE article_id = ? AND origin = ?", (article_id, origin))
+    other = c.execute(
+        "SELECT origin, file FROM article_files WHERE article_id = ? ORDER BY seen_at, origin LIMIT 1", (article_id,)
+    ).fetchone()
+    if other is not None:
+        c.execute("UPDATE articles SET origin = ?, file = ? WHERE id = ? AND origin = ?", (*other, article_id, origin))
+        return False
+    redo = pairs.remove_article(c, article_id)
+    c.execute("DELETE FROM relations WHERE article_id = ?", (article_id,))
+    c.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
+    pairs.recompute(c, redo)
+    c.execute("DELETE FROM aliases WHERE article_id = ?", (article_id,))
+    c.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+    c.execute("DELETE FROM entities WHERE key = ?", (f"article:{article_id}",))
+    return True
 
 
 def _merge_pairs(a: tuple[Any, ...], b: tuple[Any, ...]) -> tuple[Any, ...]:

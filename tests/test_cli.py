@@ -80,3 +80,25 @@ def test_reading_a_missing_store_is_a_clear_error(tmp_path: Path) -> None:
     result = run_cli("stats", "--data", str(tmp_path / "nothing"))
     assert result.returncode == 1
     assert "no zxkg store in" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_file_edited_at_its_source_is_searched_and_counted_as_it_is_now(tmp_path: Path) -> None:
+    data, page = str(tmp_path / "data"), tmp_path / "page.txt"
+    page.write_text("title: 长沙市政协开展活动\n---\n长沙市政协深入实施“甲乙工程”,打造履职品牌。\n", encoding="utf-8")
+    assert run_cli("ingest", "--data", data, str(page)).returncode == 0
+    page.write_text("title: 长沙市政协开展活动\n---\n长沙市政协深入实施“丙丁工程”,打造履职品牌。\n", encoding="utf-8")
+    again = run_cli("ingest", "--data", data, str(page))
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith("read 1, ingested 1 (replacing 1 whose file changed), unchanged 0")
+    found = {q: json.loads(run_cli("search", q, "--data", data, "--json").stdout)["total"] for q in ("甲乙", "丙丁")}
+    assert found == {"甲乙": 0, "丙丁": 1}
+    assert json.loads(run_cli("stats", "--data", data, "--json").stdout)["articles"] == 1
+
+
+def test_two_texts_from_standard_input_are_two_articles(tmp_path: Path) -> None:
+    data = str(tmp_path / "data")
+    for brand in ("甲乙工程", "丙丁工程"):
+        text = f"长沙市政协深入实施“{brand}”,打造履职品牌。\n".encode()
+        result = run_cli("ingest", "--data", data, "-", stdin=text)
+        assert result.returncode == 0 and "ingested 1, unchanged 0" in result.stdout, result.stdout + result.stderr
+    assert json.loads(run_cli("stats", "--data", data, "--json").stdout)["articles"] == 2

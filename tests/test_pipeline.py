@@ -20,7 +20,14 @@ from tests.conftest import SEED
 def test_seed_lands_with_evidence_that_matches_the_text(data_dir: Path, ctx: Context) -> None:
     with Store.open(data_dir) as store:
         summary = ingest([str(SEED)], store, ctx)
-        assert summary.counts() == {"read": 1, "ingested": 1, "unchanged": 0, "duplicates": 0, "failed": 0}
+        assert summary.counts() == {
+            "read": 1,
+            "ingested": 1,
+            "unchanged": 0,
+            "replaced": 0,
+            "duplicates": 0,
+            "failed": 0,
+        }
         (text,) = store.conn.execute("SELECT text FROM articles").fetchone()
         rows = list(store.relations())
         assert store.integrity_ok()
@@ -54,6 +61,44 @@ def test_ingesting_twice_adds_nothing_and_same_text_elsewhere_is_a_duplicate(
         assert {t: store.count(t) for t in counts} == counts
         assert store.count("article_files") == 2
         assert ingest([str(copy)], store, ctx).counts()["unchanged"] == 1
+
+
+EDITED = "title: 长沙市政协开展活动\n---\n长沙市政协深入实施“{brand}”工程,打造履职品牌。\n"
+
+
+def _adopted(store: Store) -> set[tuple[str, str]]:
+    return {(r["s_name"], r["o_name"]) for r in store.relations() if r["predicate"] == "runs"}
+
+
+def test_a_file_whose_text_changed_holds_the_new_text_only(tmp_path: Path, data_dir: Path, ctx: Context) -> None:
+    """Edited at its source, or read differently by a newer zxkg: the old article goes."""
+    page = tmp_path / "page.txt"
+    page.write_text(EDITED.format(brand="甲乙工程"), encoding="utf-8")
+    with Store.open(data_dir) as store:
+        ingest([str(page)], store, ctx)
+        assert _adopted(store) == {("长沙市", "甲乙工程")}
+        page.write_text(EDITED.format(brand="丙丁工程"), encoding="utf-8")
+        summary = ingest([str(page)], store, ctx)
+        assert summary.ingested == 1 and summary.replaced == 1
+        assert store.count("articles") == store.count("article_files") == 1
+        assert _adopted(store) == {("长沙市", "丙丁工程")}
+        assert not store.find_entities(["甲乙工程"], ("brand", "mechanism"))  # pruned
+        assert store.stale_adoption_pairs() == [] and store.integrity_ok()
+        assert ingest([str(page)], store, ctx).counts()["unchanged"] == 1
+
+
+def test_a_changed_file_leaves_the_text_another_file_still_holds(tmp_path: Path, data_dir: Path, ctx: Context) -> None:
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    for path in (first, second):
+        path.write_text(EDITED.format(brand="甲乙工程"), encoding="utf-8")
+    with Store.open(data_dir) as store:
+        ingest([str(first), str(second)], store, ctx)
+        first.write_text(EDITED.format(brand="丙丁工程"), encoding="utf-8")
+        assert ingest([str(first)], store, ctx).replaced == 0
+        assert store.count("articles") == 2
+        assert _adopted(store) == {("长沙市", "甲乙工程"), ("长沙市", "丙丁工程")}
+        kept = store.conn.execute("SELECT file FROM articles WHERE text LIKE '%甲乙%'").fetchone()
+        assert kept == ("b.txt",)  # the text is where it still is
 
 
 def test_one_transaction_per_article(data_dir: Path, ctx: Context) -> None:
