@@ -86,6 +86,14 @@ def kinds(text: str, ctx: Context) -> dict[str, str]:
             },
         ),
         ("济南市政协创建“商量”平台。", {("济南市", "商量", "brand")}),  # an everyday word naming a platform
+        (  # a list closed by the brands it names, the committee after 等
+            "改善生态环境专项民主监督、助力文旅融合高质量发展和聆听群众心声恳谈会等岳阳政协三大特色工作品牌越来越响亮。",
+            {
+                ("岳阳市", "改善生态环境专项民主监督", "brand"),
+                ("岳阳市", "助力文旅融合高质量发展", "brand"),
+                ("岳阳市", "聆听群众心声恳谈会", "brand"),
+            },
+        ),
         (  # places inside the county, and a named one
             "调研组考察了东海县水晶城、高新区、石湖尤塘村“有事好商量”协商议事室。",
             {("东海县", "有事好商量", "mechanism"), ("东海县", "协商议事室", "mechanism")},

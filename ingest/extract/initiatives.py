@@ -108,6 +108,14 @@ BRAND_LIST = re.compile(
     r"(?:打造|推出|形成|培育|创建|擦亮|打响|叫响)(?:了)?((?:[\u4e00-\u9fff+·]{3,20}、)+[\u4e00-\u9fff+·]{3,20})"
     r"等(?:\d+|[一二两三四五六七八九十]+)(?:个|项|大)[\u4e00-\u9fff]{0,4}品牌"
 )
+# A list closed by the brands it names, with no verb before it: A、B和C等岳阳政协五大特色
+# 工作品牌. Items run from the clause's start; the committee may stand after 等.
+_ITEM = r"[^,;:。!?,;:!?、\n]{3,30}?"
+BRAND_LIST_CLOSED = re.compile(
+    rf"(?:^|(?<=[,;:。!?,;:!?\n]))((?:{_ITEM}、)+{_ITEM})"
+    r"等([\u4e00-\u9fff]{0,8}?)(?:\d+|[一二两三四五六七八九十]+)(?:个|项|大)[\u4e00-\u9fff]{0,6}品牌",
+    re.MULTILINE,
+)
 GENERIC_SYSTEM = re.compile(r"^(?:相关|各项|有关|工作|长效|考核|制度|机制|体制|协商|一系列|各类|常态化|规章|管理)")
 LEADING_VERBS = re.compile("^(?:" + "|".join(sorted(ADOPT_VERBS, key=len, reverse=True)) + ")+")
 # Policy names built from numbers (一案一微一信息, 三线多级, 五聚焦五助力) or a formula (党建+X).
@@ -446,7 +454,29 @@ def _brand_lists(text: str, actors: Actors) -> list[InitiativeHit]:
             owners = _owners(actors, m.start())
             out.append(InitiativeHit(pos, pos + len(item), item, "brand", owners, "initiative.brand_list", 0.8))
             pos += len(item) + 1
+    for m in BRAND_LIST_CLOSED.finditer(text):
+        if BRAND_LIST.search(text, max(0, m.start(1) - 3), m.end()):
+            continue  # 打造A、B等3个品牌: the list above has it
+        named = [h for h in actors.hits if m.start(2) <= h.start and h.end <= m.end(2)]
+        owners = tuple(named) or _owners(actors, m.start(1))
+        for start, item in _list_items(m.group(1), m.start(1)):
+            if "“" in item or "”" in item:
+                continue  # a quoted name in it is judged as a quote
+            out.append(InitiativeHit(start, start + len(item), item, "brand", owners, "initiative.brand_list", 0.7))
     return out
+
+
+def _list_items(listed: str, at: int) -> list[tuple[int, str]]:
+    """The items of A、B和C (the last 和/及/与 splits the last pair), with their offsets."""
+    items: list[tuple[int, str]] = []
+    for part in listed.split("、"):
+        items.append((at, part))
+        at += len(part) + 1
+    start, last = items[-1]
+    joint = max(last.rfind(w) for w in "和及与")
+    if joint >= 3 and len(last) - joint - 1 >= 3:
+        items[-1:] = [(start, last[:joint]), (start + joint + 1, last[joint + 1 :])]
+    return items
 
 
 def _enumerations(text: str, qs: list[Quote], actors: Actors) -> list[InitiativeHit]:
