@@ -44,8 +44,10 @@ CLAUSE_BREAK = re.compile(r"[,;:,;:]")
 OTHER_BODY = re.compile(r"(?:党委|省委|市委|州委|县委|区委|政府|人大|全会)(?!书记|副书记|常委)")
 
 
-# 县政协, 市、区政协, 州政协的: the level word a division's official name ends with.
-LEVEL_COMMITTEE = re.compile(r"(?:([省市州县区])[、和与及])?([省市州县区])政协(?:的)?$")
+# 县政协, 市、区政协, 州政协的, 市县两级: the level word a division's official name ends with.
+LEVEL_COMMITTEE = re.compile(
+    r"(?:(?:([省市州县区])[、和与及])?([省市州县区])政协|([省市州县区])[、和与及]?([省市州县区])两级(?:政协)?)(?:的)?$"
+)
 
 
 def _last_break(text: str, start: int, pos: int) -> int:
