@@ -174,7 +174,11 @@ def _land(
     article = outcome.article if isinstance(outcome, Extraction) else outcome
     known = store.known(article.content_hash)
     if known is not None:
-        if known.origin == article.origin or not store.add_file(known.id, article.origin, article.file):
+        added, gone = False, 0
+        if known.origin != article.origin:
+            added, gone = store.add_file(known.id, article.origin, article.file)
+        summary.replaced += gone
+        if not added:
             summary.unchanged += 1
         else:
             summary.duplicates.append((article.origin, known.file))

@@ -400,14 +400,16 @@ class Store:
         ).fetchone()
         return Known(*row) if row else None
 
-    def add_file(self, article_id: str, origin: str, file: str) -> bool:
-        """Remember another file with the same text; False when it was known already."""
+    def add_file(self, article_id: str, origin: str, file: str) -> tuple[bool, int]:
+        """Remember another file with the same text: whether it is new to the article, and
+        how many articles went because the file held another text before (see ``save``)."""
         with self.transaction() as c:
             cur = c.execute(
                 "INSERT OR IGNORE INTO article_files (article_id, origin, file, seen_at) VALUES (?, ?, ?, ?)",
                 (article_id, origin, file, now()),
             )
-        return cur.rowcount > 0
+            gone = _release(c, origin, article_id) if cur.rowcount > 0 else 0
+        return cur.rowcount > 0, gone
 
     def save(self, ex: Extraction, run_id: int | None = None) -> int:
         """Write one article with its mentions and relations in one transaction.
@@ -423,12 +425,7 @@ class Store:
         a = ex.article
         stamp = now()
         with self.transaction() as c:
-            held = [] if a.origin in UNNAMED_ORIGINS else [
-                row[0] for row in c.execute(
-                    "SELECT article_id FROM article_files WHERE origin = ? AND article_id != ?", (a.origin, a.id)
-                )
-            ]  # fmt: skip
-            gone = sum(_forget(c, old, a.origin) for old in held)
+            gone = _release(c, a.origin, a.id)
             c.execute(
                 "INSERT INTO articles (id, file, origin, url, title, source, author, date, text, original, encoding,"
                 " content_hash, ingested_at, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -1257,6 +1254,18 @@ ADOPTION_COLUMNS = (
 
 # Origins that name no file: two texts read from standard input are two articles.
 UNNAMED_ORIGINS = frozenset({"<stdin>"})
+
+
+def _release(c: sqlite3.Connection, origin: str, keep: str) -> int:
+    """``origin`` holds ``keep``'s text now: every other article it held lets go of it.
+
+    Returns how many of those went (no other origin held them).
+    """
+    if origin in UNNAMED_ORIGINS:
+        return 0
+    held = [r[0] for r in c.execute("SELECT article_id FROM article_files WHERE origin = ? AND article_id != ?",
+                                    (origin, keep))]  # fmt: skip
+    return sum(_forget(c, old, origin) for old in held)
 
 
 def _forget(c: sqlite3.Connection, article_id: str, origin: str) -> bool:

@@ -101,6 +101,19 @@ def test_a_changed_file_leaves_the_text_another_file_still_holds(tmp_path: Path,
         assert kept == ("b.txt",)  # the text is where it still is
 
 
+def test_a_file_changed_to_another_files_text_is_its_duplicate(tmp_path: Path, data_dir: Path, ctx: Context) -> None:
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text(EDITED.format(brand="甲乙工程"), encoding="utf-8")
+    second.write_text(EDITED.format(brand="丙丁工程"), encoding="utf-8")
+    with Store.open(data_dir) as store:
+        ingest([str(first), str(second)], store, ctx)
+        shutil.copy(second, first)
+        summary = ingest([str(first)], store, ctx)
+        assert summary.duplicates == [(str(first), "b.txt")] and summary.replaced == 1
+        assert store.count("articles") == 1 and _adopted(store) == {("长沙市", "丙丁工程")}
+        assert store.stale_adoption_pairs() == [] and store.integrity_ok()
+
+
 def test_one_transaction_per_article(data_dir: Path, ctx: Context) -> None:
     article = parse(Source(origin=str(SEED), file=SEED.name, data=SEED.read_bytes()))
     good = extract(article, ctx)
