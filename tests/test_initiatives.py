@@ -146,6 +146,8 @@ def test_adoptions(text: str, expected: set[tuple[str, str, str]], ctx: Context)
         "济南市政协每月开展一次“商量”。",  # an everyday word in quotes
         "长沙市政协召开常委会议。\n会议学习了区政协“请你来协商”平台经验。",  # a district it does not name
         "长沙市政协推进社区志愿者服务“储蓄”制度。",  # an everyday word as a figure of speech
+        # the committee of officials who accompany a visit is not the article's
+        "省政协副主席率队来平湖调研。嘉兴市政协副主席戴铭陪同。\n近年来,市政协持续推进“民生议事堂”建设。",
         # subjects discussed or instructed, not run
         "湘潭市政协召开常委会议,李光泉分别就“农村全面小康”和“文化产业发展”两个专题调研工作作了说明。",
         "河池市政协召开全会,委员分别围绕构建“金融创新智享养老”体系、助力南丹“试验区”发展等主题作了发言。",

@@ -69,8 +69,11 @@ class Actors:
         self._sent_starts = [s.start for s in self._sentences]
         self._paragraphs = list(paragraphs(text))
         self._para_starts = [p.start for p in self._paragraphs]
-        acting = {h.entity.code for h in self.committees}
-        self.only = next(h for h in self.committees) if len(acting) == 1 else None
+        # officials of a committee who accompany a visit (嘉兴市政协副主席…等陪同) do not make
+        # it the committee the article is about
+        hosts = [h for h in self.committees if "陪同" not in self.text[h.end : self.sentence(h.start).end]]
+        acting = {h.entity.code for h in hosts}
+        self.only = hosts[0] if len(acting) == 1 else None
 
     def sentence(self, pos: int) -> Span:
         i = bisect_right(self._sent_starts, pos) - 1
