@@ -89,6 +89,13 @@ def test_shared_county_names_resolved_by_context_or_left_unresolved(ctx: Context
     assert "350102" in dict(alone.entity.attrs)["candidates"]
 
 
+def test_a_city_jieba_knows_as_a_place_is_one_however_common(ctx: Context) -> None:
+    """武汉 is frequent in jieba's dictionary because it is a city; 大连 is tagged an adverb."""
+    assert names("湖北省政协十三届二次会议在武汉开幕。", ctx) == ["湖北省", "武汉市"]
+    assert names("学习长沙、株洲等地经验。", ctx) == ["长沙市", "株洲市"]
+    assert names("在平原上开会。", ctx) == []  # a county: its parent must be named
+
+
 def test_a_shared_name_that_is_a_common_word_is_a_place_only_in_context(ctx: Context) -> None:
     """Three districts are named 城区, and any town centre is one."""
     assert names("为助推城区经济社会高质量发展凝聚共识。", ctx) == []

@@ -202,8 +202,8 @@ def _judge(
     divs = _unique([a.division for a in r.aliases])
     top = min(LEVEL_RANK[d.level] for d in divs)
     divs = [d for d in divs if LEVEL_RANK[d.level] == top]
-    if top > 0 and seg.frequency(form) >= COMMON_WORD_FREQ and not body:
-        return None
+    if top > 0 and seg.frequency(form) >= COMMON_WORD_FREQ and not body and not (top == 1 and seg.place_name(form)):
+        return None  # 通道, 资源, 合作 are words; 武汉, 长沙 are cities jieba knows as places
     if top == 2 and not body:
         divs = [d for d in divs if any(x.code in context for x in gaz.ancestors(d.code))]
         if not divs:
