@@ -48,8 +48,11 @@ def everyday_word(word: str, seg: Segmenter) -> bool:
     return len(word) <= 3 and seg.frequency(word) >= 300 and not any(ch in "一二两三四五六七八九十双" for ch in word)
 
 
-# 关于设立“助老服务时间银行”的建议, …的提案: what a proposal names, it recommends
+# 关于设立“助老服务时间银行”的建议, …的提案: what a proposal names, it recommends. Without
+# such a title, its sections say so: 问题分析 (or 案由) and 具体建议 (or 对策建议 …).
 PROPOSAL_TITLE = re.compile(r"(?:建议|提案|议案)(?:书)?[\s。.!!]*$")
+PROPOSAL_CASE = re.compile(r"问题分析|案由")
+PROPOSAL_ASKS = re.compile(r"具体建议|对策建议|建议如下|为此建议")
 
 
 def is_proposal(article: Article) -> bool:
@@ -59,7 +62,9 @@ def is_proposal(article: Article) -> bool:
     say a region did something are left out. A proposal's “时间银行” in 镇江 is a wish, not
     evidence that 镇江 adopted it.
     """
-    return PROPOSAL_TITLE.search(article.title) is not None
+    if PROPOSAL_TITLE.search(article.title):
+        return True
+    return PROPOSAL_CASE.search(article.text) is not None and PROPOSAL_ASKS.search(article.text) is not None
 
 
 def extract(article: Article, ctx: Context) -> Extraction:

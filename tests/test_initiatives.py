@@ -192,15 +192,18 @@ def test_quotes_of_every_kind() -> None:
 
 
 @pytest.mark.parametrize(
-    ("title", "acts"),
+    ("title", "sections", "acts"),
     [
-        ("镇江市政协推进居家养老服务", True),
-        ("关于设立“助老服务时间银行”的建议", False),
-        ("关于加强幼儿园建设、推动学前教育发展的提案", False),
+        ("镇江市政协推进居家养老服务", "", True),
+        ("关于设立“助老服务时间银行”的建议", "", False),
+        ("关于加强幼儿园建设、推动学前教育发展的提案", "", False),
+        ("加快建设居家养老服务体系", "问题分析:养老服务供给不足。\n具体建议:\n", False),  # its sections say so
     ],
 )
-def test_a_proposal_names_what_it_asks_for_and_nobody_adopts_it(title: str, acts: bool, ctx: Context) -> None:
-    body = "镇江市政协开展“居家养老时间银行”试点,出台《镇江市政协志愿服务管理办法》。"
+def test_a_proposal_names_what_it_asks_for_and_nobody_adopts_it(
+    title: str, sections: str, acts: bool, ctx: Context
+) -> None:
+    body = sections + "镇江市政协开展“居家养老时间银行”试点,出台《镇江市政协志愿服务管理办法》。"
     data = f"title: {title}\n---\n{body}\n".encode()
     ex = extract(parse(Source("proposal.txt", "proposal.txt", data)), ctx)
     mentioned = {r.object.name for r in ex.relations if r.predicate == "mentions"}
