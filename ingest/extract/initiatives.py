@@ -97,11 +97,15 @@ PHRASE_STOP = re.compile(r"[,;:。!?,;:!?()()\n、“”‘’「」《》\"的�
 INSTITUTION = re.compile(
     r"(?:(?:界别|党员)(?:政协)?委员|政协(?:政协)?委员|委员)"
     r"(?:履职管理|(?:履职)?(?:工作室|工作站|联络站|联系点|之家|履职档案|档案|考核|考评|积分管理))"
-    r"|协商议事(?:室|厅|堂|中心|会)|履职(?:考核|考评|积分管理|档案)"
+    r"|协商议事(?:室|厅|堂|中心|会)|履职(?:考核|考评|积分管理|档案)|提案办理(?:评议|协商)"
 )
 SYSTEM_AFTER_VERB = re.compile(
     r"(?:健全|建立|完善|实行|推行|落实|探索|构建|出台|创新|制定|制订)(?:了|完善|并)?"
     r"([\u4e00-\u9fff]{2,16}?(?:制度|机制))"
+)
+# 向委员工作室派驻了219名党建指导员: officers posted to a body are a standing arrangement
+POSTED_OFFICERS = re.compile(
+    r"(?:派驻|选派|配备)(?:了)?(?:\d+|[一二两三四五六七八九十百千]+)?(?:名|位)?([\u4e00-\u9fff]{2,6}?(?:指导员|联络员|特派员))"
 )
 PRACTICE_AFTER_SHIXING = re.compile(r"(?:实行|推行)(?:了)?([\u4e00-\u9fff]{2,8})(?=[,。;、,;])")
 BRAND_LIST = re.compile(
@@ -518,6 +522,9 @@ def _systems(text: str, actors: Actors) -> list[InitiativeHit]:
             continue
         owners = _owners(actors, start)
         out.append(InitiativeHit(start, m.end(1), name, "mechanism", owners, "initiative.system", 0.7))
+    for m in POSTED_OFFICERS.finditer(text):
+        owners = _owners(actors, m.start())
+        out.append(InitiativeHit(m.start(1), m.end(1), m.group(1), "mechanism", owners, "initiative.officers", 0.7))
     for m in PRACTICE_AFTER_SHIXING.finditer(text):
         name = m.group(1)
         if NUMERAL.search(name) and kind_of_name(name) != "slogan":
