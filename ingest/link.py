@@ -49,22 +49,27 @@ def everyday_word(word: str, seg: Segmenter) -> bool:
 
 
 # 关于设立“助老服务时间银行”的建议, …的提案: what a proposal names, it recommends. Without
-# such a title, its sections say so: 问题分析 (or 案由) and 具体建议 (or 对策建议 …).
+# such a title, its section headings say where it starts: 问题分析: (or 案由:) and, after
+# it, 具体建议: (or 对策建议:, 建议如下:).
 PROPOSAL_TITLE = re.compile(r"(?:建议|提案|议案)(?:书)?[\s。.!!]*$")
-PROPOSAL_CASE = re.compile(r"问题分析|案由")
-PROPOSAL_ASKS = re.compile(r"具体建议|对策建议|建议如下|为此建议")
+PROPOSAL_CASE = re.compile(r"(?:问题分析|案由)[::]")
+PROPOSAL_ASKS = re.compile(r"(?:具体建议|对策建议|建议如下|为此建议)[::,,]")
 
 
-def is_proposal(article: Article) -> bool:
-    """A proposal (提案) asks for what it names: the regions in it adopt, run and issue nothing.
+def proposal_start(article: Article) -> int | None:
+    """Where the text asks rather than reports (None: nowhere); a proposal asks throughout.
 
-    Its terms and documents are still mentioned (and searchable); only the relations that
-    say a region did something are left out. A proposal's “时间银行” in 镇江 is a wish, not
-    evidence that 镇江 adopted it.
+    What a proposal (提案) names, the regions in it neither adopt, run nor issue: its terms
+    and documents are still mentioned (and searchable), but a proposal's “时间银行” in 镇江
+    is a wish, not evidence that 镇江 adopted it. A report that quotes a proposal's
+    sections asks from the paragraph that opens them.
     """
     if PROPOSAL_TITLE.search(article.title):
-        return True
-    return PROPOSAL_CASE.search(article.text) is not None and PROPOSAL_ASKS.search(article.text) is not None
+        return 0
+    case = PROPOSAL_CASE.search(article.text)
+    if case is None or PROPOSAL_ASKS.search(article.text, case.end()) is None:
+        return None
+    return article.text.rfind("\n", 0, case.start()) + 1
 
 
 def extract(article: Article, ctx: Context) -> Extraction:
@@ -79,7 +84,11 @@ def extract(article: Article, ctx: Context) -> Extraction:
     if headline is not None:
         docs.insert(0, headline)
 
-    acts = not is_proposal(article)
+    asks_from = proposal_start(article)
+
+    def acts(pos: int) -> bool:
+        return asks_from is None or pos < asks_from
+
     me = article_entity(article)
     mentions: list[Mention] = [h.mention() for h in hits]
     relations: list[Relation] = []
@@ -99,7 +108,7 @@ def extract(article: Article, ctx: Context) -> Extraction:
     for d in docs:
         mentions.append(Mention(d.entity, d.start, d.end, d.rule, d.confidence))
         relate(me, "mentions", d.entity, d.start, d.end, "document.title", 1.0)
-        if d.issuer is not None and acts:
+        if d.issuer is not None and acts(d.start):
             relate(d.issuer.entity, "issues", d.entity, d.start, d.end, d.rule, d.confidence)
     aliases: list[Alias] = []
     for i in extract_initiatives(text, actors, ctx.lexicon, words, is_common=lambda w: everyday_word(w, seg)):
@@ -109,7 +118,7 @@ def extract(article: Article, ctx: Context) -> Extraction:
         aliases.extend(Alias(a, term, f"{i.rule}@{article.id}") for a in i.aliases)
         mentions.append(Mention(term, i.start, i.end, i.rule, i.confidence))
         relate(me, "mentions", term, i.start, i.end, i.rule, i.confidence)
-        if i.kind == "slogan" or not acts:
+        if i.kind == "slogan" or not acts(i.start):
             continue
         predicate: Predicate = "adopts" if i.kind == "mechanism" else "runs"
         for owner in i.owners:

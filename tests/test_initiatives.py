@@ -213,3 +213,15 @@ def test_a_proposal_names_what_it_asks_for_and_nobody_adopts_it(
     done = {(r.subject.name, r.predicate, r.object.name) for r in ex.relations if r.predicate in ("runs", "issues")}
     expected = {("镇江市", "runs", "居家养老时间银行"), ("镇江市", "issues", "镇江市政协志愿服务管理办法")}
     assert done == (expected if acts else set())
+
+
+def test_a_report_that_quotes_a_proposal_reports_up_to_its_sections(ctx: Context) -> None:
+    text = (
+        "title: 长沙市政协开展“甲乙工程”\n---\n长沙市政协深入实施“甲乙工程”,打造履职品牌。\n"
+        "问题分析:志愿服务不足。具体建议:长沙市政协开展“丙丁工程”试点。\n"
+        "委员在提案中对问题分析后提出具体建议,株洲市政协推进“戊己工程”。\n"
+    )
+    ex = extract(parse(Source("report.txt", "report.txt", text.encode())), ctx)
+    runs = {r.object.name for r in ex.relations if r.predicate == "runs"}
+    assert runs == {"甲乙工程"}
+    assert {"丙丁工程", "戊己工程"} <= {r.object.name for r in ex.relations if r.predicate == "mentions"}
