@@ -33,7 +33,12 @@ WAL_CHECKPOINT_PAGES = 16_384  # 64 MB of 4 KB pages
 # default 2 MB they spill to the WAL mid-transaction and a batch costs more than it saves.
 WRITER_CACHE_KIB = 65_536
 # Indexes that an ingest into an empty store builds at its end (Store.indexes_deferred).
-DEFERRED_INDEXES = ("idx_relations_by_subject", "idx_relations_by_object", "idx_mentions_entity")
+DEFERRED_INDEXES = (
+    "idx_relations_by_subject",
+    "idx_relations_by_object",
+    "idx_mentions_entity",
+    "idx_article_files_origin",
+)
 SCHEMA_VERSION = 4
 SCHEMA = (
     """
@@ -172,6 +177,7 @@ class Store:
         self._lock_fh: Any = None
         self._lock_depth = 0
         self._batch_open = False
+        self._origins_new = False  # an ingest into an empty store: no file held a text before
 
     @classmethod
     def open(cls, data_dir: str | Path, readonly: bool = False) -> Store:
@@ -329,14 +335,17 @@ class Store:
         An ingest stopped before the end leaves them
         out; the next command that opens the store for writing builds them (``SCHEMA``
         creates whatever is missing), and until then reads are slower, not wrong.
+        No file of an empty store held another text before, so ``save`` does not look.
         """
         if self.count("articles") > 0:
             yield
             return
         self.conn.executescript("".join(f"DROP INDEX IF EXISTS {name};" for name in DEFERRED_INDEXES))
+        self._origins_new = True
         try:
             yield
         finally:
+            self._origins_new = False
             self.conn.executescript(SCHEMA)
 
     @contextlib.contextmanager
@@ -425,7 +434,7 @@ class Store:
         a = ex.article
         stamp = now()
         with self.transaction() as c:
-            gone = _release(c, a.origin, a.id)
+            gone = 0 if self._origins_new else _release(c, a.origin, a.id)
             c.execute(
                 "INSERT INTO articles (id, file, origin, url, title, source, author, date, text, original, encoding,"
                 " content_hash, ingested_at, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
