@@ -894,15 +894,11 @@ class Store:
             for row in self.adoptions(q, term_kinds, merge_terms=True):
                 yield row[0], row[1], row[9]
             return
-        cond = ["p.term_key IN (SELECT value FROM json_each(?))", "p.kind IN (SELECT value FROM json_each(?))"]
-        params: list[Any] = [json.dumps(list(q.objects or ())), json.dumps(list(term_kinds))]
-        if q.subjects is not None:
-            cond.append("p.region_key IN (SELECT value FROM json_each(?))")
-            params.append(json.dumps(list(q.subjects)))
+        where, params = _pair_filter(q, term_kinds)
         sql = f"""
             SELECT p.region_key, p.region, coalesce(min(p.first_date), '') AS first_date
             FROM adoption_pairs p
-            WHERE {" AND ".join(cond)}
+            WHERE {where}
             GROUP BY p.region_key
             ORDER BY min(p.first_date) IS NULL, min(p.first_date), p.region_key
         """
@@ -910,16 +906,9 @@ class Store:
 
     def _adoption_pairs(self, q: RelationQuery, term_kinds: Sequence[str], by_date: bool) -> Iterator[tuple[Any, ...]]:
         """``adoptions`` read from the adoption pairs (same columns, same order)."""
-        cond = ["p.kind IN (SELECT value FROM json_each(?))"]
-        params: list[Any] = [json.dumps(list(term_kinds))]
-        if q.objects is not None:
-            cond.append("p.term_key IN (SELECT value FROM json_each(?))")
-            params.append(json.dumps(list(q.objects)))
-        if q.subjects is not None:
-            cond.append("p.region_key IN (SELECT value FROM json_each(?))")
-            params.append(json.dumps(list(q.subjects)))
+        where, params = _pair_filter(q, term_kinds)
         if q.min_articles:
-            cond.append("p.articles >= ?")
+            where += " AND p.articles >= ?"
             params.append(q.min_articles)
         order = (
             "ORDER BY p.first_date IS NULL, p.first_date, p.region_key, p.term_key"
@@ -932,7 +921,7 @@ class Store:
                    p.articles, p.confidence_sum / p.relations AS confidence, p.evidence,
                    p.article_id AS article, p.file, p.title
             FROM adoption_pairs p
-            WHERE {" AND ".join(cond)}
+            WHERE {where}
             {order}
         """
         return self.conn.execute(sql, params)
@@ -947,17 +936,13 @@ class Store:
         GROUP BY: SQLite sorted the pairs' wide rows twice (to group, then by date) and took
         half as long again as this loop over rows it fetches anyway.
         """
-        cond = ["p.term_key IN (SELECT value FROM json_each(?))", "p.kind IN (SELECT value FROM json_each(?))"]
-        params: list[Any] = [json.dumps(list(q.objects or ())), json.dumps(list(term_kinds))]
-        if q.subjects is not None:
-            cond.append("p.region_key IN (SELECT value FROM json_each(?))")
-            params.append(json.dumps(list(q.subjects)))
+        where, params = _pair_filter(q, term_kinds)
         sql = f"""
             SELECT p.region_key, p.region, p.code, p.level, p.province, p.term_key, p.term, p.kind, p.predicate,
                    coalesce(p.first_date, ''), coalesce(p.last_date, ''), p.articles, p.confidence_sum,
                    p.evidence, p.article_id, p.file, p.title, p.relations, p.first_ref
             FROM adoption_pairs p
-            WHERE {" AND ".join(cond)}
+            WHERE {where}
         """
         merged: dict[str, tuple[Any, ...]] = {}
         shared: list[str] = []
@@ -1299,6 +1284,19 @@ def _forget(c: sqlite3.Connection, article_id: str, origin: str) -> bool:
     c.execute("DELETE FROM articles WHERE id = ?", (article_id,))
     c.execute("DELETE FROM entities WHERE key = ?", (f"article:{article_id}",))
     return True
+
+
+def _pair_filter(q: RelationQuery, term_kinds: Sequence[str]) -> tuple[str, list[Any]]:
+    """The WHERE clause over ``adoption_pairs p`` for ``q``'s terms and regions, of ``term_kinds``."""
+    cond = ["p.kind IN (SELECT value FROM json_each(?))"]
+    params: list[Any] = [json.dumps(list(term_kinds))]
+    if q.objects is not None:
+        cond.append("p.term_key IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(list(q.objects)))
+    if q.subjects is not None:
+        cond.append("p.region_key IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(list(q.subjects)))
+    return " AND ".join(cond), params
 
 
 def _merge_pairs(a: tuple[Any, ...], b: tuple[Any, ...]) -> tuple[Any, ...]:
