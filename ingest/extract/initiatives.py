@@ -225,7 +225,9 @@ def for_a_goal(text: str, pos: int) -> bool:
     return PURPOSE.search(text, max(0, pos - 10), pos) is not None
 
 
-SENTENCE_END = re.compile(r"[。!?;!?;\n]")
+SENTENCE_ENDS = "。!?;!?;\n"
+SENTENCE_END = re.compile(f"[{SENTENCE_ENDS}]")
+TOPICS_OPEN = re.compile(r"围绕|就")
 # “A”和“B”两个专题, …、“C”…等主题作了发言: the quotes are in a list of subjects discussed
 TOPICS_CLOSE = re.compile(r"(?:等|为|[两三四五六七八九十几]个)(?:主题|议题|专题|课题)")
 # 做好“三农”工作的重要指示: the subject of someone's instructions
@@ -245,9 +247,8 @@ def about_a_topic(text: str, start: int, end: int) -> bool:
     after = text[end : min(stop.start() if stop else len(text), end + 80)]
     if not TOPICS_CLOSE.search(after):
         return False
-    before = text[:start]
-    opened = max(before.rfind(ch) for ch in "。!?;!?;\n") + 1
-    return re.search(r"围绕|就", before[opened:]) is not None
+    opened = max(text.rfind(ch, 0, start) for ch in SENTENCE_ENDS) + 1
+    return TOPICS_OPEN.search(text, opened, start) is not None
 
 
 def looks_like_topic(name: str) -> bool:
