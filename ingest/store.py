@@ -455,10 +455,7 @@ class Store:
         """Re-extraction: an article's mentions and relations become ``ex``'s, in one transaction."""
         _check(ex)
         with self.transaction() as c:
-            redo = pairs.remove_article(c, ex.article.id)
-            c.execute("DELETE FROM relations WHERE article_id = ?", (ex.article.id,))
-            c.execute("DELETE FROM mentions WHERE article_id = ?", (ex.article.id,))
-            pairs.recompute(c, redo)
+            _drop_findings(c, ex.article.id)
             _write_findings(c, ex, now())
             pairs.add_article(c, ex.article.id)
 
@@ -1250,6 +1247,14 @@ ADOPTION_COLUMNS = (
 UNNAMED_ORIGINS = frozenset({"<stdin>"})
 
 
+def _drop_findings(c: sqlite3.Connection, article_id: str) -> None:
+    """Delete an article's relations and mentions, its adoption pairs kept exact."""
+    redo = pairs.remove_article(c, article_id)
+    c.execute("DELETE FROM relations WHERE article_id = ?", (article_id,))
+    c.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
+    pairs.recompute(c, redo)
+
+
 def _release(c: sqlite3.Connection, origin: str, keep: str) -> int:
     """``origin`` holds ``keep``'s text now: every other article it held lets go of it.
 
@@ -1276,10 +1281,7 @@ def _forget(c: sqlite3.Connection, article_id: str, origin: str) -> bool:
     if other is not None:
         c.execute("UPDATE articles SET origin = ?, file = ? WHERE id = ? AND origin = ?", (*other, article_id, origin))
         return False
-    redo = pairs.remove_article(c, article_id)
-    c.execute("DELETE FROM relations WHERE article_id = ?", (article_id,))
-    c.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
-    pairs.recompute(c, redo)
+    _drop_findings(c, article_id)
     c.execute("DELETE FROM aliases WHERE article_id = ?", (article_id,))
     c.execute("DELETE FROM articles WHERE id = ?", (article_id,))
     c.execute("DELETE FROM entities WHERE key = ?", (f"article:{article_id}",))
