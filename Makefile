@@ -28,6 +28,8 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 
 typecheck: $(VENV)/.installed
+	@mkdir -p build/typecheck/zxkg
+	@for p in ingest graph search api; do ln -sfn ../../../$$p build/typecheck/zxkg/$$p; done
 	$(VENV)/bin/mypy
 
 pytest: $(VENV)/.installed

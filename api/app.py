@@ -23,9 +23,9 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ingest.errors import NotFound, ZxkgError
-from ingest.store import Store
-from search.engine import DEFAULT_ENGINE, check_engine
+from zxkg.ingest.errors import NotFound, ZxkgError
+from zxkg.ingest.store import Store
+from zxkg.search.engine import DEFAULT_ENGINE, check_engine
 
 ERROR_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 422: "invalid", 503: "busy"}
 
@@ -45,7 +45,7 @@ class Resources:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        from ingest.pipeline import build_context, settle_gc
+        from zxkg.ingest.pipeline import build_context, settle_gc
 
         store = Store.open(settings.data_dir, readonly=True) if (settings.data_dir / "zxkg.db").exists() else None
         try:
@@ -128,7 +128,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (routes_meta, routes_search, routes_entities, routes_graph):
         app.include_router(module.router)
 
-    static_dir = Path(str(resources.files("api") / "static"))
+    static_dir = Path(str(resources.files("zxkg.api") / "static"))
     app.mount("/static", StaticFiles(directory=static_dir), name="static")
 
     @app.get("/", include_in_schema=False)

@@ -15,9 +15,9 @@ from typing import Any, TypeVar
 
 import click
 
-from ingest.errors import ZxkgError, choices
-from ingest.store import Store, data_dir_from
-from search.engine import DEFAULT_ENGINE, ENGINES, check_engine
+from zxkg.ingest.errors import ZxkgError, choices
+from zxkg.ingest.store import Store, data_dir_from
+from zxkg.search.engine import DEFAULT_ENGINE, ENGINES, check_engine
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -89,9 +89,9 @@ def ingest(
     skipped; the same text twice is stored once. Every saved article is added to the
     search index of --engine.
     """
-    from api.cli_search import indexing
-    from ingest.pipeline import build_context, default_workers
-    from ingest.pipeline import ingest as run_ingest
+    from zxkg.api.cli_search import indexing
+    from zxkg.ingest.pipeline import build_context, default_workers
+    from zxkg.ingest.pipeline import ingest as run_ingest
 
     check_engine(engine)
     mapping: dict[str, str] = {}
@@ -260,7 +260,7 @@ def serve(data: str | None, host: str, port: int, engine: str, cors: tuple[str, 
     """Serve the read-only HTTP API and the web page."""
     import uvicorn
 
-    from api.app import Settings, create_app
+    from zxkg.api.app import Settings, create_app
 
     data_dir = data_dir_from(data)
     check_engine(engine)
@@ -271,7 +271,7 @@ def serve(data: str | None, host: str, port: int, engine: str, cors: tuple[str, 
 
 
 # Commands that live in their own modules register themselves on the group when imported.
-from api import cli_check, cli_graph, cli_lexicon, cli_search  # noqa: E402, F401
+from zxkg.api import cli_check, cli_graph, cli_lexicon, cli_search  # noqa: E402, F401
 
 if __name__ == "__main__":
     main()

@@ -30,10 +30,10 @@ from typing import Any
 
 import click
 
-from ingest.errors import ZxkgError
-from ingest.link import Context, extract
-from ingest.store import Store, data_dir_from
-from search.index import SearchIndex
+from zxkg.ingest.errors import ZxkgError
+from zxkg.ingest.link import Context, extract
+from zxkg.ingest.store import Store, data_dir_from
+from zxkg.search.index import SearchIndex
 
 from .cli import data_option, engine_option, handle_errors, main
 from .cli_search import _index
@@ -208,7 +208,7 @@ def check(data: str | None, fix: bool, as_json: bool, engine: str) -> None:
     points at a missing row, that no ingest was left running, and that the search index
     holds exactly the store's articles. Exit 0 when consistent (or repaired), 1 if not.
     """
-    from ingest.pipeline import build_context
+    from zxkg.ingest.pipeline import build_context
 
     data_dir = data_dir_from(data)
     repairs: list[str] = []

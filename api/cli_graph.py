@@ -16,12 +16,12 @@ from typing import Any, TypeVar
 
 import click
 
-from graph.export import FORMATS, check_format, export
-from graph.models import Adoption, Filters, Node, Pair
-from graph.names import Names
-from graph.query import adopters, co_adoption, region_profile, similar_regions, timeline
-from ingest.gazetteer import Gazetteer
-from ingest.store import Store, data_dir_from
+from zxkg.graph.export import FORMATS, check_format, export
+from zxkg.graph.models import Adoption, Filters, Node, Pair
+from zxkg.graph.names import Names
+from zxkg.graph.query import adopters, co_adoption, region_profile, similar_regions, timeline
+from zxkg.ingest.gazetteer import Gazetteer
+from zxkg.ingest.store import Store, data_dir_from
 
 from .cli import data_option, handle_errors, main
 

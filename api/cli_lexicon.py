@@ -7,8 +7,8 @@ import sys
 
 import click
 
-from ingest.lexicon import FILE_NAME, KINDS, fold, parse_edits
-from ingest.store import Store, data_dir_from
+from zxkg.ingest.lexicon import FILE_NAME, KINDS, fold, parse_edits
+from zxkg.ingest.store import Store, data_dir_from
 
 from .cli import data_option, handle_errors, main
 
@@ -31,7 +31,7 @@ def lexicon(ctx: click.Context, data: str | None, kind: str | None, as_json: boo
     """
     if ctx.invoked_subcommand is not None:
         return
-    from ingest.pipeline import build_context
+    from zxkg.ingest.pipeline import build_context
 
     with Store.open(data_dir_from(data), readonly=True) as store:
         lex = build_context(store).lexicon
@@ -112,7 +112,7 @@ def rename(old: str, new: str, data: str | None) -> None:
 @handle_errors
 def reextract(data: str | None) -> None:
     """Extract every stored article again (after a lexicon edit or an upgrade)."""
-    from ingest.pipeline import reextract as run
+    from zxkg.ingest.pipeline import reextract as run
 
     with Store.open(data_dir_from(data)) as store:
         n = run(store)

@@ -11,13 +11,13 @@ from typing import Any
 
 import click
 
-from api.cli import data_option, engine_option, handle_errors, main
-from ingest.link import Context
-from ingest.models import Extraction
-from ingest.store import Store, data_dir_from
-from search.engine import DEFAULT_ENGINE
-from search.index import FACETS, SearchIndex
-from search.models import EvidenceResult, Fragment, SearchResult
+from zxkg.api.cli import data_option, engine_option, handle_errors, main
+from zxkg.ingest.link import Context
+from zxkg.ingest.models import Extraction
+from zxkg.ingest.store import Store, data_dir_from
+from zxkg.search.engine import DEFAULT_ENGINE
+from zxkg.search.index import FACETS, SearchIndex
+from zxkg.search.models import EvidenceResult, Fragment, SearchResult
 
 
 def _index(data: str | None, ctx: Context, engine: str = DEFAULT_ENGINE) -> SearchIndex:
@@ -83,7 +83,7 @@ def search(
     zxkg search 履职考核 湖南 --since 2023 --json
     zxkg search 考勤考绩 --evidence
     """
-    from ingest.pipeline import build_context
+    from zxkg.ingest.pipeline import build_context
 
     text = " ".join(query)
     with Store.open(data_dir_from(data), readonly=True) as store:
@@ -124,7 +124,7 @@ def search(
 @handle_errors
 def reindex(data: str | None, engine: str) -> None:
     """Rebuild the search index from the store (into a new directory, then swapped in)."""
-    from ingest.pipeline import build_context
+    from zxkg.ingest.pipeline import build_context
 
     started = time.monotonic()
     with Store.open(data_dir_from(data), readonly=True) as probe:

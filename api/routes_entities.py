@@ -10,11 +10,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import StreamingResponse
 
-from graph.export.adoptions import ADOPTION_COLUMNS, adoption_row
-from graph.models import Adoption, Filters, Node
-from graph.names import Names
-from graph.query import adopters, adoption_table, region_profile, timeline
-from ingest.errors import NotFound, UsageError
+from zxkg.graph.export.adoptions import ADOPTION_COLUMNS, adoption_row
+from zxkg.graph.models import Adoption, Filters, Node
+from zxkg.graph.names import Names
+from zxkg.graph.query import adopters, adoption_table, region_profile, timeline
+from zxkg.ingest.errors import NotFound, UsageError
 
 from .app import ResourcesDep, StoreDep
 from .schemas import (

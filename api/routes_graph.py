@@ -11,11 +11,11 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
-from graph.build import GraphView, ego_query
-from graph.export import DIRECTORY_FORMATS, FORMATS, check_format, export
-from graph.models import Filters
-from graph.names import Names
-from ingest.errors import UsageError
+from zxkg.graph.build import GraphView, ego_query
+from zxkg.graph.export import DIRECTORY_FORMATS, FORMATS, check_format, export
+from zxkg.graph.models import Filters
+from zxkg.graph.names import Names
+from zxkg.ingest.errors import UsageError
 
 from .app import ResourcesDep, StoreDep
 from .schemas import EdgeOut, EgoOut, NodeOut

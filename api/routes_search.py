@@ -7,9 +7,9 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from ingest.errors import UsageError
-from search.index import FACETS, SearchIndex
-from search.models import Fragment
+from zxkg.ingest.errors import UsageError
+from zxkg.search.index import FACETS, SearchIndex
+from zxkg.search.models import Fragment
 
 from .app import Resources, ResourcesDep, StoreDep
 from .schemas import EvidenceOut, EvidencePage, FacetCount, Mark, SearchHitOut, SearchPage

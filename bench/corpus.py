@@ -19,9 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ingest.gazetteer import Gazetteer  # noqa: E402
-from ingest.models import Source  # noqa: E402
-from ingest.parse import parse  # noqa: E402
+from zxkg.ingest.gazetteer import Gazetteer  # noqa: E402
+from zxkg.ingest.models import Source  # noqa: E402
+from zxkg.ingest.parse import parse  # noqa: E402
 
 VERBS = ("深入实施", "扎实推进", "全面推行", "持续开展", "着力打造", "进一步完善", "创新推出")
 HEADS = ("机制", "工程", "行动", "活动", "品牌", "制度", "评价", "平台")

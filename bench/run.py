@@ -122,15 +122,15 @@ def size_mb(path: Path) -> float:
 
 
 def engines() -> list[str]:
-    from search.engine import ENGINES
+    from zxkg.search.engine import ENGINES
 
     return [e for e in ("tantivy", "whoosh") if e in ENGINES]
 
 
 def search_latency(data: Path, engine: str, rng: random.Random, runs: int) -> dict[str, tuple[float, float]]:
-    from ingest.pipeline import build_context, settle_gc
-    from ingest.store import Store
-    from search.index import SearchIndex
+    from zxkg.ingest.pipeline import build_context, settle_gc
+    from zxkg.ingest.store import Store
+    from zxkg.search.index import SearchIndex
 
     with Store.open(data, readonly=True) as store:
         ctx = build_context(store)
@@ -161,11 +161,11 @@ def search_latency(data: Path, engine: str, rng: random.Random, runs: int) -> di
 
 
 def graph_latency(data: Path, rng: random.Random, runs: int) -> dict[str, tuple[float, float]]:
-    from graph.names import Names
-    from graph.query import adopters, region_profile, timeline
-    from ingest.gazetteer import Gazetteer
-    from ingest.pipeline import settle_gc
-    from ingest.store import Store
+    from zxkg.graph.names import Names
+    from zxkg.graph.query import adopters, region_profile, timeline
+    from zxkg.ingest.gazetteer import Gazetteer
+    from zxkg.ingest.pipeline import settle_gc
+    from zxkg.ingest.store import Store
 
     gaz = Gazetteer.load()
     settle_gc()  # as ``zxkg serve`` does once its context is loaded
@@ -291,7 +291,7 @@ def bench_size(
     formats = (
         ["adoptions", "panel", "graphml", "gexf", "json", "cyjs", "neo4j", "csv"] if full_exports else ["adoptions"]
     )
-    from ingest.store import Store
+    from zxkg.ingest.store import Store
 
     with Store.open(data, readonly=True) as store:
         top_term = store.term_list(("mechanism", "brand"), "", 1, 0)[1][0]["name"]

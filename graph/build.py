@@ -12,7 +12,7 @@ import dataclasses
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ingest.store import RelationQuery, Store
+from zxkg.ingest.store import RelationQuery, Store
 
 from .models import Edge, Filters, Node, edge_from_row, node_from_row
 from .names import Names

@@ -11,10 +11,10 @@ import difflib
 import json
 from collections.abc import Iterable, Sequence
 
-from ingest.errors import NotFound, UsageError, choices
-from ingest.gazetteer import Division, Gazetteer
-from ingest.lexicon import fold
-from ingest.store import RelationQuery, Store
+from zxkg.ingest.errors import NotFound, UsageError, choices
+from zxkg.ingest.gazetteer import Division, Gazetteer
+from zxkg.ingest.lexicon import fold
+from zxkg.ingest.store import RelationQuery, Store
 
 from .models import GRAPH_KINDS, KINDS, PREDICATES, TERM_KINDS, Filters, Node, iso_date, node_from_row
 

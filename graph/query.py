@@ -11,8 +11,8 @@ import dataclasses
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from ingest.errors import choices
-from ingest.store import RelationQuery
+from zxkg.ingest.errors import choices
+from zxkg.ingest.store import RelationQuery
 
 from .models import (
     TERM_KINDS,

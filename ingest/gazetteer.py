@@ -102,7 +102,7 @@ class Gazetteer:
 
     @classmethod
     def load(cls) -> Gazetteer:
-        ref = resources.files("ingest") / "data" / "divisions.csv"
+        ref = resources.files("zxkg.ingest") / "data" / "divisions.csv"
         with ref.open(encoding="utf-8") as fh:
             rows = [Division(r["code"], r["name"], r["level"], r["parent"]) for r in csv.DictReader(fh)]
         return cls(rows)

@@ -24,9 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from search.engine import ENGINES, open_engine  # noqa: E402
-from search.index import FACETS  # noqa: E402
-from search.models import IndexDoc, SearchRequest  # noqa: E402
+from zxkg.search.engine import ENGINES, open_engine  # noqa: E402
+from zxkg.search.index import FACETS  # noqa: E402
+from zxkg.search.models import IndexDoc, SearchRequest  # noqa: E402
 
 QUERIES = [
     ("委员工作室", {}),
@@ -43,9 +43,9 @@ QUERIES = [
 
 
 def documents(data: Path, copies: int) -> tuple[list[IndexDoc], list[SearchRequest]]:
-    from ingest.pipeline import build_context
-    from ingest.store import Store
-    from search.index import SearchIndex
+    from zxkg.ingest.pipeline import build_context
+    from zxkg.ingest.store import Store
+    from zxkg.search.index import SearchIndex
 
     with Store.open(data, readonly=True) as store:
         ctx = build_context(store)

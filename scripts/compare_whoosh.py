@@ -29,9 +29,9 @@ QUERIES = ["委员工作室", "“有事好商量”", "履职考核 湖南", "�
 
 
 def prepare(data: Path, copies: int, out: Path) -> None:
-    from ingest.pipeline import build_context
-    from ingest.store import Store
-    from search.index import SearchIndex
+    from zxkg.ingest.pipeline import build_context
+    from zxkg.ingest.store import Store
+    from zxkg.search.index import SearchIndex
 
     ctx = build_context()
     index = SearchIndex(data, ctx.segmenter, ctx.gazetteer)
@@ -49,7 +49,7 @@ def run(path: Path) -> None:
         warnings.simplefilter("always")
         import whoosh
 
-        from search.whoosh_engine import WhooshEngine
+        from zxkg.search.whoosh_engine import WhooshEngine
     payload = pickle.loads(path.read_bytes())
     docs, requests = payload["docs"], payload["requests"]
     print(f"python {sys.version.split()[0]}, whoosh {whoosh.versionstring()}, warnings at import: {len(caught)}")

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ingest.gazetteer import Gazetteer
-from ingest.models import Entity, Extraction
-from ingest.segment import Segmenter
+from zxkg.ingest.gazetteer import Gazetteer
+from zxkg.ingest.models import Entity, Extraction
+from zxkg.ingest.segment import Segmenter
 
 from .models import EvidenceSentence, IndexDoc
 from .terms import Terms

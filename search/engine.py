@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from ingest.errors import choices
+from zxkg.ingest.errors import choices
 
 from .models import IndexDoc, SearchRequest, SearchResult
 

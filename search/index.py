@@ -18,11 +18,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ingest.errors import NotFound, UsageError, choices
-from ingest.gazetteer import Gazetteer
-from ingest.models import Extraction
-from ingest.segment import Segmenter
-from ingest.store import Store
+from zxkg.ingest.errors import NotFound, UsageError, choices
+from zxkg.ingest.gazetteer import Gazetteer
+from zxkg.ingest.models import Extraction
+from zxkg.ingest.segment import Segmenter
+from zxkg.ingest.store import Store
 
 from .document import DocBuilder
 from .engine import DEFAULT_ENGINE, Engine, IndexWriter, check_engine, engine_exists, engine_path, open_engine

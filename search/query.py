@@ -22,10 +22,10 @@ import unicodedata
 from dataclasses import dataclass
 from typing import get_args
 
-from ingest.errors import UsageError
-from ingest.gazetteer import Gazetteer
-from ingest.models import EntityKind
-from ingest.text import to_simplified
+from zxkg.ingest.errors import UsageError
+from zxkg.ingest.gazetteer import Gazetteer
+from zxkg.ingest.models import EntityKind
+from zxkg.ingest.text import to_simplified
 
 from .models import And, Filter, Node, Not, Or, Phrase, Words
 from .terms import Terms

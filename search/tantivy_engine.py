@@ -38,8 +38,8 @@ from typing import Any, get_args
 
 import tantivy
 
-from ingest.errors import StoreBusy, ZxkgError, choices
-from ingest.models import EntityKind
+from zxkg.ingest.errors import StoreBusy, ZxkgError, choices
+from zxkg.ingest.models import EntityKind
 
 from .models import (
     And,

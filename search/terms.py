@@ -21,7 +21,7 @@ import bisect
 from collections.abc import Iterable, Sequence
 from itertools import accumulate, chain
 
-from ingest.segment import Segmenter
+from zxkg.ingest.segment import Segmenter
 
 from .models import Positions
 

@@ -20,8 +20,8 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.index import LockError
 
-from ingest.errors import StoreBusy, ZxkgError, choices
-from ingest.lifetime import forked_children_die_with_this_process
+from zxkg.ingest.errors import StoreBusy, ZxkgError, choices
+from zxkg.ingest.lifetime import forked_children_die_with_this_process
 
 from .models import (
     And,

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest.gazetteer import Gazetteer
-from ingest.link import Context
-from ingest.pipeline import build_context
-from search.engine import ENGINES
+from zxkg.ingest.gazetteer import Gazetteer
+from zxkg.ingest.link import Context
+from zxkg.ingest.pipeline import build_context
+from zxkg.search.engine import ENGINES
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "corpus" / "hunan-cppcc-2024-05-24.txt"

@@ -11,9 +11,9 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.gazetteer import Gazetteer
-from ingest.models import Article, Entity, Evidence, Extraction, Predicate, Relation
-from ingest.store import Store
+from zxkg.ingest.gazetteer import Gazetteer
+from zxkg.ingest.models import Article, Entity, Evidence, Extraction, Predicate, Relation
+from zxkg.ingest.store import Store
 
 
 def mechanism(name: str, *aliases: str) -> Entity:

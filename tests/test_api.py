@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import Settings, create_app
 from tests import api_data
 from tests.conftest import run_cli
+from zxkg.api.app import Settings, create_app
 
 
 @pytest.fixture(scope="module")

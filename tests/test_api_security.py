@@ -17,8 +17,8 @@ from urllib.parse import quote
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import Settings, create_app
 from tests import api_data
+from zxkg.api.app import Settings, create_app
 
 MARK = "zxqmark"
 HOSTILE = (

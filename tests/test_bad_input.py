@@ -10,9 +10,9 @@ import subprocess
 import time
 from pathlib import Path
 
-from ingest.store import DEFERRED_INDEXES
-from search.engine import open_engine
 from tests.conftest import SEED, ZXKG, run_cli
+from zxkg.ingest.store import DEFERRED_INDEXES
+from zxkg.search.engine import open_engine
 
 GOOD = SEED.read_text(encoding="utf-8").replace("\xa0", " ")  # GBK has no NBSP
 

@@ -7,10 +7,10 @@ import json
 import sqlite3
 from pathlib import Path
 
-from ingest.store import Store
-from search.engine import open_engine
 from tests import api_data
 from tests.conftest import SEED, run_cli
+from zxkg.ingest.store import Store
+from zxkg.search.engine import open_engine
 
 CHECKS = ["store", "evidence", "links", "adoptions", "runs", "index"]
 

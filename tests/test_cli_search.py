@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
-from api.cli import main
 from tests.conftest import ROOT, SEED, run_cli
+from zxkg.api.cli import main
 
 
 def test_ingest_indexes_and_search_finds_phrases_with_highlights(tmp_path: Path, engine: str) -> None:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from api.app import Settings, create_app
 from tests.conftest import ZXKG, run_cli
 from tests.test_bad_input import index_ids, variant
+from zxkg.api.app import Settings, create_app
 
 BUSY = "another zxkg process is writing to"
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.extract.actors import Actors
-from ingest.extract.documents import extract_documents, status_of, type_of
-from ingest.extract.regions import extract_regions
-from ingest.link import Context
+from zxkg.ingest.extract.actors import Actors
+from zxkg.ingest.extract.documents import extract_documents, status_of, type_of
+from zxkg.ingest.extract.regions import extract_regions
+from zxkg.ingest.link import Context
 
 
 def issued(text: str, ctx: Context) -> list[tuple[str, str | None, str]]:

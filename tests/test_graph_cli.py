@@ -9,9 +9,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from ingest.gazetteer import Gazetteer
 from tests.conftest import ROOT, SEED, run_cli
 from tests.graph_data import build_store
+from zxkg.ingest.gazetteer import Gazetteer
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +104,7 @@ def test_every_export_of_the_seed_article_opens_again(tmp_path: Path) -> None:
 
 
 def test_every_command_is_in_the_readme() -> None:
-    from api.cli import main
+    from zxkg.api.cli import main
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     missing = [name for name in main.commands if f"| `zxkg {name}" not in readme]

@@ -10,14 +10,14 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from graph.export import FORMATS, export
-from graph.models import Filters
-from graph.names import Names
-from graph.query import adoption_table
-from ingest.link import Context
-from ingest.pipeline import ingest
-from ingest.store import Store
 from tests.conftest import ROOT
+from zxkg.graph.export import FORMATS, export
+from zxkg.graph.models import Filters
+from zxkg.graph.names import Names
+from zxkg.graph.query import adoption_table
+from zxkg.ingest.link import Context
+from zxkg.ingest.pipeline import ingest
+from zxkg.ingest.store import Store
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent")

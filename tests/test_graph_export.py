@@ -14,20 +14,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from graph.build import GraphView, build_graph
-from graph.export import FORMATS, export
-from graph.export.cyjs import write_cyjs
-from graph.export.files import NOT_XML, atomic_open
-from graph.export.gexf import write_gexf
-from graph.export.graphml import write_graphml
-from graph.export.nodelink import write_node_link
-from graph.models import Edge, Filters, Node
-from graph.names import Names
-from graph.query import panel
-from ingest.errors import UsageError
-from ingest.gazetteer import Gazetteer
-from ingest.store import Store
 from tests.graph_data import build_store
+from zxkg.graph.build import GraphView, build_graph
+from zxkg.graph.export import FORMATS, export
+from zxkg.graph.export.cyjs import write_cyjs
+from zxkg.graph.export.files import NOT_XML, atomic_open
+from zxkg.graph.export.gexf import write_gexf
+from zxkg.graph.export.graphml import write_graphml
+from zxkg.graph.export.nodelink import write_node_link
+from zxkg.graph.models import Edge, Filters, Node
+from zxkg.graph.names import Names
+from zxkg.graph.query import panel
+from zxkg.ingest.errors import UsageError
+from zxkg.ingest.gazetteer import Gazetteer
+from zxkg.ingest.store import Store
 
 GEXF_NS = "{http://www.gexf.net/1.2draft}"
 

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from graph.build import GraphView, build_graph, ego_graph
-from graph.models import TERM_KINDS, Adoption, Filters, adoption_from_row
-from graph.names import Names, fold
-from graph.query import adopters, adoption_table, co_adoption, region_profile, similar_regions, timeline
-from ingest.errors import NotFound, UsageError
-from ingest.gazetteer import Gazetteer
-from ingest.store import RelationQuery, Store
 from tests.conftest import ROOT
 from tests.graph_data import build_store
+from zxkg.graph.build import GraphView, build_graph, ego_graph
+from zxkg.graph.models import TERM_KINDS, Adoption, Filters, adoption_from_row
+from zxkg.graph.names import Names, fold
+from zxkg.graph.query import adopters, adoption_table, co_adoption, region_profile, similar_regions, timeline
+from zxkg.ingest.errors import NotFound, UsageError
+from zxkg.ingest.gazetteer import Gazetteer
+from zxkg.ingest.store import RelationQuery, Store
 
 
 @pytest.fixture(scope="module")
@@ -200,13 +200,13 @@ def test_graph_reads_the_store_only_through_ingest() -> None:
             else:
                 continue
             for module in modules:
-                top = module.split(".")[0]
+                top = module.removeprefix("zxkg.").split(".")[0]
                 assert top not in ("search", "api", "sqlite3", "sqlite_utils"), f"{path} imports {module}"
 
 
 def test_docstring_examples_run() -> None:
     import doctest
 
-    import graph.names
+    import zxkg.graph.names
 
-    assert doctest.testmod(graph.names).failed == 0
+    assert doctest.testmod(zxkg.graph.names).failed == 0

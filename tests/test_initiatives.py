@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.extract.actors import Actors
-from ingest.extract.initiatives import extract_initiatives, quotes
-from ingest.extract.regions import extract_regions
-from ingest.link import Context, everyday_word, extract
-from ingest.models import Source
-from ingest.parse import parse
+from zxkg.ingest.extract.actors import Actors
+from zxkg.ingest.extract.initiatives import extract_initiatives, quotes
+from zxkg.ingest.extract.regions import extract_regions
+from zxkg.ingest.link import Context, everyday_word, extract
+from zxkg.ingest.models import Source
+from zxkg.ingest.parse import parse
 
 
 def found(text: str, ctx: Context) -> set[tuple[str, str, str]]:

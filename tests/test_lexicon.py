@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.errors import UsageError
-from ingest.lexicon import Lexicon, fold, parse_edits
 from tests.conftest import run_cli
+from zxkg.ingest.errors import UsageError
+from zxkg.ingest.lexicon import Lexicon, fold, parse_edits
 
 FIRST = """title: 甲市政协推进“协商在基层”
 date: 2024-01-02

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.matcher import FormIndex
+from zxkg.ingest.matcher import FormIndex
 
 
 def reference_scan(text: str, forms: set[str]) -> list[tuple[int, int]]:

@@ -6,11 +6,11 @@ import pickle
 
 import pytest
 
-from ingest.link import Context, extract
-from ingest.models import Alias, Entity, Extraction, Failure, Source
-from ingest.parse import parse
-from ingest.pipeline import build_context
 from tests.conftest import SEED
+from zxkg.ingest.link import Context, extract
+from zxkg.ingest.models import Alias, Entity, Extraction, Failure, Source
+from zxkg.ingest.parse import parse
+from zxkg.ingest.pipeline import build_context
 
 
 @pytest.fixture(scope="module")

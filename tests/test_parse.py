@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.errors import InputError
-from ingest.models import Source
-from ingest.parse import normalise_date, parse
+from zxkg.ingest.errors import InputError
+from zxkg.ingest.models import Source
+from zxkg.ingest.parse import normalise_date, parse
 
 HEADER_TEXT = """title: 市政协调研委员工作室建设情况
 source: http://example.org/a.html (渭南日报)

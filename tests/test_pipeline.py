@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from ingest.errors import StoreBusy, ZxkgError
-from ingest.link import Context, extract
-from ingest.models import Source
-from ingest.parse import parse
-from ingest.pipeline import ingest
-from ingest.store import DEFERRED_INDEXES, Store
 from tests.conftest import SEED
+from zxkg.ingest.errors import StoreBusy, ZxkgError
+from zxkg.ingest.link import Context, extract
+from zxkg.ingest.models import Source
+from zxkg.ingest.parse import parse
+from zxkg.ingest.pipeline import ingest
+from zxkg.ingest.store import DEFERRED_INDEXES, Store
 
 
 def test_seed_lands_with_evidence_that_matches_the_text(data_dir: Path, ctx: Context) -> None:

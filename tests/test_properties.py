@@ -18,14 +18,14 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from ingest.errors import InputError, UsageError
-from ingest.link import Context, extract
-from ingest.models import Source
-from ingest.parse import parse
-from ingest.pipeline import build_context, ingest
-from ingest.store import Store
-from search.index import SearchIndex
 from tests.conftest import SEED
+from zxkg.ingest.errors import InputError, UsageError
+from zxkg.ingest.link import Context, extract
+from zxkg.ingest.models import Source
+from zxkg.ingest.parse import parse
+from zxkg.ingest.pipeline import build_context, ingest
+from zxkg.ingest.store import Store
+from zxkg.search.index import SearchIndex
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.extract.regions import extract_regions, home_region
-from ingest.gazetteer import Gazetteer, derive_aliases
-from ingest.link import Context
+from zxkg.ingest.extract.regions import extract_regions, home_region
+from zxkg.ingest.gazetteer import Gazetteer, derive_aliases
+from zxkg.ingest.link import Context
 
 
 def names(text: str, ctx: Context, source: str = "") -> list[str]:

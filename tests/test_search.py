@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from ingest.link import Context
-from ingest.pipeline import ingest
-from ingest.store import Store
-from search.index import SearchIndex
-from search.models import SearchResult
-from search.query import QueryError
 from tests.conftest import SEED
+from zxkg.ingest.link import Context
+from zxkg.ingest.pipeline import ingest
+from zxkg.ingest.store import Store
+from zxkg.search.index import SearchIndex
+from zxkg.search.models import SearchResult
+from zxkg.search.query import QueryError
 
 ARTICLES = {
     "bank.txt": """title: 县政协调研金融支农工作

@@ -11,16 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from ingest.errors import StoreBusy
-from ingest.link import Context
-from ingest.pipeline import ingest
-from ingest.store import Store
-from search.engine import ENGINES, open_engine
-from search.index import FACETS, SearchIndex
-from search.models import SearchResult
-from search.tantivy_engine import _bound, date_key
 from tests.conftest import SEED
 from tests.test_search import ARTICLES
+from zxkg.ingest.errors import StoreBusy
+from zxkg.ingest.link import Context
+from zxkg.ingest.pipeline import ingest
+from zxkg.ingest.store import Store
+from zxkg.search.engine import ENGINES, open_engine
+from zxkg.search.index import FACETS, SearchIndex
+from zxkg.search.models import SearchResult
+from zxkg.search.tantivy_engine import _bound, date_key
 
 MORE = {
     "undated.txt": """title: 县政协召开委员座谈会

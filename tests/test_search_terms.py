@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.link import Context
-from search.terms import Terms
+from zxkg.ingest.link import Context
+from zxkg.search.terms import Terms
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +44,7 @@ def test_sentences_are_cut_from_the_article_tokens_with_a_gap_between(terms: Ter
 
 def test_a_word_learnt_later_is_indexed_by_its_stable_pieces() -> None:
     """Positions are cached per token; learning a word must drop that word's cached entry."""
-    from ingest.segment import Segmenter
+    from zxkg.ingest.segment import Segmenter
 
     seg = Segmenter(engine="jieba")
     terms = Terms(seg)

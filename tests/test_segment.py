@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.models import Source
-from ingest.parse import parse
-from ingest.segment import Segmenter, backend
 from tests.conftest import ROOT
+from zxkg.ingest.models import Source
+from zxkg.ingest.parse import parse
+from zxkg.ingest.segment import Segmenter, backend
 
 SHARED = ROOT.parent / "shared"
 

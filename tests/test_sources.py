@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.errors import InputError
-from ingest.models import Failure, Source
-from ingest.sources import decode, discover, read_sources
+from zxkg.ingest.errors import InputError
+from zxkg.ingest.models import Failure, Source
+from zxkg.ingest.sources import decode, discover, read_sources
 
 TEXT = "株洲市政协继续推动委员中的党员带头开展“五促行动”。"
 

@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 
-from graph.models import TERM_KINDS, Filters
-from graph.names import Names
-from graph.query import adopters, adoption_table, region_profile
-from ingest.gazetteer import Gazetteer
-from ingest.store import ADOPTION_COLUMNS, SCHEMA_VERSION, RelationQuery, Store
 from tests.conftest import ROOT, SEED, run_cli
 from tests.graph_data import build_store
+from zxkg.graph.models import TERM_KINDS, Filters
+from zxkg.graph.names import Names
+from zxkg.graph.query import adopters, adoption_table, region_profile
+from zxkg.ingest.gazetteer import Gazetteer
+from zxkg.ingest.store import ADOPTION_COLUMNS, SCHEMA_VERSION, RelationQuery, Store
 
 
 @pytest.fixture(scope="module")

@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ingest.errors import choices
-from ingest.store import RelationQuery
+from zxkg.ingest.errors import choices
+from zxkg.ingest.store import RelationQuery
 
 from ..build import GraphView, ego_query
 from ..models import Filters

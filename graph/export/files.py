@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO
 from xml.sax.saxutils import escape, quoteattr
 
-from ingest.errors import UsageError
+from zxkg.ingest.errors import UsageError
 
 # Characters XML 1.0 does not allow, even escaped.
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
