@@ -23,9 +23,9 @@ from typing import Any
 
 import sqlite_utils
 
-from . import adoption_pairs as pairs
-from .errors import NotFound, StoreBusy, ZxkgError
-from .models import Article, Entity, EntityKind, Evidence, Extraction, Failure, Mention, Relation
+from . import pairs
+from ..errors import NotFound, StoreBusy, ZxkgError
+from ..models import Article, Entity, EntityKind, Evidence, Extraction, Failure, Mention, Relation
 
 WAL_CHECKPOINT_PAGES = 16_384  # 64 MB of 4 KB pages
 # Page cache of a writer: a batch of articles (see Store.begin_batch) dirties some
