@@ -1,0 +1,226 @@
+"""Who adopted what: the adoption table, a term's adopters, first adoptions, mention counts.
+
+Questions that keep every relation of a (region, term) pair are answered from the
+adoption pairs (``pairs``), which hold these very aggregates; the others group the
+relations. The plans are tuned: the bench and the pair-equivalence tests guard them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from . import pairs
+from .graph_reads import RelationQuery, _relation_filter
+from .session import Session
+
+# The sort key of a relation inside its group: dated before undated, earliest first, then
+# first stored; its last 12 digits are the relation id (joined back for the evidence).
+_FIRST_REF = pairs.FIRST_REF
+_ADOPTED = pairs.ADOPTED
+
+
+ADOPTION_COLUMNS = (
+    "region_key", "region", "code", "level", "province", "term_key", "term", "kind", "predicate",
+    "first_date", "last_date", "articles", "confidence", "evidence", "article", "file", "title",
+)  # fmt: skip
+
+
+class Adoptions(Session):
+    """Adoption aggregates, from the pairs when the question allows."""
+
+    def adoptions(
+        self, q: RelationQuery, term_kinds: Sequence[str], merge_terms: bool = False, by_date: bool = True
+    ) -> Iterator[tuple[Any, ...]]:
+        """One row per (region, term): a region's article relations to entities of ``term_kinds``.
+
+        With ``merge_terms`` one row per region: every kept term counts as the same one (a
+        term and its aliases). Rows are tuples (tens of thousands go to a table export) in
+        the order of ``ADOPTION_COLUMNS``: region_key, region, code, level, province,
+        term_key, term, kind, the first relation's predicate (earliest date, then first
+        stored), first_date, last_date, articles, confidence, and the first relation's
+        evidence, article, file and title; text columns are "" rather than NULL. Ordered
+        by first date (unknown last), then region and term; without ``by_date``, by region
+        and term, which spares a sort of the whole table.
+
+        Questions that keep every relation of a pair (no dates, confidence, predicates or
+        region codes asked) are answered from the adoption pairs, which hold these very
+        aggregates; the others group the relations.
+        """
+        if self.has_adoption_pairs and _whole_pairs(q, merge_terms):
+            if merge_terms and q.objects is not None and len(q.objects) > 1:
+                return self._merged_pairs(q, term_kinds, by_date)
+            return self._adoption_pairs(q, term_kinds, by_date)
+        where, params = _relation_filter(q)
+        # Without merge_terms the term columns are constant in a group; with it they come
+        # from the first relation, joined back below.
+        term = "e.object_key AS term_key, o.name AS term, o.kind" if merge_terms else "g.term_key, g.term, g.kind"
+        join_term = "JOIN entities o ON o.key = e.object_key" if merge_terms else ""
+        order = "ORDER BY g.first_date IS NULL, g.first_date, g.region_key, g.term_key" if by_date else ""
+        sql = f"""
+            SELECT g.region_key, g.region, coalesce(g.code, '') AS code, coalesce(g.level, '') AS level,
+                   coalesce(g.province, '') AS province, {term}, e.predicate,
+                   coalesce(g.first_date, '') AS first_date, coalesce(g.last_date, '') AS last_date,
+                   g.articles, g.confidence, e.evidence, e.article_id AS article,
+                   coalesce(a.file, '') AS file, coalesce(a.title, '') AS title
+            FROM (
+                SELECT r.subject_key AS region_key, s.name AS region, s.code, s.level, s.province,
+                       r.object_key AS term_key, o.name AS term, o.kind,
+                       min(NULLIF(r.date, '')) AS first_date, max(NULLIF(r.date, '')) AS last_date,
+                       count(DISTINCT r.article_id) AS articles, avg(r.confidence) AS confidence,
+                       {_FIRST_REF} AS first_ref
+                FROM relations r  -- CROSS JOIN: read the relations first, through their object/subject index
+                CROSS JOIN entities s ON s.key = r.subject_key
+                CROSS JOIN entities o ON o.key = r.object_key
+                WHERE {where} AND {_ADOPTED} AND s.kind = 'region'
+                  AND o.kind IN (SELECT value FROM json_each(?))
+                GROUP BY r.subject_key{"" if merge_terms else ", r.object_key"}
+                HAVING count(DISTINCT r.article_id) >= ?
+            ) g
+            JOIN relations e ON e.id = CAST(substr(g.first_ref, -12) AS INTEGER)
+            {join_term}
+            LEFT JOIN articles a ON a.id = e.article_id
+            {order}
+        """
+        params += [json.dumps(list(term_kinds)), q.min_articles]
+        return self.conn.execute(sql, params)
+
+    def first_adoptions(self, q: RelationQuery, term_kinds: Sequence[str]) -> Iterator[tuple[str, str, str]]:
+        """``(region_key, region, first_date)`` of ``adoptions(q, term_kinds, merge_terms=True)``, in its order.
+
+        What a diffusion curve needs, read from the pairs without their evidence and
+        without counting articles when no minimum asks for the count: at 100k articles a
+        common term's timeline read 2,400 rows of 17 columns for three of them.
+        """
+        if not (self.has_adoption_pairs and _whole_pairs(q, True) and q.min_articles <= 1):
+            for row in self.adoptions(q, term_kinds, merge_terms=True):
+                yield row[0], row[1], row[9]
+            return
+        where, params = _pair_filter(q, term_kinds)
+        sql = f"""
+            SELECT p.region_key, p.region, coalesce(min(p.first_date), '') AS first_date
+            FROM adoption_pairs p
+            WHERE {where}
+            GROUP BY p.region_key
+            ORDER BY min(p.first_date) IS NULL, min(p.first_date), p.region_key
+        """
+        yield from self.conn.execute(sql, params)
+
+    def _adoption_pairs(self, q: RelationQuery, term_kinds: Sequence[str], by_date: bool) -> Iterator[tuple[Any, ...]]:
+        """``adoptions`` read from the adoption pairs (same columns, same order)."""
+        where, params = _pair_filter(q, term_kinds)
+        if q.min_articles:
+            where += " AND p.articles >= ?"
+            params.append(q.min_articles)
+        order = (
+            "ORDER BY p.first_date IS NULL, p.first_date, p.region_key, p.term_key"
+            if by_date
+            else "ORDER BY p.region_key, p.term_key"
+        )
+        sql = f"""
+            SELECT p.region_key, p.region, p.code, p.level, p.province, p.term_key, p.term, p.kind, p.predicate,
+                   coalesce(p.first_date, '') AS first_date, coalesce(p.last_date, '') AS last_date,
+                   p.articles, p.confidence_sum / p.relations AS confidence, p.evidence,
+                   p.article_id AS article, p.file, p.title
+            FROM adoption_pairs p
+            WHERE {where}
+            {order}
+        """
+        return self.conn.execute(sql, params)
+
+    def _merged_pairs(self, q: RelationQuery, term_kinds: Sequence[str], by_date: bool) -> Iterator[tuple[Any, ...]]:
+        """``adoptions`` of several terms merged into one (a term and its aliases), from their pairs.
+
+        A region's row adds up its pairs (``_merge_pairs``). Articles do not add up where a
+        region holds several of the terms, since one article may state two of them: those
+        regions are few (a sixth of 医联体's adopters at 100k articles), and only their
+        relations are read, to count the articles exactly. Merged here rather than by a
+        GROUP BY: SQLite sorted the pairs' wide rows twice (to group, then by date) and took
+        half as long again as this loop over rows it fetches anyway.
+        """
+        where, params = _pair_filter(q, term_kinds)
+        sql = f"""
+            SELECT p.region_key, p.region, p.code, p.level, p.province, p.term_key, p.term, p.kind, p.predicate,
+                   coalesce(p.first_date, ''), coalesce(p.last_date, ''), p.articles, p.confidence_sum,
+                   p.evidence, p.article_id, p.file, p.title, p.relations, p.first_ref
+            FROM adoption_pairs p
+            WHERE {where}
+        """
+        merged: dict[str, tuple[Any, ...]] = {}
+        shared: list[str] = []
+        for row in self.conn.execute(sql, params):
+            held = merged.setdefault(row[0], row)
+            if held is not row:
+                shared.append(row[0])
+                merged[row[0]] = _merge_pairs(held, row)
+        exact = self._distinct_articles(shared, q.objects or ()) if shared else {}
+        rows = [
+            (*m[:11], exact.get(m[0], m[11]), m[12] / m[17], *m[13:17])
+            for m in merged.values()
+            if exact.get(m[0], m[11]) >= q.min_articles
+        ]
+        rows.sort(key=_by_first_date if by_date else _by_region)
+        return iter(rows)
+
+    def _distinct_articles(self, regions: Sequence[str], terms: Sequence[str]) -> dict[str, int]:
+        """How many articles state an adoption of any of ``terms``, for each of ``regions``."""
+        sql = f"""
+            SELECT r.subject_key, count(DISTINCT r.article_id) FROM relations r
+            WHERE r.subject_key IN (SELECT value FROM json_each(?))
+              AND r.object_key IN (SELECT value FROM json_each(?)) AND {_ADOPTED}
+            GROUP BY r.subject_key
+        """
+        return dict(self.conn.execute(sql, (json.dumps(list(regions)), json.dumps(list(terms)))).fetchall())
+
+    def mention_count(self, keys: Sequence[str]) -> int:
+        """How many articles mention any of ``keys``."""
+        sql = (
+            "SELECT count(DISTINCT article_id) FROM relations"
+            " WHERE object_key IN (SELECT value FROM json_each(?)) AND predicate = 'mentions'"
+        )
+        return int(self.conn.execute(sql, (json.dumps(list(keys)),)).fetchone()[0])
+
+
+def _pair_filter(q: RelationQuery, term_kinds: Sequence[str]) -> tuple[str, list[Any]]:
+    """The WHERE clause over ``adoption_pairs p`` for ``q``'s terms and regions, of ``term_kinds``."""
+    cond = ["p.kind IN (SELECT value FROM json_each(?))"]
+    params: list[Any] = [json.dumps(list(term_kinds))]
+    if q.objects is not None:
+        cond.append("p.term_key IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(list(q.objects)))
+    if q.subjects is not None:
+        cond.append("p.region_key IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(list(q.subjects)))
+    return " AND ".join(cond), params
+
+
+def _merge_pairs(a: tuple[Any, ...], b: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Two pair rows of a region (as ``Store._merged_pairs`` reads them) as one.
+
+    Dates are "" when unknown; relations, articles and confidences add up; the first
+    relation is the one whose sort key (``first_ref``, last) comes first, with its term.
+    """
+    first = a if a[-1] <= b[-1] else b
+    since = min(a[9], b[9]) if a[9] and b[9] else a[9] or b[9]
+    return (*first[:9], since, max(a[10], b[10]), a[11] + b[11], a[12] + b[12], *first[13:17], a[17] + b[17], first[18])
+
+
+def _by_first_date(row: tuple[Any, ...]) -> tuple[bool, str, str, str]:
+    """The adoption table's order: by first date (unknown last), region and term."""
+    return (not row[9], row[9], row[0], row[5])
+
+
+def _by_region(row: tuple[Any, ...]) -> tuple[str, str]:
+    return (row[0], row[5])
+
+
+def _whole_pairs(q: RelationQuery, merge_terms: bool) -> bool:
+    """Whether an adoption question keeps whole (region, term) pairs: see ``adoptions``."""
+    return (
+        not (q.predicates or q.kinds or q.since or q.until or q.min_confidence)
+        and q.region_codes is None
+        and q.touching is None
+        and q.around is None
+        and not (merge_terms and q.objects is None)
+    )

@@ -1,0 +1,125 @@
+"""Consistency checks of the store (``zxkg check``) and the repairs they allow."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from . import pairs
+from .session import Session
+
+
+class Checks(Session):
+    """Does the store agree with itself?"""
+
+    def integrity_ok(self) -> bool:
+        return bool(self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
+
+    def integrity_errors(self, limit: int = 20) -> list[str]:
+        """What ``PRAGMA integrity_check`` finds (at most ``limit`` lines); empty when sound."""
+        rows = [str(r[0]) for r in self.conn.execute(f"PRAGMA integrity_check({int(limit)})")]
+        return [] if rows == ["ok"] else rows
+
+    def running_runs(self) -> list[dict[str, Any]]:
+        """Runs still marked 'running': in progress, or left so by a process that died."""
+        return list(self._rows("SELECT id, started_at, paths FROM runs WHERE status = 'running' ORDER BY id", []))
+
+    def offset_mismatches(self) -> tuple[int, list[dict[str, Any]]]:
+        """Relations and mentions whose offsets do not point at their quote in the article text.
+
+        Returns (findings checked, mismatches): each mismatch names the table, row id, article
+        and rule. Reads one article at a time, so a large store is checked in bounded memory.
+        """
+        checked = 0
+        bad: list[dict[str, Any]] = []
+        with self.snapshot():
+            for article_id, text in self.conn.execute("SELECT id, text FROM articles ORDER BY id"):
+                n = len(text)
+                for rid, start, end, quote, s0, s1, span, rule in self.conn.execute(
+                    "SELECT id, start, end, evidence, span_start, span_end, span, rule FROM relations"
+                    " WHERE article_id = ?",
+                    (article_id,),
+                ):
+                    checked += 1
+                    if not (0 <= start <= end <= n and text[start:end] == quote and 0 <= s0 <= s1 <= n) or (
+                        text[s0:s1] != span
+                    ):
+                        bad.append({"table": "relations", "id": rid, "article": article_id, "rule": rule})
+                for mid, start, end, quote, rule in self.conn.execute(
+                    "SELECT id, start, end, quote, rule FROM mentions WHERE article_id = ?", (article_id,)
+                ):
+                    checked += 1
+                    if not (0 <= start <= end <= n and text[start:end] == quote):
+                        bad.append({"table": "mentions", "id": mid, "article": article_id, "rule": rule})
+        return checked, bad
+
+    def dangling(self) -> dict[str, int]:
+        """Rows whose reference points at nothing, counted by ``table → referenced table``."""
+        out: dict[str, int] = {}
+        for table, _rowid, parent, _fk in self.conn.execute("PRAGMA foreign_key_check"):
+            key = f"{table} → {parent}"
+            out[key] = out.get(key, 0) + 1
+        return out
+
+    def repair_dangling(self) -> tuple[dict[str, int], set[str]]:
+        """Drop or unlink rows whose reference points at nothing, in one transaction.
+
+        Findings (and files) of an article that is gone are deleted; a lost run or article
+        link is set to NULL; aliases of a lost entity are deleted. Returns what was done
+        (``"deleted mentions"`` → count …) and the stored articles whose findings pointed at
+        a lost entity: their findings were deleted too, and they must be extracted again.
+        """
+        done: dict[str, int] = {}
+        articles: set[str] = set()
+        with self.transaction() as c:
+            for table, rowid, parent, _fk in c.execute("PRAGMA foreign_key_check").fetchall():
+                if (table, parent) in _FINDINGS_OF_LOST_ENTITY:
+                    row = c.execute(_FINDINGS_OF_LOST_ENTITY[(table, parent)], (rowid,)).fetchone()
+                    if row is not None and row[0] is not None:
+                        articles.add(row[0])
+                fix = _DANGLING_FIXES.get((table, parent))
+                if fix is None:
+                    continue
+                sql, what = fix
+                if c.execute(sql, (rowid,)).rowcount:
+                    done[f"{what} {table}"] = done.get(f"{what} {table}", 0) + 1
+            if articles:
+                stored = {
+                    r[0]
+                    for r in c.execute(
+                        "SELECT id FROM articles WHERE id IN (SELECT value FROM json_each(?))",
+                        (json.dumps(sorted(articles)),),
+                    )
+                }
+                articles &= stored
+            if done:
+                pairs.rebuild(c)  # relations may be gone: the pairs follow
+        return done, articles
+
+    def stale_adoption_pairs(self, limit: int = 10) -> list[str]:
+        """Adoption pairs that differ from their relations (``zxkg check``); empty when sound."""
+        return pairs.stale(self.conn, limit)
+
+    def rebuild_adoption_pairs(self) -> None:
+        with self.transaction() as c:
+            pairs.rebuild(c)
+
+
+# How ``repair_dangling`` treats a row whose reference points at nothing: by (table, the
+# table it points at), a statement on its rowid and what it did.
+_DANGLING_FIXES: dict[tuple[str, str], tuple[str, str]] = {
+    ("mentions", "articles"): ("DELETE FROM mentions WHERE rowid = ?", "deleted"),
+    ("mentions", "entities"): ("DELETE FROM mentions WHERE rowid = ?", "deleted"),
+    ("relations", "articles"): ("DELETE FROM relations WHERE rowid = ?", "deleted"),
+    ("relations", "entities"): ("DELETE FROM relations WHERE rowid = ?", "deleted"),
+    ("article_files", "articles"): ("DELETE FROM article_files WHERE rowid = ?", "deleted"),
+    ("aliases", "entities"): ("DELETE FROM aliases WHERE rowid = ?", "deleted"),
+    ("aliases", "articles"): ("UPDATE aliases SET article_id = NULL WHERE rowid = ?", "unlinked"),
+    ("articles", "runs"): ("UPDATE articles SET run_id = NULL WHERE rowid = ?", "unlinked"),
+    ("failures", "runs"): ("UPDATE failures SET run_id = NULL WHERE rowid = ?", "unlinked"),
+}
+# The article of a finding that points at a lost entity (to be extracted again).
+_FINDINGS_OF_LOST_ENTITY = {
+    ("mentions", "entities"): "SELECT article_id FROM mentions WHERE rowid = ?",
+    ("relations", "entities"): "SELECT article_id FROM relations WHERE rowid = ?",
+}

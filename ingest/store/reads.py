@@ -1,0 +1,235 @@
+"""Reads of whole records: relations for export, articles for re-extraction and re-indexing,
+one article for its page, entities by key or name, and what the store holds."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from ..models import Article, Entity, EntityKind, Evidence, Extraction, Mention, Relation
+from .session import Session
+
+
+class Reads(Session):
+    """Records read back from the store."""
+
+    def relations(self) -> Iterator[dict[str, Any]]:
+        """Every relation, joined with its entities and article, in a stable order."""
+        sql = """
+            SELECT r.*, a.file AS file, s.kind AS s_kind, s.name AS s_name, s.code AS s_code, s.attrs AS s_attrs,
+                   o.kind AS o_kind, o.name AS o_name, o.code AS o_code, o.attrs AS o_attrs
+            FROM relations r
+            JOIN entities s ON s.key = r.subject_key
+            JOIN entities o ON o.key = r.object_key
+            LEFT JOIN articles a ON a.id = r.article_id
+            ORDER BY r.article_id IS NULL, a.file, r.article_id, r.id
+        """
+        cur = self.conn.execute(sql)
+        names = [d[0] for d in cur.description]
+        for row in cur:
+            yield dict(zip(names, row, strict=True))
+
+    def articles(self) -> Iterator[Article]:
+        """Every stored article as a record (for re-extraction and re-indexing), oldest first."""
+        cur = self.conn.execute(
+            "SELECT id, file, origin, title, text, original, date, source, author, url, encoding, content_hash"
+            " FROM articles ORDER BY ingested_at, id"
+        )
+        for row in cur:
+            yield Article(
+                id=row[0], file=row[1], origin=row[2] or "", title=row[3] or "", text=row[4], original=row[5] or "",
+                date=row[6] or "", source=row[7] or "", author=row[8] or "", url=row[9] or "",
+                encoding=row[10] or "", content_hash=row[11],
+            )  # fmt: skip
+
+    def corpus_terms(self) -> list[tuple[str, EntityKind, int, dict[str, str]]]:
+        """Mechanisms, brands and slogans found so far: (name, kind, articles, {alias: provenance})."""
+        aliases: dict[str, dict[str, str]] = {}
+        for alias, key, provenance in self.conn.execute("SELECT alias, entity_key, provenance FROM aliases"):
+            aliases.setdefault(key, {})[alias] = provenance
+        rows = self.conn.execute(
+            "SELECT e.key, e.name, e.kind, count(DISTINCT m.article_id) FROM entities e"
+            " LEFT JOIN mentions m ON m.entity_key = e.key"
+            " WHERE e.kind IN ('mechanism', 'brand') AND m.rule LIKE 'initiative.quoted%'"
+            " GROUP BY e.key ORDER BY e.name, count(DISTINCT m.article_id) DESC"
+        )
+        return [(name, kind, n, aliases.get(key, {})) for key, name, kind, n in rows]
+
+    def article(self, article_id: str) -> dict[str, Any] | None:
+        """One article with its mentions (for the article page), or None."""
+        cur = self.conn.execute(
+            "SELECT id, file, title, date, source, author, url, text FROM articles WHERE id = ?", (article_id,)
+        )
+        row = cur.fetchone()
+        if row is None:
+            return None
+        out = dict(zip([d[0] for d in cur.description], row, strict=True))
+        out["mentions"] = [
+            {"start": s, "end": e, "kind": k, "name": n, "rule": r}
+            for s, e, k, n, r in self.conn.execute(
+                "SELECT m.start, m.end, e.kind, e.name, m.rule FROM mentions m JOIN entities e ON e.key = m.entity_key"
+                " WHERE m.article_id = ? ORDER BY m.start, m.end DESC",
+                (article_id,),
+            )
+        ]
+        return out
+
+    def stats(self) -> dict[str, Any]:
+        """What the store holds, every count from the same moment."""
+        with self.snapshot():
+            by_kind = dict(
+                self.conn.execute("SELECT kind, count(*) FROM entities GROUP BY kind ORDER BY kind").fetchall()
+            )
+            by_pred = dict(
+                self.conn.execute(
+                    "SELECT predicate, count(*) FROM relations GROUP BY predicate ORDER BY predicate"
+                ).fetchall()
+            )
+            last = self.conn.execute(
+                "SELECT id, started_at, finished_at, status, read, ingested, unchanged, duplicates, failed"
+                " FROM runs ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+            cols = "id started_at finished_at status read ingested unchanged duplicates failed".split()
+            return {
+                "data_dir": str(self.data_dir),
+                "articles": self.count("articles"),
+                "files": self.count("article_files"),
+                "entities": by_kind,
+                "relations": by_pred,
+                "mentions": self.count("mentions"),
+                "failures": self.count("failures"),
+                "last_run": dict(zip(cols, last, strict=True)) if last else None,
+                "size_bytes": sum(f.stat().st_size for f in self.data_dir.glob("zxkg.db*") if f.is_file()),
+            }
+
+    def failures(self, limit: int = 100) -> list[dict[str, Any]]:
+        cur = self.conn.execute("SELECT origin, reason, at FROM failures ORDER BY id DESC LIMIT ?", (limit,))
+        return [{"origin": o, "reason": r, "at": t} for o, r, t in cur]
+
+    def article_ids(self) -> set[str]:
+        return {row[0] for row in self.conn.execute("SELECT id FROM articles")}
+
+    def texts(self, ids: Iterable[str]) -> dict[str, str]:
+        """The normalised text of each article in ``ids`` (unknown ids are left out)."""
+        wanted = list(dict.fromkeys(ids))
+        out: dict[str, str] = {}
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            marks = ", ".join("?" * len(chunk))
+            out.update(self.conn.execute(f"SELECT id, text FROM articles WHERE id IN ({marks})", chunk).fetchall())
+        return out
+
+    def extractions(self, ids: Iterable[str] | None = None) -> Iterator[Extraction]:
+        """Saved articles with their mentions and relations, read back (without tokens), by id."""
+        if ids is None:
+            wanted = [row[0] for row in self.conn.execute("SELECT id FROM articles ORDER BY id")]
+        else:
+            wanted = sorted(set(ids))
+        entity_cols = "{0}.kind, {0}.name, {0}.code, {0}.level, {0}.parent, {0}.province, {0}.attrs"
+        for article_id in wanted:
+            row = self.conn.execute(
+                "SELECT id, file, origin, title, text, original, date, source, author, url, encoding, content_hash"
+                " FROM articles WHERE id = ?",
+                (article_id,),
+            ).fetchone()
+            if row is None:
+                continue
+            article = Article(
+                id=row[0], file=row[1], origin=row[2] or "", title=row[3] or "", text=row[4],
+                original=row[5] or "", date=row[6] or "", source=row[7] or "", author=row[8] or "",
+                url=row[9] or "", encoding=row[10] or "utf-8", content_hash=row[11],
+            )  # fmt: skip
+            mentions = tuple(
+                Mention(_entity(r[:7]), r[7], r[8], r[9], r[10])
+                for r in self.conn.execute(
+                    f"SELECT {entity_cols.format('e')}, m.start, m.end, m.rule, m.confidence"
+                    " FROM mentions m JOIN entities e ON e.key = m.entity_key WHERE m.article_id = ? ORDER BY m.id",
+                    (article_id,),
+                )
+            )
+            relations = tuple(
+                Relation(
+                    subject=_entity(r[:7]),
+                    predicate=r[14],
+                    object=_entity(r[7:14]),
+                    evidence=Evidence(article_id, r[15], r[16], r[17], r[18], r[19], r[20]),
+                    confidence=r[21],
+                )
+                for r in self.conn.execute(
+                    f"SELECT {entity_cols.format('s')}, {entity_cols.format('o')}, r.predicate, r.start, r.end,"
+                    " r.evidence, r.span_start, r.span_end, r.rule, r.confidence"
+                    " FROM relations r JOIN entities s ON s.key = r.subject_key JOIN entities o ON o.key = r.object_key"
+                    " WHERE r.article_id = ? ORDER BY r.id",
+                    (article_id,),
+                )
+            )
+            yield Extraction(article=article, mentions=mentions, relations=relations)
+
+    def entities(self, keys: Sequence[str]) -> list[dict[str, Any]]:
+        """The entity rows of ``keys`` (unknown keys are left out)."""
+        sql = (
+            f"SELECT e.key, e.kind, e.name, e.code, e.level, e.parent, e.province, {ATTRS_WITH_ALIASES}"
+            " FROM entities e WHERE e.key IN (SELECT value FROM json_each(?)) ORDER BY e.kind, e.name, e.key"
+        )
+        return list(self._rows(sql, [json.dumps(list(keys))]))
+
+    def find_entities(
+        self, forms: Sequence[str], kinds: Sequence[str], alias_kinds: Sequence[str] = ()
+    ) -> list[dict[str, Any]]:
+        """Entities of ``kinds`` named one of ``forms``, and of ``alias_kinds`` whose attrs
+        contain one of them.
+
+        Names are looked up in the index; the attrs part is a cheap prefilter for aliases
+        (callers check the JSON themselves).
+        """
+        forms = [f for f in forms if f]
+        if not forms:
+            return []
+        columns = f"e.key, e.kind, e.name, e.code, e.level, e.parent, e.province, {ATTRS_WITH_ALIASES}"
+        forms_json = json.dumps(forms)
+        sql = f"""
+            SELECT {columns} FROM entities e
+            WHERE e.kind IN (SELECT value FROM json_each(?)) AND e.name IN (SELECT value FROM json_each(?))
+        """
+        params: list[Any] = [json.dumps(list(kinds)), forms_json]
+        if alias_kinds:
+            # one placeholder per kind, so each kind is read through the (kind, name) index
+            marks = ", ".join("?" for _ in alias_kinds)
+            sql += f"""
+                UNION
+                SELECT {columns} FROM entities e
+                WHERE e.kind IN ({marks}) AND instr(e.attrs, '"aliases"') > 0
+                  AND EXISTS (SELECT 1 FROM json_each(?) f WHERE instr(e.attrs, f.value) > 0)
+                UNION
+                SELECT {columns} FROM entities e
+                WHERE e.kind IN ({marks})
+                  AND e.key IN (SELECT entity_key FROM aliases WHERE alias IN (SELECT value FROM json_each(?)))
+            """
+            params += [*alias_kinds, forms_json, *alias_kinds, forms_json]
+        return list(self._rows(sql + " ORDER BY 2, 3, 1", params))
+
+    def entity_names(self, kinds: Sequence[str]) -> Iterator[dict[str, Any]]:
+        """key, kind, name and attrs of every entity of ``kinds`` (for suggestions)."""
+        sql = (
+            f"SELECT e.key, e.kind, e.name, {ATTRS_WITH_ALIASES}"
+            " FROM entities e WHERE e.kind IN (SELECT value FROM json_each(?))"
+        )
+        yield from self._rows(sql, [json.dumps(list(kinds))])
+
+
+def _entity(row: tuple[Any, ...]) -> Entity:
+    """An Entity from its columns (kind, name, code, level, parent, province, attrs)."""
+    kind, name, code, level, parent, province, attrs = row
+    return Entity(
+        kind=kind, name=name, code=code or "", level=level or "", parent=parent or "", province=province or "",
+        attrs=tuple((str(k), str(v)) for k, v in json.loads(attrs or "{}").items()),
+    )  # fmt: skip
+
+
+# An entity's attrs with the aliases the lexicon learnt (the aliases table) merged in, so a
+# reader finds a term by any of its names.
+ATTRS_WITH_ALIASES = (
+    "coalesce((SELECT json_set(coalesce(e.attrs, '{}'), '$.aliases', json_group_array(a.alias))"
+    " FROM aliases a WHERE a.entity_key = e.key HAVING count(*) > 0), e.attrs) AS attrs"
+)
