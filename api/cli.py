@@ -7,6 +7,7 @@ zxkg become ``Error: <message>`` on stderr and the error's exit code, never a tr
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
 import json
 import sys
@@ -17,6 +18,7 @@ import click
 
 from zxkg.ingest.errors import ZxkgError, choices
 from zxkg.ingest.store import Store, data_dir_from
+from zxkg.ingest.store.records import RelationRow
 from zxkg.search.engine import DEFAULT_ENGINE, ENGINES, check_engine
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -164,7 +166,7 @@ def relations(data: str | None, fmt: str, predicates: tuple[str, ...]) -> None:
     if fmt not in RELATION_FORMATS:
         raise choices("format", fmt, RELATION_FORMATS)
     with Store.open(data_dir_from(data), readonly=True) as store:
-        rows = (relation_record(r) for r in store.relations() if not predicates or r["predicate"] in predicates)
+        rows = (relation_record(r) for r in store.relations() if not predicates or r.predicate in predicates)
         out = sys.stdout
         if fmt == "jsonl":
             for rec in rows:
@@ -173,32 +175,32 @@ def relations(data: str | None, fmt: str, predicates: tuple[str, ...]) -> None:
             _write_csv(out, rows)
 
 
-def relation_record(r: dict[str, Any]) -> dict[str, Any]:
+def relation_record(r: RelationRow) -> dict[str, Any]:
     """The public shape of a relation (see DESIGN.md, "Contracts")."""
 
-    def end(prefix: str) -> dict[str, Any]:
-        rec: dict[str, Any] = {"type": r[f"{prefix}_kind"], "name": r[f"{prefix}_name"]}
-        if r[f"{prefix}_code"]:
-            rec["code"] = r[f"{prefix}_code"]
-        attrs = json.loads(r[f"{prefix}_attrs"] or "{}")
+    def end(kind: str, name: str, code: str | None, attrs_json: str | None) -> dict[str, Any]:
+        rec: dict[str, Any] = {"type": kind, "name": name}
+        if code:
+            rec["code"] = code
+        attrs = json.loads(attrs_json or "{}")
         rec.update({k: v for k, v in attrs.items() if k not in rec})
         return rec
 
     return {
-        "file": r["file"] or "",
-        "article": r["article_id"],
-        "date": r["date"] or "",
-        "subject": end("s"),
-        "predicate": r["predicate"],
-        "object": end("o"),
+        "file": r.file or "",
+        "article": r.article_id,
+        "date": r.date or "",
+        "subject": end(r.s_kind, r.s_name, r.s_code, r.s_attrs),
+        "predicate": r.predicate,
+        "object": end(r.o_kind, r.o_name, r.o_code, r.o_attrs),
         "evidence": {
-            "quote": r["evidence"],
-            "start": r["start"],
-            "end": r["end"],
-            "span": {"text": r["span"], "start": r["span_start"], "end": r["span_end"]},
+            "quote": r.evidence,
+            "start": r.start,
+            "end": r.end,
+            "span": {"text": r.span, "start": r.span_start, "end": r.span_end},
         },
-        "rule": r["rule"],
-        "confidence": round(float(r["confidence"]), 3),
+        "rule": r.rule,
+        "confidence": round(float(r.confidence), 3),
     }
 
 
@@ -229,23 +231,26 @@ def stats(data: str | None, as_json: bool) -> None:
     """Counts of articles, entities, relations and failures in the store."""
     with Store.open(data_dir_from(data), readonly=True) as store:
         info = store.stats()
-        info["recent_failures"] = store.failures(limit=10)
+        recent = store.failures(limit=10)
     if as_json:
-        click.echo(json.dumps(info, ensure_ascii=False, indent=2))
+        record = dataclasses.asdict(info)
+        record["last_run"] = info.last_run._asdict() if info.last_run else None
+        record["recent_failures"] = [f._asdict() for f in recent]
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
         return
-    click.echo(f"data:      {info['data_dir']} ({info['size_bytes'] / 1e6:.1f} MB)")
-    click.echo(f"articles:  {info['articles']} (from {info['files']} files)")
-    click.echo("entities:  " + (", ".join(f"{k} {v}" for k, v in info["entities"].items()) or "none"))
-    click.echo("relations: " + (", ".join(f"{k} {v}" for k, v in info["relations"].items()) or "none"))
-    click.echo(f"failures:  {info['failures']}")
-    for f in info["recent_failures"]:
-        click.echo(f"  {f['origin']}: {f['reason']}")
-    run = info["last_run"]
+    click.echo(f"data:      {info.data_dir} ({info.size_bytes / 1e6:.1f} MB)")
+    click.echo(f"articles:  {info.articles} (from {info.files} files)")
+    click.echo("entities:  " + (", ".join(f"{k} {v}" for k, v in info.entities.items()) or "none"))
+    click.echo("relations: " + (", ".join(f"{k} {v}" for k, v in info.relations.items()) or "none"))
+    click.echo(f"failures:  {info.failures}")
+    for f in recent:
+        click.echo(f"  {f.origin}: {f.reason}")
+    run = info.last_run
     if run:
         click.echo(
-            f"last run:  #{run['id']} {run['status']} {run['started_at']}: read {run['read']}, "
-            f"ingested {run['ingested']}, unchanged {run['unchanged']}, duplicates {run['duplicates']}, "
-            f"failed {run['failed']}"
+            f"last run:  #{run.id} {run.status} {run.started_at}: read {run.read}, "
+            f"ingested {run.ingested}, unchanged {run.unchanged}, duplicates {run.duplicates}, "
+            f"failed {run.failed}"
         )
 
 

@@ -26,13 +26,13 @@ import json
 import sqlite3
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
 
 import click
 
 from zxkg.ingest.errors import ZxkgError
 from zxkg.ingest.link import Context, extract
 from zxkg.ingest.store import Store, data_dir_from
+from zxkg.ingest.store.records import OffsetMismatch, RunningRun
 from zxkg.search.index import SearchIndex
 
 from .cli import data_option, engine_option, handle_errors, main
@@ -56,9 +56,9 @@ class State:
 
     integrity: list[str] = field(default_factory=list)
     checked: int = 0
-    mismatches: list[dict[str, Any]] = field(default_factory=list)
+    mismatches: list[OffsetMismatch] = field(default_factory=list)
     dangling: dict[str, int] = field(default_factory=dict)
-    running: list[dict[str, Any]] = field(default_factory=list)
+    running: list[RunningRun] = field(default_factory=list)
     stale_pairs: list[str] = field(default_factory=list)
     index_exists: bool = True
     stored: int = 0
@@ -87,8 +87,8 @@ class State:
                     "evidence",
                     False,
                     f"{len(self.mismatches)} of {self.checked} findings, in "
-                    f"{_count(len({m['article'] for m in self.mismatches}), 'article')}, do not point at their quote "
-                    f"(first: {first['table']} #{first['id']} of article {first['article']}, rule {first['rule']})",
+                    f"{_count(len({m.article for m in self.mismatches}), 'article')}, do not point at their quote "
+                    f"(first: {first.table} #{first.id} of article {first.article}, rule {first.rule})",
                     repairable=True,
                 )
             )
@@ -105,7 +105,7 @@ class State:
         else:
             out.append(Finding("adoptions", True, "every adoption pair is the aggregate of its relations"))
         if self.running:
-            listed = ", ".join(f"#{r['id']} (started {r['started_at']})" for r in self.running)
+            listed = ", ".join(f"#{r.id} (started {r.started_at})" for r in self.running)
             out.append(Finding("runs", False, f"left running by an ingest that stopped: {listed}", repairable=True))
         else:
             out.append(Finding("runs", True, "no ingest run was left running"))
@@ -165,7 +165,7 @@ def inspect(store: Store, index: SearchIndex) -> State:
 def repair(store: Store, index: SearchIndex, ctx: Context, state: State) -> list[str]:
     """Fix what ``state`` found that can be fixed; returns what was done, one line each."""
     done: list[str] = []
-    again: set[str] = {m["article"] for m in state.mismatches}
+    again: set[str] = {m.article for m in state.mismatches}
     if state.dangling:
         changed, lost = store.repair_dangling()
         done.append("links: " + ", ".join(f"{what} {n}" for what, n in sorted(changed.items())))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
 from typing import Any, TypeVar
 
 import click
@@ -259,7 +258,7 @@ def _node(n: Node) -> dict[str, Any]:
 
 
 def _adoption(a: Adoption) -> dict[str, Any]:
-    rec = asdict(a)
+    rec = a._asdict()
     rec["year"] = a.year
     rec["confidence"] = round(a.confidence, 3)
     rec["evidence"] = {"quote": a.evidence, "article": a.article, "file": a.file, "title": a.title}

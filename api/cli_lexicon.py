@@ -116,7 +116,7 @@ def reextract(data: str | None) -> None:
 
     with Store.open(data_dir_from(data)) as store:
         n = run(store)
-        rels = store.stats()["relations"]
+        rels = store.stats().relations
     click.echo(f"re-extracted {n} articles; relations: " + ", ".join(f"{k} {v}" for k, v in rels.items()))
     sys.stdout.flush()
 

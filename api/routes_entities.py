@@ -77,15 +77,15 @@ def article(store: StoreDep, article_id: Annotated[str, Path(min_length=1, max_l
     if row is None:
         raise NotFound(f"no article {article_id!r}")
     return ArticleOut(
-        id=row["id"],
-        file=row["file"],
-        title=row["title"] or "",
-        date=row["date"] or "",
-        source=row["source"] or "",
-        author=row["author"] or "",
-        url=row["url"] or "",
-        text=row["text"],
-        mentions=[MentionOut(**m) for m in row["mentions"]],
+        id=row.id,
+        file=row.file,
+        title=row.title,
+        date=row.date,
+        source=row.source,
+        author=row.author,
+        url=row.url,
+        text=row.text,
+        mentions=[MentionOut(**m._asdict()) for m in row.mentions],
     )
 
 
@@ -99,14 +99,7 @@ def regions(
     """Regions named in the corpus, most articles first."""
     total, rows = store.region_list(q, limit, offset)
     items = [
-        RegionOut(
-            name=r["name"],
-            code=r["code"],
-            level=r["level"],
-            province=r["province"],
-            parent=r["parent"] or "",
-            articles=r["articles"],
-        )
+        RegionOut(name=r.name, code=r.code, level=r.level, province=r.province, parent=r.parent, articles=r.articles)
         for r in rows
     ]
     return RegionPage(total=total, limit=limit, offset=offset, items=items)
@@ -137,7 +130,7 @@ def region(
 def _terms(store: StoreDep, kinds: tuple[str, ...], q: str, limit: int, offset: int) -> TermPage:
     total, rows = store.term_list(kinds, q, limit, offset)
     items = [
-        TermOut(name=r["name"], kind=r["kind"], adopters=r["adopters"], articles=r["articles"], aliases=r["aliases"])
+        TermOut(name=r.name, kind=r.kind, adopters=r.adopters, articles=r.articles, aliases=list(r.aliases))
         for r in rows
     ]
     return TermPage(total=total, limit=limit, offset=offset, items=items)

@@ -22,10 +22,10 @@ def stats(store: StoreDep) -> Stats:
     """What the store holds."""
     s = store.stats()
     return Stats(
-        articles=s["articles"],
-        files=s["files"],
-        entities=s["entities"],
-        relations=s["relations"],
-        mentions=s["mentions"],
-        failures=s["failures"],
+        articles=s.articles,
+        files=s.files,
+        entities=s.entities,
+        relations=s.relations,
+        mentions=s.mentions,
+        failures=s.failures,
     )

@@ -170,8 +170,8 @@ def graph_latency(data: Path, rng: random.Random, runs: int) -> dict[str, tuple[
     gaz = Gazetteer.load()
     settle_gc()  # as ``zxkg serve`` does once its context is loaded
     with Store.open(data, readonly=True) as store:
-        terms = [r["name"] for r in store.term_list(("mechanism", "brand"), "", 50, 0)[1]]
-        regions = [r["name"] for r in store.region_list("", 50, 0)[1]]
+        terms = [r.name for r in store.term_list(("mechanism", "brand"), "", 50, 0)[1]]
+        regions = [r.name for r in store.region_list("", 50, 0)[1]]
         names = Names(store, gaz)
         return {
             "adopters": timed(lambda: adopters(names, rng.choice(terms)), runs),
@@ -294,7 +294,7 @@ def bench_size(
     from zxkg.ingest.store import Store
 
     with Store.open(data, readonly=True) as store:
-        top_term = store.term_list(("mechanism", "brand"), "", 1, 0)[1][0]["name"]
+        top_term = store.term_list(("mechanism", "brand"), "", 1, 0)[1][0].name
         relations = store.count("relations")
     times = exports(data, work, formats, top_term)
     figures["adoptions"] = times["adoptions"]

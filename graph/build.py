@@ -78,7 +78,7 @@ def ego_query(names: Names, center: str, depth: int = 1, filters: Filters = Filt
         step = dataclasses.replace(base, around=tuple(sorted(frontier)))
         reached: set[str] = set()
         for row in names.store.graph_edges(step):
-            reached.update((row["source"], row["target"]))
+            reached.update((row.source, row.target))
         frontier = reached - seen
         seen |= reached
         if not frontier:

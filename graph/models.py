@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
+
+from zxkg.ingest.store.records import Adoption as Adoption  # the store's record, handed out as it is
+from zxkg.ingest.store.records import EdgeRow, EntityRow, NodeRow
 
 Scalar = str | int | float
 AttrValue = str | tuple[str, ...]
@@ -128,34 +130,6 @@ EDGE_TYPES: dict[str, type] = {"articles": int, "confidence": float}
 
 
 @dataclass(frozen=True, slots=True)
-class Adoption:
-    """A region's relation to a term (mechanism, brand, document …): when first, how often."""
-
-    region_key: str
-    region: str
-    code: str
-    level: str
-    province: str
-    term_key: str
-    term: str
-    kind: str
-    predicate: str
-    first_date: str
-    last_date: str
-    articles: int
-    confidence: float
-    evidence: str
-    article: str
-    file: str = ""
-    title: str = ""
-
-    @property
-    def year(self) -> int | None:
-        m = _DATE.match(self.first_date)
-        return int(m.group(1)) if m else None
-
-
-@dataclass(frozen=True, slots=True)
 class Adopters:
     """Who adopted a term: the entities the name matched (aliases included) and the regions."""
 
@@ -255,51 +229,39 @@ def parse_attrs(text: str | None) -> tuple[tuple[str, AttrValue], ...]:
     return tuple(out)
 
 
-def node_from_row(row: dict[str, Any]) -> Node:
-    attrs = parse_attrs(row.get("attrs"))
-    if row.get("kind") == "article":
-        extra = [(k, str(row[k])) for k in ("title", "date", "file") if row.get(k)]
-        attrs = tuple(sorted({**dict(attrs), **dict(extra)}.items()))
+def node_from_row(row: NodeRow | EntityRow) -> Node:
+    """A graph node from the store's row of an entity (with, for articles, their title, date and file)."""
+    attrs = parse_attrs(row.attrs)
+    start = ""
+    if isinstance(row, NodeRow):
+        start = row.start or ""
+        if row.kind == "article":
+            extra = [(k, str(v)) for k, v in (("title", row.title), ("date", row.date), ("file", row.file)) if v]
+            attrs = tuple(sorted({**dict(attrs), **dict(extra)}.items()))
     return Node(
-        key=row["key"],
-        kind=row["kind"],
-        name=row["name"],
-        code=row.get("code") or "",
-        level=row.get("level") or "",
-        parent=row.get("parent") or "",
-        province=row.get("province") or "",
-        start=row.get("start") or "",
+        key=row.key,
+        kind=row.kind,
+        name=row.name,
+        code=row.code or "",
+        level=row.level or "",
+        parent=row.parent or "",
+        province=row.province or "",
+        start=start,
         attrs=attrs,
     )
 
 
-def edge_from_row(row: dict[str, Any]) -> Edge:
+def edge_from_row(row: EdgeRow) -> Edge:
     return Edge(
-        source=row["source"],
-        target=row["target"],
-        predicate=row["predicate"],
-        articles=int(row["articles"]),
-        first_date=row["first_date"] or "",
-        last_date=row["last_date"] or "",
-        confidence=float(row["confidence"]),
-        evidence=row["evidence"] or "",
-        article=row["article_id"] or "",
-        file=row["file"] or "",
-        title=row["title"] or "",
+        source=row.source,
+        target=row.target,
+        predicate=row.predicate,
+        articles=int(row.articles),
+        first_date=row.first_date or "",
+        last_date=row.last_date or "",
+        confidence=float(row.confidence),
+        evidence=row.evidence or "",
+        article=row.article_id or "",
+        file=row.file or "",
+        title=row.title or "",
     )
-
-
-# A frozen dataclass's __init__ sets each field through object.__setattr__: 3.3 µs for the
-# 17 of an Adoption on the bench machine, a third of the time to answer who adopted a
-# common term (2,400 regions at 100k articles). Setting the slots through their
-# descriptors builds the same frozen record in 1.2 µs.
-_ADOPTION_SLOTS = tuple(getattr(Adoption, f.name).__set__ for f in fields(Adoption))
-_new = object.__new__
-
-
-def adoption_from_row(row: Sequence[Any]) -> Adoption:
-    """An ``Adoption`` from a row of ``Store.adoptions`` (whose columns are its fields, in order)."""
-    record: Adoption = _new(Adoption)
-    for put, value in zip(_ADOPTION_SLOTS, row, strict=True):
-        put(record, value)
-    return record

@@ -15,6 +15,7 @@ from zxkg.ingest.errors import NotFound, UsageError, choices
 from zxkg.ingest.gazetteer import Division, Gazetteer
 from zxkg.ingest.lexicon import fold
 from zxkg.ingest.store import RelationQuery, Store
+from zxkg.ingest.store.records import EntityName, EntityRow
 
 from .models import GRAPH_KINDS, KINDS, PREDICATES, TERM_KINDS, Filters, Node, iso_date, node_from_row
 
@@ -31,8 +32,8 @@ def _aliases(attrs: str | None) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
 
 
-def _names_of(row: dict[str, str]) -> list[str]:
-    return [row["name"], *_aliases(row.get("attrs"))]
+def _names_of(row: EntityRow | EntityName) -> list[str]:
+    return [row.name, *_aliases(row.attrs)]
 
 
 class Names:
@@ -52,7 +53,7 @@ class Names:
         if division is not None:
             return self._region_node(division)
         candidates = {a.division for a in gaz.lookup(text)}
-        known = {row["key"] for row in self.store.entities([f"region:{d.code}" for d in candidates])}
+        known = {row.key for row in self.store.entities([f"region:{d.code}" for d in candidates])}
         if len(known) == 1:
             return self._region_node(gaz.by_code[known.pop().split(":", 1)[1]])
         if candidates:
@@ -88,8 +89,8 @@ class Names:
         rows = self.store.find_entities([name.strip(), key], kinds, [k for k in kinds if k in ALIAS_KINDS])
         found = [r for r in rows if any(fold(n) == key for n in _names_of(r))]
         if not found:  # spelled in another width or with quotes inside: compare every name
-            found = [r for r in self.store.entity_names(kinds) if any(fold(n) == key for n in _names_of(r))]
-            found = self.store.entities([r["key"] for r in found])
+            named = [r for r in self.store.entity_names(kinds) if any(fold(n) == key for n in _names_of(r))]
+            found = self.store.entities([r.key for r in named])
         if not found:
             what = ", ".join(kinds[:-1]) + (" or " if len(kinds) > 1 else "") + kinds[-1]
             raise self._not_found(f"no {what} named {name.strip()!r}", name, kinds)
@@ -158,7 +159,7 @@ class Names:
         by_fold: dict[str, str] = {}
         for row in self.store.entity_names(tuple(kinds)):
             for n in _names_of(row):
-                by_fold.setdefault(fold(n), row["name"])
+                by_fold.setdefault(fold(n), row.name)
         close = difflib.get_close_matches(key, list(by_fold), n=5, cutoff=0.4)
         if not close:  # a long title rarely scores high: try the names that contain it
             close = sorted((f for f in by_fold if key and key in f), key=len)[:5]

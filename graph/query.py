@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator, Sequence
-from typing import Any
 
 from zxkg.ingest.errors import choices
 from zxkg.ingest.store import RelationQuery
+from zxkg.ingest.store.records import SharedPair
 
 from .models import (
     TERM_KINDS,
@@ -25,7 +25,6 @@ from .models import (
     RegionProfile,
     Timeline,
     TimelinePoint,
-    adoption_from_row,
     node_from_row,
 )
 from .names import Names
@@ -56,7 +55,7 @@ def adoption_table(names: Names, filters: Filters = Filters(), by_date: bool = F
     price of a sort of the whole table.
     """
     q = _adoption_query(names, filters)
-    yield from map(adoption_from_row, names.store.adoptions(q, _term_kinds(filters), by_date=by_date))
+    yield from names.store.adoptions(q, _term_kinds(filters), by_date=by_date)
 
 
 def adopters(names: Names, term: str, filters: Filters = Filters()) -> Adopters:
@@ -67,7 +66,7 @@ def adopters(names: Names, term: str, filters: Filters = Filters()) -> Adopters:
     """
     matched, q = _term_query(names, term, filters)
     rows = names.store.adoptions(q, _term_kinds(filters), merge_terms=True)
-    return Adopters(term=term, matched=matched, adoptions=tuple(map(adoption_from_row, rows)))
+    return Adopters(term=term, matched=matched, adoptions=tuple(rows))
 
 
 def timeline(names: Names, term: str, filters: Filters = Filters(), by: str = "date") -> Timeline:
@@ -105,7 +104,7 @@ def region_profile(names: Names, region: str, filters: Filters = Filters(), subt
         region=node,
         subtree=subtree,
         articles=names.store.mention_count(keys),
-        adoptions=tuple(map(adoption_from_row, rows)),
+        adoptions=tuple(rows),
     )
 
 
@@ -139,10 +138,10 @@ def similar_regions(
     return _pairs(names, rows)
 
 
-def _pairs(names: Names, rows: list[dict[str, Any]]) -> tuple[Pair, ...]:
-    keys = sorted({r["a"] for r in rows} | {r["b"] for r in rows})
-    nodes: dict[str, Node] = {row["key"]: node_from_row(row) for row in names.store.entities(keys)}
-    return tuple(Pair(nodes[r["a"]], nodes[r["b"]], r["shared"], r["a_total"], r["b_total"]) for r in rows)
+def _pairs(names: Names, rows: list[SharedPair]) -> tuple[Pair, ...]:
+    keys = sorted({r.a for r in rows} | {r.b for r in rows})
+    nodes: dict[str, Node] = {row.key: node_from_row(row) for row in names.store.entities(keys)}
+    return tuple(Pair(nodes[r.a], nodes[r.b], r.shared, r.a_total, r.b_total) for r in rows)
 
 
 def panel(names: Names, filters: Filters = Filters()) -> Iterator[PanelRow]:

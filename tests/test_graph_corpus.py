@@ -61,9 +61,9 @@ def test_every_export_writes_and_opens_again(names: Names, tmp_path: Path, fmt: 
 def test_adoption_table_has_a_row_for_every_region_to_term_relation(names: Names) -> None:
     rows = {(a.region_key, a.term_key) for a in adoption_table(names)}
     pairs = {
-        (f"{r['s_kind']}:{r['s_code'] or r['s_name']}", f"{r['o_kind']}:{r['o_code'] or r['o_name']}")
+        (f"{r.s_kind}:{r.s_code or r.s_name}", f"{r.o_kind}:{r.o_code or r.o_name}")
         for r in names.store.relations()
-        if r["s_kind"] == "region" and r["o_kind"] in ("mechanism", "brand", "slogan", "document")
+        if r.s_kind == "region" and r.o_kind in ("mechanism", "brand", "slogan", "document")
     }
     assert pairs and rows == pairs
 

@@ -28,6 +28,7 @@ from zxkg.graph.query import panel
 from zxkg.ingest.errors import UsageError
 from zxkg.ingest.gazetteer import Gazetteer
 from zxkg.ingest.store import Store
+from zxkg.ingest.store.records import RelationRow
 
 GEXF_NS = "{http://www.gexf.net/1.2draft}"
 
@@ -162,20 +163,20 @@ def test_adoption_table_matches_the_relations_in_the_store(names: Names, tmp_pat
         "region", "region_code", "level", "province", "term", "kind", "predicate", "first_date", "year", "articles",
     ]  # fmt: skip
     assert {"evidence", "article"} <= set(header)
-    relations: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    relations: dict[tuple[str, str], list[RelationRow]] = {}
     for r in names.store.relations():
-        if r["s_kind"] == "region" and r["o_kind"] not in ("region", "article"):
-            relations.setdefault((r["s_name"], r["o_name"]), []).append(r)
-    assert {(r["region"], r["term"]) for r in rows} == set(relations)
+        if r.s_kind == "region" and r.o_kind not in ("region", "article"):
+            relations.setdefault((r.s_name, r.o_name), []).append(r)
+    assert {(row["region"], row["term"]) for row in rows} == set(relations)
     assert len(rows) == len(relations)
     for row in rows:
         rels = relations[(row["region"], row["term"])]
-        dates = sorted(r["date"] for r in rels if r["date"])
+        dates = sorted(r.date for r in rels if r.date)
         assert row["first_date"] == (dates[0] if dates else "")
         assert row["year"] == (dates[0][:4] if dates else "")
-        assert int(row["articles"]) == len({r["article_id"] for r in rels})
-        assert row["evidence"] in {r["evidence"] for r in rels}
-        assert row["article"] in {r["article_id"] for r in rels}
+        assert int(row["articles"]) == len({r.article_id for r in rels})
+        assert row["evidence"] in {r.evidence for r in rels}
+        assert row["article"] in {r.article_id for r in rels}
 
 
 def test_panel_is_zero_until_adoption_then_one(names: Names, tmp_path: Path) -> None:

@@ -31,18 +31,18 @@ def test_seed_lands_with_evidence_that_matches_the_text(data_dir: Path, ctx: Con
         (text,) = store.conn.execute("SELECT text FROM articles").fetchone()
         rows = list(store.relations())
         assert store.integrity_ok()
-    assert {r["predicate"] for r in rows} == {"mentions", "issues", "part_of", "adopts", "runs", "implements"}
+    assert {r.predicate for r in rows} == {"mentions", "issues", "part_of", "adopts", "runs", "implements"}
     for r in rows:
-        if r["article_id"] is None:
-            assert r["predicate"] == "part_of" and r["rule"] == "divisions"
+        if r.article_id is None:
+            assert r.predicate == "part_of" and r.rule == "divisions"
             continue
-        assert r["file"] == SEED.name
-        assert text[r["start"] : r["end"]] == r["evidence"]
-        assert text[r["span_start"] : r["span_end"]] == r["span"]
-        assert r["start"] <= r["span_start"] <= r["span_end"] <= r["end"]
-    issues = {(r["s_name"], r["o_name"]) for r in rows if r["predicate"] == "issues"}
+        assert r.file == SEED.name
+        assert text[r.start : r.end] == r.evidence
+        assert text[r.span_start : r.span_end] == r.span
+        assert r.start <= r.span_start <= r.span_end <= r.end
+    issues = {(r.s_name, r.o_name) for r in rows if r.predicate == "issues"}
     assert ("岳阳市", "岳阳市政协委员工作室党建指导员管理办法") in issues
-    part_of = {(r["s_name"], r["o_name"]) for r in rows if r["predicate"] == "part_of"}
+    part_of = {(r.s_name, r.o_name) for r in rows if r.predicate == "part_of"}
     assert ("湘西土家族苗族自治州", "湖南省") in part_of
 
 
@@ -67,7 +67,7 @@ EDITED = "title: 长沙市政协开展活动\n---\n长沙市政协深入实施�
 
 
 def _adopted(store: Store) -> set[tuple[str, str]]:
-    return {(r["s_name"], r["o_name"]) for r in store.relations() if r["predicate"] == "runs"}
+    return {(r.s_name, r.o_name) for r in store.relations() if r.predicate == "runs"}
 
 
 def test_a_file_whose_text_changed_holds_the_new_text_only(tmp_path: Path, data_dir: Path, ctx: Context) -> None:
@@ -202,7 +202,7 @@ def test_a_broken_file_is_reported_and_the_rest_of_the_batch_lands(
         summary = ingest([str(tmp_path / "in")], store, ctx)
         assert summary.ingested == 1
         assert sorted(Path(f.origin).name for f in summary.failures) == ["binary.txt", "empty.txt"]
-        assert {Path(f["origin"]).name for f in store.failures()} == {"binary.txt", "empty.txt"}
+        assert {Path(f.origin).name for f in store.failures()} == {"binary.txt", "empty.txt"}
 
 
 def test_a_second_writer_is_refused_with_a_clear_message(data_dir: Path, ctx: Context) -> None:
@@ -238,9 +238,9 @@ def test_worker_processes_give_the_same_store(tmp_path: Path, ctx: Context) -> N
             summary = ingest([str(src)], store, None, workers=workers)
             assert summary.ingested == 24 and len(summary.duplicates) == 1, summary.counts()
             stores[workers] = {
-                (r["s_name"], r["predicate"], r["o_name"])
+                (r.s_name, r.predicate, r.o_name)
                 for r in store.relations()
-                if r["predicate"] in ("issues", "part_of", "adopts", "runs")
+                if r.predicate in ("issues", "part_of", "adopts", "runs")
             }
             assert store.integrity_ok()
     assert stores[1] == stores[2]

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from .adoptions import ADOPTION_COLUMNS, Adoptions
 from .checks import Checks
-from .graph_reads import GraphReads, RelationQuery
+from .filters import RelationQuery
+from .graph_reads import GraphReads
 from .listings import Listings
 from .reads import ATTRS_WITH_ALIASES, Reads
 from .schema import DEFERRED_INDEXES, SCHEMA, SCHEMA_VERSION, TABLES

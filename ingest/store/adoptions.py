@@ -9,22 +9,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
-from . import pairs
-from .graph_reads import RelationQuery, _relation_filter
+from .filters import RelationQuery, relation_filter
+from .pairs import ADOPTED, FIRST_REF
+from .records import Adoption, FirstAdoption
 from .session import Session
 
-# The sort key of a relation inside its group: dated before undated, earliest first, then
-# first stored; its last 12 digits are the relation id (joined back for the evidence).
-_FIRST_REF = pairs.FIRST_REF
-_ADOPTED = pairs.ADOPTED
-
-
-ADOPTION_COLUMNS = (
-    "region_key", "region", "code", "level", "province", "term_key", "term", "kind", "predicate",
-    "first_date", "last_date", "articles", "confidence", "evidence", "article", "file", "title",
-)  # fmt: skip
+ADOPTION_COLUMNS = Adoption._fields
 
 
 class Adoptions(Session):
@@ -32,15 +24,12 @@ class Adoptions(Session):
 
     def adoptions(
         self, q: RelationQuery, term_kinds: Sequence[str], merge_terms: bool = False, by_date: bool = True
-    ) -> Iterator[tuple[Any, ...]]:
-        """One row per (region, term): a region's article relations to entities of ``term_kinds``.
+    ) -> Iterator[Adoption]:
+        """One ``Adoption`` per (region, term): a region's article relations to entities of ``term_kinds``.
 
-        With ``merge_terms`` one row per region: every kept term counts as the same one (a
-        term and its aliases). Rows are tuples (tens of thousands go to a table export) in
-        the order of ``ADOPTION_COLUMNS``: region_key, region, code, level, province,
-        term_key, term, kind, the first relation's predicate (earliest date, then first
-        stored), first_date, last_date, articles, confidence, and the first relation's
-        evidence, article, file and title; text columns are "" rather than NULL. Ordered
+        With ``merge_terms`` one per region: every kept term counts as the same one (a term
+        and its aliases). The predicate and evidence are the first relation's (earliest
+        date, then first stored); text columns are "" rather than NULL. Ordered
         by first date (unknown last), then region and term; without ``by_date``, by region
         and term, which spares a sort of the whole table.
 
@@ -52,7 +41,7 @@ class Adoptions(Session):
             if merge_terms and q.objects is not None and len(q.objects) > 1:
                 return self._merged_pairs(q, term_kinds, by_date)
             return self._adoption_pairs(q, term_kinds, by_date)
-        where, params = _relation_filter(q)
+        where, params = relation_filter(q)
         # Without merge_terms the term columns are constant in a group; with it they come
         # from the first relation, joined back below.
         term = "e.object_key AS term_key, o.name AS term, o.kind" if merge_terms else "g.term_key, g.term, g.kind"
@@ -69,11 +58,11 @@ class Adoptions(Session):
                        r.object_key AS term_key, o.name AS term, o.kind,
                        min(NULLIF(r.date, '')) AS first_date, max(NULLIF(r.date, '')) AS last_date,
                        count(DISTINCT r.article_id) AS articles, avg(r.confidence) AS confidence,
-                       {_FIRST_REF} AS first_ref
+                       {FIRST_REF} AS first_ref
                 FROM relations r  -- CROSS JOIN: read the relations first, through their object/subject index
                 CROSS JOIN entities s ON s.key = r.subject_key
                 CROSS JOIN entities o ON o.key = r.object_key
-                WHERE {where} AND {_ADOPTED} AND s.kind = 'region'
+                WHERE {where} AND {ADOPTED} AND s.kind = 'region'
                   AND o.kind IN (SELECT value FROM json_each(?))
                 GROUP BY r.subject_key{"" if merge_terms else ", r.object_key"}
                 HAVING count(DISTINCT r.article_id) >= ?
@@ -84,18 +73,18 @@ class Adoptions(Session):
             {order}
         """
         params += [json.dumps(list(term_kinds)), q.min_articles]
-        return self.conn.execute(sql, params)
+        return map(Adoption._make, self.conn.execute(sql, params))
 
-    def first_adoptions(self, q: RelationQuery, term_kinds: Sequence[str]) -> Iterator[tuple[str, str, str]]:
-        """``(region_key, region, first_date)`` of ``adoptions(q, term_kinds, merge_terms=True)``, in its order.
+    def first_adoptions(self, q: RelationQuery, term_kinds: Sequence[str]) -> Iterator[FirstAdoption]:
+        """The region and first date of ``adoptions(q, term_kinds, merge_terms=True)``, in its order.
 
         What a diffusion curve needs, read from the pairs without their evidence and
         without counting articles when no minimum asks for the count: at 100k articles a
         common term's timeline read 2,400 rows of 17 columns for three of them.
         """
         if not (self.has_adoption_pairs and _whole_pairs(q, True) and q.min_articles <= 1):
-            for row in self.adoptions(q, term_kinds, merge_terms=True):
-                yield row[0], row[1], row[9]
+            for a in self.adoptions(q, term_kinds, merge_terms=True):
+                yield FirstAdoption(a.region_key, a.region, a.first_date)
             return
         where, params = _pair_filter(q, term_kinds)
         sql = f"""
@@ -105,9 +94,9 @@ class Adoptions(Session):
             GROUP BY p.region_key
             ORDER BY min(p.first_date) IS NULL, min(p.first_date), p.region_key
         """
-        yield from self.conn.execute(sql, params)
+        yield from map(FirstAdoption._make, self.conn.execute(sql, params))
 
-    def _adoption_pairs(self, q: RelationQuery, term_kinds: Sequence[str], by_date: bool) -> Iterator[tuple[Any, ...]]:
+    def _adoption_pairs(self, q: RelationQuery, term_kinds: Sequence[str], by_date: bool) -> Iterator[Adoption]:
         """``adoptions`` read from the adoption pairs (same columns, same order)."""
         where, params = _pair_filter(q, term_kinds)
         if q.min_articles:
@@ -127,9 +116,9 @@ class Adoptions(Session):
             WHERE {where}
             {order}
         """
-        return self.conn.execute(sql, params)
+        return map(Adoption._make, self.conn.execute(sql, params))
 
-    def _merged_pairs(self, q: RelationQuery, term_kinds: Sequence[str], by_date: bool) -> Iterator[tuple[Any, ...]]:
+    def _merged_pairs(self, q: RelationQuery, term_kinds: Sequence[str], by_date: bool) -> Iterator[Adoption]:
         """``adoptions`` of several terms merged into one (a term and its aliases), from their pairs.
 
         A region's row adds up its pairs (``_merge_pairs``). Articles do not add up where a
@@ -147,18 +136,18 @@ class Adoptions(Session):
             FROM adoption_pairs p
             WHERE {where}
         """
-        merged: dict[str, tuple[Any, ...]] = {}
+        merged: dict[str, _PairRow] = {}
         shared: list[str] = []
-        for row in self.conn.execute(sql, params):
-            held = merged.setdefault(row[0], row)
+        for row in map(_PairRow._make, self.conn.execute(sql, params)):
+            held = merged.setdefault(row.region_key, row)
             if held is not row:
-                shared.append(row[0])
-                merged[row[0]] = _merge_pairs(held, row)
+                shared.append(row.region_key)
+                merged[row.region_key] = _merge_pairs(held, row)
         exact = self._distinct_articles(shared, q.objects or ()) if shared else {}
         rows = [
-            (*m[:11], exact.get(m[0], m[11]), m[12] / m[17], *m[13:17])
+            Adoption._make((*m[:11], exact.get(m.region_key, m.articles), m.confidence_sum / m.relations, *m[13:17]))
             for m in merged.values()
-            if exact.get(m[0], m[11]) >= q.min_articles
+            if exact.get(m.region_key, m.articles) >= q.min_articles
         ]
         rows.sort(key=_by_first_date if by_date else _by_region)
         return iter(rows)
@@ -168,7 +157,7 @@ class Adoptions(Session):
         sql = f"""
             SELECT r.subject_key, count(DISTINCT r.article_id) FROM relations r
             WHERE r.subject_key IN (SELECT value FROM json_each(?))
-              AND r.object_key IN (SELECT value FROM json_each(?)) AND {_ADOPTED}
+              AND r.object_key IN (SELECT value FROM json_each(?)) AND {ADOPTED}
             GROUP BY r.subject_key
         """
         return dict(self.conn.execute(sql, (json.dumps(list(regions)), json.dumps(list(terms)))).fetchall())
@@ -195,24 +184,55 @@ def _pair_filter(q: RelationQuery, term_kinds: Sequence[str]) -> tuple[str, list
     return " AND ".join(cond), params
 
 
-def _merge_pairs(a: tuple[Any, ...], b: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Two pair rows of a region (as ``Store._merged_pairs`` reads them) as one.
+class _PairRow(NamedTuple):
+    """A pair as ``Store._merged_pairs`` reads it: an adoption's columns with the sum of its
+    confidences, its relations and the sort key of its first relation."""
+
+    region_key: str
+    region: str
+    code: str
+    level: str
+    province: str
+    term_key: str
+    term: str
+    kind: str
+    predicate: str
+    first_date: str
+    last_date: str
+    articles: int
+    confidence_sum: float
+    evidence: str
+    article: str
+    file: str
+    title: str
+    relations: int
+    first_ref: str
+
+
+def _merge_pairs(a: _PairRow, b: _PairRow) -> _PairRow:
+    """Two pairs of a region as one.
 
     Dates are "" when unknown; relations, articles and confidences add up; the first
-    relation is the one whose sort key (``first_ref``, last) comes first, with its term.
+    relation is the one whose sort key (``first_ref``) comes first, with its term.
     """
-    first = a if a[-1] <= b[-1] else b
-    since = min(a[9], b[9]) if a[9] and b[9] else a[9] or b[9]
-    return (*first[:9], since, max(a[10], b[10]), a[11] + b[11], a[12] + b[12], *first[13:17], a[17] + b[17], first[18])
+    first = a if a.first_ref <= b.first_ref else b
+    since = min(a.first_date, b.first_date) if a.first_date and b.first_date else a.first_date or b.first_date
+    return first._replace(
+        first_date=since,
+        last_date=max(a.last_date, b.last_date),
+        articles=a.articles + b.articles,
+        confidence_sum=a.confidence_sum + b.confidence_sum,
+        relations=a.relations + b.relations,
+    )
 
 
-def _by_first_date(row: tuple[Any, ...]) -> tuple[bool, str, str, str]:
+def _by_first_date(a: Adoption) -> tuple[bool, str, str, str]:
     """The adoption table's order: by first date (unknown last), region and term."""
-    return (not row[9], row[9], row[0], row[5])
+    return (not a.first_date, a.first_date, a.region_key, a.term_key)
 
 
-def _by_region(row: tuple[Any, ...]) -> tuple[str, str]:
-    return (row[0], row[5])
+def _by_region(a: Adoption) -> tuple[str, str]:
+    return (a.region_key, a.term_key)
 
 
 def _whole_pairs(q: RelationQuery, merge_terms: bool) -> bool:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from . import pairs
+from .records import OffsetMismatch, RunningRun
 from .session import Session
 
 
@@ -20,18 +20,19 @@ class Checks(Session):
         rows = [str(r[0]) for r in self.conn.execute(f"PRAGMA integrity_check({int(limit)})")]
         return [] if rows == ["ok"] else rows
 
-    def running_runs(self) -> list[dict[str, Any]]:
+    def running_runs(self) -> list[RunningRun]:
         """Runs still marked 'running': in progress, or left so by a process that died."""
-        return list(self._rows("SELECT id, started_at, paths FROM runs WHERE status = 'running' ORDER BY id", []))
+        sql = "SELECT id, started_at, paths FROM runs WHERE status = 'running' ORDER BY id"
+        return list(map(RunningRun._make, self.conn.execute(sql)))
 
-    def offset_mismatches(self) -> tuple[int, list[dict[str, Any]]]:
+    def offset_mismatches(self) -> tuple[int, list[OffsetMismatch]]:
         """Relations and mentions whose offsets do not point at their quote in the article text.
 
         Returns (findings checked, mismatches): each mismatch names the table, row id, article
         and rule. Reads one article at a time, so a large store is checked in bounded memory.
         """
         checked = 0
-        bad: list[dict[str, Any]] = []
+        bad: list[OffsetMismatch] = []
         with self.snapshot():
             for article_id, text in self.conn.execute("SELECT id, text FROM articles ORDER BY id"):
                 n = len(text)
@@ -44,13 +45,13 @@ class Checks(Session):
                     if not (0 <= start <= end <= n and text[start:end] == quote and 0 <= s0 <= s1 <= n) or (
                         text[s0:s1] != span
                     ):
-                        bad.append({"table": "relations", "id": rid, "article": article_id, "rule": rule})
+                        bad.append(OffsetMismatch("relations", rid, article_id, rule))
                 for mid, start, end, quote, rule in self.conn.execute(
                     "SELECT id, start, end, quote, rule FROM mentions WHERE article_id = ?", (article_id,)
                 ):
                     checked += 1
                     if not (0 <= start <= end <= n and text[start:end] == quote):
-                        bad.append({"table": "mentions", "id": mid, "article": article_id, "rule": rule})
+                        bad.append(OffsetMismatch("mentions", mid, article_id, rule))
         return checked, bad
 
     def dangling(self) -> dict[str, int]:

@@ -8,27 +8,25 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ZxkgError
-from . import pairs
+from .filters import RelationQuery, grouped_relations, relation_filter
+from .pairs import ADOPTED
+from .records import EdgeRow, NodeRow, SharedPair
 from .session import Session
-
-_FIRST_REF = pairs.FIRST_REF
-_ADOPTED = pairs.ADOPTED
 
 
 class GraphReads(Session):
     """Edges and nodes of a selection of relations, and pairs that share adoptions."""
 
-    def graph_edges(self, q: RelationQuery) -> Iterator[dict[str, Any]]:
+    def graph_edges(self, q: RelationQuery) -> Iterator[EdgeRow]:
         """One row per (subject, predicate, object) kept by ``q``, with its first evidence.
 
         Columns: source, predicate, target, articles, first_date, last_date, confidence,
         evidence, article_id, file, title. Ordered by source, predicate, target.
         """
-        grouped, params = _grouped_relations(q)
+        grouped, params = grouped_relations(q)
         sql = f"""
             SELECT g.source, g.predicate, g.target, g.articles, g.first_date, g.last_date, g.confidence,
                    e.evidence, e.article_id, a.file, a.title
@@ -37,16 +35,16 @@ class GraphReads(Session):
             LEFT JOIN articles a ON a.id = e.article_id
             ORDER BY g.source, g.predicate, g.target
         """
-        yield from self._rows(sql, params)
+        yield from map(EdgeRow._make, self.conn.execute(sql, params))
 
-    def graph_nodes(self, q: RelationQuery) -> Iterator[dict[str, Any]]:
+    def graph_nodes(self, q: RelationQuery) -> Iterator[NodeRow]:
         """Every entity at an end of an edge ``graph_edges(q)`` keeps.
 
         Columns: key, kind, name, code, level, parent, province, attrs (JSON), start (the
         first date of its kept relations, NULL when they have none), and for articles their
         title, date and file. Ordered by kind and name.
         """
-        grouped, params = _grouped_relations(q)
+        grouped, params = grouped_relations(q)
         sql = f"""
             WITH g AS ({grouped})
             SELECT e.key, e.kind, e.name, e.code, e.level, e.parent, e.province, e.attrs,
@@ -57,7 +55,7 @@ class GraphReads(Session):
             GROUP BY e.key
             ORDER BY e.kind, e.name, e.key
         """
-        yield from self._rows(sql, params)
+        yield from map(NodeRow._make, self.conn.execute(sql, params))
 
     def attr_names(self, kinds: Sequence[str] = ()) -> list[str]:
         """The keys found in the ``attrs`` of entities (of ``kinds``), sorted."""
@@ -70,7 +68,7 @@ class GraphReads(Session):
 
     def shared_adoptions(
         self, q: RelationQuery, term_kinds: Sequence[str], by: str, focus: Sequence[str] = (), limit: int = 50
-    ) -> list[dict[str, Any]]:
+    ) -> list[SharedPair]:
         """Pairs that share adoptions, with counts for a Jaccard index.
 
         ``by="region"``: pairs of terms adopted by the same regions (co-adoption);
@@ -83,13 +81,13 @@ class GraphReads(Session):
         if by not in ("region", "term"):
             raise ZxkgError(f"shared_adoptions by {by!r}")
         pair, via = ("object_key", "subject_key") if by == "region" else ("subject_key", "object_key")
-        where, params = _relation_filter(q)
+        where, params = relation_filter(q)
         adopted = f"""
             SELECT r.subject_key, r.object_key
             FROM relations r
             JOIN entities s ON s.key = r.subject_key
             JOIN entities o ON o.key = r.object_key
-            WHERE {where} AND {_ADOPTED} AND s.kind = 'region'
+            WHERE {where} AND {ADOPTED} AND s.kind = 'region'
               AND o.kind IN (SELECT value FROM json_each(?))
         """
         params.append(json.dumps(list(term_kinds)))
@@ -112,7 +110,7 @@ class GraphReads(Session):
                 FROM pairs p
                 ORDER BY p.shared DESC, p.b
             """
-            return list(self._rows(sql, [*params, keys, keys, limit, focus[0]]))
+            return list(map(SharedPair._make, self.conn.execute(sql, [*params, keys, keys, limit, focus[0]])))
         sql = f"""
             WITH adopted AS ({adopted}),
             items AS (SELECT DISTINCT {pair} AS item, {via} AS via FROM adopted),
@@ -126,83 +124,4 @@ class GraphReads(Session):
             ORDER BY shared DESC, CAST(count(*) AS REAL) / (tx.total + ty.total - count(*)) DESC, a, b
             LIMIT ?
         """
-        return list(self._rows(sql, [*params, limit]))
-
-
-@dataclass(frozen=True, slots=True)
-class RelationQuery:
-    """Which relations a graph read keeps. Empty or ``None`` fields keep everything.
-
-    ``kinds`` applies to both ends; ``region_codes`` to the ends that are regions (and an
-    edge needs one); ``subjects``/``objects`` to one end; ``touching`` and ``around`` to
-    either end (both must hold when both are given). Dates compare as text prefixes, so
-    ``until="2024"`` keeps all of 2024. Relations without an article (part_of from the
-    division table) have no date: date, confidence and article filters leave them be.
-    """
-
-    predicates: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()
-    region_codes: tuple[str, ...] | None = None
-    subjects: tuple[str, ...] | None = None
-    objects: tuple[str, ...] | None = None
-    touching: tuple[str, ...] | None = None
-    around: tuple[str, ...] | None = None
-    since: str = ""
-    until: str = ""
-    min_articles: int = 0
-    min_confidence: float = 0.0
-
-
-def _relation_filter(q: RelationQuery) -> tuple[str, list[Any]]:
-    """The WHERE clause over ``relations r`` joined to ``entities s`` and ``o``."""
-    cond: list[str] = ["1"]
-    params: list[Any] = []
-
-    def among(column: str, values: tuple[str, ...]) -> str:
-        params.append(json.dumps(list(values)))
-        return f"{column} IN (SELECT value FROM json_each(?))"
-
-    if q.predicates:
-        cond.append(among("r.predicate", q.predicates))
-    if q.kinds:
-        cond.append(among("s.kind", q.kinds))
-        cond.append(among("o.kind", q.kinds))
-    if q.region_codes is not None:
-        cond.append("(s.kind = 'region' OR o.kind = 'region')")
-        cond.append(f"(s.kind <> 'region' OR {among('s.code', q.region_codes)})")
-        cond.append(f"(o.kind <> 'region' OR {among('o.code', q.region_codes)})")
-    if q.subjects is not None:
-        cond.append(among("r.subject_key", q.subjects))
-    if q.objects is not None:
-        cond.append(among("r.object_key", q.objects))
-    for keys in (q.touching, q.around):
-        if keys is not None:
-            cond.append(f"({among('r.subject_key', keys)} OR {among('r.object_key', keys)})")
-    if q.since:
-        cond.append("(r.article_id IS NULL OR r.date >= ?)")
-        params.append(q.since)
-    if q.until:
-        cond.append("(r.article_id IS NULL OR (r.date <> '' AND substr(r.date, 1, ?) <= ?))")
-        params += [len(q.until), q.until]
-    if q.min_confidence:
-        cond.append("r.confidence >= ?")
-        params.append(q.min_confidence)
-    return " AND ".join(cond), params
-
-
-def _grouped_relations(q: RelationQuery) -> tuple[str, list[Any]]:
-    """Relations grouped by (subject, predicate, object): a subquery and its parameters."""
-    where, params = _relation_filter(q)
-    sql = f"""
-        SELECT r.subject_key AS source, r.predicate, r.object_key AS target,
-               count(DISTINCT r.article_id) AS articles,
-               min(NULLIF(r.date, '')) AS first_date, max(NULLIF(r.date, '')) AS last_date,
-               avg(r.confidence) AS confidence, {_FIRST_REF} AS first_ref
-        FROM relations r
-        JOIN entities s ON s.key = r.subject_key
-        JOIN entities o ON o.key = r.object_key
-        WHERE {where}
-        GROUP BY r.subject_key, r.predicate, r.object_key
-        HAVING count(r.article_id) = 0 OR count(DISTINCT r.article_id) >= ?
-    """
-    return sql, [*params, q.min_articles]
+        return list(map(SharedPair._make, self.conn.execute(sql, [*params, limit])))

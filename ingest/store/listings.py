@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .records import RegionListing, TermListing
 from .session import Session
 
 
 class Listings(Session):
     """Lists a page at a time, with the total."""
 
-    def region_list(self, name_like: str, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
+    def region_list(self, name_like: str, limit: int, offset: int) -> tuple[int, list[RegionListing]]:
         """Regions named in at least one article, most articles first: (total, page)."""
         where = "e.kind = 'region' AND e.code != ''" + (" AND e.name LIKE ? ESCAPE '\\'" if name_like else "")
         params: list[Any] = [_contains(name_like)] if name_like else []
@@ -20,17 +21,19 @@ class Listings(Session):
             " (SELECT 1 FROM mentions m WHERE m.entity_key = e.key)",
             params,
         ).fetchone()[0]
-        rows = self._rows(
+        rows = self.conn.execute(
             "SELECT e.name, e.code, e.level, e.province, e.parent, count(DISTINCT m.article_id) AS articles"
             f" FROM entities e JOIN mentions m ON m.entity_key = e.key WHERE {where}"
             " GROUP BY e.key ORDER BY articles DESC, e.code LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
-        return int(total), list(rows)
+        page = [
+            RegionListing(name, code, level or "", province or "", parent or "", articles)
+            for name, code, level, province, parent, articles in rows
+        ]
+        return int(total), page
 
-    def term_list(
-        self, kinds: Sequence[str], name_like: str, limit: int, offset: int
-    ) -> tuple[int, list[dict[str, Any]]]:
+    def term_list(self, kinds: Sequence[str], name_like: str, limit: int, offset: int) -> tuple[int, list[TermListing]]:
         """Mechanisms/brands/documents with how many regions adopted them and in how many articles."""
         marks = ", ".join("?" for _ in kinds)
         where = f"e.kind IN ({marks})" + (" AND e.name LIKE ? ESCAPE '\\'" if name_like else "")
@@ -40,7 +43,7 @@ class Listings(Session):
             " (SELECT 1 FROM mentions m WHERE m.entity_key = e.key)",
             params,
         ).fetchone()[0]
-        rows = self._rows(
+        rows = self.conn.execute(
             "SELECT e.key, e.name, e.kind, e.attrs,"
             " (SELECT count(DISTINCT r.subject_key) FROM relations r JOIN entities s ON s.key = r.subject_key"
             "   WHERE r.object_key = e.key AND s.kind = 'region') AS adopters,"
@@ -49,18 +52,16 @@ class Listings(Session):
             " ORDER BY adopters DESC, articles DESC, e.name LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
-        out = list(rows)
+        out = [TermListing(*row) for row in rows]
         aliases: dict[str, list[str]] = {}
-        keys = [r["key"] for r in out]
+        keys = [r.key for r in out]
         if keys:
             marks = ", ".join("?" for _ in keys)
             for alias, key in self.conn.execute(
                 f"SELECT alias, entity_key FROM aliases WHERE entity_key IN ({marks}) ORDER BY alias", keys
             ):
                 aliases.setdefault(key, []).append(alias)
-        for r in out:
-            r["aliases"] = aliases.get(r["key"], [])
-        return int(total), out
+        return int(total), [r._replace(aliases=tuple(aliases.get(r.key, ()))) for r in out]
 
 
 def _contains(text: str) -> str:

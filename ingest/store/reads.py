@@ -7,17 +7,33 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from ..models import Article, Entity, EntityKind, Evidence, Extraction, Mention, Relation
+from ..models import Article, Entity, Evidence, Extraction, Mention, Relation
+from .records import (
+    ArticlePage,
+    CorpusTerm,
+    EntityName,
+    EntityRow,
+    FailureRow,
+    MentionRow,
+    RelationRow,
+    RunRow,
+    StoreStats,
+)
 from .session import Session
+
+# The columns of an Article, in the order of its fields (``_article``).
+ARTICLE_COLUMNS = "id, file, origin, title, text, original, date, source, author, url, encoding, content_hash"
 
 
 class Reads(Session):
     """Records read back from the store."""
 
-    def relations(self) -> Iterator[dict[str, Any]]:
+    def relations(self) -> Iterator[RelationRow]:
         """Every relation, joined with its entities and article, in a stable order."""
         sql = """
-            SELECT r.*, a.file AS file, s.kind AS s_kind, s.name AS s_name, s.code AS s_code, s.attrs AS s_attrs,
+            SELECT r.id, r.article_id, r.subject_key, r.predicate, r.object_key, r.date, r.evidence, r.start, r.end,
+                   r.span_start, r.span_end, r.span, r.rule, r.confidence, a.file AS file,
+                   s.kind AS s_kind, s.name AS s_name, s.code AS s_code, s.attrs AS s_attrs,
                    o.kind AS o_kind, o.name AS o_name, o.code AS o_code, o.attrs AS o_attrs
             FROM relations r
             JOIN entities s ON s.key = r.subject_key
@@ -25,25 +41,13 @@ class Reads(Session):
             LEFT JOIN articles a ON a.id = r.article_id
             ORDER BY r.article_id IS NULL, a.file, r.article_id, r.id
         """
-        cur = self.conn.execute(sql)
-        names = [d[0] for d in cur.description]
-        for row in cur:
-            yield dict(zip(names, row, strict=True))
+        yield from map(RelationRow._make, self.conn.execute(sql))
 
     def articles(self) -> Iterator[Article]:
         """Every stored article as a record (for re-extraction and re-indexing), oldest first."""
-        cur = self.conn.execute(
-            "SELECT id, file, origin, title, text, original, date, source, author, url, encoding, content_hash"
-            " FROM articles ORDER BY ingested_at, id"
-        )
-        for row in cur:
-            yield Article(
-                id=row[0], file=row[1], origin=row[2] or "", title=row[3] or "", text=row[4], original=row[5] or "",
-                date=row[6] or "", source=row[7] or "", author=row[8] or "", url=row[9] or "",
-                encoding=row[10] or "", content_hash=row[11],
-            )  # fmt: skip
+        yield from map(_article, self.conn.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles ORDER BY ingested_at, id"))
 
-    def corpus_terms(self) -> list[tuple[str, EntityKind, int, dict[str, str]]]:
+    def corpus_terms(self) -> list[CorpusTerm]:
         """Mechanisms, brands and slogans found so far: (name, kind, articles, {alias: provenance})."""
         aliases: dict[str, dict[str, str]] = {}
         for alias, key, provenance in self.conn.execute("SELECT alias, entity_key, provenance FROM aliases"):
@@ -54,9 +58,9 @@ class Reads(Session):
             " WHERE e.kind IN ('mechanism', 'brand') AND m.rule LIKE 'initiative.quoted%'"
             " GROUP BY e.key ORDER BY e.name, count(DISTINCT m.article_id) DESC"
         )
-        return [(name, kind, n, aliases.get(key, {})) for key, name, kind, n in rows]
+        return [CorpusTerm(name, kind, n, aliases.get(key, {})) for key, name, kind, n in rows]
 
-    def article(self, article_id: str) -> dict[str, Any] | None:
+    def article(self, article_id: str) -> ArticlePage | None:
         """One article with its mentions (for the article page), or None."""
         cur = self.conn.execute(
             "SELECT id, file, title, date, source, author, url, text FROM articles WHERE id = ?", (article_id,)
@@ -64,18 +68,21 @@ class Reads(Session):
         row = cur.fetchone()
         if row is None:
             return None
-        out = dict(zip([d[0] for d in cur.description], row, strict=True))
-        out["mentions"] = [
-            {"start": s, "end": e, "kind": k, "name": n, "rule": r}
-            for s, e, k, n, r in self.conn.execute(
+        mentions = map(
+            MentionRow._make,
+            self.conn.execute(
                 "SELECT m.start, m.end, e.kind, e.name, m.rule FROM mentions m JOIN entities e ON e.key = m.entity_key"
                 " WHERE m.article_id = ? ORDER BY m.start, m.end DESC",
                 (article_id,),
-            )
-        ]
-        return out
+            ),
+        )
+        id_, file, title, date, source, author, url, text = row
+        return ArticlePage(
+            id=id_, file=file, title=title or "", date=date or "", source=source or "", author=author or "",
+            url=url or "", text=text, mentions=tuple(mentions),
+        )  # fmt: skip
 
-    def stats(self) -> dict[str, Any]:
+    def stats(self) -> StoreStats:
         """What the store holds, every count from the same moment."""
         with self.snapshot():
             by_kind = dict(
@@ -90,22 +97,22 @@ class Reads(Session):
                 "SELECT id, started_at, finished_at, status, read, ingested, unchanged, duplicates, failed"
                 " FROM runs ORDER BY id DESC LIMIT 1"
             ).fetchone()
-            cols = "id started_at finished_at status read ingested unchanged duplicates failed".split()
-            return {
-                "data_dir": str(self.data_dir),
-                "articles": self.count("articles"),
-                "files": self.count("article_files"),
-                "entities": by_kind,
-                "relations": by_pred,
-                "mentions": self.count("mentions"),
-                "failures": self.count("failures"),
-                "last_run": dict(zip(cols, last, strict=True)) if last else None,
-                "size_bytes": sum(f.stat().st_size for f in self.data_dir.glob("zxkg.db*") if f.is_file()),
-            }
+            return StoreStats(
+                data_dir=str(self.data_dir),
+                articles=self.count("articles"),
+                files=self.count("article_files"),
+                entities=by_kind,
+                relations=by_pred,
+                mentions=self.count("mentions"),
+                failures=self.count("failures"),
+                last_run=RunRow._make(last) if last else None,
+                size_bytes=sum(f.stat().st_size for f in self.data_dir.glob("zxkg.db*") if f.is_file()),
+            )
 
-    def failures(self, limit: int = 100) -> list[dict[str, Any]]:
+    def failures(self, limit: int = 100) -> list[FailureRow]:
+        """The latest failures, newest first."""
         cur = self.conn.execute("SELECT origin, reason, at FROM failures ORDER BY id DESC LIMIT ?", (limit,))
-        return [{"origin": o, "reason": r, "at": t} for o, r, t in cur]
+        return list(map(FailureRow._make, cur))
 
     def article_ids(self) -> set[str]:
         return {row[0] for row in self.conn.execute("SELECT id FROM articles")}
@@ -128,18 +135,10 @@ class Reads(Session):
             wanted = sorted(set(ids))
         entity_cols = "{0}.kind, {0}.name, {0}.code, {0}.level, {0}.parent, {0}.province, {0}.attrs"
         for article_id in wanted:
-            row = self.conn.execute(
-                "SELECT id, file, origin, title, text, original, date, source, author, url, encoding, content_hash"
-                " FROM articles WHERE id = ?",
-                (article_id,),
-            ).fetchone()
+            row = self.conn.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
             if row is None:
                 continue
-            article = Article(
-                id=row[0], file=row[1], origin=row[2] or "", title=row[3] or "", text=row[4],
-                original=row[5] or "", date=row[6] or "", source=row[7] or "", author=row[8] or "",
-                url=row[9] or "", encoding=row[10] or "utf-8", content_hash=row[11],
-            )  # fmt: skip
+            article = _article(row)
             mentions = tuple(
                 Mention(_entity(r[:7]), r[7], r[8], r[9], r[10])
                 for r in self.conn.execute(
@@ -166,17 +165,17 @@ class Reads(Session):
             )
             yield Extraction(article=article, mentions=mentions, relations=relations)
 
-    def entities(self, keys: Sequence[str]) -> list[dict[str, Any]]:
+    def entities(self, keys: Sequence[str]) -> list[EntityRow]:
         """The entity rows of ``keys`` (unknown keys are left out)."""
         sql = (
             f"SELECT e.key, e.kind, e.name, e.code, e.level, e.parent, e.province, {ATTRS_WITH_ALIASES}"
             " FROM entities e WHERE e.key IN (SELECT value FROM json_each(?)) ORDER BY e.kind, e.name, e.key"
         )
-        return list(self._rows(sql, [json.dumps(list(keys))]))
+        return list(map(EntityRow._make, self.conn.execute(sql, [json.dumps(list(keys))])))
 
     def find_entities(
         self, forms: Sequence[str], kinds: Sequence[str], alias_kinds: Sequence[str] = ()
-    ) -> list[dict[str, Any]]:
+    ) -> list[EntityRow]:
         """Entities of ``kinds`` named one of ``forms``, and of ``alias_kinds`` whose attrs
         contain one of them.
 
@@ -207,15 +206,25 @@ class Reads(Session):
                   AND e.key IN (SELECT entity_key FROM aliases WHERE alias IN (SELECT value FROM json_each(?)))
             """
             params += [*alias_kinds, forms_json, *alias_kinds, forms_json]
-        return list(self._rows(sql + " ORDER BY 2, 3, 1", params))
+        return list(map(EntityRow._make, self.conn.execute(sql + " ORDER BY 2, 3, 1", params)))
 
-    def entity_names(self, kinds: Sequence[str]) -> Iterator[dict[str, Any]]:
+    def entity_names(self, kinds: Sequence[str]) -> Iterator[EntityName]:
         """key, kind, name and attrs of every entity of ``kinds`` (for suggestions)."""
         sql = (
             f"SELECT e.key, e.kind, e.name, {ATTRS_WITH_ALIASES}"
             " FROM entities e WHERE e.kind IN (SELECT value FROM json_each(?))"
         )
-        yield from self._rows(sql, [json.dumps(list(kinds))])
+        yield from map(EntityName._make, self.conn.execute(sql, [json.dumps(list(kinds))]))
+
+
+def _article(row: Sequence[Any]) -> Article:
+    """An Article from the columns ``ARTICLE_COLUMNS``; what is unknown is "" (the encoding utf-8)."""
+    id_, file, origin, title, text, original, date, source, author, url, encoding, content_hash = row
+    return Article(
+        id=id_, file=file, origin=origin or "", title=title or "", text=text, original=original or "",
+        date=date or "", source=source or "", author=author or "", url=url or "", encoding=encoding or "utf-8",
+        content_hash=content_hash,
+    )  # fmt: skip
 
 
 def _entity(row: tuple[Any, ...]) -> Entity:
