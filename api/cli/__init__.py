@@ -91,7 +91,7 @@ def ingest(
     skipped; the same text twice is stored once. Every saved article is added to the
     search index of --engine.
     """
-    from zxkg.api.cli_search import indexing
+    from zxkg.api.cli.search import indexing
     from zxkg.ingest.pipeline import build_context, default_workers
     from zxkg.ingest.pipeline import ingest as run_ingest
 
@@ -265,7 +265,7 @@ def serve(data: str | None, host: str, port: int, engine: str, cors: tuple[str, 
     """Serve the read-only HTTP API and the web page."""
     import uvicorn
 
-    from zxkg.api.app import Settings, create_app
+    from zxkg.api.web.app import Settings, create_app
 
     data_dir = data_dir_from(data)
     check_engine(engine)
@@ -276,7 +276,7 @@ def serve(data: str | None, host: str, port: int, engine: str, cors: tuple[str, 
 
 
 # Commands that live in their own modules register themselves on the group when imported.
-from zxkg.api import cli_check, cli_graph, cli_lexicon, cli_search  # noqa: E402, F401
+from zxkg.api.cli import check, graph, lexicon, search  # noqa: E402, F401
 
 if __name__ == "__main__":
     main()

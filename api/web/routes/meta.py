@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from .app import ResourcesDep, StoreDep
-from .schemas import Health, Stats
+from ..app import ResourcesDep, StoreDep
+from ..schemas import Health, Stats
 
 router = APIRouter(tags=["meta"])
 

@@ -35,8 +35,8 @@ from zxkg.ingest.store import Store, data_dir_from
 from zxkg.ingest.store.records import OffsetMismatch, RunningRun
 from zxkg.search.index import SearchIndex
 
-from .cli import data_option, engine_option, handle_errors, main
-from .cli_search import _index
+from . import data_option, engine_option, handle_errors, main
+from .search import _index
 
 # How to mend a damaged file by hand: zxkg does not write to it.
 RECOVER = "restore zxkg.db from a copy, or salvage it: sqlite3 zxkg.db .recover | sqlite3 recovered.db"

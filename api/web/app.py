@@ -123,7 +123,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
         return error_response(500, f"internal error: {type(exc).__name__}")
 
-    from . import routes_entities, routes_graph, routes_meta, routes_search
+    from .routes import entities as routes_entities
+    from .routes import graph as routes_graph
+    from .routes import meta as routes_meta
+    from .routes import search as routes_search
 
     for module in (routes_meta, routes_search, routes_entities, routes_graph):
         app.include_router(module.router)

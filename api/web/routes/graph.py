@@ -17,8 +17,8 @@ from zxkg.graph.models import Filters
 from zxkg.graph.names import Names
 from zxkg.ingest.errors import UsageError
 
-from .app import ResourcesDep, StoreDep
-from .schemas import EdgeOut, EgoOut, NodeOut
+from ..app import ResourcesDep, StoreDep
+from ..schemas import EdgeOut, EgoOut, NodeOut
 
 router = APIRouter(prefix="/graph", tags=["graph"])
 

@@ -22,7 +22,7 @@ from zxkg.graph.query import adopters, co_adoption, region_profile, similar_regi
 from zxkg.ingest.gazetteer import Gazetteer
 from zxkg.ingest.store import Store, data_dir_from
 
-from .cli import data_option, handle_errors, main
+from . import data_option, handle_errors, main
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -16,8 +16,8 @@ from zxkg.graph.names import Names
 from zxkg.graph.query import adopters, adoption_table, region_profile, timeline
 from zxkg.ingest.errors import NotFound, UsageError
 
-from .app import ResourcesDep, StoreDep
-from .schemas import (
+from ..app import ResourcesDep, StoreDep
+from ..schemas import (
     AdoptersPage,
     AdoptionOut,
     AdoptionPage,

@@ -11,8 +11,8 @@ from zxkg.ingest.errors import UsageError
 from zxkg.search.index import FACETS, SearchIndex
 from zxkg.search.models import Fragment
 
-from .app import Resources, ResourcesDep, StoreDep
-from .schemas import EvidenceOut, EvidencePage, FacetCount, Mark, SearchHitOut, SearchPage
+from ..app import Resources, ResourcesDep, StoreDep
+from ..schemas import EvidenceOut, EvidencePage, FacetCount, Mark, SearchHitOut, SearchPage
 
 router = APIRouter(tags=["search"])
 

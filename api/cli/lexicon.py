@@ -10,7 +10,7 @@ import click
 from zxkg.ingest.lexicon import FILE_NAME, KINDS, fold, parse_edits
 from zxkg.ingest.store import Store, data_dir_from
 
-from .cli import data_option, handle_errors, main
+from . import data_option, handle_errors, main
 
 
 @click.group(invoke_without_command=True)
