@@ -11,6 +11,7 @@ command again.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import multiprocessing
 import os
@@ -191,11 +192,26 @@ def _land(
         _fail(store, run_id, summary, Failure(article.origin, str(exc)))
         return
     summary.ingested += 1
-    for m in outcome.mentions:  # keep this process's segmenter in step with what workers learnt
-        if m.rule.startswith("initiative.quoted"):
-            ctx.segmenter.add_word(m.entity.name, learned=True)
+    taught = {m.entity.name for m in outcome.mentions if m.rule.startswith("initiative.quoted")}
+    for name in taught:  # keep this process's segmenter in step with what workers learnt
+        ctx.segmenter.add_word(name, learned=True)
     if after_save is not None:
-        after_save(outcome)
+        after_save(_cut_with(outcome, taught, ctx))
+
+
+def _cut_with(ex: Extraction, taught: set[str], ctx: Context) -> Extraction:
+    """``ex`` with its tokens cut again if they were cut before the article taught a word.
+
+    An article that first quotes a name is cut before extraction learns it, so its tokens
+    split the name (双 考) while every later cut keeps it whole (双考): the search index
+    would then hold the first article otherwise than a ``zxkg reindex`` does.
+    """
+    if not ex.tokens or not taught:
+        return ex
+    held = set(ex.tokens)
+    if all(name in held or name not in ex.article.text for name in taught):
+        return ex
+    return dataclasses.replace(ex, tokens=tuple(ctx.segmenter.cut(ex.article.text)))
 
 
 # -- worker processes ---------------------------------------------------------------------

@@ -24,13 +24,13 @@ pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is
 
 
 @pytest.fixture(scope="module")
-def names(tmp_path_factory: pytest.TempPathFactory, ctx: Context) -> Iterator[Names]:
+def names(tmp_path_factory: pytest.TempPathFactory, module_ctx: Context) -> Iterator[Names]:
     data = tmp_path_factory.mktemp("corpus") / "data"
     with Store.open(data) as store:
-        summary = ingest([str(CORPUS)], store, ctx)
+        summary = ingest([str(CORPUS)], store, module_ctx)
         assert summary.counts()["failed"] == 0
     with Store.open(data, readonly=True) as store:
-        yield Names(store, ctx.gazetteer)
+        yield Names(store, module_ctx.gazetteer)
 
 
 def reopen(fmt: str, path: Path) -> int:

@@ -51,7 +51,7 @@ source: 兰州日报
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory, ctx: Context, engine: str) -> tuple[SearchIndex, Store]:
+def corpus(tmp_path_factory: pytest.TempPathFactory, module_ctx: Context, engine: str) -> tuple[SearchIndex, Store]:
     root = tmp_path_factory.mktemp(f"search-{engine}")
     src = root / "in"
     src.mkdir()
@@ -59,9 +59,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory, ctx: Context, engine: str) 
         (src / name).write_text(text, encoding="utf-8")
     data = root / "data"
     store = Store.open(data)
-    index = SearchIndex(data, ctx.segmenter, ctx.gazetteer, engine)
+    index = SearchIndex(data, module_ctx.segmenter, module_ctx.gazetteer, engine)
     with index.indexer() as indexer:
-        summary = ingest([str(SEED), str(src)], store, ctx, after_save=indexer.add)
+        summary = ingest([str(SEED), str(src)], store, module_ctx, after_save=indexer.add)
     assert summary.ingested == 5
     yield index, store
     store.close()

@@ -9,8 +9,8 @@ from zxkg.search.terms import Terms
 
 
 @pytest.fixture(scope="module")
-def terms(ctx: Context) -> Terms:
-    return Terms(ctx.segmenter)
+def terms(module_ctx: Context) -> Terms:
+    return Terms(module_ctx.segmenter)
 
 
 def test_positions_are_ordinal_and_skip_punctuation(terms: Terms) -> None:
