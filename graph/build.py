@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from zxkg.ingest.store import RelationQuery, Store
@@ -90,3 +91,37 @@ def ego_query(names: Names, center: str, depth: int = 1, filters: Filters = Filt
 def ego_graph(names: Names, center: str, depth: int = 1, filters: Filters = Filters()) -> nx.MultiDiGraph[str]:
     """The ego network of ``center`` as a networkx graph (see ``ego_query``)."""
     return build_graph(GraphView(names.store, ego_query(names, center, depth, filters)))
+
+
+@dataclass(frozen=True, slots=True)
+class EgoNetwork:
+    """The entities around one and their relations, trimmed for a person to look at."""
+
+    center: Node
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+
+
+def ego_network(names: Names, center: str, depth: int = 1, limit: int = 300) -> EgoNetwork:
+    """At most ``limit`` relations among regions, terms and documents within ``depth`` steps.
+
+    The division tree (part_of) shows only around a region: around a term it would draw
+    every province of its adopters. Only the nodes of the kept edges stay, and the center.
+    """
+    node = names.entity(center)
+    view = GraphView(names.store, ego_query(names, center, depth, Filters(kinds=EGO_KINDS)))
+    edges: list[Edge] = []
+    for e in view.edges():
+        if e.predicate == "part_of" and node.kind != "region":
+            continue
+        edges.append(e)
+        if len(edges) >= limit:
+            break
+    used = {node.key} | {e.source for e in edges} | {e.target for e in edges}
+    nodes = [n for n in view.nodes() if n.key in used]
+    if not any(n.key == node.key for n in nodes):
+        nodes.insert(0, node)
+    return EgoNetwork(center=node, nodes=tuple(nodes), edges=tuple(edges))
+
+
+EGO_KINDS = ("region", "mechanism", "brand", "document")

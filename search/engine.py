@@ -11,11 +11,12 @@ Each engine keeps its own directory, ``DIR/index/<engine>/``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from zxkg.ingest.errors import choices
 
-from .models import IndexDoc, SearchRequest, SearchResult
+if TYPE_CHECKING:  # the command line reads ENGINES without loading the search stack
+    from .models import IndexDoc, SearchRequest, SearchResult
 
 ENGINES = ("whoosh", "tantivy")
 DEFAULT_ENGINE = "whoosh"

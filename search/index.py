@@ -52,12 +52,16 @@ class SyncReport:
 
 
 class Indexer:
-    """What ingest calls after saving an article: ``Indexer.add(extraction)``."""
+    """What ingest calls after saving an article: ``Indexer.add(extraction)``.
+
+    After ``SearchIndex.keeping_up``, ``synced`` says what the final sync changed.
+    """
 
     def __init__(self, builder: DocBuilder, writer: IndexWriter) -> None:
         self._builder = builder
         self._writer = writer
         self.added = 0
+        self.synced: SyncReport | None = None
 
     def add(self, extraction: Extraction) -> None:
         self._writer.add(self._builder.build(extraction))
@@ -97,6 +101,17 @@ class SearchIndex:
                 writer.commit()
             finally:
                 engine.close()
+
+    @contextlib.contextmanager
+    def keeping_up(self, store: Store) -> Iterator[Indexer]:
+        """For an ingest: index each saved article, then make the index agree with the store.
+
+        The sync catches what the ingest did not hand over (an interrupted earlier run, a
+        replaced text); ``Indexer.synced`` reports it.
+        """
+        with self.indexer() as indexer:
+            yield indexer
+        indexer.synced = self.sync(store)
 
     def sync(self, store: Store) -> SyncReport:
         """Make the index hold exactly the store's articles; returns what changed."""

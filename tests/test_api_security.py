@@ -18,7 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests import api_data
-from zxkg.api.app import Settings, create_app
+from zxkg.api.web import Settings, create_app
 
 MARK = "zxqmark"
 HOSTILE = (

@@ -8,9 +8,8 @@ import sys
 import click
 
 from zxkg.ingest.lexicon import FILE_NAME, KINDS, fold, parse_edits
-from zxkg.ingest.store import Store, data_dir_from
 
-from . import data_option, handle_errors, main
+from .options import data_dir, data_option, handle_errors
 
 
 @click.group(invoke_without_command=True)
@@ -32,8 +31,9 @@ def lexicon(ctx: click.Context, data: str | None, kind: str | None, as_json: boo
     if ctx.invoked_subcommand is not None:
         return
     from zxkg.ingest.pipeline import build_context
+    from zxkg.ingest.store import Store
 
-    with Store.open(data_dir_from(data), readonly=True) as store:
+    with Store.open(data_dir(data), readonly=True) as store:
         lex = build_context(store).lexicon
     terms = sorted(lex.terms.values(), key=lambda t: (-t.articles, t.name))
     terms = [t for t in terms if kind is None or t.kind == kind]
@@ -53,7 +53,7 @@ def lexicon(ctx: click.Context, data: str | None, kind: str | None, as_json: boo
 
 def _append(data: str | None, line: str) -> None:
     """Validate and append one edit to the data directory's lexicon.txt."""
-    path = data_dir_from(data) / FILE_NAME
+    path = data_dir(data) / FILE_NAME
     parse_edits(line)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as fh:
@@ -113,13 +113,10 @@ def rename(old: str, new: str, data: str | None) -> None:
 def reextract(data: str | None) -> None:
     """Extract every stored article again (after a lexicon edit or an upgrade)."""
     from zxkg.ingest.pipeline import reextract as run
+    from zxkg.ingest.store import Store
 
-    with Store.open(data_dir_from(data)) as store:
+    with Store.open(data_dir(data)) as store:
         n = run(store)
         rels = store.stats().relations
     click.echo(f"re-extracted {n} articles; relations: " + ", ".join(f"{k} {v}" for k, v in rels.items()))
     sys.stdout.flush()
-
-
-main.add_command(lexicon)
-main.add_command(reextract)

@@ -1,41 +1,20 @@
-"""``zxkg search`` and ``zxkg reindex``, and the search index's part in ``zxkg ingest``."""
+"""``zxkg search`` and ``zxkg reindex``."""
 
 from __future__ import annotations
 
-import contextlib
-import json
 import sys
 import time
-from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
-from zxkg.api.cli import data_option, engine_option, handle_errors, main
-from zxkg.ingest.link import Context
-from zxkg.ingest.models import Extraction
-from zxkg.ingest.store import Store, data_dir_from
-from zxkg.search.engine import DEFAULT_ENGINE
-from zxkg.search.index import FACETS, SearchIndex
-from zxkg.search.models import EvidenceResult, Fragment, SearchResult
+from .options import data_dir, data_option, engine_option, handle_errors, json_option
+from .output import echo_json
 
+if TYPE_CHECKING:
+    from zxkg.search.models import EvidenceResult, SearchResult
 
-def _index(data: str | None, ctx: Context, engine: str = DEFAULT_ENGINE) -> SearchIndex:
-    return SearchIndex(data_dir_from(data), ctx.segmenter, ctx.gazetteer, engine)
-
-
-@contextlib.contextmanager
-def indexing(store: Store, ctx: Context, engine: str = DEFAULT_ENGINE) -> Iterator[Callable[[Extraction], None]]:
-    """For ``zxkg ingest``: index each saved article, then make the index agree with the store."""
-    index = SearchIndex(store.data_dir, ctx.segmenter, ctx.gazetteer, engine)
-    with index.indexer() as indexer:
-        yield indexer.add
-    report = index.sync(store)
-    if report.added or report.removed:
-        click.echo(
-            f"search index: added {report.added} and removed {report.removed} articles to match the store",
-            err=True,
-        )
+FACET_NAMES = "region, province, year, mechanism, brand, document"
 
 
 @click.command(context_settings={"ignore_unknown_options": True})
@@ -51,9 +30,9 @@ def indexing(store: Store, ctx: Context, engine: str = DEFAULT_ENGINE) -> Iterat
 @click.option("--sort", default="relevance", show_default=True, help="relevance or date (newest first).")
 @click.option("--limit", default=10, show_default=True, help="Hits per page.")
 @click.option("--page", default=1, show_default=True, help="Page of hits.")
-@click.option("--facet", "facets", multiple=True, help=f"Facets to count ({', '.join(FACETS)}).")
+@click.option("--facet", "facets", multiple=True, help=f"Facets to count ({FACET_NAMES}).")
 @click.option("--evidence", is_flag=True, help="Find the sentences that state a relation instead of articles.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option
 @engine_option
 @handle_errors
 def search(
@@ -84,25 +63,28 @@ def search(
     zxkg search 考勤考绩 --evidence
     """
     from zxkg.ingest.pipeline import build_context
+    from zxkg.ingest.store import Store
+    from zxkg.search.index import SearchIndex
+
+    from .. import serialize
 
     text = " ".join(query)
-    with Store.open(data_dir_from(data), readonly=True) as store:
+    with Store.open(data_dir(data), readonly=True) as store:
         ctx = build_context(store)  # the lexicon's words are cut as the index cut them
-    index = _index(data, ctx, engine)
-    request = index.request(
-        text,
-        regions=regions,
-        provinces=provinces,
-        entities=tuple([("mechanism", m) for m in mechanisms] + [("brand", b) for b in brands]),
-        source=source,
-        since=since,
-        until=until,
-        sort=sort,
-        page=page,
-        limit=limit,
-        facets=facets or ("region", "mechanism", "year"),
-    )
-    with Store.open(data_dir_from(data), readonly=True) as store:
+        index = SearchIndex(store.data_dir, ctx.segmenter, ctx.gazetteer, engine)
+        request = index.request(
+            text,
+            regions=regions,
+            provinces=provinces,
+            entities=tuple([("mechanism", m) for m in mechanisms] + [("brand", b) for b in brands]),
+            source=source,
+            since=since,
+            until=until,
+            sort=sort,
+            page=page,
+            limit=limit,
+            facets=facets or ("region", "mechanism", "year"),
+        )
         held, stored = index.count(), store.count("articles")
         if held != stored:
             click.echo(
@@ -112,10 +94,16 @@ def search(
             )
         if evidence:
             found = index.evidence(request)
-            _print_evidence(text, found, as_json)
+            if as_json:
+                echo_json(serialize.evidence_result(text, found))
+            else:
+                _print_evidence(text, found)
         else:
             result = index.search(request, store)
-            _print_result(text, result, as_json)
+            if as_json:
+                echo_json(serialize.search_result(text, result))
+            else:
+                _print_result(text, result)
 
 
 @click.command()
@@ -125,12 +113,14 @@ def search(
 def reindex(data: str | None, engine: str) -> None:
     """Rebuild the search index from the store (into a new directory, then swapped in)."""
     from zxkg.ingest.pipeline import build_context
+    from zxkg.ingest.store import Store
+    from zxkg.search.index import SearchIndex
 
     started = time.monotonic()
-    with Store.open(data_dir_from(data), readonly=True) as probe:
+    with Store.open(data_dir(data), readonly=True) as probe:
         ctx = build_context(probe)  # a clear error when there is no store
-    index = _index(data, ctx, engine)
-    with Store.open(data_dir_from(data)) as store:
+    with Store.open(data_dir(data)) as store:
+        index = SearchIndex(store.data_dir, ctx.segmenter, ctx.gazetteer, engine)
         store.acquire()
         try:
             count = index.reindex(store)
@@ -139,45 +129,14 @@ def reindex(data: str | None, engine: str) -> None:
     click.echo(f"indexed {count} articles into {index.path} in {time.monotonic() - started:.1f} s")
 
 
-main.add_command(search)
-main.add_command(reindex)
-
-
-# -- output -----------------------------------------------------------------------------
+# -- output for people ------------------------------------------------------------------
 
 
 def _marks() -> tuple[str, str]:
     return ("\x1b[1;33m", "\x1b[0m") if sys.stdout.isatty() else ("【", "】")
 
 
-def _fragment_json(f: Fragment) -> dict[str, Any]:
-    return {"text": f.text, "matches": [list(m) for m in f.matches], "marked": f.marked()}
-
-
-def _print_result(query: str, result: SearchResult, as_json: bool) -> None:
-    if as_json:
-        out = {
-            "query": query,
-            "total": result.total,
-            "offset": result.offset,
-            "limit": result.limit,
-            "hits": [
-                {
-                    "id": h.id,
-                    "title": h.title,
-                    "date": h.date,
-                    "source": h.source,
-                    "file": h.file,
-                    "score": round(h.score, 4),
-                    "regions": list(h.regions),
-                    "fragments": [_fragment_json(f) for f in h.fragments],
-                }
-                for h in result.hits
-            ],
-            "facets": {f.name: [{"value": v, "count": c} for v, c in f.counts] for f in result.facets},
-        }
-        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
-        return
+def _print_result(query: str, result: SearchResult) -> None:
     before, after = _marks()
     if not result.total:
         click.echo(f"no article matches {query}")
@@ -203,32 +162,7 @@ def _print_result(query: str, result: SearchResult, as_json: bool) -> None:
             click.echo(f"{facet.name}: " + ", ".join(f"{v} {c}" for v, c in facet.counts))
 
 
-def _print_evidence(query: str, found: EvidenceResult, as_json: bool) -> None:
-    if as_json:
-        out = {
-            "query": query,
-            "total": found.total,
-            "offset": found.offset,
-            "limit": found.limit,
-            "sentences": [
-                {
-                    "article": h.article_id,
-                    "title": h.title,
-                    "date": h.date,
-                    "file": h.file,
-                    "subject": h.sentence.subject,
-                    "predicate": h.sentence.predicate,
-                    "object": {"type": h.sentence.object_kind, "name": h.sentence.object},
-                    "quote": h.sentence.quote,
-                    "start": h.sentence.start,
-                    "end": h.sentence.end,
-                    "matches": [list(m) for m in h.fragment.matches],
-                }
-                for h in found.hits
-            ],
-        }
-        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
-        return
+def _print_evidence(query: str, found: EvidenceResult) -> None:
     if not found.total:
         click.echo(f"no evidence sentence matches {query}")
         return

@@ -1,7 +1,8 @@
 """Response models of the HTTP API, named for what they show.
 
-Pydantic lives here only; the routers turn the records of ``ingest``, ``graph`` and
-``search`` into these at the edge.
+Pydantic lives here only. The routers answer with ``api/serialize.py``'s records, which
+these models describe field for field (a test holds the two together), so the API and
+``zxkg … --json`` speak the same records.
 """
 
 from __future__ import annotations
@@ -44,6 +45,19 @@ class Page(BaseModel):
 class Mark(BaseModel):
     text: str
     marks: list[tuple[int, int]]
+
+
+class NodeOut(BaseModel):
+    """An entity; regions carry code, level, province and parent."""
+
+    key: str
+    kind: str
+    name: str
+    code: str = ""
+    level: str = ""
+    province: str = ""
+    parent: str = ""
+    aliases: list[str] = Field(default_factory=list)
 
 
 class FacetCount(BaseModel):
@@ -133,20 +147,24 @@ class TermPage(Page):
 
 
 class AdoptionOut(BaseModel):
+    region_key: str
     region: str
     code: str
     level: str
     province: str
+    term_key: str
     term: str
     kind: str
     predicate: str
     first_date: str
+    last_date: str
     year: int | None
     articles: int
     confidence: float
     evidence: str
     article: str
     file: str
+    title: str
 
 
 class AdoptionPage(Page):
@@ -155,17 +173,31 @@ class AdoptionPage(Page):
 
 class AdoptersPage(Page):
     term: str
-    matched: list[str]
+    matched: list[NodeOut]
     items: list[AdoptionOut]
 
 
+class ProfileRegionOut(NodeOut):
+    articles: int
+
+
+class PairOut(BaseModel):
+    a: NodeOut
+    b: NodeOut
+    shared: int
+    jaccard: float
+
+
 class RegionProfileOut(BaseModel):
-    region: RegionOut
+    region: ProfileRegionOut
+    subtree: bool
     articles: int
     mechanisms: list[AdoptionOut]
     brands: list[AdoptionOut]
     documents: list[AdoptionOut]
+    other: list[AdoptionOut]
     timeline: list[AdoptionOut]
+    similar: list[PairOut]
 
 
 class TimelinePointOut(BaseModel):
@@ -176,12 +208,13 @@ class TimelinePointOut(BaseModel):
 
 class TimelineOut(BaseModel):
     term: str
-    matched: list[str]
+    matched: list[NodeOut]
+    by: str
     points: list[TimelinePointOut]
     undated: list[str]
 
 
-class NodeOut(BaseModel):
+class EgoNodeOut(BaseModel):
     id: str
     kind: str
     name: str
@@ -199,5 +232,5 @@ class EdgeOut(BaseModel):
 
 class EgoOut(BaseModel):
     center: str
-    nodes: list[NodeOut]
+    nodes: list[EgoNodeOut]
     edges: list[EdgeOut]

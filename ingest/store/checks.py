@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 
 from . import pairs
 from .records import OffsetMismatch, RunningRun
@@ -16,8 +17,14 @@ class Checks(Session):
         return bool(self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
 
     def integrity_errors(self, limit: int = 20) -> list[str]:
-        """What ``PRAGMA integrity_check`` finds (at most ``limit`` lines); empty when sound."""
-        rows = [str(r[0]) for r in self.conn.execute(f"PRAGMA integrity_check({int(limit)})")]
+        """What ``PRAGMA integrity_check`` finds (at most ``limit`` lines); empty when sound.
+
+        A file too damaged to be checked says so in the one line.
+        """
+        try:
+            rows = [str(r[0]) for r in self.conn.execute(f"PRAGMA integrity_check({int(limit)})")]
+        except sqlite3.DatabaseError as exc:
+            return [str(exc)]
         return [] if rows == ["ok"] else rows
 
     def running_runs(self) -> list[RunningRun]:

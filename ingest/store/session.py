@@ -12,10 +12,10 @@ import contextlib
 import functools
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Self
+from typing import Self
 
 import filelock
 
@@ -226,9 +226,3 @@ class Session:
         if table not in TABLES:
             raise ZxkgError(f"unknown table {table!r}")
         return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-
-    def _rows(self, sql: str, params: Sequence[Any]) -> Iterator[dict[str, Any]]:
-        cur = self.conn.execute(sql, list(params))
-        names = [d[0] for d in cur.description]
-        for row in cur:
-            yield dict(zip(names, row, strict=True))

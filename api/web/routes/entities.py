@@ -5,31 +5,28 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import StreamingResponse
 
 from zxkg.graph.export.adoptions import ADOPTION_COLUMNS, adoption_row
-from zxkg.graph.models import Adoption, Filters, Node
+from zxkg.graph.models import Adoption, Filters
 from zxkg.graph.names import Names
-from zxkg.graph.query import adopters, adoption_table, region_profile, timeline
+from zxkg.graph.query import adopters, adoption_table, region_profile, similar_regions, timeline
 from zxkg.ingest.errors import NotFound, UsageError
 
-from ..app import ResourcesDep, StoreDep
+from ... import serialize
+from ..deps import ResourcesDep, StoreDep
 from ..schemas import (
     AdoptersPage,
-    AdoptionOut,
     AdoptionPage,
     ArticleOut,
-    MentionOut,
-    RegionOut,
     RegionPage,
     RegionProfileOut,
     TermOut,
     TermPage,
     TimelineOut,
-    TimelinePointOut,
 )
 
 router = APIRouter(tags=["entities"])
@@ -40,53 +37,13 @@ Name = Annotated[str, Path(min_length=1, max_length=200)]
 DateParam = Annotated[str, Query(max_length=10, pattern=r"^$|^\d{4}(-\d{2}(-\d{2})?)?$", description="YYYY[-MM[-DD]]")]
 
 
-def adoption_out(a: Adoption) -> AdoptionOut:
-    return AdoptionOut(
-        region=a.region,
-        code=a.code,
-        level=a.level,
-        province=a.province,
-        term=a.term,
-        kind=a.kind,
-        predicate=a.predicate,
-        first_date=a.first_date,
-        year=a.year,
-        articles=a.articles,
-        confidence=round(a.confidence, 4),
-        evidence=a.evidence,
-        article=a.article,
-        file=a.file,
-    )
-
-
-def region_out(node: Node, articles: int = 0) -> RegionOut:
-    return RegionOut(
-        name=node.name,
-        code=node.code,
-        level=node.level,
-        province=node.province,
-        parent=node.parent,
-        articles=articles,
-    )
-
-
 @router.get("/articles/{article_id}", response_model=ArticleOut)
-def article(store: StoreDep, article_id: Annotated[str, Path(min_length=1, max_length=64)]) -> ArticleOut:
+def article(store: StoreDep, article_id: Annotated[str, Path(min_length=1, max_length=64)]) -> dict[str, Any]:
     """An article's normalised text with every entity mention (offsets into the text)."""
-    row = store.article(article_id)
-    if row is None:
+    page = store.article(article_id)
+    if page is None:
         raise NotFound(f"no article {article_id!r}")
-    return ArticleOut(
-        id=row.id,
-        file=row.file,
-        title=row.title,
-        date=row.date,
-        source=row.source,
-        author=row.author,
-        url=row.url,
-        text=row.text,
-        mentions=[MentionOut(**m._asdict()) for m in row.mentions],
-    )
+    return serialize.article(page)
 
 
 @router.get("/regions", response_model=RegionPage)
@@ -95,14 +52,10 @@ def regions(
     limit: Limit = 50,
     offset: Offset = 0,
     q: Annotated[str, Query(max_length=50, description="Part of the name")] = "",
-) -> RegionPage:
+) -> dict[str, Any]:
     """Regions named in the corpus, most articles first."""
     total, rows = store.region_list(q, limit, offset)
-    items = [
-        RegionOut(name=r.name, code=r.code, level=r.level, province=r.province, parent=r.parent, articles=r.articles)
-        for r in rows
-    ]
-    return RegionPage(total=total, limit=limit, offset=offset, items=items)
+    return {"total": total, "limit": limit, "offset": offset, "items": [serialize.region_listing(r) for r in rows]}
 
 
 @router.get("/regions/{name}", response_model=RegionProfileOut)
@@ -113,46 +66,37 @@ def region(
     subtree: bool = False,
     since: DateParam = "",
     until: DateParam = "",
-) -> RegionProfileOut:
-    """A region's profile: what it adopted, ran and issued, with evidence (``subtree`` adds the regions under it)."""
+) -> dict[str, Any]:
+    """A region's profile: what it adopted, ran and issued, with evidence (``subtree`` adds the regions under it),
+    and the regions with the most mechanisms and brands in common."""
     names = Names(store, res.gazetteer)
     p = region_profile(names, name, Filters(since=since, until=until), subtree=subtree)
-    return RegionProfileOut(
-        region=region_out(p.region, p.articles),
-        articles=p.articles,
-        mechanisms=[adoption_out(a) for a in p.of_kind("mechanism")],
-        brands=[adoption_out(a) for a in p.of_kind("brand")],
-        documents=[adoption_out(a) for a in p.of_kind("document")],
-        timeline=[adoption_out(a) for a in p.timeline],
-    )
+    similar = similar_regions(names, p.region.code, Filters(kinds=("mechanism", "brand")), limit=10)
+    return serialize.region_profile(p, similar)
 
 
-def _terms(store: StoreDep, kinds: tuple[str, ...], q: str, limit: int, offset: int) -> TermPage:
+def _terms(store: StoreDep, kinds: tuple[str, ...], q: str, limit: int, offset: int) -> dict[str, Any]:
     total, rows = store.term_list(kinds, q, limit, offset)
-    items = [
-        TermOut(name=r.name, kind=r.kind, adopters=r.adopters, articles=r.articles, aliases=list(r.aliases))
-        for r in rows
-    ]
-    return TermPage(total=total, limit=limit, offset=offset, items=items)
+    return {"total": total, "limit": limit, "offset": offset, "items": [serialize.term_listing(r) for r in rows]}
 
 
 NameFilter = Annotated[str, Query(max_length=50, description="Part of the name")]
 
 
 @router.get("/mechanisms", response_model=TermPage)
-def mechanisms(store: StoreDep, limit: Limit = 50, offset: Offset = 0, q: NameFilter = "") -> TermPage:
+def mechanisms(store: StoreDep, limit: Limit = 50, offset: Offset = 0, q: NameFilter = "") -> dict[str, Any]:
     """Mechanisms (institutional systems), most adopters first."""
     return _terms(store, ("mechanism",), q, limit, offset)
 
 
 @router.get("/brands", response_model=TermPage)
-def brands(store: StoreDep, limit: Limit = 50, offset: Offset = 0, q: NameFilter = "") -> TermPage:
+def brands(store: StoreDep, limit: Limit = 50, offset: Offset = 0, q: NameFilter = "") -> dict[str, Any]:
     """Brands (named programmes and campaigns), most adopters first."""
     return _terms(store, ("brand",), q, limit, offset)
 
 
 @router.get("/documents", response_model=TermPage)
-def documents(store: StoreDep, limit: Limit = 50, offset: Offset = 0, q: NameFilter = "") -> TermPage:
+def documents(store: StoreDep, limit: Limit = 50, offset: Offset = 0, q: NameFilter = "") -> dict[str, Any]:
     """Documents in 《》, most issuing regions first."""
     return _terms(store, ("document",), q, limit, offset)
 
@@ -179,21 +123,21 @@ def mechanism_adopters(
     region: Annotated[str, Query(max_length=50, description="Only this region and the regions under it")] = "",
     since: DateParam = "",
     until: DateParam = "",
-) -> AdoptersPage:
+) -> dict[str, Any]:
     """The regions that adopted a mechanism or brand (aliases included), first date first, with evidence."""
     names = Names(store, res.gazetteer)
     found = adopters(
         names, name, Filters(kinds=("region", "mechanism", "brand"), region=region, since=since, until=until)
     )
     rows = found.adoptions
-    return AdoptersPage(
-        term=name,
-        matched=[n.name for n in found.matched],
-        total=len(rows),
-        limit=limit,
-        offset=offset,
-        items=[adoption_out(a) for a in rows[offset : offset + limit]],
-    )
+    return {
+        "term": name,
+        "matched": [serialize.node(n) for n in found.matched],
+        "total": len(rows),
+        "limit": limit,
+        "offset": offset,
+        "items": [serialize.adoption(a) for a in rows[offset : offset + limit]],
+    }
 
 
 @router.get("/timeline/{term}", response_model=TimelineOut)
@@ -202,15 +146,9 @@ def term_timeline(
     res: ResourcesDep,
     term: Name,
     by: Literal["date", "month", "year"] = "date",
-) -> TimelineOut:
+) -> dict[str, Any]:
     """Cumulative adopters of a term over time (the diffusion curve)."""
-    t = timeline(Names(store, res.gazetteer), term, by=by)
-    return TimelineOut(
-        term=t.term,
-        matched=[n.name for n in t.matched],
-        points=[TimelinePointOut(date=p.date, new=list(p.new), cumulative=p.cumulative) for p in t.points],
-        undated=list(t.undated),
-    )
+    return serialize.timeline(timeline(Names(store, res.gazetteer), term, by=by), by)
 
 
 @router.get("/adoptions", response_model=AdoptionPage)
@@ -225,7 +163,7 @@ def adoptions(
     kind: Annotated[Literal["mechanism", "brand", "document", ""], Query()] = "",
     since: DateParam = "",
     until: DateParam = "",
-) -> AdoptionPage | StreamingResponse:
+) -> dict[str, Any] | StreamingResponse:
     """The adoption table: one row per (region, term), first date and evidence; ``format=csv`` downloads all rows."""
     kinds = ("region", kind) if kind else ("region", "mechanism", "brand", "document")
     filters = Filters(kinds=kinds, region=region, since=since, until=until, terms=(term,) if term else ())
@@ -242,12 +180,12 @@ def adoptions(
     if offset > 1_000_000:
         raise UsageError("offset too large")
     total = 0
-    page: list[AdoptionOut] = []
+    page: list[dict[str, Any]] = []
     for a in adoption_table(names, filters, by_date=True):
         if offset <= total < offset + limit:
-            page.append(adoption_out(a))
+            page.append(serialize.adoption(a))
         total += 1
-    return AdoptionPage(total=total, limit=limit, offset=offset, items=page)
+    return {"total": total, "limit": limit, "offset": offset, "items": page}
 
 
 def _csv(rows: list[Adoption]) -> Iterator[str]:

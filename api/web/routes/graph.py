@@ -5,20 +5,21 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path as FilePath
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
-from zxkg.graph.build import GraphView, ego_query
+from zxkg.graph.build import ego_network
 from zxkg.graph.export import DIRECTORY_FORMATS, FORMATS, check_format, export
 from zxkg.graph.models import Filters
 from zxkg.graph.names import Names
 from zxkg.ingest.errors import UsageError
 
-from ..app import ResourcesDep, StoreDep
-from ..schemas import EdgeOut, EgoOut, NodeOut
+from ... import serialize
+from ..deps import ResourcesDep, StoreDep
+from ..schemas import EgoOut
 
 router = APIRouter(prefix="/graph", tags=["graph"])
 
@@ -39,33 +40,9 @@ def ego(
     entity: Annotated[str, Path(min_length=1, max_length=200)],
     depth: Annotated[int, Query(ge=1, le=3)] = 1,
     limit: Annotated[int, Query(ge=1, le=2000, description="At most this many edges")] = 300,
-) -> EgoOut:
+) -> dict[str, Any]:
     """The entities within ``depth`` steps of a region, term, document or article, and their relations."""
-    names = Names(store, res.gazetteer)
-    center = names.entity(entity)
-    view = GraphView(
-        store, ego_query(names, entity, depth, Filters(kinds=("region", "mechanism", "brand", "document")))
-    )
-    edges = []
-    for e in view.edges():
-        if e.predicate == "part_of" and center.kind != "region":
-            continue
-        edges.append(
-            EdgeOut(
-                source=e.source, target=e.target, predicate=e.predicate, articles=e.articles, first_date=e.first_date
-            )
-        )
-        if len(edges) >= limit:
-            break
-    used = {center.key} | {e.source for e in edges} | {e.target for e in edges}
-    nodes = [
-        NodeOut(id=n.key, kind=n.kind, name=n.label, code=n.code, province=n.province)
-        for n in view.nodes()
-        if n.key in used
-    ]
-    if not any(n.id == center.key for n in nodes):
-        nodes.insert(0, NodeOut(id=center.key, kind=center.kind, name=center.label, code=center.code))
-    return EgoOut(center=center.key, nodes=nodes, edges=edges)
+    return serialize.ego(ego_network(Names(store, res.gazetteer), entity, depth, limit))
 
 
 @router.get("/export")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter
 
-from ..app import ResourcesDep, StoreDep
+from ... import serialize
+from ..deps import ResourcesDep, StoreDep
 from ..schemas import Health, Stats
 
 router = APIRouter(tags=["meta"])
@@ -18,14 +21,6 @@ def healthz(store: StoreDep, res: ResourcesDep) -> Health:
 
 
 @router.get("/stats", response_model=Stats)
-def stats(store: StoreDep) -> Stats:
-    """What the store holds."""
-    s = store.stats()
-    return Stats(
-        articles=s.articles,
-        files=s.files,
-        entities=s.entities,
-        relations=s.relations,
-        mentions=s.mentions,
-        failures=s.failures,
-    )
+def stats(store: StoreDep) -> dict[str, Any]:
+    """What the store holds (the counts of ``zxkg stats``; no server paths)."""
+    return serialize.stats(store.stats())

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
 from zxkg.ingest.errors import UsageError
 from zxkg.search.index import FACETS, SearchIndex
-from zxkg.search.models import Fragment
 
-from ..app import Resources, ResourcesDep, StoreDep
-from ..schemas import EvidenceOut, EvidencePage, FacetCount, Mark, SearchHitOut, SearchPage
+from ... import serialize
+from ..deps import Resources, ResourcesDep, StoreDep
+from ..schemas import EvidencePage, SearchPage
 
 router = APIRouter(tags=["search"])
 
@@ -28,10 +28,6 @@ Offset = Annotated[int, Query(ge=0, le=100_000)]
 
 def _index(res: Resources) -> SearchIndex:
     return SearchIndex(res.settings.data_dir, res.segmenter, res.gazetteer, res.settings.engine)
-
-
-def _mark(f: Fragment) -> Mark:
-    return Mark(text=f.text, marks=[(s, e) for s, e in f.matches])
 
 
 @router.get("/search", response_model=SearchPage)
@@ -51,7 +47,7 @@ def search(
     limit: Limit = 10,
     offset: Offset = 0,
     facet: Annotated[list[str] | None, Query(description=f"Facets to count: {', '.join(FACETS)}")] = None,
-) -> SearchPage:
+) -> dict[str, Any]:
     """Articles matching ``q``, with highlighted fragments and facet counts over all matches."""
     index = _index(res)
     entities = tuple(("mechanism", m) for m in mechanism or ()) + tuple(("brand", b) for b in brand or ())
@@ -71,26 +67,7 @@ def search(
         facets=facets,
     )
     result = index.search(dataclasses.replace(request, offset=offset), store)
-    return SearchPage(
-        query=q,
-        total=result.total,
-        limit=limit,
-        offset=offset,
-        hits=[
-            SearchHitOut(
-                id=h.id,
-                title=h.title,
-                date=h.date,
-                source=h.source,
-                file=h.file,
-                score=round(h.score, 4),
-                regions=list(h.regions),
-                fragments=[_mark(f) for f in h.fragments],
-            )
-            for h in result.hits
-        ],
-        facets={f.name: [FacetCount(value=v, count=c) for v, c in f.counts] for f in result.facets},
-    )
+    return serialize.search_result(q, result)
 
 
 @router.get("/evidence", response_model=EvidencePage)
@@ -102,32 +79,11 @@ def evidence(
     until: DateParam = "",
     limit: Limit = 20,
     offset: Offset = 0,
-) -> EvidencePage:
+) -> dict[str, Any]:
     """Sentences that state an adoption, a brand or a document (region adopts/runs/issues …) and match ``q``."""
     index = _index(res)
     request = index.request(q, regions=tuple(region or ()), since=since, until=until, limit=limit)
     if offset > 10_000:
         raise UsageError("offset too large")
     result = index.evidence(dataclasses.replace(request, offset=offset))
-    return EvidencePage(
-        query=q,
-        total=result.total,
-        limit=limit,
-        offset=offset,
-        items=[
-            EvidenceOut(
-                article=h.article_id,
-                title=h.title,
-                date=h.date,
-                file=h.file,
-                subject=h.sentence.subject,
-                predicate=h.sentence.predicate,
-                object=h.sentence.object,
-                object_kind=h.sentence.object_kind,
-                sentence=_mark(h.fragment),
-                start=h.sentence.start,
-                end=h.sentence.end,
-            )
-            for h in result.hits
-        ],
-    )
+    return serialize.evidence_result(q, result)

@@ -1,0 +1,42 @@
+"""``zxkg export``: the relation graph, the adoption table or panel as files other tools open."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from .options import data_dir, data_option, filter_options, handle_errors, make_filters
+
+FORMAT_NAMES = "graphml, gexf, json, cyjs, neo4j, csv, adoptions, panel"
+
+
+@click.command("export")
+@data_option
+@click.option("--format", "-f", "fmt", required=True, metavar="FORMAT", help=f"One of {FORMAT_NAMES}.")
+@click.option("--output", "-o", "output", required=True, metavar="PATH", help="File (a directory for neo4j, csv).")
+@filter_options
+@click.option("--term", "terms", multiple=True, help="Only relations of this mechanism, brand or document.")
+@click.option("--around", default=None, metavar="NAME", help="Only the ego network of this entity.")
+@click.option("--depth", default=1, type=click.IntRange(min=1), help="Steps out from --around (default 1).")
+@handle_errors
+def export_command(
+    data: str | None, fmt: str, output: str, terms: tuple[str, ...], around: str | None, depth: int, **kw: Any
+) -> None:
+    """Export the relation graph, the adoption table or the adoption panel.
+
+    Formats: graphml, gexf (dynamic, for Gephi's timeline), json (node-link), cyjs
+    (Cytoscape), neo4j (a directory of import CSV files), csv (a directory with nodes.csv
+    and edges.csv), adoptions (a row per region and term), panel (a row per region, term
+    and year). Files are written whole or not at all.
+    """
+    from zxkg.graph.export import check_format, export
+    from zxkg.graph.names import Names
+    from zxkg.ingest.gazetteer import Gazetteer
+    from zxkg.ingest.store import Store
+
+    check_format(fmt)
+    filters = make_filters(kw, terms)
+    with Store.open(data_dir(data), readonly=True) as store:
+        written = export(Names(store, Gazetteer.load()), fmt, output, filters, around=around, depth=depth)
+    click.echo(f"{fmt}: {written.summary()} → {written.path}")

@@ -1,0 +1,118 @@
+"""``zxkg ingest``: files, directories or stdin into the store and the search index."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from .options import data_dir, data_option, engine_option, handle_errors
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
+
+FIELD_KEYS = ("title", "text", "date", "url", "source", "author")
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@data_option
+@click.option("--field", "fields", multiple=True, metavar="KEY=NAME", help="Map a JSON field, e.g. text=正文内容.")
+@click.option("--strict", is_flag=True, help="Exit 1 if any file failed.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the summary line.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Worker processes for parsing and extraction (default: one per core for batches over 2 MB, else 1).",
+)
+@engine_option
+@handle_errors
+def ingest(
+    paths: tuple[str, ...],
+    data: str | None,
+    fields: tuple[str, ...],
+    strict: bool,
+    quiet: bool,
+    workers: int | None,
+    engine: str,
+) -> None:
+    """Ingest files, directories (recursively) or - (stdin) into the store.
+
+    Reads .txt/.md (optional `key: value` header ended by ---), .html/.htm and
+    .json/.jsonl in UTF-8 or GBK/GB18030. A file that cannot be read is reported and
+    skipped; the same text twice is stored once. Every saved article is added to the
+    search index of --engine.
+    """
+    from zxkg.ingest.errors import choices
+    from zxkg.ingest.pipeline import build_context, default_workers
+    from zxkg.ingest.pipeline import ingest as run_ingest
+    from zxkg.ingest.store import Store
+    from zxkg.search.engine import check_engine
+    from zxkg.search.index import SearchIndex
+
+    check_engine(engine)
+    mapping: dict[str, str] = {}
+    for spec in fields:
+        key, sep, name = spec.partition("=")
+        if not sep or key not in FIELD_KEYS:
+            raise choices("--field key", key, FIELD_KEYS)
+        mapping[key] = name
+    bar = _progress(quiet)
+    target = data_dir(data)
+    with Store.open(target) as store:
+        # the lock first: a second ingest stops here, before it reads the lexicon or opens
+        # the search index's writer
+        store.acquire()
+        ctx = build_context(store)
+        index = SearchIndex(store.data_dir, ctx.segmenter, ctx.gazetteer, engine)
+        with index.keeping_up(store) as indexer:
+            summary = run_ingest(
+                list(paths),
+                store,
+                ctx,
+                mapping,
+                progress=_ticker(bar),
+                after_save=indexer.add,
+                workers=workers if workers is not None else default_workers(list(paths)),
+            )
+    if bar is not None:
+        bar.close()
+    if indexer.synced is not None and (indexer.synced.added or indexer.synced.removed):
+        s = indexer.synced
+        click.echo(f"search index: added {s.added} and removed {s.removed} articles to match the store", err=True)
+    c = summary.counts()
+    replaced = f" (replacing {c['replaced']} whose file changed)" if c["replaced"] else ""
+    click.echo(
+        f"read {c['read']}, ingested {c['ingested']}{replaced}, unchanged {c['unchanged']}, "
+        f"duplicates {c['duplicates']}, failed {c['failed']} → {target}"
+    )
+    if not quiet:
+        for origin, first in summary.duplicates:
+            click.echo(f"  duplicate: {origin} (same text as {first})")
+        for failure in summary.failures:
+            click.echo(f"  failed: {failure.origin}: {failure.reason}", err=True)
+    if strict and summary.failures:
+        sys.exit(1)
+
+
+def _progress(quiet: bool) -> tqdm[Any] | None:
+    """tqdm's bar on a terminal (stderr), none in a pipe or with --quiet."""
+    if quiet or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(unit=" files", desc="ingest", leave=False, file=sys.stderr)
+
+
+def _ticker(bar: tqdm[Any] | None) -> Callable[[str], None] | None:
+    """What the pipeline calls after each file: one step of the bar."""
+    if bar is None:
+        return None
+
+    def tick(_origin: str) -> None:
+        bar.update(1)
+
+    return tick

@@ -1,0 +1,100 @@
+"""What the commands share: the options every command takes, the graph filters, and the
+one way errors leave (``Error: <message>`` on stderr and the error's exit code).
+
+Light on purpose: ``zxkg --help`` imports this and every command module, and nothing here
+loads the store, the extraction stack or a search engine.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from zxkg.ingest.errors import ZxkgError
+from zxkg.search.engine import DEFAULT_ENGINE, ENGINES
+
+if TYPE_CHECKING:
+    from zxkg.graph.models import Filters
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+data_option = click.option(
+    "--data",
+    "data",
+    envvar="ZXKG_DATA",
+    default=None,
+    metavar="DIR",
+    help="Data directory (default ./zxkg-data; env ZXKG_DATA).",
+)
+
+engine_option = click.option(
+    "--engine",
+    default=DEFAULT_ENGINE,
+    envvar="ZXKG_SEARCH_ENGINE",
+    show_default=True,
+    help=f"Search engine ({', '.join(ENGINES)}; env ZXKG_SEARCH_ENGINE).",
+)
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+
+
+def data_dir(value: str | None) -> Path:
+    """The data directory of ``--data`` (or ``ZXKG_DATA``, or ./zxkg-data)."""
+    from zxkg.ingest.store import data_dir_from
+
+    return data_dir_from(value)
+
+
+def handle_errors(fn: F) -> F:
+    """zxkg's errors become ``Error: …`` and their exit code, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ZxkgError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except BrokenPipeError:
+            sys.exit(0)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def filter_options(fn: F) -> F:
+    """The options every graph command shares; ``make_filters`` turns them into ``Filters``."""
+    options = [
+        click.option("--kind", "kinds", multiple=True, help="Only entities of this kind (repeatable)."),
+        click.option("--predicate", "predicates", multiple=True, help="Only this predicate (repeatable)."),
+        click.option("--region", "region", default="", help="Only this region and everything under it."),
+        click.option("--since", default="", metavar="DATE", help="From this date (YYYY, YYYY-MM or YYYY-MM-DD)."),
+        click.option("--until", default="", metavar="DATE", help="Up to this date, inclusive."),
+        click.option("--min-articles", default=0, type=click.IntRange(min=0), help="Relations in at least N articles."),
+        click.option(
+            "--min-confidence", default=0.0, type=click.FloatRange(0, 1), help="Relations of at least this confidence."
+        ),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def make_filters(kw: dict[str, Any], terms: Sequence[str] = ()) -> Filters:
+    """The ``Filters`` of ``filter_options``' values (taken out of ``kw``)."""
+    from zxkg.graph.models import Filters
+
+    return Filters(
+        kinds=tuple(kw.pop("kinds", ())),
+        predicates=tuple(kw.pop("predicates", ())),
+        region=kw.pop("region", ""),
+        since=kw.pop("since", ""),
+        until=kw.pop("until", ""),
+        min_articles=kw.pop("min_articles", 0),
+        min_confidence=kw.pop("min_confidence", 0.0),
+        terms=tuple(terms),
+    )

@@ -1,0 +1,54 @@
+"""Every error leaves the API as one JSON shape, through the handlers installed here::
+
+{"error": {"status": 404, "code": "not_found", "message": "…", "closest": ["…"]}}
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from zxkg.ingest.errors import NotFound, ZxkgError
+
+ERROR_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 422: "invalid", 503: "busy"}
+
+
+def error_response(status: int, message: str, closest: tuple[str, ...] = ()) -> JSONResponse:
+    body = {
+        "error": {
+            "status": status,
+            "code": ERROR_CODES.get(status, "error"),
+            "message": message,
+            "closest": list(closest),
+        }
+    }
+    return JSONResponse(body, status_code=status)
+
+
+def install(app: FastAPI) -> None:
+    """Map zxkg's errors, invalid requests, HTTP errors and anything unexpected to the one shape."""
+
+    @app.exception_handler(ZxkgError)
+    async def zxkg_error(_: Request, exc: ZxkgError) -> JSONResponse:
+        closest = exc.closest if isinstance(exc, NotFound) else ()
+        return error_response(exc.status, str(exc), closest)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        parts = []
+        for err in exc.errors():
+            where = ".".join(str(x) for x in err.get("loc", ()) if x not in ("query", "path"))
+            parts.append(f"{where}: {err.get('msg', 'invalid')}")
+        return error_response(422, "; ".join(parts) or "invalid request")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        response = error_response(exc.status_code, str(exc.detail))
+        response.headers.update(exc.headers or {})
+        return response
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        return error_response(500, f"internal error: {type(exc).__name__}")
