@@ -7,7 +7,7 @@ SHARED ?= ../shared
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint typecheck pytest eval bench bench-quick clean
+.PHONY: run test test-fast lint typecheck pytest eval bench bench-quick clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -33,7 +33,11 @@ typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy
 
 pytest: $(VENV)/.installed
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadfile
+
+## test-fast: lint, types and the tests that start no process or server (about a minute)
+test-fast: lint typecheck
+	$(PY) -m pytest -n auto --dist loadfile -m "not slow"
 
 ## eval: score extraction against ../shared/gold and tests/gold with pinned floors
 eval: $(VENV)/.installed

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
+import traceback
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from zxkg.ingest.gazetteer import Gazetteer
 from zxkg.ingest.link import Context
@@ -84,16 +90,64 @@ def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
 
 
-def run_cli(
-    *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None
+@dataclass(frozen=True, slots=True)
+class Ran:
+    """What a run of ``zxkg`` left: its exit code and what it printed (a CompletedProcess's names)."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str, stdin: bytes | None = None, env: dict[str, str] | None = None) -> Ran:
+    """Run ``zxkg`` in this process, as click runs it from a shell: the exit code, stdout and
+    stderr are the command's own. An exception that is not an exit is a failure whose
+    traceback lands in stderr (a real run would print it there too)."""
+    from zxkg.api.cli import main
+
+    result = CliRunner().invoke(main, list(args), input=stdin, env=env, prog_name="zxkg", catch_exceptions=True)
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(result.exception))
+    return Ran(result.exit_code, result.stdout, stderr)
+
+
+def run_process(
+    *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None, timeout: float = 300
 ) -> subprocess.CompletedProcess[str]:
-    """Run the installed ``zxkg`` command as a user would."""
-    result = subprocess.run(
+    """Run the installed ``zxkg`` command in its own process (tests of signals, concurrency,
+    real standard input and worker processes need one; mark them ``slow``)."""
+    return subprocess.run(
         [str(ZXKG), *args],
         input=stdin.decode("utf-8") if stdin is not None else None,
         capture_output=True,
         text=True,
         env=env,
-        timeout=300,
+        timeout=timeout,
     )
-    return result
+
+
+# -- browser tests: run under CI, skipped elsewhere in words --------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+BROWSER_REQUIRED = bool(os.environ.get("CI") or os.environ.get("ZXKG_REQUIRE_BROWSER"))
+
+
+def need_browser() -> str:
+    """Chromium's path; without it a browser test fails under CI and is skipped (in words) elsewhere."""
+    if CHROMIUM is not None:
+        return CHROMIUM
+    if BROWSER_REQUIRED:
+        pytest.fail("Debian's chromium is not installed, and CI requires the browser tests (.ci/run installs it)")
+    pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "chromium" in str(r.longrepr)]
+    if skipped:
+        terminalreporter.write_line(
+            f"NOTE: the web page went untested: {len(skipped)} browser tests were skipped because Debian's "
+            "chromium is not installed (apt-get install chromium fonts-noto-cjk, or run .ci/run).",
+            yellow=True,
+            bold=True,
+        )

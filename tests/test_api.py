@@ -41,6 +41,11 @@ def error_of(response: object) -> dict[str, object]:
     return body["error"]  # type: ignore[no-any-return]
 
 
+def test_favicon_is_no_content(client: TestClient) -> None:
+    response = client.get("/favicon.ico", follow_redirects=False)
+    assert response.status_code == 204 and not response.content
+
+
 def test_health_and_stats(client: TestClient) -> None:
     assert client.get("/healthz").json()["status"] == "ok"
     stats = client.get("/stats").json()

@@ -17,6 +17,8 @@ import pytest
 from tests import api_data
 from tests.conftest import ROOT, ZXKG
 
+pytestmark = pytest.mark.slow  # real processes and servers
+
 
 def free_port() -> int:
     with socket.socket() as s:

@@ -10,6 +10,8 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import SEED, ZXKG, run_cli
 from zxkg.ingest.store import DEFERRED_INDEXES
 from zxkg.search.engine import open_engine
@@ -106,6 +108,7 @@ def test_every_bad_file_reported_every_good_one_lands(tmp_path: Path) -> None:
         assert orphans == 0
 
 
+@pytest.mark.slow
 def test_kill_minus_nine_loses_nothing_and_the_next_ingest_completes(tmp_path: Path) -> None:
     src = tmp_path / "in"
     src.mkdir()
@@ -182,6 +185,7 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+@pytest.mark.slow
 def test_worker_processes_end_when_the_writer_is_killed(tmp_path: Path) -> None:
     src = tmp_path / "in"
     src.mkdir()

@@ -5,18 +5,16 @@ Screenshots go to ``test-output/screenshots/`` for a person to look at.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import playwright.sync_api as playwright
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, need_browser
 from tests.test_api_server import server  # noqa: F401 - the served data directory fixture
 
-playwright = pytest.importorskip("playwright.sync_api")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
+pytestmark = pytest.mark.slow
 SHOTS = ROOT / "test-output" / "screenshots"
 ARGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -26,9 +24,10 @@ ARGS = [
 
 @pytest.fixture(scope="module")
 def page(server: str) -> Iterator[object]:  # noqa: F811
+    chromium = need_browser()
     SHOTS.mkdir(parents=True, exist_ok=True)
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(executable_path=chromium, args=ARGS)
         context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900}, base_url=server)
         pg = context.new_page()
         errors: list[str] = []

@@ -9,7 +9,9 @@ import os
 import shutil
 from pathlib import Path
 
-from tests.conftest import SEED, run_cli
+import pytest
+
+from tests.conftest import SEED, run_cli, run_process
 
 
 def test_ingest_relations_stats_round_trip(tmp_path: Path) -> None:
@@ -46,9 +48,11 @@ def test_data_directory_from_environment(tmp_path: Path) -> None:
     assert (tmp_path / "envdata" / "zxkg.db").exists()
 
 
+@pytest.mark.slow
 def test_stdin(tmp_path: Path) -> None:
+    """A real pipe into a real process (the other tests run the command in-process)."""
     data = str(tmp_path / "data")
-    result = run_cli("ingest", "--data", data, "-", stdin=SEED.read_bytes())
+    result = run_process("ingest", "--data", data, "-", stdin=SEED.read_bytes())
     assert result.returncode == 0 and "ingested 1" in result.stdout
 
 

@@ -9,11 +9,14 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import ZXKG, run_cli
 from tests.test_bad_input import index_ids, variant
-from zxkg.api.app import Settings, create_app
+from zxkg.api.web import Settings, create_app
+
+pytestmark = pytest.mark.slow  # real processes and servers
 
 BUSY = "another zxkg process is writing to"
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
 from tests.graph_data import build_store
 from zxkg.graph.build import GraphView, build_graph, ego_graph
 from zxkg.graph.models import TERM_KINDS, Adoption, Filters
@@ -184,22 +182,6 @@ def test_filters_with_unknown_values_name_the_choices(names: Names) -> None:
         names.query(Filters(predicates=("adopt",)))
     with pytest.raises(UsageError, match="not a date"):
         names.query(Filters(since="May 2024"))
-
-
-def test_graph_reads_the_store_only_through_ingest() -> None:
-    """graph/ never imports search/ or api/, and runs no SQL of its own."""
-    for path in (ROOT / "graph").rglob("*.py"):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                modules = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0:
-                modules = [node.module or ""]
-            else:
-                continue
-            for module in modules:
-                top = module.removeprefix("zxkg.").split(".")[0]
-                assert top not in ("search", "api", "sqlite3", "sqlite_utils"), f"{path} imports {module}"
 
 
 def test_docstring_examples_run() -> None:

@@ -12,8 +12,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ZXKG
 from tests.test_bad_input import variant
+
+pytestmark = pytest.mark.slow  # real processes
 
 MB = 1024 * 1024
 LIMIT = 4 * MB  # ingest.sources.MAX_BYTES and MAX_RECORD_BYTES

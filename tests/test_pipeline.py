@@ -223,6 +223,7 @@ def test_readonly_store_refuses_writes(data_dir: Path, ctx: Context) -> None:
             ro.conn.execute("DELETE FROM articles")
 
 
+@pytest.mark.slow
 def test_worker_processes_give_the_same_store(tmp_path: Path, ctx: Context) -> None:
     src = tmp_path / "in"
     src.mkdir()
