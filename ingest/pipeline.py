@@ -239,12 +239,9 @@ def settle_gc() -> None:
     """Keep the cyclic collector off the context; call it once the context is built.
 
     The context (jieba's dictionary, the gazetteer) is millions of long-lived objects that
-    every full collection would walk again; ``gc.freeze`` sets them aside. An article, or
-    an answer of a few thousand adopters, makes thousands of short-lived, acyclic objects
-    that reference counting frees; a larger first-generation threshold stops them from
-    triggering collections every few hundred allocations. Measured: about 8% of
-    extraction time in ingest; in a server at 100k articles, the adopters p95 went from
-    27 to 16 ms (the slow answers were full collections).
+    every full collection would walk again; ``gc.freeze`` sets them aside, and a larger
+    first-generation threshold spares the short-lived, acyclic objects of an article or
+    an answer (``docs/design-notes.md``, "The collector").
     """
     gc.collect()
     gc.freeze()

@@ -79,8 +79,8 @@ class Adoptions(Session):
         """The region and first date of ``adoptions(q, term_kinds, merge_terms=True)``, in its order.
 
         What a diffusion curve needs, read from the pairs without their evidence and
-        without counting articles when no minimum asks for the count: at 100k articles a
-        common term's timeline read 2,400 rows of 17 columns for three of them.
+        without counting articles when no minimum asks for the count (see
+        ``docs/design-notes.md``).
         """
         if not (self.has_adoption_pairs and _whole_pairs(q, True) and q.min_articles <= 1):
             for a in self.adoptions(q, term_kinds, merge_terms=True):
@@ -122,11 +122,9 @@ class Adoptions(Session):
         """``adoptions`` of several terms merged into one (a term and its aliases), from their pairs.
 
         A region's row adds up its pairs (``_merge_pairs``). Articles do not add up where a
-        region holds several of the terms, since one article may state two of them: those
-        regions are few (a sixth of 医联体's adopters at 100k articles), and only their
-        relations are read, to count the articles exactly. Merged here rather than by a
-        GROUP BY: SQLite sorted the pairs' wide rows twice (to group, then by date) and took
-        half as long again as this loop over rows it fetches anyway.
+        region holds several of the terms, since one article may state two of them: only
+        those few regions' relations are read, to count the articles exactly. Merged here
+        rather than by a GROUP BY, which measured slower (``docs/design-notes.md``).
         """
         where, params = _pair_filter(q, term_kinds)
         sql = f"""

@@ -1,17 +1,14 @@
 """The adoption pairs: one row per (term, region), the aggregate of its relations, kept by the writer.
 
-Why a table kept up to date rather than a GROUP BY at query time: a researcher's first
-question is "who adopted X" and the API's pages ask it on every view. At 100k articles
-a common term (委员工作室) has tens of thousands of region relations, and aggregating them
-(first and last date, distinct articles, the first relation's evidence) took 100 ms and
-more per question. Kept per pair, the answer is one row per region, read in term order.
+Why a table kept up to date rather than a GROUP BY at query time: "who adopted X" is the
+first question and every page asks it; grouping a common term's relations was too slow
+at 100k articles (``docs/design-notes.md``, "Adoption questions read kept pairs").
 
 A pair holds the aggregates ``Store.adoptions`` computes when it groups the relations
 (a filtered question must), with the same sort key of the first relation (``FIRST_REF``)
-and the same test of what counts as an adoption (``ADOPTED``); the two SELECTs differ in
-what they filter and group by, and tests compare their answers on the real corpus and
-after findings are replaced. Every change happens in the transaction of the article that
-causes it:
+and the same test of what counts as an adoption (``ADOPTED``); tests compare their
+answers on the real corpus and after findings are replaced. Every change happens in the
+transaction of the article that causes it:
 
 - an article saved: its pairs are added in (counts summed, dates and the first relation
   compared), one statement;

@@ -162,12 +162,10 @@ class Session:
     def begin_batch(self) -> None:
         """Commit the next transactions together, at ``commit_batch``.
 
-        Why: an article's rows land on about a hundred pages of the tables and their
-        indexes (relations and mentions are indexed by entity, so each row goes to another
-        page), and every commit writes each page it touched to the WAL in full. One commit
-        for many articles writes a page once for all of them: measured, the store's part
-        of ingest went from 1.7 to 1.1 ms an article with 128 articles a commit. An
-        interrupted ingest loses the open batch only, and the next run ingests it again.
+        Why: every commit writes each page it touched to the WAL in full, and an article's
+        rows touch about a hundred; one commit for many articles writes a page once
+        (``docs/design-notes.md``, "Batched commits"). An interrupted ingest loses the
+        open batch only, and the next run ingests it again.
         """
         if not self._batch_open:
             self.conn.execute("BEGIN IMMEDIATE")
@@ -188,15 +186,13 @@ class Session:
     def indexes_deferred(self) -> Iterator[None]:
         """Into an empty store, ingest without the indexes by entity and build them at the end.
 
-        Why: those indexes take each relation and mention at the place of its entity, so
-        an article's rows go to some forty pages scattered over indexes that outgrow the
-        page cache (at 100k articles the writer spent most of its time there). Built
-        once from all the rows, they are a sort. Only an empty store: nothing can ask
-        for them before the ingest ends, and its rows are all to be indexed anyway.
-        An ingest stopped before the end leaves them
-        out; the next command that opens the store for writing builds them (``SCHEMA``
-        creates whatever is missing), and until then reads are slower, not wrong.
-        No file of an empty store held another text before, so ``save`` does not look.
+        Why: those indexes take each row at the place of its entity, scattered over pages
+        that outgrow the cache; built once from all the rows they are a sort
+        (``docs/design-notes.md``). Only an empty store: nothing can ask for them before
+        the ingest ends. An ingest stopped before the end leaves them out; the next
+        command that opens the store for writing builds them (``SCHEMA`` creates whatever
+        is missing), and until then reads are slower, not wrong. No file of an empty
+        store held another text before, so ``save`` does not look.
         """
         if self.count("articles") > 0:
             yield
