@@ -1,9 +1,10 @@
 """Normalise article text and cut it into sentences and paragraphs.
 
 One normalised text per article: NFKC (full-width letters, digits and punctuation folded),
-traditional characters turned simplified when the text is mostly traditional, junk lines
-dropped. Every offset zxkg stores points into the result, so this module runs once per
-article and never afterwards.
+traditional characters turned simplified when the text is mostly traditional (OpenCC's
+``t2s``; docs/decisions/0010-traditional-conversion.md), pinyin glosses of converter sites
+dropped (協(xié)商 → 协商), junk lines dropped. Every offset zxkg stores points into the
+result, so this module runs once per article and never afterwards.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import zhconv
+import opencc
 
 # Lines that are page furniture, not article text: share and scan prompts, print and
 # font controls, navigation. Matched against a whole (stripped) line.
@@ -42,12 +43,20 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 @functools.cache
-def _traditional_only() -> frozenset[str]:
-    """Characters that zhconv writes differently in simplified script (built on first use)."""
-    from zhconv import zhconv as tables
+def _converter() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
 
-    tables.loaddict()
-    return frozenset(k for k, v in tables.zhcdicts["zh2Hans"].items() if len(k) == 1 and v != k)
+
+@functools.cache
+def _traditional_only() -> frozenset[str]:
+    """Characters that OpenCC writes differently in simplified script (built on first use).
+
+    Found through OpenCC's public API: the CJK blocks converted once, a character a line
+    (4 ms), so the table is the converter's own.
+    """
+    chars = [chr(c) for c in range(0x3400, 0xA000)]
+    converted = _converter().convert("\n".join(chars)).split("\n")
+    return frozenset(c for c, s in zip(chars, converted, strict=True) if s != c)
 
 
 def to_simplified(text: str) -> str:
@@ -66,7 +75,50 @@ def to_simplified(text: str) -> str:
     han = len(HAN.findall(sample))
     if not han or sum(map(traditional.__contains__, sample)) / han < 0.02:
         return text
-    return str(zhconv.convert(text, "zh-cn"))
+    return str(_converter().convert(text))
+
+
+# 協(xié)商議(yì)事室: sites that convert script add the reading after characters. A gloss
+# is a toned pinyin syllable in brackets right after a character; an article with a few of
+# them has them throughout, and a toneless one (的(de)) is then a gloss too. Capitals and
+# digits in brackets (AED, PLA) are abbreviations and stay.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+TONED_GLOSS = re.compile(rf"(?<=[\u3400-\u9fff])\((?=[a-zü{_TONED}]{{1,6}}\))[a-zü]*[{_TONED}][a-zü]*\)")
+ANY_GLOSS = re.compile(rf"(?<=[\u3400-\u9fff])\([a-zü{_TONED}]{{1,6}}\)")
+GLOSSES_TO_TRUST = 3
+
+
+@dataclass(frozen=True, slots=True)
+class OffsetMap:
+    """Where each character of a shortened text came from: ``cuts`` are (position in the
+    result, characters removed before it), in order."""
+
+    cuts: tuple[tuple[int, int], ...] = ()
+
+    def to_source(self, pos: int) -> int:
+        """The offset in the text before the removals of the character at ``pos`` after them."""
+        removed = 0
+        for at, total in self.cuts:
+            if at > pos:
+                break
+            removed = total
+        return pos + removed
+
+
+def strip_glosses(text: str) -> tuple[str, OffsetMap]:
+    """The text without pinyin glosses (協(xié)商 → 協商), and the map back to ``text``."""
+    if "(" not in text or len(TONED_GLOSS.findall(text, 0, 20000)) < GLOSSES_TO_TRUST:
+        return text, OffsetMap()
+    parts: list[str] = []
+    cuts: list[tuple[int, int]] = []
+    last = removed = 0
+    for m in ANY_GLOSS.finditer(text):
+        parts.append(text[last : m.start()])
+        removed += m.end() - m.start()
+        cuts.append((m.end() - removed, removed))
+        last = m.end()
+    parts.append(text[last:])
+    return "".join(parts), OffsetMap(tuple(cuts))
 
 
 _PRINTABLE: set[str] = set("\n\t")  # characters judged fine already (this process)
@@ -88,7 +140,7 @@ def drop_control_characters(text: str) -> str:
 def normalise(text: str) -> str:
     """NFKC, simplified script, one paragraph a line, junk and repeated furniture removed."""
     text = unicodedata.normalize("NFKC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = to_simplified(drop_control_characters(text))
+    text = to_simplified(strip_glosses(drop_control_characters(text))[0])
     lines = [MULTISPACE.sub(" ", line).strip() for line in text.split("\n")]
     lines = [JUMP_MARKER.sub("", line).strip() if "版" in line else line for line in lines]
     lines = [line for line in lines if line and not JUNK_LINE.match(line)]
