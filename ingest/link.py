@@ -78,7 +78,8 @@ def extract(article: Article, ctx: Context) -> Extraction:
     words = seg.cut(text)  # segmented once: extraction and the search index share them
     home = home_region(article.source, gaz, seg)
     hits = extract_regions(text, gaz, seg, home=home, words=words)
-    actors = Actors(text, hits, gaz)
+    title_end = len(article.title) if article.title and text.startswith(article.title) else 0
+    actors = Actors(text, hits, gaz, home=home, title_end=title_end)
     docs = extract_documents(text, gaz, seg, hits, actors)
     headline = title_document(article.title, hits)
     if headline is not None:

@@ -1,53 +1,133 @@
-"""Who acts at a given place in an article: the attribution shared by documents and initiatives.
+"""Who acts in an article: one model, built once per article, shared by documents and initiatives.
 
-News of committees is written paragraph by paragraph, each opened by its subject
-(``长沙市政协以深入实施…``, ``在湘西州,两级政协联动…``). The actor of a span is, in order:
+Committee news says who acts in a few ways, and the model reads them all:
 
-1. the nearest committee named before it in the same clause (``…,株洲市政协继续推动…``);
-2. the committee that opens its sentence;
-3. the subject that opens its paragraph (a committee, or a leading ``在X,``);
-4. the article's single acting committee, when the whole article names only one.
+- **Cues**: places where the text names an acting committee. By name (长沙市政协,
+  政协永州市委员会); by level (县政协, 省政协, 市、区政协, 市县两级政协), which is the nearest
+  region of that level named before it in the sentence, else the article's home or the
+  home's division of that level (省政协 in an article about 涿州 is 河北省); collectively
+  (全省各级政协, 全市政协系统, 全县政协); in the article's own voice (我县, 我市, 本会). Many
+  committees at once (各县政协, 区县政协, 7个区(市)县政协) are a cue that names nobody.
+- **The home committee**: the committee an article is written by or about, from its
+  masthead (政协X委员会), its title (X政协…; in a visit, the side that writes 我县), and its
+  source line (X政协网, X日报); of those on one line of descent, the deepest. It acts
+  wherever nobody else is said to.
+- **Visits** (X政协…到/赴/来 Y 考察/调研/学习/观摩, X政协…在 Y 调研): what the visitors
+  see, hear about or praise is the host's, never the visitor's; among several hosts, the
+  one named last before the span. What the visitors say they will do (表示…将) is theirs.
+  A visit in the title or the opening sentence frames the whole article, one in a later
+  paragraph that paragraph.
 
-Nothing else: a region merely named in the same article is not an actor.
-
-A committee named by its level alone (县政协, 调研市、区政协“有事来协商”) is the nearest
-region of that level named before it in the sentence, else the actor if it is of that
-level, else the actor's division of that level above it (市政协 in a county's article).
+The acting region at a place is, in order: the nearest cue in its clause; the cue that
+opens its sentence or one of the sentence's clauses; nobody when another body (县委,
+市政府) acts there; the subject that opens its paragraph (a committee, or 在X with the most
+specific region of X); the host of a visit around it; the home committee. ``owners`` adds
+what stands right at a span: regions written before it (道县委员工作室, 湄潭“湄好商量”,
+榆次区、介休市等3个县区的20余个协商议事室), with the committee that launches its
+counties' programmes as a co-owner; an owner written after it (“晋享协商”这张山西名片,
+“协商进万家”行动在涿州落地); 两地政协 for both committees named.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import dataclass
 
-from ..gazetteer import Gazetteer
+from ..gazetteer import Division, Gazetteer
 from ..text import Span, paragraphs, sentences
 from .regions import RegionHit
 
-# What may stand between a region and the term it owns: 道县委员工作室, 资阳市政协“…”,
-# 丰县、沛县、贾汪区和贾汪经济开发区协商议事室, 道县、东安、江华等县政协委员工作室, and places
-# inside it: 东海县水晶城、高新区、石湖尤塘村协商议事室.
-LIST_GAP = re.compile(r"[、和及与]")
+LIST_GAP = re.compile(r"(?:政协)?[、和及与·]")
 _PLACE = r"[\u4e00-\u9fff]{1,8}?(?:村|镇|乡|街道|社区|城|区)"
+_COUNT = r"(?:\d+|[一二两三四五六七八九十百千几]+)(?:余|多)?(?:个|家|处|所|座|批|名)?"
+# What may stand between a region and the term it owns: 道县委员工作室, 资阳市政协“…”,
+# 丰县、沛县、贾汪区和贾汪经济开发区协商议事室, 东海县水晶城、高新区、石湖尤塘村协商议事室,
+# 榆次区、介休市、平遥县等3个县区的20余个协商议事室.
 OWNER_GAP = re.compile(
-    rf"(?:[、和及与])?(?:{_PLACE}(?:[、和及与]{_PLACE})*)?(?:等(?:地|[省市州县区]{{1,3}}))?(?:政协)?(?:的)?"
-    r"(?:“[^“”]{1,20}”)?"  # a named one: 东海县…村“有事好商量”协商议事室
+    rf"(?:[、和及与])?(?:{_PLACE}(?:[、和及与]{_PLACE})*)?"
+    rf"(?:等(?:{_COUNT})?(?:地|[省市州县区旗]{{1,4}}|县\(市、区\))?)?(?:政协)?(?:的)?(?:{_COUNT})?"
+    r"(?:“[^“”]{1,20}”)?"
 )
-# 青田政协与平湖政协缔结为友好政协,两地政协…开展了“协进助学”活动: both act
-BOTH_COMMITTEES = re.compile(r"两地政协|双方政协|两地委员")
-SUBJECT_WINDOW = 8  # characters of a paragraph before its subject may start (近年来,长沙市政协…)
-
-
 CLAUSE_BREAK = re.compile(r"[,;:,;:]")
+SUBJECT_WINDOW = 8  # characters of a sentence or paragraph before its subject may start (近年来,长沙市政协…)
 # Another body acting in the sentence (县委全会审议通过…, 市政府出台…): the committee of the
 # paragraph or the article is not the actor there.
 OTHER_BODY = re.compile(r"(?:党委|省委|市委|州委|县委|区委|政府|人大|全会)(?!书记|副书记|常委)")
 
-
-# 县政协, 市、区政协, 州政协的, 市县两级: the level word a division's official name ends with.
-LEVEL_COMMITTEE = re.compile(
-    r"(?:(?:([省市州县区])[、和与及])?([省市州县区])政协|([省市州县区])[、和与及]?([省市州县区])两级(?:政协)?)(?:的)?$"
+# Cues that name committees without naming places.
+_LEVEL = "省市州县区旗盟"
+LEVEL_CUE = re.compile(
+    rf"(?P<pair>(?P<a>[{_LEVEL}])[、和与及]?(?P<b>[{_LEVEL}])两级(?:政协)?)"
+    rf"|(?P<two>(?P<c>[{_LEVEL}])[、和与及](?P<d>[{_LEVEL}])政协)"
+    rf"|(?P<auto>自治区政协)"
+    rf"|(?P<all>全(?P<e>[{_LEVEL}])(?:各级政协|政协系统|政协(?!委员会))|全(?P<f>[{_LEVEL}])[^,。;,;]{{0,6}}?各级政协)"
+    rf"|(?P<voice>(?:我|本)(?P<g>[{_LEVEL}]))"
+    rf"|(?P<one>(?P<h>[{_LEVEL}])政协)"
 )
+# Several committees, none in particular: 各县政协, 区县政协, 县(市、区)政协, 7个区(市)县政协
+PLURAL_CUE = re.compile(
+    r"(?:各|兄弟|\d+个|[一二两三四五六七八九十]+个)[\u4e00-\u9fff()()、]{0,8}?政协(?!委员会)"
+    r"|(?:区县|县区|市县|县市区|市州|地市|县\(市、区\)|区\(市\)县)政协"
+)
+PLURAL_BEFORE = set("省各地等个两三区县市州")  # 省市政协, 各县政协: the level word of a plural
+WHOLE = re.compile(r"全([省市州县区旗盟])(?!.*全[省市州县区旗盟])")  # the last 全X before 各级政协
+OUR_COMMITTEE = re.compile(r"本会|我会")
+
+# A visit: X政协…到/赴/来 Y 考察; X政协…在 Y 调研.
+VISIT_GO = re.compile(
+    r"(?<![年以未近从原后本带起出下上进回将看得受达做听识意提直用遇感存现正所实])(?:到|赴|来到|来|前往|莅临|走进|深入|在(?!于))(?:了)?"
+)
+STUDY = re.compile(
+    r"考察|调研|学习|观摩|参观|交流|走访|视察|指导|检查|调查|取经|对接|座谈|了解|听取|察看|采访|实地|见学|研讨"
+)
+# What visitors do with what they see (the span belongs to the host) …
+SEEING = re.compile(
+    r"考察|调研|学习|观摩|参观|走访|视察|了解|听取|察看|来到|走进|深入|实地|一行|考察组|调研组|考察团|率队|带队|肯定|赞赏|评价"
+)
+# … and what they say they will do at home (the span is theirs).
+INTENT = re.compile(
+    r"(?:表示|一致认为|纷纷表示)[^。;]*?(?:将|要|回去后|回来后)|回去后|回来后|结合[^,。]{0,8}实际|以此次[^,。]{0,10}为契机"
+)
+# Owners written after a span: “晋享协商”这张山西名片, “协商进万家”行动在涿州落地见效
+OWNER_AFTER = re.compile(r"(?:这张|这一|这块|这个)?$")
+AFTER_CARD = re.compile(r"(?:这张|这一|这块|这个)")
+LANDED_IN = re.compile(r"[\u4e00-\u9fff]{0,4}在$")
+LANDED = re.compile(r"落地|落户|推广|实施|开花|生根|铺开|试点|推行|见效")
+BOTH_COMMITTEES = re.compile(r"两地政协|双方政协|两地委员")
+RESPECTIVELY = re.compile(r"分别")
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A place where the text names an acting committee, and the regions it stands for.
+
+    No regions: several committees, none in particular (各县政协), or a level the article
+    gives no region for (区政协 in a city's article that names no district).
+    """
+
+    start: int
+    end: int
+    regions: tuple[RegionHit, ...]
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class Visit:
+    """A visit and the span of text it frames."""
+
+    start: int  # the frame's sentence
+    end: int  # the end of what it frames (its paragraph, or the article)
+    visitors: tuple[RegionHit, ...]
+    hosts: tuple[RegionHit, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Owners:
+    """Who owns a span, by which rule."""
+
+    regions: tuple[RegionHit, ...]
+    rule: str
 
 
 def _last_break(text: str, start: int, pos: int) -> int:
@@ -57,23 +137,46 @@ def _last_break(text: str, start: int, pos: int) -> int:
     return last
 
 
-class Actors:
-    """Attribution over one article; built once from its region hits."""
+def _has_level(hit: RegionHit, word: str) -> bool:
+    """Whether a region is of the level a word names (省: any province; 区: a district)."""
+    e = hit.entity
+    if word == "省":
+        return e.level == "province"
+    if word == "区":
+        return e.level == "county" and e.name.endswith("区")
+    if word == "市":
+        return e.name.endswith("市")
+    return e.name.endswith(word) and e.level != "province"
 
-    def __init__(self, text: str, hits: list[RegionHit], gazetteer: Gazetteer | None = None) -> None:
+
+class Actors:
+    """Attribution over one article (see the module docstring)."""
+
+    def __init__(
+        self,
+        text: str,
+        hits: list[RegionHit],
+        gazetteer: Gazetteer | None = None,
+        home: Division | None = None,
+        title_end: int = 0,
+    ) -> None:
         self.text = text
         self.gazetteer = gazetteer
         self.hits = [h for h in hits if h.entity.code]
         self.committees = [h for h in self.hits if h.committee]
+        self._hit_starts = [h.start for h in self.hits]
         self._sentences = list(sentences(text))
         self._sent_starts = [s.start for s in self._sentences]
         self._paragraphs = list(paragraphs(text))
         self._para_starts = [p.start for p in self._paragraphs]
-        # officials of a committee who accompany a visit (嘉兴市政协副主席…等陪同) do not make
-        # it the committee the article is about
-        hosts = [h for h in self.committees if "陪同" not in self.text[h.end : self.sentence(h.start).end]]
-        acting = {h.entity.code for h in hosts}
-        self.only = hosts[0] if len(acting) == 1 else None
+        self.title_end = title_end
+        self.home = self._home(home)
+        self.cues = self._cues()
+        self._cue_starts = [c.start for c in self.cues]
+        self.visits = self._visits()
+        self.default = self._default()
+
+    # -- places ------------------------------------------------------------------------
 
     def sentence(self, pos: int) -> Span:
         i = bisect_right(self._sent_starts, pos) - 1
@@ -83,98 +186,432 @@ class Actors:
         i = bisect_right(self._para_starts, pos) - 1
         return self._paragraphs[max(i, 0)] if self._paragraphs else Span(0, len(self.text), self.text)
 
-    def subject(self, para: Span) -> RegionHit | None:
-        """The committee (or ``在X``) that opens a paragraph."""
-        for h in self.hits:
-            if h.start < para.start:
+    def _hits_between(self, start: int, end: int) -> list[RegionHit]:
+        i = bisect_right(self._hit_starts, start - 1)
+        out: list[RegionHit] = []
+        while i < len(self.hits) and self.hits[i].start < end:
+            if self.hits[i].end <= end:
+                out.append(self.hits[i])
+            i += 1
+        return out
+
+    def _cues_between(self, start: int, end: int) -> list[Cue]:
+        i = bisect_right(self._cue_starts, start - 1)
+        out: list[Cue] = []
+        while i < len(self.cues) and self.cues[i].start < end:
+            if self.cues[i].end <= end:
+                out.append(self.cues[i])
+            i += 1
+        return out
+
+    # -- the divisions -----------------------------------------------------------------
+
+    def _as_committee(self, hit: RegionHit, d: Division, rule: str) -> RegionHit:
+        assert self.gazetteer is not None
+        return RegionHit(hit.start, hit.end, self.gazetteer.entity(d), True, rule, hit.confidence)
+
+    def _at_level(self, hit: RegionHit, word: str, rule: str = "actor.level") -> RegionHit | None:
+        """``hit`` if it is of the level ``word`` names, else its nearest division above that is."""
+        if _has_level(hit, word):
+            return hit
+        if self.gazetteer is None or not hit.entity.code:
+            return None
+        for parent in self.gazetteer.ancestors(hit.entity.code):
+            probe = RegionHit(hit.start, hit.end, self.gazetteer.entity(parent), True, rule, hit.confidence)
+            if _has_level(probe, word):
+                return probe
+        return None
+
+    def _is_under(self, hit: RegionHit, above: RegionHit) -> bool:
+        """Whether ``hit`` is ``above`` or a division under it."""
+        if hit.entity.code == above.entity.code:
+            return True
+        if self.gazetteer is None:
+            return False
+        return any(d.code == above.entity.code for d in self.gazetteer.ancestors(hit.entity.code))
+
+    # -- the home committee --------------------------------------------------------------
+
+    def _home(self, source_home: Division | None) -> RegionHit | None:
+        """The committee the article is written by or about (see the module docstring)."""
+        title = [h for h in self.committees if h.end <= self.title_end]
+        first_lines = self.paragraph(self.title_end + 1).end if self.title_end else self.paragraph(0).end
+        masthead = [
+            RegionHit(h.start, h.end, h.entity, True, "actor.masthead", h.confidence)
+            for h in self.committees
+            if h.start < first_lines and self.text[max(0, h.start - 8) : h.start].endswith(("政协", "协商会议"))
+        ]
+        candidates: list[RegionHit] = []
+        if masthead:
+            candidates.append(masthead[0])
+        written = self._title_side(title)
+        if written is not None:
+            candidates.append(written)
+        if source_home is not None and self.gazetteer is not None:
+            named = [h for h in self.hits if h.entity.code == source_home.code]
+            at = named[0] if named else None
+            hit = RegionHit(at.start if at else 0, at.end if at else 0, self.gazetteer.entity(source_home), True,
+                            "actor.home", 0.9)  # fmt: skip
+            candidates.append(hit)
+        if not candidates:
+            hosts = [h for h in self.committees if "陪同" not in self.text[h.end : self.sentence(h.start).end]]
+            acting = {h.entity.code for h in hosts}
+            if len(acting) == 1:
+                return hosts[0]
+            local = {h.entity.code for h in self.hits if h.entity.level != "province"}
+            if len(local) == 1:
+                return next(h for h in self.hits if h.entity.level != "province")
+            return None
+        best = candidates[0]
+        for c in candidates[1:]:
+            if self._is_under(c, best):
+                best = c  # deeper on the same line of descent
+            elif not self._is_under(best, c) and c.rule == "actor.home" and best.rule == "actor.title.visitor":
+                best = c  # a visit: the source line is the host's own site, and it writes 我县
+        return best
+
+    def _title_side(self, title: list[RegionHit]) -> RegionHit | None:
+        """The committee a title is about; in a visit, the side that writes it (来我县: the host)."""
+        if not title:
+            return None
+        first = title[0]
+        go = VISIT_GO.search(self.text, first.end, self.title_end)
+        if go is None or STUDY.search(self.text, go.end(), self.title_end) is None:
+            return first
+        if go.group().startswith("来"):
+            hosts = [h for h in self.hits if go.end() <= h.start < self.title_end]
+            if hosts:
+                return RegionHit(hosts[-1].start, hosts[-1].end, hosts[-1].entity, True, "actor.title.host", 1.0)
+            return None
+        return RegionHit(first.start, first.end, first.entity, True, "actor.title.visitor", first.confidence)
+
+    # -- cues ------------------------------------------------------------------------------
+
+    def _cues(self) -> list[Cue]:
+        cues = [Cue(h.start, h.end, (h,), "actor.committee") for h in self.committees]
+        named_ends = {h.end for h in self.hits}
+        taken = [(c.start, c.end) for c in cues]
+        for m in LEVEL_CUE.finditer(self.text):
+            if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
+            if m.group("one") and (
+                m.start() + 1 in named_ends or self.text[m.start() - 1 : m.start()] in PLURAL_BEFORE
+            ):
+                continue  # 长沙市政协 (named already); 省市政协, 各县政协, 地市政协 (many committees)
+            cue = self._level_cue(m)
+            if cue is not None:
+                cues.append(cue)
+                taken.append((m.start(), m.end()))
+        for m in PLURAL_CUE.finditer(self.text):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            whole = None
+            if m.group().endswith(("各级政协", "政协系统")):
+                sent = self.sentence(m.start())
+                whole = WHOLE.search(self.text[sent.start : m.start()])
+            if whole is not None:
+                found = self._resolve_level(whole.group(1), m.start(), "actor.collective")
+                regions = (found,) if found is not None else ()
+                cues.append(Cue(m.start(), m.end(), regions, "actor.collective"))
+            else:
+                cues.append(Cue(m.start(), m.end(), (), "actor.plural"))
+            taken.append((m.start(), m.end()))
+        for m in OUR_COMMITTEE.finditer(self.text):
+            if self.home is not None:
+                cues.append(Cue(m.start(), m.end(), (self.home,), "actor.voice"))
+        if not any(c.rule != "actor.voice" for c in cues):
+            return []  # no committee named anywhere: 我省 is the province, not its committee
+        cues.sort(key=lambda c: c.start)
+        return cues
+
+    def _level_cue(self, m: re.Match[str]) -> Cue | None:
+        if m.group("auto"):
+            words, rule = ["省"], "actor.level"
+        elif m.group("pair"):
+            words, rule = [m.group("a"), m.group("b")], "actor.level"
+        elif m.group("two"):
+            words, rule = [m.group("c"), m.group("d")], "actor.level"
+        elif m.group("all"):
+            words, rule = [m.group("e") or m.group("f")], "actor.collective"
+        elif m.group("voice"):
+            words, rule = [m.group("g")], "actor.voice"
+        else:
+            words, rule = [m.group("h")], "actor.level"
+        out: list[RegionHit] = []
+        for word in words:
+            found = self._resolve_level(word, m.start(), rule)
+            if found is None:
+                return Cue(m.start(), m.end(), (), rule) if rule != "actor.voice" else None
+            out.append(found)
+        unique = tuple({h.entity.code: h for h in out}.values())
+        return Cue(m.start(), m.end(), tuple(RegionHit(m.start(), m.end(), h.entity, True, rule, h.confidence)
+                                             for h in unique), rule)  # fmt: skip
+
+    def _resolve_level(self, word: str, pos: int, rule: str) -> RegionHit | None:
+        """The region a level word names at ``pos``: the nearest of that level named before it
+        in the sentence, else the home (or its division of that level above it)."""
+        if rule == "actor.level":
+            sent = self.sentence(pos)
+            for h in reversed(self._hits_between(sent.start, pos)):
+                if _has_level(h, word):
+                    return h
+        if self.home is None:
+            return None
+        if word == "区" and self.home.entity.level == "province" and self.home.entity.name.endswith("区"):
+            return self.home  # 全区 in an autonomous region's article
+        found = self._at_level(self.home, word, rule)
+        if found is None and word == "区" and rule != "actor.level" and self.gazetteer is not None:
+            province = self.gazetteer.province_of(self.home.entity.code)
+            if province is not None and province.name.endswith("自治区"):
+                return self._as_committee(self.home, province, rule)  # 全区 in a Guangxi city's article
+        return found
+
+    # -- visits ----------------------------------------------------------------------------
+
+    def _visits(self) -> list[Visit]:
+        out: list[Visit] = []
+        body_first = self.sentence(self.title_end + 1).start if self.title_end else 0
+        for sent in self._sentences:
+            frame = self._frame(sent)
+            if frame is None:
+                continue
+            visitors, hosts = frame
+            whole = sent.start < self.title_end or sent.start <= body_first
+            end = len(self.text) if whole else self.paragraph(sent.start).end
+            out.append(Visit(sent.start, end, visitors, hosts))
+        return out
+
+    def _frame(self, sent: Span) -> tuple[tuple[RegionHit, ...], tuple[RegionHit, ...]] | None:
+        """(visitors, hosts) of a sentence that tells a visit, else None."""
+        for go in VISIT_GO.finditer(self.text, sent.start, sent.end):
+            study = STUDY.search(self.text, go.end(), min(sent.end, go.end() + 40))
+            if study is None:
+                continue
+            between = self.text[go.end() : study.start()]
+            if re.search(r"[。;]", between) or (go.group().startswith("在") and len(between) > 30):
+                continue
+            hosts = [
+                h for h in self._hits_between(go.end(), study.start()) if self.text[h.start - 2 : h.start] != "政协"
+            ]
+            hosts = self._most_specific(hosts)  # 市政协深圳委员工作室 is a studio of the city, in 深圳
+            voices = [c for c in self._cues_between(go.end(), study.start()) if c.rule == "actor.voice"]
+            if voices:
+                hosts = list(voices[0].regions)
+            if not hosts:
+                continue
+            before = [c for c in self._cues_between(sent.start, go.start()) if c.regions]
+            visitors = before[-1].regions if before else ()
+            if go.group().startswith("在") and not visitors:
+                continue  # 在X调研 is a visit only when a committee travels there
+            hosts = [h for h in hosts if not any(h.entity.code == v.entity.code for v in visitors)]
+            if hosts:
+                return tuple(visitors), tuple(hosts)
+        return None
+
+    def _most_specific(self, hits: list[RegionHit]) -> list[RegionHit]:
+        """In a chain of regions written one after another (江苏省徐州市), the last one."""
+        out: list[RegionHit] = []
+        for h in hits:
+            if out and out[-1].end == h.start and self._is_under(h, out[-1]):
+                out[-1] = h
+            else:
+                out.append(h)
+        return out
+
+    def visit_at(self, pos: int) -> Visit | None:
+        inside = [v for v in self.visits if v.start <= pos < v.end]
+        return inside[-1] if inside else None
+
+    def _host_at(self, visit: Visit, pos: int) -> tuple[RegionHit, ...]:
+        """The host named last before ``pos`` in the visit (the cursor), else all its hosts."""
+        for h in reversed(self._hits_between(visit.start, pos)):
+            if any(self._is_under(h, v) or self._is_under(v, h) for v in visit.visitors):
+                continue
+            if any(self._is_under(h, host) for host in visit.hosts):
+                return (h,)
+        return visit.hosts
+
+    def _visitor_sees(self, visit: Visit, cue: Cue, pos: int) -> bool:
+        """Whether a visitor named at ``cue`` is seeing the host's work at ``pos`` (not stating its own)."""
+        if not cue.regions or not visit.visitors:
+            return False
+        if not all(any(r.entity.code == v.entity.code for v in visit.visitors) for r in cue.regions):
+            return False
+        return INTENT.search(self.text, cue.end, pos) is None
+
+    # -- who acts at a place -------------------------------------------------------------
+
+    def _resolve(self, cue: Cue, pos: int, rule: str) -> tuple[tuple[RegionHit, ...], str]:
+        visit = self.visit_at(pos)
+        if visit is not None and self._visitor_sees(visit, cue, pos):
+            return self._host_at(visit, pos), "actor.host"
+        return cue.regions, rule
+
+    def actors_at(self, pos: int) -> Owners:
+        """Who acts at ``pos`` (see the module docstring); no regions when nobody does."""
+        sent = self.sentence(pos)
+        clause_start = max(sent.start, _last_break(self.text, sent.start, pos))
+        in_clause = self._cues_between(clause_start, pos)
+        if in_clause:
+            regions, rule = self._resolve(in_clause[-1], pos, "actor.clause")
+            return Owners(regions, rule)
+        opening = [c for c in self._cues_between(sent.start, pos) if self._opens_clause(sent, c)]
+        if opening:
+            regions, rule = self._resolve(opening[-1], pos, "actor.sentence")
+            return Owners(regions, rule)
+        if OTHER_BODY.search(self.text, sent.start, pos):
+            return Owners((), "actor.other_body")
+        para = self.paragraph(pos)
+        subject = self.subject(para)
+        if subject is not None and subject.start <= pos:
+            regions, rule = self._resolve(subject, pos, "actor.paragraph")
+            return Owners(regions, rule)
+        intent = INTENT.search(self.text, sent.start, pos)
+        visit = self.visit_at(pos)
+        if visit is not None:
+            if intent is not None and visit.visitors:
+                return Owners(visit.visitors, "actor.visitor")
+            return Owners(self._host_at(visit, pos), "actor.host")
+        if self.default is not None:
+            return Owners((self.default,), "actor.home")
+        return Owners((), "actor.none")
+
+    def actor_at(self, pos: int) -> tuple[RegionHit, str] | None:
+        """The (first) acting region at ``pos`` with the rule that decided, if any."""
+        found = self.actors_at(pos)
+        return (found.regions[0], found.rule) if found.regions else None
+
+    def _opens_clause(self, sent: Span, cue: Cue) -> bool:
+        if cue.start <= sent.start + SUBJECT_WINDOW:
+            return True
+        return self.text[cue.start - 1] in ",;:,;:"
+
+    def subject(self, para: Span) -> Cue | None:
+        """The committee (or ``在X``, the most specific X) that opens a paragraph."""
+        for c in self._cues_between(para.start, para.start + SUBJECT_WINDOW + 12):
+            if c.start <= para.start + SUBJECT_WINDOW:
+                return c
+        for h in self._hits_between(para.start, para.start + SUBJECT_WINDOW + 12):
             if h.start > para.start + SUBJECT_WINDOW:
                 break
             lead = self.text[para.start : h.start]
-            if h.committee or lead.endswith("在") or self.text[h.end : h.end + 1] in ",,:":
-                return h
+            if lead.endswith("在") or self.text[h.end : h.end + 1] in ",,:":
+                chain = self._most_specific([x for x in self._hits_between(h.start, h.start + 20)])
+                last = chain[0]
+                return Cue(h.start, last.end, (RegionHit(last.start, last.end, last.entity, True, "actor.paragraph",
+                                                         last.confidence),), "actor.paragraph")  # fmt: skip
         return None
 
+    def _default(self) -> RegionHit | None:
+        """The home committee, when the article shows it acting (or names no other committee)."""
+        if self.home is None:
+            return None
+        code = self.home.entity.code
+        if any(r.entity.code == code for c in self.cues if c.rule != "actor.voice" for r in c.regions):
+            return self.home
+        if self.home.rule.startswith(("actor.title", "actor.masthead")):
+            return self.home
+        return None
+
+    # -- owners of a span --------------------------------------------------------------------
+
     def regions_before(self, pos: int) -> tuple[RegionHit, ...]:
-        """Regions written right before ``pos`` (a list of them joined by 、/和 included)."""
+        """Regions written right before ``pos`` (a list of them joined by 、/和 included); in a
+        chain of them (延安市安塞区) the most specific."""
         out: list[RegionHit] = []
         cur = pos
-        for h in reversed(self.hits):
+        i = bisect_right(self._hit_starts, pos) - 1
+        while i >= 0:
+            h = self.hits[i]
+            i -= 1
             if h.end > cur:
                 continue
             gap = self.text[h.end : cur]
-            # next to the term: 政协, 的, a development zone; between listed regions: 、和及与 only
+            if out and gap == "" and self._is_under(out[-1], h):
+                cur = h.start  # 延安市安塞区: the district is meant
+                continue
+            # next to the term: 政协, 的, places, a count; between listed regions: 、和及与 only
             if not (OWNER_GAP.fullmatch(gap) if not out else LIST_GAP.fullmatch(gap)):
                 break
             out.append(h)
             cur = h.start
         return tuple(reversed(out))
 
-    def actor_at(self, pos: int) -> tuple[RegionHit, str] | None:
-        """The acting region for a span starting at ``pos``, with the rule that decided."""
+    def owners(self, start: int, end: int) -> Owners:
+        """The regions that own the span ``start:end`` (see the module docstring)."""
+        adjacent = self.regions_before(start)
+        if adjacent and self.text[max(0, adjacent[0].start - 2) : adjacent[0].start] == "政协":
+            # 市政协深圳委员工作室: the place says where the committee's studio stands, not whose it is
+            adjacent = self.regions_before(adjacent[0].start)
+        if adjacent:
+            launcher = self._launcher(adjacent, start)
+            return Owners(adjacent + launcher, "owner.prefix")
+        after = self._owner_after(end)
+        if after:
+            found = self.actors_at(start)
+            return Owners(tuple({h.entity.code: h for h in (*after, *found.regions)}.values()), "owner.after")
+        both = self.both_at(start)
+        if both is not None:
+            return Owners(both, "actor.both")
+        return self.actors_at(start)
+
+    def _launcher(self, adjacent: tuple[RegionHit, ...], pos: int) -> tuple[RegionHit, ...]:
+        """The committee that launches its counties' programmes (X市政协…推出A县“…”) owns them too;
+        one that only visits or studies them (走访, 调研) does not."""
         sent = self.sentence(pos)
-        clause_start = max(sent.start, _last_break(self.text, sent.start, pos))
-        in_clause = [h for h in self.committees if clause_start <= h.start and h.end <= pos]
-        if in_clause:
-            return in_clause[-1], "actor.clause"
-        opening = [h for h in self.committees if sent.start <= h.start <= sent.start + SUBJECT_WINDOW and h.end <= pos]
-        if opening:
-            return opening[0], "actor.sentence"
-        if OTHER_BODY.search(self.text, sent.start, pos):
-            return None
-        para = self.paragraph(pos)
-        subj = self.subject(para)
-        if subj is not None and subj.start <= pos:
-            return subj, "actor.paragraph"
-        if self.only is not None:
-            return self.only, "actor.article"
-        return None
+        cues = [c for c in self._cues_between(sent.start, adjacent[0].start) if c.regions]
+        if not cues:
+            return ()
+        cue = cues[-1]
+        if not (self._opens_clause(sent, cue) or cue.start >= _last_break(self.text, sent.start, adjacent[0].start)):
+            return ()
+        if STUDY.search(self.text, cue.end, adjacent[0].start) or re.search(
+            r"来到|走进|深入|陪同", self.text[cue.end : pos]
+        ):
+            return ()
+        launchers = tuple(r for r in cue.regions if all(self._is_under(a, r) and a.entity.code != r.entity.code
+                                                         for a in adjacent))  # fmt: skip
+        return launchers
 
-    def by_level(self, pos: int) -> tuple[RegionHit, ...] | None:
-        """The committees a level word names right before ``pos`` (县政协…), or None if none stands there.
+    def _owner_after(self, end: int) -> tuple[RegionHit, ...]:
+        """An owner written after a span: “晋享协商”这张山西名片, “…”行动在涿州落地见效."""
+        stop = min(self.sentence(end).end, end + 16)
+        for h in self._hits_between(end, stop):
+            gap = self.text[end : h.start].lstrip("”’」』")
+            tail = self.text[h.end : h.end + 3]
+            if AFTER_CARD.fullmatch(gap) and (tail.startswith(("名片", "品牌", "招牌", "金字"))):
+                return (h,)
+            if LANDED_IN.fullmatch(gap) and LANDED.match(self.text, h.end, h.end + 3):
+                return (h,)
+        return ()
 
-        Empty when one of the levels cannot be told (区政协 in a city's article names a
-        district the article does not): nobody, rather than a guess.
-        """
-        m = LEVEL_COMMITTEE.search(self.text, max(0, pos - 8), pos)
-        if m is None:
-            return None
+    def both_at(self, pos: int) -> tuple[RegionHit, ...] | None:
+        """The two committees named before 两地政协 (in its sentence or in the title), when the
+        sentence of ``pos`` says both act (before or after ``pos``)."""
         sent = self.sentence(pos)
-        before = [h for h in self.hits if sent.start <= h.start and h.end <= m.start()]
-        actor = self.actor_at(m.start())
-        out: list[RegionHit] = []
-        for word in (w for w in m.groups() if w):
-            found = next((h for h in reversed(before) if h.entity.name.endswith(word)), None)
-            if found is None and actor is not None:
-                found = self._at_level(actor[0], word)
-            if found is None:
-                return ()
-            out.append(found)
-        return tuple(dict.fromkeys(out))
-
-    def _at_level(self, hit: RegionHit, word: str) -> RegionHit | None:
-        """``hit`` if its name ends with the level word, else its nearest division above that does."""
-        if hit.entity.name.endswith(word):
-            return hit
-        if self.gazetteer is None or not hit.entity.code:
+        marks = [m.start() for m in BOTH_COMMITTEES.finditer(self.text, sent.start, sent.end)]
+        if not marks:
             return None
-        for parent in self.gazetteer.ancestors(hit.entity.code):
-            if parent.name.endswith(word):
-                return RegionHit(hit.start, hit.end, self.gazetteer.entity(parent), True, "actor.level", hit.confidence)
-        return None
-
-    def both_at(self, pos: int) -> tuple[RegionHit, RegionHit] | None:
-        """The two committees a sentence names before ``两地政协`` and ``pos``, if it says both act."""
-        sent = self.sentence(pos)
-        said = [m.start() for m in BOTH_COMMITTEES.finditer(self.text, sent.start, pos)]
-        if not said:
-            return None
+        limit = max(pos, marks[-1])
+        title_mark = BOTH_COMMITTEES.search(self.text, 0, self.title_end) if self.title_end else None
         named: dict[str, RegionHit] = {}
-        for h in self.committees:
-            if sent.start <= h.start and h.end <= said[-1]:
+        for h in self.hits:
+            in_sentence = sent.start <= h.start and h.end <= limit and h.committee
+            in_title = title_mark is not None and h.end <= title_mark.start()
+            if in_sentence or in_title:
                 named.pop(h.entity.code, None)
                 named[h.entity.code] = h
         if len(named) < 2:
             return None
         first, second = list(named.values())[-2:]
-        return first, second
+        return (first, second)
+
+    def respectively(self, pos: int) -> tuple[RegionHit, ...] | None:
+        """两地政协分别介绍了“A”、“B”: the committees in the order they are named, when 分别 says so."""
+        sent = self.sentence(pos)
+        if not RESPECTIVELY.search(self.text, sent.start, pos):
+            return None
+        both = self.both_at(pos)
+        if both is None:
+            return None
+        return tuple(sorted(both, key=lambda h: h.start))

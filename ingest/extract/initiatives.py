@@ -403,7 +403,7 @@ def _judge_chain(
             if not verb and not (FORMULA.search(name) or NUMBERED_NAME.match(name)):
                 continue  # a figure of speech (“最后一公里”), not a named initiative
             kind = "mechanism" if verb in MECHANISM_VERBS or re.search(r"[室站点档]$", name) else "brand"
-        owners = _owners(actors, q.start - 1)
+        owners = _owners(actors, q.start - 1, q.end + 1)
         rule = "initiative.quoted" + (".head" if head else ".verb" if verb else ".name")
         conf = 0.9 if head and verb else 0.8 if head or verb else 0.7
         # “两力两率”评价 is also written 两力两率评价: an alias for unquoted mentions later
@@ -416,28 +416,9 @@ def _judge_chain(
     return out
 
 
-def _owners(actors: Actors, pos: int) -> tuple[RegionHit, ...]:
-    """Regions written right before ``pos`` (道县委员工作室, 丰县、沛县…), else the actor.
-
-    A committee named by its level right before the term (县政协委员履职考评领导小组) is
-    the region of that level the sentence or the actor gives (``Actors.by_level``), or
-    nobody when it names none (区政协委员工作站 in a city's article).
-    """
-    adjacent = actors.regions_before(pos)
-    if adjacent and actors.text[max(0, adjacent[0].start - 2) : adjacent[0].start] == "政协":
-        # 市政协深圳委员工作室: the place says where the committee's studio stands, not whose it is
-        pos = adjacent[0].start
-        adjacent = actors.regions_before(pos)
-    if adjacent:
-        return adjacent
-    by_level = actors.by_level(pos)
-    if by_level is not None:
-        return by_level
-    both = actors.both_at(pos)
-    if both is not None:
-        return both
-    found = actors.actor_at(pos)
-    return (found[0],) if found else ()
+def _owners(actors: Actors, start: int, end: int | None = None) -> tuple[RegionHit, ...]:
+    """Who owns the span at ``start:end`` (``Actors.owners``)."""
+    return actors.owners(start, start if end is None else end).regions
 
 
 COLUMN = re.compile(r"《([^《》\n]{2,20})》(?=(?:栏目|专栏|节目|品牌|系列))")
