@@ -31,6 +31,8 @@ _ETHNIC_RUN = re.compile("(?:" + "|".join(sorted((e + "族" for e in ETHNIC), ke
 # often adds it (新疆维吾尔族自治区): both spellings are aliases.
 _LONG_ETHNIC_BARE = re.compile("(" + "|".join(e for e in ETHNIC if len(e) >= 3) + ")(?!族)")
 LEVEL_RANK = {"province": 0, "prefecture": 1, "county": 2}
+# Banners of Inner Mongolia by wing and position: 察哈尔右翼后旗, 土默特左旗, 乌拉特前旗.
+BANNER_WING = re.compile(r"([\u4e00-\u9fff]{2,4}?)(左翼|右翼|左|右)?([前中后])?旗")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,12 +80,21 @@ def derive_aliases(name: str, level: str) -> list[tuple[str, bool]]:
         return [(name[:-1], False)]
     if name.endswith("地区") and len(name) >= 4:
         return [(name[:-2], False)]
+    banner = BANNER_WING.fullmatch(name)
+    if banner and (banner.group(2) or banner.group(3)):
+        # 察哈尔右翼后旗 → 察右后旗, 科尔沁左翼中旗 → 科左中旗, 土默特左旗 → 土左旗
+        return [
+            (name[:-1], False),
+            (banner.group(1)[0] + (banner.group(2) or " ")[0].strip() + (banner.group(3) or "") + "旗", True),
+        ]
     if name.endswith(("市", "县", "盟", "旗")) and len(name) >= 3:
         return [(name[:-1], False)]
     if name.endswith("新区") and len(name) >= 4:
         return [(name[:-2], False)]
-    if name.endswith("区") and len(name) >= 4:
-        return [(name[:-1], False)]  # 冷水滩区 → 冷水滩; two-character stems (朝阳, 鼓楼) are common words
+    if name.endswith("区") and len(name) >= 3:
+        # 冷水滩区 → 冷水滩; 金州区 → 金州 (a two-character stem is a weak form: extract.regions
+        # wants the same evidence for it as for a county's short name)
+        return [(name[:-1], False)]
     return forms
 
 

@@ -107,12 +107,15 @@ class OffsetMap:
 
 def strip_glosses(text: str) -> tuple[str, OffsetMap]:
     """The text without pinyin glosses (協(xié)商 → 協商), and the map back to ``text``."""
-    if "(" not in text or len(TONED_GLOSS.findall(text, 0, 20000)) < GLOSSES_TO_TRUST:
+    if "(" not in text:
+        return text, OffsetMap()
+    toned = len(TONED_GLOSS.findall(text, 0, 20000))
+    if not toned:
         return text, OffsetMap()
     parts: list[str] = []
     cuts: list[tuple[int, int]] = []
     last = removed = 0
-    for m in ANY_GLOSS.finditer(text):
+    for m in (ANY_GLOSS if toned >= GLOSSES_TO_TRUST else TONED_GLOSS).finditer(text):
         parts.append(text[last : m.start()])
         removed += m.end() - m.start()
         cuts.append((m.end() - removed, removed))

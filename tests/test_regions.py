@@ -36,7 +36,11 @@ def test_table_is_complete_enough() -> None:
         ("内蒙古自治区", {"内蒙古"}),
         ("长沙市", {"长沙"}),
         ("冷水滩区", {"冷水滩"}),
-        ("朝阳区", set()),
+        ("金州区", {"金州"}),  # a weak form: it needs a county's evidence (below)
+        ("察哈尔右翼后旗", {"察哈尔右翼后", "察右后旗"}),
+        ("土默特左旗", {"土默特左", "土左旗"}),
+        ("乌拉特前旗", {"乌拉特前", "乌前旗"}),
+        ("镶黄旗", {"镶黄"}),
     ],
 )
 def test_derived_aliases(name: str, forms: set[str]) -> None:
@@ -116,3 +120,43 @@ def test_committee_of_nested_names_is_the_innermost(ctx: Context) -> None:
 
 def test_full_name_inside_two_common_words_is_not_a_region(ctx: Context) -> None:
     assert names("连云港市作为我省重要的沿海城市", ctx) == ["连云港市"]  # not 海城市
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # c1: a three-character district's short form, with a county's evidence
+        ("大连市政协在金州召开现场会。", ["大连市", "金州区"]),  # its parent named
+        ("金州政协召开会议。", ["金州区"]),  # a committee after it
+        ("在金州召开现场会。", []),  # nothing says which 金州
+        ("中国人民政治协商会议第五届河池市委员会第六次会议在宜州开幕。", ["河池市", "宜州区"]),
+        ("友好政协开展交流。", []),  # a common word, whatever follows it
+        ("实现中华民族伟大复兴,河北省政协凝聚共识。", ["河北省"]),
+        # c2: names inside names
+        ("太原市小店区政协主席出席,副主席刘丽江、王大同等参加。", ["太原市", "小店区"]),
+        ("山西省政协委员们走进长治里社区调研。", ["山西省"]),
+        ("广西壮族自治区政协考察中渡镇朝阳村和凭祥市友谊镇。", ["广西壮族自治区", "凭祥市"]),
+        ("浙江省政协主席出席,副主席林虹、陈建勋、陈金华参加。", ["浙江省"]),
+        ("广西壮族自治区政协向各位来宾表示欢迎。", ["广西壮族自治区"]),
+        ("县政协围绕“生态立县、旅居兴县”战略履职。", []),  # a two-character name inside a slogan
+        # banners by their usual abbreviation
+        ("察右后旗政协组织委员考察。", ["察哈尔右翼后旗"]),
+    ],
+)
+def test_regions_by_the_evidence_a_short_form_needs(ctx: Context, text: str, expected: list[str]) -> None:
+    assert names(text, ctx) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "home"),
+    [
+        ("桐庐新闻网", "桐庐县"),  # an outlet's name is evidence for a county's short form
+        ("《连云港新闻》", "连云港市"),
+        ("湘潭政协网", "湘潭市"),
+        ("柳州市政协网站 · 县区政协 · 鹿寨县", "鹿寨县"),
+        ("新华网", None),
+    ],
+)
+def test_the_source_line_names_the_home_region(ctx: Context, source: str, home: str | None) -> None:
+    found = home_region(source, ctx.gazetteer, ctx.segmenter)
+    assert (found.name if found else None) == home

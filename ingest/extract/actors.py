@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 from ..gazetteer import Division, Gazetteer
 from ..text import Span, paragraphs, sentences
-from .regions import RegionHit
+from .regions import RegionHit, is_masthead
 
 LIST_GAP = re.compile(r"(?:政协)?[、和及与·]")
 _PLACE = r"[\u4e00-\u9fff]{1,8}?(?:村|镇|乡|街道|社区|城|区)"
@@ -50,7 +50,10 @@ OWNER_GAP = re.compile(
     r"(?:“[^“”]{1,20}”)?"
 )
 CLAUSE_BREAK = re.compile(r"[,;:,;:]")
-SUBJECT_WINDOW = 8  # characters of a sentence or paragraph before its subject may start (近年来,长沙市政协…)
+SUBJECT_WINDOW = 8  # characters of a paragraph before a leading 在X may start
+# What may stand before the subject of a sentence: a time or a short lead-in (近年来,长沙市政协…;
+# 12月19日,沙坪坝区政协…; 今年县政协…), not a clause of its own (叶海燕在听取各县政协…).
+OPENING_LEAD = re.compile(r"(?:[^,,。;;]{0,12}[,,])?[^,,。;;]{0,3}")
 # Another body acting in the sentence (县委全会审议通过…, 市政府出台…): the committee of the
 # paragraph or the article is not the actor there.
 OTHER_BODY = re.compile(r"(?:党委|省委|市委|州委|县委|区委|政府|人大|全会)(?!书记|副书记|常委)")
@@ -239,7 +242,7 @@ class Actors:
         masthead = [
             RegionHit(h.start, h.end, h.entity, True, "actor.masthead", h.confidence)
             for h in self.committees
-            if h.start < first_lines and self.text[max(0, h.start - 8) : h.start].endswith(("政协", "协商会议"))
+            if h.start < first_lines and is_masthead(self.text, h.start, h.end)
         ]
         candidates: list[RegionHit] = []
         if masthead:
@@ -482,14 +485,15 @@ class Actors:
         return (found.regions[0], found.rule) if found.regions else None
 
     def _opens_clause(self, sent: Span, cue: Cue) -> bool:
-        if cue.start <= sent.start + SUBJECT_WINDOW:
+        """Whether a cue is the subject of its sentence (after a time or a short lead-in) or of a clause."""
+        if OPENING_LEAD.fullmatch(self.text, sent.start, cue.start):
             return True
         return self.text[cue.start - 1] in ",;:,;:"
 
     def subject(self, para: Span) -> Cue | None:
         """The committee (or ``在X``, the most specific X) that opens a paragraph."""
         for c in self._cues_between(para.start, para.start + SUBJECT_WINDOW + 12):
-            if c.start <= para.start + SUBJECT_WINDOW:
+            if OPENING_LEAD.fullmatch(self.text, para.start, c.start):
                 return c
         for h in self._hits_between(para.start, para.start + SUBJECT_WINDOW + 12):
             if h.start > para.start + SUBJECT_WINDOW:

@@ -29,7 +29,8 @@ from ..segment import Segmenter
 
 # The region's CPPCC committee acts (长沙市政协, 政协永州市委员会): only it can adopt.
 COMMITTEE_AFTER = re.compile(r"^(?:市|县|区|州|盟|旗)?(?:政协|人民政协)")
-COMMITTEE_BEFORE = ("政协", "政治协商会议")
+MASTHEAD_BEFORE = re.compile(r"(?:政协|政治协商会议)(?:第[一二三四五六七八九十\d]+届)?$")
+MASTHEAD_AFTER = re.compile(r"[\u4e00-\u9fff]{0,10}?(?:第[一二三四五六七八九十\d]+届)?委员会")
 # Any public body of the region (常宁市委, 县政府): not an actor, but proof that a short
 # form (常宁) names the place.
 BODY_AFTER = re.compile(r"^(?:市|县|区|州|盟|旗)?(?:政协|人民政协|委员会|两会|人大|县委|市委|区委|州委|党委|政府)")
@@ -38,6 +39,25 @@ COMMON_WORD_FREQ = 1000
 # 矿区 372 in jieba's dictionary; 朝阳区 207) is a place only where the context says which.
 AMBIGUOUS_WORD_FREQ = 300
 PLURAL_BEFORE_COMMITTEE = set("省各地等个两三区县市州")
+# A source line names the place of its outlet: 桐庐新闻网, 台州日报, 湘潭政协网.
+MEDIA_AFTER = re.compile(r"^(?:市|县|区)?(?:新闻|日报|晚报|融媒|发布|电视|广播|政协|政府|在线|网)")
+# A short form that is part of a smaller place's name: 长治里社区, 朝阳村, 友谊镇, 城东社区.
+PLACE_AFTER = re.compile(
+    r"[\u4e00-\u9fff]?(?:社区|村委|村|街道|小区|大街|大道|路|街|镇(?!政府|党委)|乡(?!政府|党委)|苏木)|湾"
+)
+# 各位来宾: a noun after a quantifier, not a place.
+NOUN_BEFORE = ("各位", "诸位", "全体", "广大", "与会")
+# A person's name after a title (副主席刘丽江, 王大同 further down the list of names).
+TITLE_BEFORE = re.compile(
+    r"(?:主席|书记|主任|委员|部长|秘书长|市长|县长|区长|州长|局长|会长|组长|院长|代表|主委|常委|同志|记者|通讯员|摄影|校长|经理)$"
+)
+SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔"
+    "钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢"
+    "安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游"
+    "辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应"
+    "臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+)
 QUOTE_MARK = re.compile("[“‘「『《”’」』》\n]")
 
 
@@ -98,11 +118,13 @@ def extract_regions(
     seg: Segmenter,
     home: Division | None = None,
     words: Sequence[str] | None = None,
+    source_line: bool = False,
 ) -> list[RegionHit]:
     """Regions named in ``text`` (see the module docstring for the rules).
 
     ``words`` are the Segmenter's cut of ``text`` when the caller has it already
     (ingest segments each article once); otherwise they are computed when needed.
+    In a ``source_line`` an outlet's name (桐庐新闻网) is evidence like a body after a name.
     """
     raw = scan(text, gaz)
     needs_words = any(r.end - r.start == 2 or not _is_strong(r) for r in raw)
@@ -123,7 +145,10 @@ def extract_regions(
     out: list[RegionHit] = []
     for r in raw:
         committee = _is_committee(text, r.start, r.end)
-        body = committee or BODY_AFTER.match(text[r.end : r.end + 6]) is not None
+        after = text[r.end : r.end + 6]
+        body = (
+            committee or BODY_AFTER.match(after) is not None or (source_line and MEDIA_AFTER.match(after) is not None)
+        )
         judged = _judge(r, text, gaz, seg, boundaries, context, body, raw_ends)
         if judged is None:
             continue
@@ -186,6 +211,8 @@ def _judge(
     strong = [a for a in r.aliases if a.full or a.suffixed]
     if strong and r.end - r.start == 2 and (r.start not in boundaries or r.end not in boundaries):
         return None  # 和县 in 机关和县政协, 沛县 is safe only as a word of its own
+    if strong and r.end - r.start == 2 and r.quoted and not body:
+        return None  # “旅居兴县”: a two-character name inside a slogan is a word of it
     if strong and _straddles_words(text, r, seg, raw_ends):
         return None  # 海城市 in 沿海城市: 沿海 + 城市 are the words
     if strong:
@@ -199,16 +226,50 @@ def _judge(
     form = text[r.start : r.end]
     if r.quoted or r.start not in boundaries or r.end not in boundaries:
         return None
+    if not body and (_inside_a_name(text, r.start, r.end) or text[max(0, r.start - 2) : r.start] in NOUN_BEFORE):
+        return None  # 长治里社区, 副主席刘丽江, 各位来宾
     divs = _unique([a.division for a in r.aliases])
     top = min(LEVEL_RANK[d.level] for d in divs)
     divs = [d for d in divs if LEVEL_RANK[d.level] == top]
     if top > 0 and seg.frequency(form) >= COMMON_WORD_FREQ and not body and not (top == 1 and seg.place_name(form)):
         return None  # 通道, 资源, 合作 are words; 武汉, 长沙 are cities jieba knows as places
-    if top == 2 and not body:
-        divs = [d for d in divs if any(x.code in context for x in gaz.ancestors(d.code))]
+    common = top == 2 and seg.frequency(form) >= AMBIGUOUS_WORD_FREQ and not seg.place_name(form)
+    if common and not body:
+        return None
+    if top == 2 and (not body or common):
+        # a county's short form needs its parent named, and a common word (友好, 复兴) needs that
+        # besides a body after it (友好政协 are friendly committees)
+        divs = [d for d in divs if d.code in context or any(x.code in context for x in gaz.ancestors(d.code))]
         if not divs:
             return None
     return _pick(divs, gaz, context, "region.short", form, base=0.8)
+
+
+def _inside_a_name(text: str, start: int, end: int) -> bool:
+    """A short form inside a smaller place's name (长治里社区, 朝阳村) or a person's (副主席刘丽江,
+    …、王大同、陈金华等)."""
+    if PLACE_AFTER.match(text, end):
+        return True
+    pos = start - 1
+    for _ in range(12):  # back through a list of names to the title that opens it
+        if pos < 0 or text[pos] not in SURNAMES:
+            return False
+        if TITLE_BEFORE.search(text, max(0, pos - 4), pos):
+            return True
+        if pos < 1 or text[pos - 1] != "、":
+            return False
+        for length in (2, 3):  # the name before the 、
+            q = pos - 1 - length
+            if (
+                q >= 0
+                and text[q] in SURNAMES
+                and (text[q - 1 : q] == "、" or TITLE_BEFORE.search(text, max(0, q - 4), q))
+            ):
+                pos = q
+                break
+        else:
+            return False
+    return False
 
 
 def _pick(
@@ -237,8 +298,15 @@ def _unique(divs: list[Division]) -> list[Division]:
 def _is_committee(text: str, start: int, end: int) -> bool:
     if COMMITTEE_AFTER.match(text[end : end + 6]):
         return True
-    before = text[max(0, start - 6) : start]
-    return before.endswith(COMMITTEE_BEFORE)
+    return is_masthead(text, start, end)
+
+
+def is_masthead(text: str, start: int, end: int) -> bool:
+    """政协X委员会, 中国人民政治协商会议第五届X委员会 (and 政协上海市闵行区委员会): the committee's
+    full name; 市政协深圳委员工作室 names a place after 政协, not a committee."""
+    return MASTHEAD_BEFORE.search(text, max(0, start - 12), start) is not None and (
+        MASTHEAD_AFTER.match(text, end, end + 16) is not None
+    )
 
 
 def _boundaries(text: str, seg: Segmenter, words: Sequence[str] | None) -> set[int]:
@@ -269,7 +337,8 @@ def home_region(source: str, gaz: Gazetteer, seg: Segmenter) -> Division | None:
     """The region an article's source line names (湘潭政协网 → 湘潭市), if exactly one."""
     if not source:
         return None
-    hits = [h for h in extract_regions(source, gaz, seg) if h.entity.code]
+    source = source.replace("《", "").replace("》", "")  # 《连云港新闻》: the outlet's name, not a title
+    hits = [h for h in extract_regions(source, gaz, seg, source_line=True) if h.entity.code]
     codes = {h.entity.code for h in hits}
     if not codes:
         return None
