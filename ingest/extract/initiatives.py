@@ -29,6 +29,7 @@ from itertools import accumulate
 
 from ..lexicon import Lexicon
 from ..models import EntityKind
+from . import unquoted
 from .actors import Actors
 from .regions import RegionHit
 
@@ -124,7 +125,8 @@ GENERIC_SYSTEM = re.compile(r"^(?:相关|各项|有关|工作|长效|考核|制�
 LEADING_VERBS = re.compile("^(?:" + "|".join(sorted(ADOPT_VERBS, key=len, reverse=True)) + ")+")
 # Policy names built from numbers (一案一微一信息, 三线多级, 五聚焦五助力) or a formula (党建+X).
 NUMBERED_NAME = re.compile(r"^(?:[一二两三四五六七八九十双]{1,2}[\u4e00-\u9fff]{1,4}){2,}$")
-FORMULA = re.compile(r"[\u4e00-\u9fff]\+|\+[\u4e00-\u9fff]")
+FORMULA = re.compile(r"[\u4e00-\u9fff\dA-Za-z]\+|\+[\u4e00-\u9fff\dA-Za-z]")
+DIGIT_FORMULA = re.compile(r"[\dA-Za-z]{1,3}(?:\+[\dA-Za-z]{1,3}){2,}")  # 1+2+4+N: a numbered system
 ENUMERATION_BEFORE = re.compile(r"((?:[\u4e00-\u9fff]{2,10}、)+[\u4e00-\u9fff]{2,10})$")
 
 
@@ -217,7 +219,10 @@ def negated(text: str, pos: int) -> bool:
     return before.endswith(NEGATIVE_VERBS)
 
 
-PURPOSE = re.compile(r"(?:为(?:了)?(?:加快|推动|实现|建设|打造|助力|服务|奋力)?|助力)[^,。;,;]{0,6}$")
+# 为建设“…”, 助力“…”: a goal; 作为/成为/题为/称为“…” are not (平遥县政协作为“四联四进”工作法的首创单位)
+PURPOSE = re.compile(
+    r"(?:(?<![作成题称视认更])为(?:了)?(?:加快|推动|实现|建设|打造|助力|服务|奋力)?|助力)[^,。;,;]{0,6}$"
+)
 
 
 def for_a_goal(text: str, pos: int) -> bool:
@@ -272,6 +277,8 @@ def _valid_name(name: str) -> bool:
     han = sum(1 for ch in name if "\u4e00" <= ch <= "\u9fff")
     if re.fullmatch(r"[一二三四五六七八九十百千万\d]+", name):
         return False  # plan periods (十四五) and bare numbers
+    if DIGIT_FORMULA.fullmatch(name):
+        return True  # 1+2+4+N
     return 2 <= len(name) <= 30 and han >= 2 and not re.search(r"[。!?!?]", name)
 
 
@@ -291,9 +298,11 @@ def extract_initiatives(
     lexicon = lexicon if lexicon is not None else Lexicon()
     hits: list[InitiativeHit] = []
     taken: list[tuple[int, int]] = []
-    qs = quotes(text)
+    partial = unquoted.partly_quoted(text)
+    qs = [q for q in quotes(text) if not any(a <= q.start < b for a, _, b in ((a, n, b) for a, b, n in partial))]
     word_ending = dict(zip(accumulate(map(len, words or ())), words or (), strict=True))
-    for chain in _chains(text, qs):
+    hits.extend(_partly_quoted(text, partial, actors))
+    for chain in _chains(text, qs, actors):
         hits.extend(_judge_chain(text, chain, actors, word_ending, is_common))
     for hit in hits:
         taken.append((hit.start, hit.end))
@@ -306,6 +315,7 @@ def extract_initiatives(
         _columns(text, actors),
         _brand_lists(text, actors),
         _enumerations(text, qs, actors),
+        _counted_lists(text, actors),
         _systems(text, actors),
         _institutions(text, actors),
         _known_terms(text, actors, lexicon, quoted),
@@ -314,6 +324,13 @@ def extract_initiatives(
             if not any(a < hit.end and hit.start < b for a, b in taken):
                 hits.append(hit)
                 taken.append((hit.start, hit.end))
+    known = [(h.start, h.end) for h in hits if h.kind != "slogan" and h.rule != "initiative.lexicon"]
+    for start, end in unquoted.siblings(text, known):
+        if not any(a < end and start < b for a, b in taken):
+            name = text[start:end]
+            hits.append(InitiativeHit(start, end, name, kind_of_name(name) or "mechanism",
+                                      _owners(actors, start, end), "initiative.sibling", 0.6))  # fmt: skip
+            taken.append((start, end))
     out = [_canonical(hit, lexicon) for hit in sorted(hits, key=lambda h: h.start)]
     return [hit for hit in out if hit is not None]
 
@@ -342,14 +359,25 @@ def _known_terms(text: str, actors: Actors, lexicon: Lexicon, quoted: list[tuple
     return out
 
 
-def _chains(text: str, qs: list[Quote]) -> list[list[Quote]]:
-    """Quotes written one after another (“双考”“两力两率”, “A”、“B”) share what follows."""
+def _chains(text: str, qs: list[Quote], actors: Actors | None = None) -> list[list[Quote]]:
+    """Quotes written one after another (“双考”“两力两率”, “A”、“B”) share what follows, and so do
+    quotes each led by its region (湄潭“湄好商量”、凤冈“凤鸣协商”…等一批县级协商品牌)."""
     chains: list[list[Quote]] = []
+    region_ends = {h.end: h.start for h in actors.hits} if actors is not None else {}
     for q in qs:
         if chains:
             last = chains[-1][-1]
             between = text[last.end + 1 : q.start - 1]
             if between in ("", "、", "和", "与", "及") and q.start - last.end <= 3:
+                chains[-1].append(q)
+                continue
+            led = q.start - 1 in region_ends and text[last.end + 1 : region_ends[q.start - 1]] in (
+                "、",
+                "和",
+                "与",
+                "及",
+            )
+            if led and (len(chains[-1]) > 1 or last.start - 1 in region_ends):
                 chains[-1].append(q)
                 continue
         chains.append([q])
@@ -400,7 +428,8 @@ def _judge_chain(
         if negated(text, q.start - 1) or kind == "slogan" or goal or parallel:
             kind = "slogan"
         if kind is None:
-            if not verb and not (FORMULA.search(name) or NUMBERED_NAME.match(name)):
+            owned = _owned_outright(text, q, chain)
+            if not verb and not owned and not (FORMULA.search(name) or NUMBERED_NAME.match(name)):
                 continue  # a figure of speech (“最后一公里”), not a named initiative
             kind = "mechanism" if verb in MECHANISM_VERBS or re.search(r"[室站点档]$", name) else "brand"
         owners = _owners(actors, q.start - 1, q.end + 1)
@@ -414,6 +443,19 @@ def _judge_chain(
             aliases += _prefix_alias(word_ending.get(q.start - 1), name)
         out.append(InitiativeHit(q.start, q.end, name, kind, owners, rule, conf, aliases))
     return out
+
+
+# A committee's own named programme, without a head word: 贵州省政协2024年“履职看黔行”采风团,
+# 由市政协组织的“…”, “…”启动仪式/推进会/现场会/品牌发布
+OWNED_BEFORE = re.compile(r"(?:政协|委员会)(?:\d{4}年|今年|去年)?(?:的)?$|由[^,。;,;]{2,20}(?:组织|主办|举办)的$")
+OWNED_AFTER = re.compile(r"(?:启动|推进会|工作推进会|现场会|品牌发布|发布会|揭牌|采风团|开班|开幕)")
+
+
+def _owned_outright(text: str, q: Quote, chain: list[Quote]) -> bool:
+    first, last = chain[0], chain[-1]
+    if OWNED_BEFORE.search(text, max(0, first.start - 24), first.start - 1):
+        return True
+    return OWNED_AFTER.match(text, last.end + 1) is not None
 
 
 def _owners(actors: Actors, start: int, end: int | None = None) -> tuple[RegionHit, ...]:
@@ -526,4 +568,32 @@ def _institutions(text: str, actors: Actors) -> list[InitiativeHit]:
             continue
         owners = _owners(actors, start)
         out.append(InitiativeHit(start, m.end(), name, "mechanism", owners, "initiative.institution", 0.6))
+    for start, end, name, kind, rule, conf in unquoted.institutions(text, actors):
+        out.append(InitiativeHit(start, end, name, kind, _owners(actors, start, end), rule, conf))
     return out
+
+
+def _partly_quoted(text: str, partial: list[tuple[int, int, str]], actors: Actors) -> list[InitiativeHit]:
+    """“智”汇协商、“码上”议事两个工作品牌: the kind from the head that closes the list."""
+    out: list[InitiativeHit] = []
+    for start, end, name in partial:
+        stop = SENTENCE_END.search(text, end)
+        head = None
+        for m in HEAD_WORD.finditer(text, end, min(stop.start() if stop else len(text), end + 30)):
+            head = m.group()
+            break
+        kind = HEAD_KIND[head] if head else None
+        if kind in (None, "slogan"):
+            continue
+        aliases = (text[start:end],)
+        out.append(InitiativeHit(start, end, name, kind, _owners(actors, start, end), "initiative.partly_quoted", 0.7,
+                                 aliases))  # fmt: skip
+    return out
+
+
+def _counted_lists(text: str, actors: Actors) -> list[InitiativeHit]:
+    """开通界别协商、网络协商、院坝协商三个协商子平台: the items of a list closed by its count."""
+    return [
+        InitiativeHit(pos, pos + len(name), name, kind, _owners(actors, pos), "initiative.list", 0.7)
+        for pos, name, kind in unquoted.list_items(text)
+    ]

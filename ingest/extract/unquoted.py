@@ -1,0 +1,182 @@
+"""Initiatives named without quotes: standing institutions, listed items, partly quoted names.
+
+Committee news names much of what it builds without quotation marks. Three shapes are
+clear enough to read:
+
+- **an institution**: a head word of the committees' institutional vocabulary (工作室,
+  联络站, 议事厅, 驿站, 值班日, 述职评议, 联席会议, 领导小组, 实践中心 …) with a modifier
+  before it, where 委员/政协 opens it (委员联系界别群众工作站), an adoption verb stands
+  before it (每月设立委员值班日, 牵头组建沿海五县政协主席联席会议) or an owner is written
+  right before it (县政协新时代协商民主实践中心, 鹿城政协讲坛, 咸阳市智慧政协平台). A
+  member's own studio (鹿城区政协委员季杜宇工作室) is an instance of 委员工作室.
+- **a list** that shares what makes one of its items an initiative: a verb before it and
+  the count that closes it (开通界别协商、网络协商、院坝协商三个协商子平台), or siblings of an
+  institution in one enumeration (建立委员工作室、活动站、基层联系点; “请你来协商”平台、
+  书香政协、委员会客厅、委员工作室…等…工作体系). A count phrase (等三项) ends the last item.
+- **a partly quoted name** (“智”汇协商、“码上”议事两个工作品牌): the quote and the word
+  glued to it are one name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..models import EntityKind
+from .actors import Actors
+from .regions import SURNAMES
+
+# Head words of standing institutions, longest first where one ends another.
+INSTITUTION_HEADS = (
+    "联系界别群众工作站 委员会客厅 会客厅 工作室 工作站 联络站 联络室 联系点 服务站 活动站 活动室 之家 "
+    "议事厅 议事堂 议事室 议事站 议事会 议政会 协商室 驿站 值班日 接待日 述职评议 联席会议 领导小组 "
+    "大讲堂 讲堂 讲坛 实践中心 活动基地 信箱"
+).split()
+_HEADS = "|".join(sorted(INSTITUTION_HEADS, key=len, reverse=True))
+# What never stands inside a name: particles, list marks, and verbs of doing rather than naming.
+_STOP = "的和与及在到向为对把将从等、,。;:,;:!?()()“”‘’《》\n "
+_MOD = rf"[^{_STOP}]"
+# 委员/政协 opens the name: 委员联系界别群众工作站, 委员值班日, 政协委员联络室
+MEMBER_LED = re.compile(rf"(?:(?:界别|党员|街道|乡镇|社区)?(?:政协)?委员){_MOD}{{0,8}}?(?:{_HEADS})")
+# an adoption verb before it: 设立委员值班日, 组建沿海五县政协主席联席会议, 建起协商驿站
+VERB_LED = re.compile(
+    r"(?:设立|设置|组建|建立|建起|建成|建设|成立|搭建|开通|打造|创建|创设|推行|实行|执行|开展|开设|举办|推进|完善|健全|召开)"
+    rf"(?:了|起)?(?:\d+|[一二两三四五六七八九十]+)?(?:个|家|处|批)?({_MOD}{{0,12}}?(?:{_HEADS}))"
+)
+# a member's own studio: 委员季杜宇工作室 (a person's name between 委员 and 工作室)
+MEMBERS_STUDIO = re.compile(r"委员([\u4e00-\u9fff]{2,3})工作室")
+# names opened by a level word or an owner's 政协 are named without them
+LEADING_OWNER = re.compile(r"^(?:首批|一批|第一批|各级|各类)?(?:[省市州县区旗]政协|政协|[省市州县区旗](?=委员))?")
+# what an institution's modifier must not be: an action, a place of an event
+NOT_A_NAME = re.compile(
+    r"参加|出席|深入|走进|来到|前往|到|赴|召开|主持|调研|视察|考察|走访|参观|慰问|举行|讲话|发言|交流|座谈|学习|"
+    r"带领|陪同|依托|通过|利用|开展|推动|推进|加强|发挥|围绕|结合|进入|进驻|入驻|组织|邀请|成立|建立|设立|健全|完善|"
+    r"探索|打造|构建|创新|实施|落实|要|了|着|过|是|有|在|被|由|第[一二三四五六七八九十\d]+次"
+)
+OWNED_PHRASE = re.compile(rf"(?:政协)?({_MOD}{{2,12}}?)(?=[,。;、,;:]|$|建设|运行|应用|活动)")
+# heads an owner written right before may take besides the institutions: 咸阳市智慧政协平台
+OWNER_HEADS = re.compile(rf"(?:{_HEADS}|平台|系统|论坛)$")
+
+LIST_ITEM = r"[\u4e00-\u9fff+·]{2,12}"
+# 开通界别协商、网络协商、院坝协商三个协商子平台; 打造…等4个履职品牌 is BRAND_LIST's
+LIST_CLOSED_BY_COUNT = re.compile(
+    rf"((?:{LIST_ITEM}、)+{LIST_ITEM}?)(?:等)?(?:\d+|[两三四五六七八九十]+)(?:个|项|大|种)"
+    r"[\u4e00-\u9fff]{0,4}?(子平台|平台|机制|品牌|载体|阵地|制度|渠道)"
+)
+# “智”汇协商、“码上”议事两个工作品牌
+PARTLY_QUOTED = re.compile(r"“([^“”\n]{1,3})”([\u4e00-\u9fff]{1,4})(?=、|和|与|(?:两|三|四|五|六|\d)(?:个|项|大)|等)")
+COUNT_TAIL = re.compile(r"(?:等)?(?:\d+|[一二两三四五六七八九十]+)(?:个|项|大|种|批)$")
+ADOPT_BEFORE = re.compile(
+    r"(?:设立|设置|组建|建立|建起|建成|建设|成立|搭建|开通|打造|创建|推出|推行|实行|开展|开设|构建|完善|健全|形成|培育|涵盖|包括|依托)"
+    r"(?:了|起)?$"
+)
+
+
+def _name_of(span: str) -> str:
+    """The name of an institution without the owner's 政协 or a level word before it."""
+    return LEADING_OWNER.sub("", span)
+
+
+Found = tuple[int, int, str, EntityKind, str, float]  # start, end, name, kind, rule, confidence
+
+
+def institutions(text: str, actors: Actors) -> list[Found]:
+    """Standing institutions written without quotes (see the module docstring)."""
+    out: list[Found] = []
+    seen: set[tuple[int, int]] = set()
+
+    def add(start: int, end: int, rule: str, conf: float) -> None:
+        span = text[start:end]
+        name = _name_of(span)
+        start += len(span) - len(name)
+        if len(name) < 3 or NOT_A_NAME.search(name[:-2]) or (start, end) in seen:
+            return
+        studio = MEMBERS_STUDIO.search(name)
+        if studio and studio.group(1)[0] in SURNAMES:
+            name = name.replace(studio.group(1), "")  # 委员季杜宇工作室: an instance of 委员工作室
+        seen.add((start, end))
+        out.append((start, end, name, "mechanism", rule, conf))
+
+    for m in MEMBER_LED.finditer(text):
+        add(m.start(), m.end(), "initiative.institution", 0.6)
+    for m in VERB_LED.finditer(text):
+        if m.group(1).startswith(("委员", "政协委员")) or len(m.group(1)) < 3:
+            continue  # MEMBER_LED has it
+        add(m.start(1), m.end(1), "initiative.institution.verb", 0.6)
+    for h in actors.hits:
+        # 县政协新时代协商民主实践中心, 鹿城政协讲坛, 咸阳市智慧政协平台: an owner written before it
+        after = OWNED_PHRASE.match(text[h.end : h.end + 16])
+        if after is None:
+            continue
+        phrase = after.group(1)
+        if not OWNER_HEADS.search(phrase) or NOT_A_NAME.search(phrase) or len(phrase) < 4:
+            continue
+        if phrase.startswith(("委员", "政协委员")):
+            continue
+        start = h.end + after.start(1)
+        add(start, start + len(phrase), "initiative.institution.owner", 0.6)
+    return out
+
+
+def partly_quoted(text: str) -> list[tuple[int, int, str]]:
+    """Names partly inside quotes: (start, end, name) with ``start`` at the opening mark."""
+    return [(m.start(), m.end(), m.group(1) + m.group(2)) for m in PARTLY_QUOTED.finditer(text)]
+
+
+def list_items(text: str) -> list[tuple[int, str, EntityKind]]:
+    """Items of lists closed by their count (开通A、B、C三个协商子平台): (start, name, kind)."""
+    out: list[tuple[int, str, EntityKind]] = []
+    for m in LIST_CLOSED_BY_COUNT.finditer(text):
+        if not ADOPT_BEFORE.search(text, max(0, m.start(1) - 4), m.start(1)) and not _verb_led(m.group(1)):
+            continue  # the verb stands outside the list
+        kind: EntityKind = "brand" if m.group(2) in ("品牌", "载体") else "mechanism"
+        pos = m.start(1)
+        items = m.group(1).split("、")
+        lead = ADOPT_LEAD.match(items[0])
+        if lead:
+            pos += lead.end()
+            items[0] = items[0][lead.end() :]
+        for item in items:
+            if 2 <= len(item) <= 10 and not NOT_A_NAME.search(item):
+                out.append((pos, item, kind))
+            pos += len(item) + 1
+    return out
+
+
+ADOPT_LEAD = re.compile(
+    r"^(?:先后|还|并|又|已)?(?:设立|组建|建立|建起|建成|搭建|开通|打造|创建|推出|推行|实行|开展|开设|构建|完善|健全)(?:了|起)?"
+)
+
+
+def _verb_led(first_item: str) -> bool:
+    return ADOPT_LEAD.match(first_item) is not None
+
+
+def siblings(text: str, known: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Items of an enumeration that holds a known institution or quoted name (``known``, spans):
+    the others are the same kind of thing (建立委员工作室、活动站、基层联系点)."""
+    out: list[tuple[int, int]] = []
+    for m in ENUMERATION.finditer(text):
+        items: list[tuple[int, int]] = []
+        pos = m.start(1)
+        for part in m.group(1).split("、"):
+            items.append((pos, pos + len(part)))
+            pos += len(part) + 1
+        start, end = items[-1]
+        tail = COUNT_TAIL.search(text, start, end)
+        if tail:
+            items[-1] = (start, tail.start())
+        if not any((a <= s and e <= b) or (s <= a and b <= e) for s, e in items for a, b in known):
+            continue
+        if not ADOPT_BEFORE.search(text, max(0, m.start(1) - 4), m.start(1)):
+            continue
+        for s, e in items:
+            part = text[s:e]
+            if 2 <= len(part) <= 10 and not NOT_A_NAME.search(part) and "“" not in part and "”" not in part:
+                out.append((s, e))
+    return out
+
+
+# A 、-list after a verb, its items plain or quoted with a head: 委员工作室、活动站、基层联系点
+ENUMERATION = re.compile(
+    r"((?:(?:“[^“”]{1,12}”)?[\u4e00-\u9fff]{0,10}、){1,10}(?:“[^“”]{1,12}”)?[\u4e00-\u9fff]{2,10})"
+)
