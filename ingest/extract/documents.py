@@ -30,7 +30,7 @@ VERB_STATUS = (
 DOC_TYPES = (
     "实施细则 实施办法 实施意见 指导意见 实施方案 工作方案 工作规则 议事规则 工作要点 工作计划 管理办法 "
     "办法 规定 意见 方案 细则 规则 通知 制度 条例 决定 章程 守则 准则 规程 指引 措施 标准 要点 计划 机制 "
-    "规划 纲要 决议 清单 公约 导则"
+    "规划 纲要 决议 清单 公约 导则 通则 规范 指南 须知 工作指引"
 ).split()
 NOT_NORMATIVE = (
     "报告",
@@ -52,6 +52,13 @@ HIGHER_BODY = re.compile(
     r"^(?:中共中央|中央|国务院|全国人大|全国政协|中国人民政治协商会议(?:全国委员会|章程)|政协章程|中国共产党|中华人民共和国)"
 )
 CITED = re.compile(r"(?:根据|依据|按照|依照|遵照|对照|参照|贯彻|学习)(?:了)?$")
+# 依照《A》《B》, 根据《A》和《B》: every title of a chain is cited alike
+CHAIN_GAP = re.compile(r"》(?:[、和及与]|以及)?《$")
+# A body that is not the committee issues it: 中共中央《…》, 国务院办公厅印发《…》, 林业局印发《…》
+OTHER_ISSUER = re.compile(
+    r"(?:中共中央|中央|国务院|全国人大|党中央|中办|国办|省委|市委|县委|区委|州委|党委|政府|人大|局|厅|部|办公室|委员会办公室)"
+    r"(?:办公厅)?(?:联合)?(?:印发|出台|制定|发布|颁布|公布|下发|出台了|印发了)?(?:的)?$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +146,13 @@ def title_document(title: str, hits: list[RegionHit]) -> DocumentHit | None:
     return DocumentHit(0, len(title), entity, issuer, "document.headline", 0.8)
 
 
+def _local(title: str) -> bool:
+    """A title that names no higher body and no other organ: a committee's own rules (委员值班制度)."""
+    return HIGHER_BODY.match(title) is None and not re.match(
+        r"^(?:中共|中国共产党|国务院|全国|国家|.{0,8}(?:人民政府|党委|市委|省委))", title
+    )
+
+
 def _issuer(
     title: str, start: int, gaz: Gazetteer, seg: Segmenter, hits: list[RegionHit], actors: Actors
 ) -> tuple[RegionHit | None, str]:
@@ -148,8 +162,22 @@ def _issuer(
         return in_title[-1] if in_title[-1].start - start <= 20 else in_title[0], "document.issuer_in_title"
     if re.match(r"^(?:中共|中国共产党)", title):
         return None, "document.party_body"
-    if CITED.search(actors.text, max(0, start - 8), start - 1):
-        return None, "document.cited"  # 根据《…》: the basis of an action, not issued here
+    opening = start - 1
+    while True:  # the first title of a chain (依照《A》《B》)
+        chain = CHAIN_GAP.search(actors.text, max(0, opening - 4), opening + 1)
+        if chain is None:
+            break
+        opening = actors.text.rfind("《", 0, chain.start())
+        if opening < 0:
+            break
+    if OTHER_ISSUER.search(actors.text, max(0, opening - 10), opening):
+        return None, "document.other_body"
+    if CITED.search(actors.text, max(0, opening - 8), opening):
+        # 根据《…》: the basis of an action; a local title cited by the committee is its own
+        if not _local(title):
+            return None, "document.cited"
+        found = actors.actor_at(start)
+        return (found[0], "document.cited_local") if found else (None, "document.cited")
     found = actors.actor_at(start)
     if found is None:
         return None, "document.no_issuer"
