@@ -77,7 +77,10 @@ def test_issuer_from_the_paragraph_subject(ctx: Context) -> None:
         "株洲市政协主席在《人民政协报》发表文章。",
         "株洲市政协听取《政协工作报告》。",
         "宝应县政协根据《中国人民政治协商会议章程》制定本办法。",
-        "株洲市政协按照《关于加强委员管理的意见》开展工作。",  # cited, not issued
+        "株洲市政协按照《中共株洲市委关于加强委员管理的意见》开展工作。",  # cited, another body's
+        "株洲市政协依照《中共中央关于加强政协工作的意见》《政协章程》开展工作。",  # a chain of higher titles
+        "株洲市林业局印发《古树名木保护工作指引》,市政协委员参与宣传。",  # a bureau's
+        "国务院办公厅印发《关于加强基层治理的实施意见》,株洲市政协组织学习。",
     ],
 )
 def test_not_the_regions_document(text: str, ctx: Context) -> None:
@@ -87,3 +90,24 @@ def test_not_the_regions_document(text: str, ctx: Context) -> None:
 def test_no_issuer_without_an_acting_committee(ctx: Context) -> None:
     text = "长沙市和株洲市的委员参加了活动。会议传达了《关于加强委员管理的意见》。"
     assert issued(text, ctx) == [("关于加强委员管理的意见", None, "")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # d1: 通则, 规范, 指南 are normative; a chain after 依照 is read alike; a local title cited is its own
+        (
+            "汇川区政协出台了《界别活动规范》和《提案工作指南》,并修订了《委员履职通则》。",
+            [("界别活动规范", "汇川区", ""), ("提案工作指南", "汇川区", ""), ("委员履职通则", "汇川区", "修订")],
+        ),
+        (
+            "汇川区政协委员工作室依照《委员值班制度》《委员接访办法》运行。",
+            [("委员值班制度", "汇川区", ""), ("委员接访办法", "汇川区", "")],
+        ),
+        ("株洲市政协按照《关于加强委员管理的意见》开展工作。", [("关于加强委员管理的意见", "株洲市", "")]),
+    ],
+)
+def test_documents_of_a_chain_and_cited_local_titles(
+    text: str, expected: list[tuple[str, str, str]], ctx: Context
+) -> None:
+    assert issued(text, ctx) == expected
