@@ -39,7 +39,7 @@ pytest: $(VENV)/.installed
 test-fast: lint typecheck
 	$(PY) -m pytest -n auto --dist loadfile -m "not slow"
 
-## eval: score extraction against ../shared/gold and tests/gold with pinned floors
+## eval: score extraction against ../shared/gold, ../shared/patterns and tests/gold (with corpus2) with pinned floors
 eval: $(VENV)/.installed
 	$(PY) scripts/eval.py --shared $(SHARED)
 

@@ -1,21 +1,27 @@
 """Score extraction against the gold annotations with pinned floors (``make eval``).
 
-Ingests the real articles of ``SHARED/corpus`` and the example of ``SHARED/seeds`` into a
-temporary data directory with the ``zxkg`` command (as a user would), exports the
-relations, and runs ``SHARED/eval/score.py`` once per gold set with the floors of
-``tests/eval_floors.json``. Exits 1 if any F1 is below its floor; skips (exit 0) when
-``SHARED`` is absent, since the articles may not be shipped with the code.
+Ingests each group of articles named in ``tests/eval_floors.json`` (``inputs``: the real
+articles of ``SHARED/corpus`` with the example of ``SHARED/seeds``; ``SHARED/corpus2``;
+the invented articles of ``SHARED/patterns``) into its own temporary data directory with
+the ``zxkg`` command (as a user would), exports the relations, and runs
+``SHARED/eval/score.py`` once per gold set with its floors. Then the precision of
+adoptions and issued documents by confidence band, over every gold set: the bands must
+rise, and what ``--min-confidence 0.9`` keeps must reach the pinned precision. Exits 1 if
+any floor is missed; skips (exit 0) when ``SHARED`` is absent, since the articles may not
+be shipped with the code.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import itertools
 import json
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,13 +38,10 @@ def main() -> int:
     zxkg = Path(sys.executable).with_name("zxkg")
     floors = json.loads((ROOT / "tests" / "eval_floors.json").read_text(encoding="utf-8"))
     ok = True
+    scored: list[tuple[Path, Path]] = []  # (gold, relations) of every set, for the confidence bands
     with tempfile.TemporaryDirectory(prefix="zxkg-eval-") as tmp:
-        data = Path(tmp) / "data"
-        inputs = [str(shared / "corpus"), str(shared / "seeds")]
-        subprocess.run([str(zxkg), "ingest", "--quiet", "--data", str(data), *inputs], check=True)
-        relations = Path(tmp) / "relations.jsonl"
-        with relations.open("w", encoding="utf-8") as fh:
-            subprocess.run([str(zxkg), "relations", "--data", str(data)], check=True, stdout=fh)
+        relations = {name: ingest(zxkg, Path(tmp), name, [p.format(shared=shared) for p in paths])
+                     for name, paths in floors["inputs"].items()}  # fmt: skip
         for gold_set in floors["sets"]:
             gold = Path(gold_set["gold"].format(shared=shared))
             if not gold.is_absolute():
@@ -46,26 +49,99 @@ def main() -> int:
             if not gold.exists() or (gold.is_dir() and not any(gold.glob("*.json"))):
                 print(f"== {gold_set['name']}: no gold at {gold}, skipped")
                 continue
+            rel = relations[gold_set["inputs"]]
             spec = ",".join(f"{k}={v}" for k, v in gold_set["floors"].items())
             cmd = [sys.executable, str(shared / "eval" / "score.py"), "--gold", str(gold), "--min-f1", spec]
             if not args.verbose:
                 cmd.append("--quiet")
             print(f"== {gold_set['name']} ({gold}; floors {spec})", flush=True)
-            result = subprocess.run([*cmd, str(relations)])
+            result = subprocess.run([*cmd, str(rel)])
             if result.returncode != 0:
                 print(f"!! {gold_set['name']}: below a floor")
                 ok = False
-            print(by_kind(shared / "eval" / "score.py", gold, relations))
+            print(by_kind(shared / "eval" / "score.py", gold, rel))
+            if gold_set["name"] != "example":  # the example is one of the shared gold's files
+                scored.append((gold, rel))
+        ok &= confidence_bands(shared / "eval" / "score.py", scored, floors["confidence"])
     return 0 if ok else 1
+
+
+def ingest(zxkg: Path, tmp: Path, name: str, inputs: list[str]) -> Path:
+    """Ingest one group of articles into its own data directory; its relations as JSONL."""
+    data = tmp / f"data-{name}"
+    present = [p for p in inputs if Path(p).exists()]
+    subprocess.run([str(zxkg), "ingest", "--quiet", "--data", str(data), *present], check=True)
+    relations = tmp / f"relations-{name}.jsonl"
+    with relations.open("w", encoding="utf-8") as fh:
+        subprocess.run([str(zxkg), "relations", "--data", str(data)], check=True, stdout=fh)
+    return relations
+
+
+def _score_module(score_py: Path) -> Any:
+    spec = importlib.util.spec_from_file_location("score", score_py)
+    assert spec and spec.loader
+    score = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(score)
+    return score
+
+
+def judged(score: Any, gold: Path, relations: Path) -> list[tuple[float, bool]]:
+    """(confidence, right) for each adoption and issued document zxkg states about a gold
+    file, matched as score.py matches them; items the gold ignores are left out."""
+    rels = score.load_relations(relations)
+    out: list[tuple[float, bool]] = []
+    for g in score.load_gold(gold):
+        items = [(score.norm(i["region"]), {score.norm(i["name"])} | {score.norm(a) for a in i.get("alt", [])})
+                 for i in g.get("initiatives", [])]  # fmt: skip
+        ignore = {(score.norm(i["region"]), score.norm(i["name"])) for i in g.get("ignore", [])}
+        docs = {(score.norm(d["region"]), score.norm(d["title"])) for d in g.get("documents", [])}
+        best: dict[tuple[bool, str, str], float] = {}
+        for rel in rels.get(g["file"], []):
+            s, o = rel.get("subject") or {}, rel.get("object") or {}
+            if s.get("type") != "region" or o.get("type") not in ("mechanism", "brand", "document"):
+                continue
+            key = (o["type"] == "document", score.norm(s.get("name", "")), score.norm(o.get("name", "")))
+            best[key] = max(best.get(key, 0.0), float(rel.get("confidence", 0.0)))
+        for (is_doc, region, name), conf in best.items():
+            if (region, name) in ignore or ("*", name) in ignore:
+                continue
+            right = (region, name) in docs if is_doc else any(r == region and name in n for r, n in items)
+            out.append((conf, right))
+    return out
+
+
+def confidence_bands(score_py: Path, scored: list[tuple[Path, Path]], spec: dict[str, Any]) -> bool:
+    """Precision per confidence band over every gold set; they must rise, and the top one be precise."""
+    score = _score_module(score_py)
+    rows = [row for gold, rel in scored for row in judged(score, gold, rel)]
+    edges = [0.0, *spec["bands"], 1.01]
+    print("== precision by confidence band (adoptions and issued documents, every gold set)")
+    precisions: list[float] = []
+    for lo, hi in itertools.pairwise(edges):
+        band = [right for conf, right in rows if lo <= conf < hi]
+        p = sum(band) / len(band) if band else 0.0
+        label = f"<{hi:.1f}" if lo == 0 else f">={lo:.1f}" if hi > 1 else f"{lo:.1f}-{hi:.1f}"
+        print(f"  {label:8s} P={p:.3f} (n={len(band)})")
+        if len(band) >= 10:
+            precisions.append(p)
+    top = [right for conf, right in rows if conf >= 0.9]
+    at_top = sum(top) / len(top) if top else 1.0
+    floor = float(spec["min_precision_at_0.9"])
+    print(f"  --min-confidence 0.9 keeps {len(top)} of {len(rows)}: P={at_top:.3f} (floor {floor})")
+    ok = True
+    if any(b < a for a, b in itertools.pairwise(precisions)):
+        print("!! confidence bands: precision does not rise with confidence")
+        ok = False
+    if at_top < floor:
+        print("!! confidence: precision at 0.9 below its floor")
+        ok = False
+    return ok
 
 
 def by_kind(score_py: Path, gold: Path, relations: Path) -> str:
     """Initiatives per kind, matched as score.py matches them: recall by the gold's kind,
     precision by the kind zxkg gave (a spurious item counts against its predicted kind)."""
-    spec = importlib.util.spec_from_file_location("score", score_py)
-    assert spec and spec.loader
-    score = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(score)
+    score = _score_module(score_py)
     rels = score.load_relations(relations)
     counts = {k: [0, 0, 0] for k in ("mechanism", "brand")}
     for g in score.load_gold(gold):
