@@ -84,6 +84,8 @@ VISIT_GO = re.compile(
 STUDY = re.compile(
     r"考察|调研|学习|观摩|参观|交流|走访|视察|指导|检查|调查|取经|对接|座谈|了解|听取|察看|采访|实地|见学|研讨"
 )
+# What a committee that only looks at its counties' work does (it does not launch it)
+LOOKING = re.compile(r"考察|调研|学习|观摩|参观|走访|视察|了解|听取|察看|检查|座谈")
 # What visitors do with what they see (the span belongs to the host) …
 SEEING = re.compile(
     r"考察|调研|学习|观摩|参观|走访|视察|了解|听取|察看|来到|走进|深入|实地|一行|考察组|调研组|考察团|率队|带队|肯定|赞赏|评价"
@@ -569,8 +571,8 @@ class Actors:
         cue = cues[-1]
         if not (self._opens_clause(sent, cue) or cue.start >= _last_break(self.text, sent.start, adjacent[0].start)):
             return ()
-        if STUDY.search(self.text, cue.end, adjacent[0].start) or re.search(
-            r"来到|走进|深入|陪同", self.text[cue.end : pos]
+        if LOOKING.search(self.text, cue.end, adjacent[0].start) or re.search(
+            r"来到|走进|深入|陪同|率队|带队|一行|考察组|调研组", self.text[cue.end : pos]
         ):
             return ()
         launchers = tuple(r for r in cue.regions if all(self._is_under(a, r) and a.entity.code != r.entity.code

@@ -126,15 +126,17 @@ def list_items(text: str) -> list[tuple[int, str, EntityKind]]:
     """Items of lists closed by their count (开通A、B、C三个协商子平台): (start, name, kind)."""
     out: list[tuple[int, str, EntityKind]] = []
     for m in LIST_CLOSED_BY_COUNT.finditer(text):
-        if not ADOPT_BEFORE.search(text, max(0, m.start(1) - 4), m.start(1)) and not _verb_led(m.group(1)):
-            continue  # the verb stands outside the list
-        kind: EntityKind = "brand" if m.group(2) in ("品牌", "载体") else "mechanism"
         pos = m.start(1)
         items = m.group(1).split("、")
-        lead = ADOPT_LEAD.match(items[0])
-        if lead:
-            pos += lead.end()
-            items[0] = items[0][lead.end() :]
+        verb = None
+        for verb in ADOPT_IN.finditer(items[0]):
+            pass  # the last verb of the first item opens the list (凤冈县政协先后开通界别协商、…)
+        if verb is not None:
+            pos += verb.end()
+            items[0] = items[0][verb.end() :]
+        elif not ADOPT_BEFORE.search(text, max(0, m.start(1) - 4), m.start(1)):
+            continue  # the verb stands outside the list
+        kind: EntityKind = "brand" if m.group(2) in ("品牌", "载体") else "mechanism"
         for item in items:
             if 2 <= len(item) <= 10 and not NOT_A_NAME.search(item):
                 out.append((pos, item, kind))
@@ -142,13 +144,7 @@ def list_items(text: str) -> list[tuple[int, str, EntityKind]]:
     return out
 
 
-ADOPT_LEAD = re.compile(
-    r"^(?:先后|还|并|又|已)?(?:设立|组建|建立|建起|建成|搭建|开通|打造|创建|推出|推行|实行|开展|开设|构建|完善|健全)(?:了|起)?"
-)
-
-
-def _verb_led(first_item: str) -> bool:
-    return ADOPT_LEAD.match(first_item) is not None
+ADOPT_IN = re.compile(r"(?:设立|组建|建立|建起|建成|搭建|开通|打造|创建|推出|推行|实行|开展|开设|构建|完善|健全)(?:了|起)?")
 
 
 def siblings(text: str, known: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -1,0 +1,221 @@
+"""Who acts, and what is proposed: one table of short sentences per failure class of #16.
+
+Each row is (title, source, body) → the expected (region, term, kind) adoptions; the
+sentences are written for these tests in the shapes committee news uses.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from zxkg.ingest.link import Context, extract
+from zxkg.ingest.models import Source
+from zxkg.ingest.parse import parse
+
+KIND = {"adopts": "mechanism", "runs": "brand"}
+
+
+def adoptions(ctx: Context, title: str, source: str, body: str) -> set[tuple[str, str, str]]:
+    data = f"title: {title}\nsource: {source}\n---\n{body}\n".encode()
+    ex = extract(parse(Source("t.txt", "t.txt", data)), ctx)
+    return {(r.subject.name, r.object.name, KIND[r.predicate]) for r in ex.relations if r.predicate in KIND}
+
+
+def documents(ctx: Context, title: str, source: str, body: str) -> set[tuple[str, str]]:
+    data = f"title: {title}\nsource: {source}\n---\n{body}\n".encode()
+    ex = extract(parse(Source("t.txt", "t.txt", data)), ctx)
+    return {(r.subject.name, r.object.name) for r in ex.relations if r.predicate == "issues"}
+
+
+CASES = [
+    # a1: the home committee acts where nobody else is said to (masthead, title, source line, 我县)
+    pytest.param(
+        "望城区政协年度工作回顾",
+        "政协长沙市望城区委员会",
+        "在中共望城区委的领导下,区政协稳步推进各项工作;去年,“湖畔议事”“民声快线”等履职品牌多次被推介。",
+        {("望城区", "湖畔议事", "brand"), ("望城区", "民声快线", "brand")},
+        id="a1-home-from-masthead-and-title",
+    ),
+    pytest.param(
+        "县政协开展履职活动",
+        "宁乡新闻网",
+        "长沙市宁乡市政协组织委员开展“百名委员进百村”活动。",
+        {("宁乡市", "百名委员进百村", "brand")},
+        id="a1-named-committee-beats-home",
+    ),
+    # a2: a visit: what the visitors see belongs to the host, never to the visitor
+    pytest.param(
+        "龙山县政协赴保靖县学习",
+        "保靖县人民政府网",
+        "日前,湘西州龙山县政协组织委员赴保靖县学习基层协商经验,保靖县政协负责同志陪同。"
+        "一行人参观了“酉水议事坊”协商室,听取了“茶乡助农”专项行动情况介绍,对保靖县在村一级建起协商驿站的做法给予肯定。",
+        {
+            ("保靖县", "酉水议事坊", "mechanism"),
+            ("保靖县", "茶乡助农", "brand"),
+            ("保靖县", "协商驿站", "mechanism"),
+        },
+        id="a2-visit-host-owns",
+    ),
+    pytest.param(
+        "株洲市政协赴湘潭市学习考察",
+        "",
+        "株洲市政协调研组赴湘潭市学习考察“潭事好商量”工作。大家表示,回去后将结合株洲实际,推进“株事好商量”品牌。",
+        {("湘潭市", "潭事好商量", "brand"), ("株洲市", "株事好商量", "brand")},
+        id="a2-visitor-owns-what-it-will-do",
+    ),
+    # a3: level and collective committees, through the division table
+    pytest.param(
+        "涿州市政协推进委员联络站建设",
+        "涿州市人民政府网",
+        "省政协部署推进的“协商进万家”行动在涿州落地见效,涿州市政协在各乡镇建成委员联络站12个。"
+        "放眼全省,各级政协累计建起委员联络站上千个。",
+        {
+            ("河北省", "协商进万家", "brand"),
+            ("涿州市", "协商进万家", "brand"),
+            ("涿州市", "委员联络站", "mechanism"),
+            ("河北省", "委员联络站", "mechanism"),
+        },
+        id="a3-province-never-named",
+    ),
+    pytest.param(
+        "桃江县政协召开常委会议",
+        "",
+        "桃江县政协召开常委会议。会议学习了市政协“请你来协商”平台建设经验。",
+        {("益阳市", "请你来协商", "brand")},
+        id="a3-city-of-a-county",
+    ),
+    # a4: the launching committee and each county own the counties' programmes
+    pytest.param(
+        "邵阳市政协推进协商品牌建设",
+        "",
+        "邵阳市政协着力培育县级子品牌,先后推出邵东“邵事好商”、武冈“武冈议事”等协商品牌。",
+        {
+            ("邵东市", "邵事好商", "brand"),
+            ("武冈市", "武冈议事", "brand"),
+            ("邵阳市", "邵事好商", "brand"),
+            ("邵阳市", "武冈议事", "brand"),
+        },
+        id="a4-parent-and-county",
+    ),
+    # a5: a gap of quantities does not cut the owner off; an owner after the term
+    pytest.param(
+        "晋中市政协调研",
+        "晋中市政协",
+        "市政协组织委员先后走访榆次区、介休市等2个县区的20余个协商议事室。全市政协系统着力擦亮“晋享协商”这张山西名片。",
+        {
+            ("榆次区", "协商议事室", "mechanism"),
+            ("介休市", "协商议事室", "mechanism"),
+            ("山西省", "晋享协商", "brand"),
+            ("晋中市", "晋享协商", "brand"),
+        },
+        id="a5-gap-and-owner-after",
+    ),
+    # a6: the most specific region of a chain
+    pytest.param(
+        "晋中政协走笔",
+        "新华网",
+        "在晋中榆次区,区政协把“榆悦议事”协商品牌搬进了社区服务中心。",
+        {("榆次区", "榆悦议事", "brand")},
+        id="a6-most-specific",
+    ),
+]
+
+CANDIDATES = [
+    # b1: unquoted institutions outside a fixed vocabulary
+    pytest.param(
+        "瓦房店市政协开展委员述职评议",
+        "",
+        "瓦房店市政协全面开展委员述职评议,每月设立委员值班日,并牵头组建沿海五县政协主席联席会议。",
+        {
+            ("瓦房店市", "委员述职评议", "mechanism"),
+            ("瓦房店市", "委员值班日", "mechanism"),
+            ("瓦房店市", "沿海五县政协主席联席会议", "mechanism"),
+        },
+        id="b1-institutions",
+    ),
+    # b2: enumerations before a numbered collective and closed by a count
+    pytest.param(
+        "凤冈县政协推进基层协商",
+        "",
+        "凤冈县政协先后开通界别协商、网络协商、院坝协商三个协商子平台。",
+        {("凤冈县", "界别协商", "mechanism"), ("凤冈县", "网络协商", "mechanism"), ("凤冈县", "院坝协商", "mechanism")},
+        id="b2-list-closed-by-count",
+    ),
+    # b3: quoted names without a head owned by a committee; region-led siblings
+    pytest.param(
+        "贵州政协巡礼",
+        "新华网",
+        "贵州省政协2024年“黔行履职”采风团近日出发。遵义市政协指导各县培育子品牌,目前已有湄潭“湄好商量”、凤冈“凤鸣协商”等一批县级协商品牌。",
+        {
+            ("贵州省", "黔行履职", "brand"),
+            ("湄潭县", "湄好商量", "brand"),
+            ("凤冈县", "凤鸣协商", "brand"),
+            ("遵义市", "湄好商量", "brand"),
+            ("遵义市", "凤鸣协商", "brand"),
+        },
+        id="b3-quoted-without-head",
+    ),
+    # b4: a partly quoted name is one name
+    pytest.param(
+        "庄河市政协工作综述",
+        "",
+        "庄河市政协的“智”汇协商、“码上”议事两个工作品牌深受群众欢迎。",
+        {("庄河市", "智汇协商", "brand"), ("庄河市", "码上议事", "brand")},
+        id="b4-partly-quoted",
+    ),
+    # b5: traditional text with pinyin glosses
+    pytest.param(
+        "介休市政協委員走訪基層",
+        "",
+        "介休市政協在村級建成協(xié)商議(yì)事室12個。",
+        {("介休市", "协商议事室", "mechanism")},
+        id="b5-glosses",
+    ),
+    # b6: 作为 is not a purpose
+    pytest.param(
+        "平遥县政协专刊",
+        "",
+        "平遥县政协作为“四联四进”工作法的首创单位,在全县推开这一做法。",
+        {("平遥县", "四联四进", "mechanism")},
+        id="b6-not-a-purpose",
+    ),
+]
+
+NOTHING = [
+    # a visitor never owns what it saw
+    pytest.param(
+        "龙山县政协赴保靖县学习", "", "龙山县政协赴保靖县考察“酉水议事坊”协商室。", "龙山县", id="visitor-owns-nothing"
+    ),
+    # a city that only visits its counties' rooms does not own them
+    pytest.param("", "", "晋中市政协组织委员走访榆次区、介休市的协商议事室。", "晋中市", id="studier-owns-nothing"),
+    # no committee named anywhere: 我省 is the province, not its committee
+    pytest.param("", "江苏政协网", "我省大运河文化带建设应注重“八个着力点”。", "江苏省", id="no-committee-no-actor"),
+    # many committees at once name nobody
+    pytest.param(
+        "", "", "叶海燕在听取各县(市、区)政协主席发言后指出,各县政协要打造“书香政协”。", "", id="plural-names-nobody"
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "source", "body", "expected"), CASES + CANDIDATES)
+def test_who_adopts_what(ctx: Context, title: str, source: str, body: str, expected: set[tuple[str, str, str]]) -> None:
+    assert adoptions(ctx, title, source, body) == expected
+
+
+@pytest.mark.parametrize(("title", "source", "body", "region"), NOTHING)
+def test_who_does_not_adopt(ctx: Context, title: str, source: str, body: str, region: str) -> None:
+    found = adoptions(ctx, title, source, body)
+    assert not {r for r, _, _ in found} & ({region} if region else {r for r, _, _ in found})
+
+
+def test_documents_of_a_chain(ctx: Context) -> None:
+    body = "汇川区政协出台了《界别活动规范》。委员工作室依照《委员值班制度》《委员接访办法》运行。"
+    assert documents(ctx, "汇川区政协完善制度建设", "", body) == {
+        ("汇川区", "界别活动规范"),
+        ("汇川区", "委员值班制度"),
+        ("汇川区", "委员接访办法"),
+    }
+
+
+def test_a_headline_reporting_an_adoption_is_no_document(ctx: Context) -> None:
+    assert documents(ctx, "株洲市政协推行“协商夜话”机制", "", "株洲市政协推行“协商夜话”机制。") == set()
