@@ -128,9 +128,8 @@ def list_items(text: str) -> list[tuple[int, str, EntityKind]]:
     for m in LIST_CLOSED_BY_COUNT.finditer(text):
         pos = m.start(1)
         items = m.group(1).split("、")
-        verb = None
-        for verb in ADOPT_IN.finditer(items[0]):
-            pass  # the last verb of the first item opens the list (凤冈县政协先后开通界别协商、…)
+        # the last verb of the first item opens the list (凤冈县政协先后开通界别协商、…)
+        verb = next(reversed(list(ADOPT_IN.finditer(items[0]))), None)
         if verb is not None:
             pos += verb.end()
             items[0] = items[0][verb.end() :]
@@ -144,7 +143,9 @@ def list_items(text: str) -> list[tuple[int, str, EntityKind]]:
     return out
 
 
-ADOPT_IN = re.compile(r"(?:设立|组建|建立|建起|建成|搭建|开通|打造|创建|推出|推行|实行|开展|开设|构建|完善|健全)(?:了|起)?")
+ADOPT_IN = re.compile(
+    r"(?:设立|组建|建立|建起|建成|搭建|开通|打造|创建|推出|推行|实行|开展|开设|构建|完善|健全)(?:了|起)?"
+)
 
 
 def siblings(text: str, known: list[tuple[int, int]]) -> list[tuple[int, int]]:
