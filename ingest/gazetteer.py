@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 
-from .matcher import FormIndex
+from .matcher import FixedFormIndex
 from .models import Entity
 
 # The 55 officially recognised minority nationalities, as they appear in autonomous names.
@@ -109,7 +109,7 @@ class Gazetteer:
             for form, suffixed in derive_aliases(d.name, d.level):
                 forms[form].append(Alias(form, d, full=False, suffixed=suffixed))
         self.forms: dict[str, list[Alias]] = dict(forms)
-        self.index = FormIndex(self.forms)
+        self.index = FixedFormIndex(self.forms)
 
     @classmethod
     def load(cls) -> Gazetteer:

@@ -17,6 +17,8 @@ import threading
 from collections.abc import Iterable, Iterator
 from operator import add
 
+import ahocorasick_rs
+
 _last = threading.local()
 
 
@@ -80,3 +82,25 @@ class FormIndex:
                     yield i, i + length
                     taken = i + length
                     break
+
+
+class FixedFormIndex:
+    """The same scan over forms that never change (the division table's), by an Aho–Corasick
+    automaton in Rust (ahocorasick_rs, leftmost-longest): 9× faster than ``FormIndex`` on
+    the real articles, with the same matches (docs/decisions/0011-term-matcher.md).
+    ``FormIndex`` stays for the lexicon, which grows while articles are read: an automaton
+    is built once and cannot take a word."""
+
+    def __init__(self, forms: Iterable[str]) -> None:
+        self._forms = frozenset(f for f in forms if len(f) >= 2)
+        self._automaton = ahocorasick_rs.AhoCorasick(
+            sorted(self._forms), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+        )
+
+    def __contains__(self, form: object) -> bool:
+        return form in self._forms
+
+    def scan(self, text: str) -> Iterator[tuple[int, int]]:
+        """``(start, end)`` of the longest form at each position, left to right, not overlapping."""
+        for _, start, end in self._automaton.find_matches_as_indexes(text):
+            yield start, end

@@ -1,11 +1,12 @@
-"""FormIndex.scan: the longest form at each position, left to right, never overlapping."""
+"""FormIndex.scan and FixedFormIndex.scan: the longest form at each position, left to right, never overlapping."""
 
 from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zxkg.ingest.matcher import FormIndex
+from zxkg.ingest.gazetteer import Gazetteer
+from zxkg.ingest.matcher import FixedFormIndex, FormIndex
 
 
 def reference_scan(text: str, forms: set[str]) -> list[tuple[int, int]]:
@@ -49,3 +50,19 @@ def test_discarded_forms_are_not_found_and_short_forms_are_ignored() -> None:
 def test_scan_agrees_with_the_definition(forms: set[str], text: str) -> None:
     index = FormIndex(forms)
     assert list(index.scan(text)) == reference_scan(text, {f for f in forms if len(f) >= 2})
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sets(st.text(alphabet="甲乙丙丁戊", min_size=1, max_size=5), max_size=12),
+    st.text(alphabet="甲乙丙丁戊,", max_size=60),
+)
+def test_the_fixed_index_agrees_with_the_definition(forms: set[str], text: str) -> None:
+    index = FixedFormIndex(forms)
+    assert list(index.scan(text)) == reference_scan(text, {f for f in forms if len(f) >= 2})
+
+
+def test_the_fixed_index_finds_what_the_other_finds_in_the_division_table(gaz: Gazetteer) -> None:
+    forms = list(gaz.forms)
+    text = "五大连池市和长沙市、荆州沙市,大连;湘西州泸溪县政协与湖南省长沙市雨花区政协"
+    assert list(FixedFormIndex(forms).scan(text)) == list(FormIndex(forms).scan(text))
