@@ -179,6 +179,15 @@ class Actors:
         self.cues = self._cues()
         self._cue_starts = [c.start for c in self.cues]
         self.visits = self._visits()
+        if self.home is None:
+            # 省政协…来平湖调研: a title that says someone came names the writer's place
+            came = [v for v in self.visits if v.start < self.title_end and self._came(v)]
+            if came:
+                host = came[0].hosts[0]
+                self.home = RegionHit(host.start, host.end, host.entity, True, "actor.title.host", 1.0)
+                self.cues = self._cues()
+                self._cue_starts = [c.start for c in self.cues]
+                self.visits = self._visits()
         self.default = self._default()
 
     # -- places ------------------------------------------------------------------------
@@ -422,6 +431,10 @@ class Actors:
             else:
                 out.append(h)
         return out
+
+    def _came(self, visit: Visit) -> bool:
+        go = VISIT_GO.search(self.text, visit.start, visit.hosts[0].start)
+        return go is not None and go.group().startswith("来")
 
     def visit_at(self, pos: int) -> Visit | None:
         inside = [v for v in self.visits if v.start <= pos < v.end]

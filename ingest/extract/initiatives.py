@@ -38,7 +38,8 @@ QUOTE_OPENER = re.compile('[“‘「『"]')
 # Head words after a quote (or at the end of a name) and the kind they give, longest first.
 MECHANISM_HEADS = (
     "工作机制 长效机制 保障机制 评价体系 考核办法 工作法 机制 制度 评价 评比 考核 考评 测评 评议 办法 规则 模式 "
-    "体系 架构 组织架构 清单 档案 积分 台账 工作室 议事室 协商室 工作站 联络站 联系点 服务站 之家 网格 标准"
+    "体系 架构 组织架构 清单 档案 积分 台账 工作室 议事室 协商室 工作站 联络站 联系点 服务站 之家 网格 标准 "
+    "驿站 议事厅 议事堂 议事坊 会客厅 联络室 值班日 接待日 实践中心"
 ).split()
 BRAND_HEADS = (
     "履职品牌 工作品牌 特色品牌 栏目品牌 品牌 工程 行动 专项行动 活动 主题活动 创建活动 系列活动 平台 栏目 论坛 讲堂 "
