@@ -61,16 +61,16 @@ OTHER_BODY = re.compile(r"(?:党委|省委|市委|州委|县委|区委|政府|�
 # Cues that name committees without naming places.
 _LEVEL = "省市州县区旗盟"
 LEVEL_CUE = re.compile(
-    rf"(?P<pair>(?P<a>[{_LEVEL}])[、和与及]?(?P<b>[{_LEVEL}])两级(?:政协)?)"
+    rf"(?=[{_LEVEL}自全我本])(?:(?P<pair>(?P<a>[{_LEVEL}])[、和与及]?(?P<b>[{_LEVEL}])两级(?:政协)?)"
     rf"|(?P<two>(?P<c>[{_LEVEL}])[、和与及](?P<d>[{_LEVEL}])政协)"
     rf"|(?P<auto>自治区政协)"
     rf"|(?P<all>全(?P<e>[{_LEVEL}])(?:各级政协|政协系统|政协(?!委员会))|全(?P<f>[{_LEVEL}])[^,。;,;]{{0,6}}?各级政协)"
     rf"|(?P<voice>(?:我|本)(?P<g>[{_LEVEL}]))"
-    rf"|(?P<one>(?P<h>[{_LEVEL}])政协)"
+    rf"|(?P<one>(?P<h>[{_LEVEL}])政协))"
 )
 # Several committees, none in particular: 各县政协, 区县政协, 县(市、区)政协, 7个区(市)县政协
 PLURAL_CUE = re.compile(
-    r"(?:各|兄弟|\d+个|[一二两三四五六七八九十]+个)[\u4e00-\u9fff()()、]{0,8}?政协(?!委员会)"
+    r"(?=[各兄\d一二两三四五六七八九十区县市地])(?:各|兄弟|\d+个|[一二两三四五六七八九十]+个)[\u4e00-\u9fff()()、]{0,8}?政协(?!委员会)"
     r"|(?:区县|县区|市县|县市区|市州|地市|县\(市、区\)|区\(市\)县)政协"
 )
 PLURAL_BEFORE = set("省各地等个两三区县市州")  # 省市政协, 各县政协: the level word of a plural

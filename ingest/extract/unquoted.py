@@ -36,10 +36,10 @@ _HEADS = "|".join(sorted(INSTITUTION_HEADS, key=len, reverse=True))
 _STOP = "的和与及在到向为对把将从等、,。;:,;:!?()()“”‘’《》\n "
 _MOD = rf"[^{_STOP}]"
 # 委员/政协 opens the name: 委员联系界别群众工作站, 委员值班日, 政协委员联络室
-MEMBER_LED = re.compile(rf"(?:(?:界别|党员|街道|乡镇|社区)?(?:政协)?委员){_MOD}{{0,8}}?(?:{_HEADS})")
+MEMBER_LED = re.compile(rf"(?=[界党街乡社政委])(?:(?:界别|党员|街道|乡镇|社区)?(?:政协)?委员){_MOD}{{0,8}}?(?:{_HEADS})")
 # an adoption verb before it: 设立委员值班日, 组建沿海五县政协主席联席会议, 建起协商驿站
 VERB_LED = re.compile(
-    r"(?:设立|设置|组建|建立|建起|建成|建设|成立|搭建|开通|打造|创建|创设|推行|实行|执行|开展|开设|举办|推进|完善|健全|召开)"
+    r"(?=[设组建成搭开打创推实执举完健召])(?:设立|设置|组建|建立|建起|建成|建设|成立|搭建|开通|打造|创建|创设|推行|实行|执行|开展|开设|举办|推进|完善|健全|召开)"
     rf"(?:了|起)?(?:\d+|[一二两三四五六七八九十]+)?(?:个|家|处|批)?({_MOD}{{0,12}}?(?:{_HEADS}))"
 )
 # a member's own studio: 委员季杜宇工作室 (a person's name between 委员 and 工作室)
@@ -61,6 +61,9 @@ LIST_ITEM = r"[\u4e00-\u9fff+·]{2,12}"
 LIST_CLOSED_BY_COUNT = re.compile(
     rf"((?:{LIST_ITEM}、)+{LIST_ITEM}?)(?:等)?(?:\d+|[两三四五六七八九十]+)(?:个|项|大|种)"
     r"[\u4e00-\u9fff]{0,4}?(子平台|平台|机制|品牌|载体|阵地|制度|渠道)"
+)
+COUNT_CLOSER = re.compile(
+    r"(?:\d+|[两三四五六七八九十]+)(?:个|项|大|种)[\u4e00-\u9fff]{0,4}?(?:子平台|平台|机制|品牌|载体|阵地|制度|渠道)"
 )
 # “智”汇协商、“码上”议事两个工作品牌
 PARTLY_QUOTED = re.compile(r"“([^“”\n]{1,3})”([\u4e00-\u9fff]{1,4})(?=、|和|与|(?:两|三|四|五|六|\d)(?:个|项|大)|等)")
@@ -125,7 +128,13 @@ def partly_quoted(text: str) -> list[tuple[int, int, str]]:
 def list_items(text: str) -> list[tuple[int, str, EntityKind]]:
     """Items of lists closed by their count (开通A、B、C三个协商子平台): (start, name, kind)."""
     out: list[tuple[int, str, EntityKind]] = []
-    for m in LIST_CLOSED_BY_COUNT.finditer(text):
+    for closer in COUNT_CLOSER.finditer(text):
+        window = max(0, closer.start() - 80)
+        m = LIST_CLOSED_BY_COUNT.search(text, window, closer.end())
+        while m is not None and m.end() != closer.end():
+            m = LIST_CLOSED_BY_COUNT.search(text, m.start() + 1, closer.end())
+        if m is None:
+            continue
         pos = m.start(1)
         items = m.group(1).split("、")
         # the last verb of the first item opens the list (凤冈县政协先后开通界别协商、…)
@@ -152,7 +161,14 @@ def siblings(text: str, known: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Items of an enumeration that holds a known institution or quoted name (``known``, spans):
     the others are the same kind of thing (建立委员工作室、活动站、基层联系点)."""
     out: list[tuple[int, int]] = []
-    for m in ENUMERATION.finditer(text):
+    windows: list[tuple[int, int]] = []
+    for a, b in known:  # the clause around each known item
+        start = max(CLAUSE_START.finditer(text, max(0, a - 80), a), key=lambda x: x.end(), default=None)
+        stop = CLAUSE_STOP.search(text, b)
+        window = (start.end() if start else max(0, a - 80), stop.start() if stop else len(text))
+        if not windows or window[0] >= windows[-1][1]:
+            windows.append(window)
+    for m in (m for lo, hi in windows for m in ENUMERATION.finditer(text, lo, hi)):
         items: list[tuple[int, int]] = []
         pos = m.start(1)
         for part in m.group(1).split("、"):
@@ -173,6 +189,8 @@ def siblings(text: str, known: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
+CLAUSE_START = re.compile(r"[,;:。!?,;:!?\n]")
+CLAUSE_STOP = re.compile(r"[,;:。!?,;:!?\n]")
 # A 、-list after a verb, its items plain or quoted with a head: 委员工作室、活动站、基层联系点
 ENUMERATION = re.compile(
     r"((?:(?:“[^“”]{1,12}”)?[\u4e00-\u9fff]{0,10}、){1,10}(?:“[^“”]{1,12}”)?[\u4e00-\u9fff]{2,10})"
