@@ -36,7 +36,9 @@ _HEADS = "|".join(sorted(INSTITUTION_HEADS, key=len, reverse=True))
 _STOP = "的和与及在到向为对把将从等、,。;:,;:!?()()“”‘’《》\n "
 _MOD = rf"[^{_STOP}]"
 # 委员/政协 opens the name: 委员联系界别群众工作站, 委员值班日, 政协委员联络室
-MEMBER_LED = re.compile(rf"(?=[界党街乡社政委])(?:(?:界别|党员|街道|乡镇|社区)?(?:政协)?委员){_MOD}{{0,8}}?(?:{_HEADS})")
+MEMBER_LED = re.compile(
+    rf"(?=[界党街乡社政委])(?:(?:界别|党员|街道|乡镇|社区)?(?:政协)?委员){_MOD}{{0,8}}?(?:{_HEADS})"
+)
 # an adoption verb before it: 设立委员值班日, 组建沿海五县政协主席联席会议, 建起协商驿站
 VERB_LED = re.compile(
     r"(?=[设组建成搭开打创推实执举完健召])(?:设立|设置|组建|建立|建起|建成|建设|成立|搭建|开通|打造|创建|创设|推行|实行|执行|开展|开设|举办|推进|完善|健全|召开)"
