@@ -165,9 +165,9 @@ def siblings(text: str, known: list[tuple[int, int]]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     windows: list[tuple[int, int]] = []
     for a, b in known:  # the clause around each known item
-        start = max(CLAUSE_START.finditer(text, max(0, a - 80), a), key=lambda x: x.end(), default=None)
+        opener = max(CLAUSE_START.finditer(text, max(0, a - 80), a), key=lambda x: x.end(), default=None)
         stop = CLAUSE_STOP.search(text, b)
-        window = (start.end() if start else max(0, a - 80), stop.start() if stop else len(text))
+        window = (opener.end() if opener else max(0, a - 80), stop.start() if stop else len(text))
         if not windows or window[0] >= windows[-1][1]:
             windows.append(window)
     for m in (m for lo, hi in windows for m in ENUMERATION.finditer(text, lo, hi)):
