@@ -99,11 +99,11 @@ PHRASE_STOP = re.compile(r"[,;:。!?,;:!?()()\n、“”‘’「」《》\"的�
 INSTITUTION = re.compile(
     r"(?:(?:界别|党员)(?:政协)?委员|政协(?:政协)?委员|委员)"
     r"(?:履职管理|(?:履职)?(?:工作室|工作站|联络站|联系点|之家|履职档案|档案|考核|考评|积分管理))"
-    r"|协商议事(?:室|厅|堂|中心|会)|履职(?:考核|考评|积分管理|档案)|提案办理(?:评议|协商)"
+    r"|协商议事(?:室|厅|堂|中心|会)|履职(?:考核|考评|积分管理|档案)|提案办理评议"
 )
 SYSTEM_AFTER_VERB = re.compile(
     r"(?:健全|建立|完善|实行|推行|落实|探索|构建|出台|创新|制定|制订)(?:了|完善|并)?"
-    r"([\u4e00-\u9fff]{2,16}?(?:制度|机制))"
+    r"([\u4e00-\u9fff]{2,16}?(?:制度|机制))(?!体系|框架|格局|建设)"
 )
 # 向委员工作室派驻了219名党建指导员: officers posted to a body are a standing arrangement
 POSTED_OFFICERS = re.compile(
@@ -434,6 +434,9 @@ def _judge_chain(
                 continue  # a figure of speech (“最后一公里”), not a named initiative
             kind = "mechanism" if verb in MECHANISM_VERBS or re.search(r"[室站点档]$", name) else "brand"
         owners = _owners(actors, q.start - 1, q.end + 1)
+        each = actors.respectively(q.start) if len(chain) > 1 else None
+        if each is not None and len(each) == len(chain):
+            owners = (each[chain.index(q)],)  # 两地政协分别介绍了“A”、“B”
         rule = "initiative.quoted" + (".head" if head else ".verb" if verb else ".name")
         conf = 0.9 if head and verb else 0.8 if head or verb else 0.7
         # “两力两率”评价 is also written 两力两率评价: an alias for unquoted mentions later

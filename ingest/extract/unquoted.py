@@ -92,6 +92,8 @@ def institutions(text: str, actors: Actors) -> list[Found]:
     def add(start: int, end: int, rule: str, conf: float) -> None:
         span = text[start:end]
         name = _name_of(span)
+        if name in INSTITUTION_HEADS and span.endswith("政协" + name):
+            name = "政协" + name  # 政协大讲堂: 政协 is part of a name that is only a head word
         start += len(span) - len(name)
         if len(name) < 3 or NOT_A_NAME.search(name[:-2]) or (start, end) in seen:
             return
@@ -176,6 +178,11 @@ def siblings(text: str, known: list[tuple[int, int]]) -> list[tuple[int, int]]:
         for part in m.group(1).split("、"):
             items.append((pos, pos + len(part)))
             pos += len(part) + 1
+        for i, (s, e) in enumerate(items):
+            cut = text.find("等", s, e)
+            if cut > s:  # 协商驿站等县、乡、村三级…: the list ends at 等
+                items = [*items[:i], (s, cut)]
+                break
         start, end = items[-1]
         tail = COUNT_TAIL.search(text, start, end)
         if tail:
