@@ -103,7 +103,7 @@ def test_every_bad_file_reported_every_good_one_lands(tmp_path: Path) -> None:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         # no article is half-written: each has its mentions
         orphans = db.execute(
-            "SELECT count(*) FROM articles a WHERE NOT EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = a.id)"
+            "SELECT count(*) FROM articles a WHERE NOT EXISTS (SELECT 1 FROM mentions m WHERE m.article = a.key)"
         ).fetchone()[0]
         assert orphans == 0
 

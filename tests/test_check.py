@@ -48,18 +48,19 @@ def test_a_sound_directory_checks_clean_and_check_waits_for_no_writer(tmp_path: 
 def damage(data: Path) -> dict[str, str]:
     """One of each kind of damage a crash, a bug or a hand edit can leave; returns the ids touched."""
     with sqlite3.connect(data / "zxkg.db") as db:  # foreign keys are off in a plain connection
-        gone, shifted, lost_entity = (r[0] for r in db.execute("SELECT id FROM articles ORDER BY id LIMIT 3"))
-        db.execute("DELETE FROM article_files WHERE article_id = ?", (gone,))
-        db.execute("DELETE FROM articles WHERE id = ?", (gone,))
-        db.execute(
-            "UPDATE relations SET start = start + 1 WHERE id ="
-            " (SELECT min(id) FROM relations WHERE article_id = ? AND predicate <> 'mentions')",
-            (shifted,),
+        rows = db.execute("SELECT key, id FROM articles ORDER BY id LIMIT 3").fetchall()
+        (gone_key, gone), (shifted_key, shifted), (lost_key, lost_entity) = rows
+        db.execute("DELETE FROM article_files WHERE article = ?", (gone_key,))
+        db.execute("DELETE FROM articles WHERE key = ?", (gone_key,))
+        db.execute(  # a sentence that no longer holds its mention
+            "UPDATE relations SET start = span_end + 1 WHERE id ="
+            " (SELECT min(id) FROM relations WHERE article = ? AND predicate <> 6)",
+            (shifted_key,),
         )
         db.execute(
-            "DELETE FROM entities WHERE key ="
-            " (SELECT object_key FROM relations WHERE article_id = ? AND predicate = 'mentions' LIMIT 1)",
-            (lost_entity,),
+            "DELETE FROM entities WHERE id ="
+            " (SELECT object FROM relations WHERE article = ? AND predicate = 6 LIMIT 1)",
+            (lost_key,),
         )
         db.execute("INSERT INTO runs (started_at, status) VALUES ('2024-01-01T00:00:00+00:00', 'running')")
     engine = open_engine("whoosh", data / "index" / "whoosh")
@@ -104,13 +105,15 @@ def test_check_names_every_kind_of_damage_and_repair_mends_it(tmp_path: Path) ->
     with sqlite3.connect(data / "zxkg.db") as db:
         assert db.execute("PRAGMA foreign_key_check").fetchall() == []
         assert db.execute("SELECT count(*) FROM runs WHERE status = 'running'").fetchone()[0] == 0
-        for text, start, end, quote in db.execute(
-            "SELECT a.text, r.start, r.end, r.evidence FROM relations r JOIN articles a ON a.id = r.article_id"
+        for n, start, end, s0, s1 in db.execute(
+            "SELECT length(a.text), r.start, r.end, r.span_start, r.span_end FROM relations r"
+            " JOIN articles a ON a.key = r.article"
         ):
-            assert text[start:end] == quote
+            assert 0 <= start <= s0 <= s1 <= end <= n
         # the articles whose findings were dropped were extracted again
         for article in (touched["shifted"], touched["lost_entity"]):
-            assert db.execute("SELECT count(*) FROM mentions WHERE article_id = ?", (article,)).fetchone()[0] > 0
+            sql = "SELECT count(*) FROM mentions m JOIN articles a ON a.key = m.article WHERE a.id = ?"
+            assert db.execute(sql, (article,)).fetchone()[0] > 0
 
 
 def test_a_damaged_store_file_is_reported_and_left_alone(tmp_path: Path) -> None:

@@ -41,11 +41,11 @@ def final_counts(db_path: Path) -> tuple[list[str], dict[str, int], dict[str, in
     """Article ids in the order they landed, and each one's mentions and relations."""
     with sqlite3.connect(db_path) as db:
         order = [r[0] for r in db.execute("SELECT id FROM articles ORDER BY rowid")]
-        mentions = dict(db.execute("SELECT article_id, count(*) FROM mentions GROUP BY article_id").fetchall())
+        mentions = dict(
+            db.execute("SELECT a.id, count(*) FROM mentions m JOIN articles a ON a.key = m.article GROUP BY a.id")
+        )
         relations = dict(
-            db.execute(
-                "SELECT article_id, count(*) FROM relations WHERE article_id IS NOT NULL GROUP BY article_id"
-            ).fetchall()
+            db.execute("SELECT a.id, count(*) FROM relations r JOIN articles a ON a.key = r.article GROUP BY a.id")
         )
     return order, mentions, relations
 

@@ -17,43 +17,12 @@ from zxkg.graph.models import TERM_KINDS, Filters
 from zxkg.graph.names import Names
 from zxkg.graph.query import adopters, adoption_table, region_profile
 from zxkg.ingest.gazetteer import Gazetteer
-from zxkg.ingest.store import ADOPTION_COLUMNS, SCHEMA_VERSION, RelationQuery, Store
+from zxkg.ingest.store import ADOPTION_COLUMNS, RelationQuery, Store
 
 
 @pytest.fixture(scope="module")
 def store_dir(tmp_path_factory: pytest.TempPathFactory, gaz: Gazetteer) -> Path:
     return build_store(tmp_path_factory.mktemp("schema") / "data", gaz)
-
-
-def relation_indexes(db: Path) -> set[str]:
-    with sqlite3.connect(db) as c:
-        sql = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'relations'"
-        return {r[0] for r in c.execute(sql)}
-
-
-def test_a_version_2_store_gets_the_covering_indexes_and_the_pairs_and_keeps_its_rows(
-    tmp_path: Path, gaz: Gazetteer
-) -> None:
-    data = build_store(tmp_path / "data", gaz)
-    db = data / "zxkg.db"
-    with sqlite3.connect(db) as c:  # make it look like a store written by schema 2
-        c.execute("DROP INDEX idx_relations_by_subject")
-        c.execute("DROP INDEX idx_relations_by_object")
-        c.execute("CREATE INDEX idx_relations_subject ON relations(subject_key, predicate)")
-        c.execute("CREATE INDEX idx_relations_object ON relations(object_key, predicate)")
-        c.execute("DROP TABLE adoption_pairs")
-        c.execute("PRAGMA user_version = 2")
-        before = c.execute("SELECT count(*) FROM relations").fetchone()[0]
-    Store.open(data).close()
-    indexes = relation_indexes(db)
-    assert {"idx_relations_by_subject", "idx_relations_by_object"} <= indexes
-    assert not {"idx_relations_subject", "idx_relations_object"} & indexes
-    with sqlite3.connect(db) as c:
-        assert c.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
-        assert c.execute("SELECT count(*) FROM relations").fetchone()[0] == before > 0
-        assert c.execute("SELECT count(*) FROM adoption_pairs").fetchone()[0] > 0
-    with Store.open(data, readonly=True) as store:
-        assert store.stale_adoption_pairs() == []
 
 
 class Explaining:
@@ -107,9 +76,9 @@ def test_filtered_adoption_questions_read_relations_through_a_covering_index(
     region_profile(names, "长沙市", since)
     list(adoption_table(names, since))
     assert len(seen) == 3
-    assert "USING COVERING INDEX idx_relations_by_object" in seen[0]
-    assert "USING COVERING INDEX idx_relations_by_subject" in seen[1]
-    assert "USING COVERING INDEX idx_relations_by_subject" in seen[2]
+    assert "USING COVERING INDEX idx_relations_adopted_by_object" in seen[0]
+    assert "USING COVERING INDEX idx_relations_adopted_by_subject" in seen[1]
+    assert "USING COVERING INDEX idx_relations_adopted_by_subject" in seen[2]
     assert "TEMP B-TREE FOR GROUP BY" not in seen[2]  # rows come grouped by (region, term)
 
 
@@ -178,7 +147,7 @@ def test_terms_merged_into_one_read_from_the_pairs_answer_what_grouping_answers(
         # 26 ms. The pairs are read, and the relations of the regions that hold several terms.
         assert len(spy.plans) == 2
         assert "SEARCH p USING PRIMARY KEY (term_key=?)" in spy.plans[0]
-        assert "SEARCH r USING COVERING INDEX idx_relations_by_subject (subject_key=?" in spy.plans[1]
+        assert "SEARCH r USING COVERING INDEX idx_relations_adopted_by_subject (subject=?" in spy.plans[1]
         by_region = _whole(store, merge=True, by_date=False, objects=terms)
         assert by_region == _grouped(store, merge=True, by_date=False, objects=terms)
         assert [r["region_key"] for r in by_region] == sorted(holders)
@@ -209,15 +178,3 @@ def test_replaced_findings_keep_the_pairs_exact(real_store: Path) -> None:
             store.replace(ex)
         assert store.stale_adoption_pairs() == []
         assert _whole(store) == _grouped(store)
-
-
-def test_an_older_store_opened_read_only_answers_from_its_relations(tmp_path: Path, gaz: Gazetteer) -> None:
-    data = build_store(tmp_path / "data", gaz)
-    with Store.open(data, readonly=True) as store:
-        expected = _whole(store)
-    with sqlite3.connect(data / "zxkg.db") as c:  # as a reader finds a store of schema 3
-        c.execute("DROP TABLE adoption_pairs")
-        c.execute("PRAGMA user_version = 3")
-    with Store.open(data, readonly=True) as store:
-        assert not store.has_adoption_pairs
-        assert _whole(store) == expected

@@ -27,6 +27,7 @@ COMMANDS = {
     "reextract": "lexicon:reextract",
     "reindex": "search:reindex",
     "check": "check:check",
+    "migrate": "migrate:migrate",
     "serve": "serve:serve",
 }
 

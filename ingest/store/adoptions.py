@@ -11,10 +11,15 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
-from .filters import RelationQuery, relation_filter
+from .dates import text_of
+from .filters import ENTITY_IDS, RelationQuery, relation_filter
 from .pairs import ADOPTED, FIRST_REF
 from .records import Adoption, FirstAdoption
+from .schema import PREDICATE_NAMES
 from .session import Session
+
+# A pair's predicate (an integer in the store) as its name.
+PREDICATE_NAME = "CASE p.predicate " + " ".join(f"WHEN {i} THEN '{n}'" for i, n in PREDICATE_NAMES.items()) + " END"
 
 ADOPTION_COLUMNS = Adoption._fields
 
@@ -31,45 +36,49 @@ class Adoptions(Session):
         and its aliases). The predicate and evidence are the first relation's (earliest
         date, then first stored); text columns are "" rather than NULL. Ordered
         by first date (unknown last), then region and term; without ``by_date``, by region
-        and term, which spares a sort of the whole table.
+        and term (read in that order from the pairs, sparing a sort of the whole table).
 
         Questions that keep every relation of a pair (no dates, confidence, predicates or
         region codes asked) are answered from the adoption pairs, which hold these very
         aggregates; the others group the relations.
         """
-        if self.has_adoption_pairs and _whole_pairs(q, merge_terms):
+        if _whole_pairs(q, merge_terms):
             if merge_terms and q.objects is not None and len(q.objects) > 1:
                 return self._merged_pairs(q, term_kinds, by_date)
             return self._adoption_pairs(q, term_kinds, by_date)
         where, params = relation_filter(q)
         # Without merge_terms the term columns are constant in a group; with it they come
         # from the first relation, joined back below.
-        term = "e.object_key AS term_key, o.name AS term, o.kind" if merge_terms else "g.term_key, g.term, g.kind"
-        join_term = "JOIN entities o ON o.key = e.object_key" if merge_terms else ""
-        order = "ORDER BY g.first_date IS NULL, g.first_date, g.region_key, g.term_key" if by_date else ""
+        term = "o.key AS term_key, o.name AS term, o.kind" if merge_terms else "g.term_key, g.term, g.kind"
+        join_term = "JOIN entities o ON o.id = e.object" if merge_terms else ""
+        # Grouped by the store's integer keys, the rows come in no order a person reads: sort them.
+        by_key = "g.region_key, g.term_key" if not merge_terms else "g.region_key, o.key"
+        order = f"ORDER BY g.first_day IS NULL, g.first_day, {by_key}" if by_date else f"ORDER BY {by_key}"
         sql = f"""
             SELECT g.region_key, g.region, coalesce(g.code, '') AS code, coalesce(g.level, '') AS level,
-                   coalesce(g.province, '') AS province, {term}, e.predicate,
-                   coalesce(g.first_date, '') AS first_date, coalesce(g.last_date, '') AS last_date,
-                   g.articles, g.confidence, e.evidence, e.article_id AS article,
-                   coalesce(a.file, '') AS file, coalesce(a.title, '') AS title
+                   coalesce(g.province, '') AS province, {term}, pr.name AS predicate,
+                   coalesce({text_of("g.first_day")}, '') AS first_date,
+                   coalesce({text_of("g.last_day")}, '') AS last_date,
+                   g.articles, g.confidence, substr(a.text, e.start + 1, e.end - e.start) AS evidence,
+                   a.id AS article, coalesce(a.file, '') AS file, coalesce(a.title, '') AS title
             FROM (
-                SELECT r.subject_key AS region_key, s.name AS region, s.code, s.level, s.province,
-                       r.object_key AS term_key, o.name AS term, o.kind,
-                       min(NULLIF(r.date, '')) AS first_date, max(NULLIF(r.date, '')) AS last_date,
-                       count(DISTINCT r.article_id) AS articles, avg(r.confidence) AS confidence,
+                SELECT s.key AS region_key, s.name AS region, s.code, s.level, s.province,
+                       o.key AS term_key, o.name AS term, o.kind,
+                       min(r.date) AS first_day, max(r.date) AS last_day,
+                       count(DISTINCT r.article) AS articles, avg(r.confidence) / 1000.0 AS confidence,
                        {FIRST_REF} AS first_ref
-                FROM relations r  -- CROSS JOIN: read the relations first, through their object/subject index
-                CROSS JOIN entities s ON s.key = r.subject_key
-                CROSS JOIN entities o ON o.key = r.object_key
+                FROM relations r  -- CROSS JOIN: read the relations first, through their adoption indexes
+                CROSS JOIN entities s ON s.id = r.subject
+                CROSS JOIN entities o ON o.id = r.object
                 WHERE {where} AND {ADOPTED} AND s.kind = 'region'
                   AND o.kind IN (SELECT value FROM json_each(?))
-                GROUP BY r.subject_key{"" if merge_terms else ", r.object_key"}
-                HAVING count(DISTINCT r.article_id) >= ?
+                GROUP BY r.subject{"" if merge_terms else ", r.object"}
+                HAVING count(DISTINCT r.article) >= ?
             ) g
             JOIN relations e ON e.id = CAST(substr(g.first_ref, -12) AS INTEGER)
             {join_term}
-            LEFT JOIN articles a ON a.id = e.article_id
+            JOIN predicates pr ON pr.id = e.predicate
+            JOIN articles a ON a.key = e.article
             {order}
         """
         params += [json.dumps(list(term_kinds)), q.min_articles]
@@ -82,13 +91,13 @@ class Adoptions(Session):
         without counting articles when no minimum asks for the count (see
         ``docs/design-notes.md``).
         """
-        if not (self.has_adoption_pairs and _whole_pairs(q, True) and q.min_articles <= 1):
+        if not (_whole_pairs(q, True) and q.min_articles <= 1):
             for a in self.adoptions(q, term_kinds, merge_terms=True):
                 yield FirstAdoption(a.region_key, a.region, a.first_date)
             return
         where, params = _pair_filter(q, term_kinds)
         sql = f"""
-            SELECT p.region_key, p.region, coalesce(min(p.first_date), '') AS first_date
+            SELECT p.region_key, p.region_name, coalesce(min(p.first_date), '') AS first_date
             FROM adoption_pairs p
             WHERE {where}
             GROUP BY p.region_key
@@ -108,9 +117,9 @@ class Adoptions(Session):
             else "ORDER BY p.region_key, p.term_key"
         )
         sql = f"""
-            SELECT p.region_key, p.region, p.code, p.level, p.province, p.term_key, p.term, p.kind, p.predicate,
-                   coalesce(p.first_date, '') AS first_date, coalesce(p.last_date, '') AS last_date,
-                   p.articles, p.confidence_sum / p.relations AS confidence, p.evidence,
+            SELECT p.region_key, p.region_name, p.code, p.level, p.province, p.term_key, p.term_name, p.kind,
+                   {PREDICATE_NAME}, coalesce(p.first_date, '') AS first_date, coalesce(p.last_date, '') AS last_date,
+                   p.articles, p.confidence_sum / 1000.0 / p.relations AS confidence, p.evidence,
                    p.article_id AS article, p.file, p.title
             FROM adoption_pairs p
             WHERE {where}
@@ -128,9 +137,9 @@ class Adoptions(Session):
         """
         where, params = _pair_filter(q, term_kinds)
         sql = f"""
-            SELECT p.region_key, p.region, p.code, p.level, p.province, p.term_key, p.term, p.kind, p.predicate,
-                   coalesce(p.first_date, ''), coalesce(p.last_date, ''), p.articles, p.confidence_sum,
-                   p.evidence, p.article_id, p.file, p.title, p.relations, p.first_ref
+            SELECT p.region_key, p.region_name, p.code, p.level, p.province, p.term_key, p.term_name, p.kind,
+                   {PREDICATE_NAME}, coalesce(p.first_date, ''), coalesce(p.last_date, ''), p.articles,
+                   p.confidence_sum / 1000.0, p.evidence, p.article_id, p.file, p.title, p.relations, p.first_ref
             FROM adoption_pairs p
             WHERE {where}
         """
@@ -153,19 +162,15 @@ class Adoptions(Session):
     def _distinct_articles(self, regions: Sequence[str], terms: Sequence[str]) -> dict[str, int]:
         """How many articles state an adoption of any of ``terms``, for each of ``regions``."""
         sql = f"""
-            SELECT r.subject_key, count(DISTINCT r.article_id) FROM relations r
-            WHERE r.subject_key IN (SELECT value FROM json_each(?))
-              AND r.object_key IN (SELECT value FROM json_each(?)) AND {ADOPTED}
-            GROUP BY r.subject_key
+            SELECT s.key, count(DISTINCT r.article) FROM relations r JOIN entities s ON s.id = r.subject
+            WHERE r.subject IN {ENTITY_IDS} AND r.object IN {ENTITY_IDS} AND {ADOPTED}
+            GROUP BY r.subject
         """
         return dict(self.conn.execute(sql, (json.dumps(list(regions)), json.dumps(list(terms)))).fetchall())
 
     def mention_count(self, keys: Sequence[str]) -> int:
         """How many articles mention any of ``keys``."""
-        sql = (
-            "SELECT count(DISTINCT article_id) FROM relations"
-            " WHERE object_key IN (SELECT value FROM json_each(?)) AND predicate = 'mentions'"
-        )
+        sql = f"SELECT count(DISTINCT article) FROM mentions WHERE entity IN {ENTITY_IDS}"
         return int(self.conn.execute(sql, (json.dumps(list(keys)),)).fetchone()[0])
 
 
@@ -175,10 +180,10 @@ def _pair_filter(q: RelationQuery, term_kinds: Sequence[str]) -> tuple[str, list
     params: list[Any] = [json.dumps(list(term_kinds))]
     if q.objects is not None:
         cond.append("p.term_key IN (SELECT value FROM json_each(?))")
-        params.append(json.dumps(list(q.objects)))
+        params.append(json.dumps(list(q.objects), ensure_ascii=False))
     if q.subjects is not None:
         cond.append("p.region_key IN (SELECT value FROM json_each(?))")
-        params.append(json.dumps(list(q.subjects)))
+        params.append(json.dumps(list(q.subjects), ensure_ascii=False))
     return " AND ".join(cond), params
 
 

@@ -33,31 +33,32 @@ class Checks(Session):
         return list(map(RunningRun._make, self.conn.execute(sql)))
 
     def offset_mismatches(self) -> tuple[int, list[OffsetMismatch]]:
-        """Relations and mentions whose offsets do not point at their quote in the article text.
+        """Relations and mentions whose offsets do not point into their article's text.
 
-        Returns (findings checked, mismatches): each mismatch names the table, row id, article
-        and rule. Reads one article at a time, so a large store is checked in bounded memory.
+        A relation's sentence holds its mention (``start <= span_start <= span_end <= end``),
+        and both lie in the text. Returns (findings checked, mismatches): each mismatch names
+        the table, row id, article and rule. Reads one article at a time, so a large store is
+        checked in bounded memory.
         """
         checked = 0
         bad: list[OffsetMismatch] = []
         with self.snapshot():
-            for article_id, text in self.conn.execute("SELECT id, text FROM articles ORDER BY id"):
-                n = len(text)
-                for rid, start, end, quote, s0, s1, span, rule in self.conn.execute(
-                    "SELECT id, start, end, evidence, span_start, span_end, span, rule FROM relations"
-                    " WHERE article_id = ?",
-                    (article_id,),
+            for key, article_id, n in self.conn.execute("SELECT key, id, length(text) FROM articles ORDER BY id"):
+                for rid, start, end, s0, s1, rule in self.conn.execute(
+                    "SELECT r.id, r.start, r.end, r.span_start, r.span_end, u.name FROM relations r"
+                    " JOIN rules u ON u.id = r.rule WHERE r.article = ?",
+                    (key,),
                 ):
                     checked += 1
-                    if not (0 <= start <= end <= n and text[start:end] == quote and 0 <= s0 <= s1 <= n) or (
-                        text[s0:s1] != span
-                    ):
+                    if not (0 <= start <= s0 <= s1 <= end <= n):
                         bad.append(OffsetMismatch("relations", rid, article_id, rule))
-                for mid, start, end, quote, rule in self.conn.execute(
-                    "SELECT id, start, end, quote, rule FROM mentions WHERE article_id = ?", (article_id,)
+                for mid, start, end, rule in self.conn.execute(
+                    "SELECT m.id, m.start, m.end, u.name FROM mentions m JOIN rules u ON u.id = m.rule"
+                    " WHERE m.article = ?",
+                    (key,),
                 ):
                     checked += 1
-                    if not (0 <= start <= end <= n and text[start:end] == quote):
+                    if not (0 <= start <= end <= n):
                         bad.append(OffsetMismatch("mentions", mid, article_id, rule))
         return checked, bad
 
@@ -78,7 +79,7 @@ class Checks(Session):
         a lost entity: their findings were deleted too, and they must be extracted again.
         """
         done: dict[str, int] = {}
-        articles: set[str] = set()
+        articles: set[int] = set()
         with self.transaction() as c:
             for table, rowid, parent, _fk in c.execute("PRAGMA foreign_key_check").fetchall():
                 if (table, parent) in _FINDINGS_OF_LOST_ENTITY:
@@ -91,18 +92,16 @@ class Checks(Session):
                 sql, what = fix
                 if c.execute(sql, (rowid,)).rowcount:
                     done[f"{what} {table}"] = done.get(f"{what} {table}", 0) + 1
-            if articles:
-                stored = {
-                    r[0]
-                    for r in c.execute(
-                        "SELECT id FROM articles WHERE id IN (SELECT value FROM json_each(?))",
-                        (json.dumps(sorted(articles)),),
-                    )
-                }
-                articles &= stored
+            again = {
+                r[0]
+                for r in c.execute(
+                    "SELECT id FROM articles WHERE key IN (SELECT value FROM json_each(?))",
+                    (json.dumps(sorted(articles)),),
+                )
+            }
             if done:
                 pairs.rebuild(c)  # relations may be gone: the pairs follow
-        return done, articles
+        return done, again
 
     def stale_adoption_pairs(self, limit: int = 10) -> list[str]:
         """Adoption pairs that differ from their relations (``zxkg check``); empty when sound."""
@@ -122,12 +121,12 @@ _DANGLING_FIXES: dict[tuple[str, str], tuple[str, str]] = {
     ("relations", "entities"): ("DELETE FROM relations WHERE rowid = ?", "deleted"),
     ("article_files", "articles"): ("DELETE FROM article_files WHERE rowid = ?", "deleted"),
     ("aliases", "entities"): ("DELETE FROM aliases WHERE rowid = ?", "deleted"),
-    ("aliases", "articles"): ("UPDATE aliases SET article_id = NULL WHERE rowid = ?", "unlinked"),
+    ("aliases", "articles"): ("UPDATE aliases SET article = NULL WHERE rowid = ?", "unlinked"),
     ("articles", "runs"): ("UPDATE articles SET run_id = NULL WHERE rowid = ?", "unlinked"),
     ("failures", "runs"): ("UPDATE failures SET run_id = NULL WHERE rowid = ?", "unlinked"),
 }
 # The article of a finding that points at a lost entity (to be extracted again).
 _FINDINGS_OF_LOST_ENTITY = {
-    ("mentions", "entities"): "SELECT article_id FROM mentions WHERE rowid = ?",
-    ("relations", "entities"): "SELECT article_id FROM relations WHERE rowid = ?",
+    ("mentions", "entities"): "SELECT article FROM mentions WHERE rowid = ?",
+    ("relations", "entities"): "SELECT article FROM relations WHERE rowid = ?",
 }

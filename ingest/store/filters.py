@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
-from . import pairs
+from . import dates, pairs
+from .schema import MENTIONS, PREDICATE_IDS
+
+# The store's integer keys of the entities whose public keys are the JSON list bound to ``?``.
+ENTITY_IDS = "(SELECT id FROM entities WHERE key IN (SELECT value FROM json_each(?)))"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,46 +48,56 @@ def relation_filter(q: RelationQuery) -> tuple[str, list[Any]]:
         return f"{column} IN (SELECT value FROM json_each(?))"
 
     if q.predicates:
-        cond.append(among("r.predicate", q.predicates))
+        ids = sorted(PREDICATE_IDS[p] for p in q.predicates if p in PREDICATE_IDS)
+        cond.append(f"r.predicate IN ({', '.join(map(str, ids)) or 'NULL'})")
     if q.kinds:
         cond.append(among("s.kind", q.kinds))
         cond.append(among("o.kind", q.kinds))
+        if "article" not in q.kinds:  # no article's mentions: the partial indexes by entity apply
+            cond.append(f"r.predicate <> {MENTIONS}")
     if q.region_codes is not None:
         cond.append("(s.kind = 'region' OR o.kind = 'region')")
         cond.append(f"(s.kind <> 'region' OR {among('s.code', q.region_codes)})")
         cond.append(f"(o.kind <> 'region' OR {among('o.code', q.region_codes)})")
     if q.subjects is not None:
-        cond.append(among("r.subject_key", q.subjects))
+        cond.append(entity_among("r.subject", q.subjects, params))
     if q.objects is not None:
-        cond.append(among("r.object_key", q.objects))
+        cond.append(entity_among("r.object", q.objects, params))
     for keys in (q.touching, q.around):
         if keys is not None:
-            cond.append(f"({among('r.subject_key', keys)} OR {among('r.object_key', keys)})")
+            cond.append(f"({entity_among('r.subject', keys, params)} OR {entity_among('r.object', keys, params)})")
     if q.since:
-        cond.append("(r.article_id IS NULL OR r.date >= ?)")
-        params.append(q.since)
+        cond.append("(r.article IS NULL OR r.date >= ?)")
+        params.append(dates.day(q.since))
     if q.until:
-        cond.append("(r.article_id IS NULL OR (r.date <> '' AND substr(r.date, 1, ?) <= ?))")
-        params += [len(q.until), q.until]
+        cond.append("(r.article IS NULL OR r.date <= ?)")
+        params.append(dates.until(q.until))
     if q.min_confidence:
         cond.append("r.confidence >= ?")
-        params.append(q.min_confidence)
+        params.append(math.ceil(q.min_confidence * 1000 - 1e-9))  # the store keeps thousandths
     return " AND ".join(cond), params
+
+
+def entity_among(column: str, keys: tuple[str, ...] | list[str], params: list[Any]) -> str:
+    """``column`` (an integer entity key) is one of the entities with public ``keys``."""
+    params.append(json.dumps(list(keys), ensure_ascii=False))
+    return f"{column} IN {ENTITY_IDS}"
 
 
 def grouped_relations(q: RelationQuery) -> tuple[str, list[Any]]:
     """Relations grouped by (subject, predicate, object): a subquery and its parameters."""
     where, params = relation_filter(q)
     sql = f"""
-        SELECT r.subject_key AS source, r.predicate, r.object_key AS target,
-               count(DISTINCT r.article_id) AS articles,
-               min(NULLIF(r.date, '')) AS first_date, max(NULLIF(r.date, '')) AS last_date,
-               avg(r.confidence) AS confidence, {pairs.FIRST_REF} AS first_ref
+        SELECT s.key AS source, p.name AS predicate, o.key AS target,
+               count(DISTINCT r.article) AS articles,
+               {dates.text_of("min(r.date)")} AS first_date, {dates.text_of("max(r.date)")} AS last_date,
+               avg(r.confidence) / 1000.0 AS confidence, {pairs.FIRST_REF} AS first_ref
         FROM relations r
-        JOIN entities s ON s.key = r.subject_key
-        JOIN entities o ON o.key = r.object_key
+        JOIN entities s ON s.id = r.subject
+        JOIN entities o ON o.id = r.object
+        JOIN predicates p ON p.id = r.predicate
         WHERE {where}
-        GROUP BY r.subject_key, r.predicate, r.object_key
-        HAVING count(r.article_id) = 0 OR count(DISTINCT r.article_id) >= ?
+        GROUP BY r.subject, r.predicate, r.object
+        HAVING count(r.article) = 0 OR count(DISTINCT r.article) >= ?
     """
     return sql, [*params, q.min_articles]

@@ -16,6 +16,15 @@ from .pairs import ADOPTED
 from .records import EdgeRow, NodeRow, SharedPair
 from .session import Session
 
+# The sentence that states relation ``e`` (its article ``a``); a relation of the division
+# table has none, and says what it is.
+STATED = """
+    CASE WHEN e.article IS NULL
+         THEN (SELECT c.name || ' (' || c.code || ') is part of ' || p.name || ' (' || p.code || ')'
+               FROM entities c, entities p WHERE c.id = e.subject AND p.id = e.object)
+         ELSE substr(a.text, e.start + 1, e.end - e.start) END
+"""
+
 
 class GraphReads(Session):
     """Edges and nodes of a selection of relations, and pairs that share adoptions."""
@@ -29,10 +38,10 @@ class GraphReads(Session):
         grouped, params = grouped_relations(q)
         sql = f"""
             SELECT g.source, g.predicate, g.target, g.articles, g.first_date, g.last_date, g.confidence,
-                   e.evidence, e.article_id, a.file, a.title
+                   {STATED}, a.id, a.file, a.title
             FROM ({grouped}) g
             JOIN relations e ON e.id = CAST(substr(g.first_ref, -12) AS INTEGER)
-            LEFT JOIN articles a ON a.id = e.article_id
+            LEFT JOIN articles a ON a.key = e.article
             ORDER BY g.source, g.predicate, g.target
         """
         yield from map(EdgeRow._make, self.conn.execute(sql, params))
@@ -83,10 +92,10 @@ class GraphReads(Session):
         pair, via = ("object_key", "subject_key") if by == "region" else ("subject_key", "object_key")
         where, params = relation_filter(q)
         adopted = f"""
-            SELECT r.subject_key, r.object_key
+            SELECT s.key AS subject_key, o.key AS object_key
             FROM relations r
-            JOIN entities s ON s.key = r.subject_key
-            JOIN entities o ON o.key = r.object_key
+            JOIN entities s ON s.id = r.subject
+            JOIN entities o ON o.id = r.object
             WHERE {where} AND {ADOPTED} AND s.kind = 'region'
               AND o.kind IN (SELECT value FROM json_each(?))
         """

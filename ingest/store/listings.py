@@ -18,13 +18,13 @@ class Listings(Session):
         params: list[Any] = [_contains(name_like)] if name_like else []
         total = self.conn.execute(
             f"SELECT count(*) FROM entities e WHERE {where} AND EXISTS"
-            " (SELECT 1 FROM mentions m WHERE m.entity_key = e.key)",
+            " (SELECT 1 FROM mentions m WHERE m.entity = e.id)",
             params,
         ).fetchone()[0]
         rows = self.conn.execute(
-            "SELECT e.name, e.code, e.level, e.province, e.parent, count(DISTINCT m.article_id) AS articles"
-            f" FROM entities e JOIN mentions m ON m.entity_key = e.key WHERE {where}"
-            " GROUP BY e.key ORDER BY articles DESC, e.code LIMIT ? OFFSET ?",
+            "SELECT e.name, e.code, e.level, e.province, e.parent, count(DISTINCT m.article) AS articles"
+            f" FROM entities e JOIN mentions m ON m.entity = e.id WHERE {where}"
+            " GROUP BY e.id ORDER BY articles DESC, e.code LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
         page = [
@@ -40,15 +40,14 @@ class Listings(Session):
         params: list[Any] = [*kinds, *([_contains(name_like)] if name_like else [])]
         total = self.conn.execute(
             f"SELECT count(*) FROM entities e WHERE {where} AND EXISTS"
-            " (SELECT 1 FROM mentions m WHERE m.entity_key = e.key)",
+            " (SELECT 1 FROM mentions m WHERE m.entity = e.id)",
             params,
         ).fetchone()[0]
         rows = self.conn.execute(
             "SELECT e.key, e.name, e.kind, e.attrs,"
-            " (SELECT count(DISTINCT r.subject_key) FROM relations r JOIN entities s ON s.key = r.subject_key"
-            "   WHERE r.object_key = e.key AND s.kind = 'region') AS adopters,"
-            " (SELECT count(DISTINCT m.article_id) FROM mentions m WHERE m.entity_key = e.key) AS articles"
-            f" FROM entities e WHERE {where} AND EXISTS (SELECT 1 FROM mentions m WHERE m.entity_key = e.key)"
+            " (SELECT count(*) FROM adoption_pairs p WHERE p.term_key = e.key) AS adopters,"
+            " (SELECT count(DISTINCT m.article) FROM mentions m WHERE m.entity = e.id) AS articles"
+            f" FROM entities e WHERE {where} AND EXISTS (SELECT 1 FROM mentions m WHERE m.entity = e.id)"
             " ORDER BY adopters DESC, articles DESC, e.name LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
@@ -58,7 +57,9 @@ class Listings(Session):
         if keys:
             marks = ", ".join("?" for _ in keys)
             for alias, key in self.conn.execute(
-                f"SELECT alias, entity_key FROM aliases WHERE entity_key IN ({marks}) ORDER BY alias", keys
+                f"SELECT x.alias, e.key FROM aliases x JOIN entities e ON e.id = x.entity"
+                f" WHERE e.key IN ({marks}) ORDER BY x.alias",
+                keys,
             ):
                 aliases.setdefault(key, []).append(alias)
         return int(total), [r._replace(aliases=tuple(aliases.get(r.key, ()))) for r in out]

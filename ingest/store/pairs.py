@@ -24,72 +24,50 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS adoption_pairs (
-    term_key TEXT NOT NULL,
-    region_key TEXT NOT NULL,
-    region TEXT NOT NULL,            -- the two entities' columns (an entity never changes
-    code TEXT NOT NULL,              -- under its key), so an answer is read from here alone
-    level TEXT NOT NULL,
-    province TEXT NOT NULL,
-    term TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    relations INTEGER NOT NULL,      -- how many relations (for the average confidence)
-    articles INTEGER NOT NULL,       -- how many articles state one
-    first_date TEXT,                 -- NULL when none is dated
-    last_date TEXT,
-    confidence_sum REAL NOT NULL,
-    first_ref TEXT NOT NULL,         -- the first relation's sort key (see FIRST_REF)
-    predicate TEXT NOT NULL,         -- and what the first relation says, with its evidence
-    evidence TEXT NOT NULL,
-    article_id TEXT NOT NULL,
-    file TEXT NOT NULL,
-    title TEXT NOT NULL,
-    PRIMARY KEY (term_key, region_key)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS idx_adoption_pairs_region ON adoption_pairs(region_key, term_key);
-"""
+from .dates import text_of
+from .schema import ADOPTING
 
-# A region's relation to a term, said in an article, in terms the covering indexes of
-# relations can seek on: only regions hold these predicates to terms (an article
-# ``mentions``, a document ``implements``, a region is ``part_of`` another by the division
-# table), and an entity's key starts with its kind.
-ADOPTED = (
-    "r.predicate IN ('adopts', 'runs', 'issues') AND r.article_id IS NOT NULL"
-    " AND r.subject_key >= 'region:' AND r.subject_key < 'region;'"
-)
+# A region's relation to a term, said in an article. Only regions hold these predicates
+# to terms (an article ``mentions``, a document ``implements``, a region is ``part_of``
+# another by the division table); the term in ``predicate IN (…)`` is the one the partial
+# covering indexes of relations are defined by, so the planner can read them.
+ADOPTED = f"r.predicate IN ({ADOPTING}) AND r.article IS NOT NULL"
 
 # The sort key of a relation inside its group: dated before undated, earliest first, then
 # first stored. Its last 12 characters are the relation's id.
-FIRST_REF = "min(printf('%s#%012d', coalesce(NULLIF(r.date, ''), '~'), r.id))"
+FIRST_REF = "min(printf('%08d#%012d', coalesce(r.date, 99999999), r.id))"
+
+# A relation's evidence sentence, cut from its article's text (``a``) by its offsets (``e``).
+EVIDENCE = "substr(a.text, e.start + 1, e.end - e.start)"
 
 COLUMNS = (
-    "term_key, region_key, region, code, level, province, term, kind, relations, articles, first_date, last_date,"
-    " confidence_sum, first_ref, predicate, evidence, article_id, file, title"
+    "term_key, region_key, region_name, code, level, province, term_name, kind, relations, articles,"
+    " first_date, last_date, confidence_sum, first_ref, predicate, evidence, article_id, file, title"
 )
 
 
 def pair_rows(where: str) -> str:
     """SELECT of the pairs of the adoption relations that ``where`` keeps (over ``relations r``)."""
     return f"""
-        SELECT g.term_key, g.region_key, s.name AS region, coalesce(s.code, '') AS code,
-               coalesce(s.level, '') AS level, coalesce(s.province, '') AS province, o.name AS term, o.kind,
-               g.relations, g.articles, g.first_date, g.last_date,
-               g.confidence_sum, g.first_ref, e.predicate, e.evidence, e.article_id,
+        SELECT o.key AS term_key, s.key AS region_key, s.name AS region_name,
+               coalesce(s.code, '') AS code, coalesce(s.level, '') AS level, coalesce(s.province, '') AS province,
+               o.name AS term_name, o.kind, g.relations, g.articles, {text_of("g.first_date")} AS first_date,
+               {text_of("g.last_date")} AS last_date,
+               g.confidence_sum, g.first_ref, e.predicate, {EVIDENCE} AS evidence, a.id AS article_id,
                coalesce(a.file, '') AS file, coalesce(a.title, '') AS title
         FROM (
-            SELECT r.object_key AS term_key, r.subject_key AS region_key, count(*) AS relations,
-                   count(DISTINCT r.article_id) AS articles,
-                   min(NULLIF(r.date, '')) AS first_date, max(NULLIF(r.date, '')) AS last_date,
+            SELECT r.object AS term, r.subject AS region, count(*) AS relations,
+                   count(DISTINCT r.article) AS articles,
+                   min(r.date) AS first_date, max(r.date) AS last_date,
                    sum(r.confidence) AS confidence_sum, {FIRST_REF} AS first_ref
             FROM relations r
             WHERE {where} AND {ADOPTED}
-            GROUP BY r.object_key, r.subject_key
+            GROUP BY r.object, r.subject
         ) g
         JOIN relations e ON e.id = CAST(substr(g.first_ref, -12) AS INTEGER)
-        JOIN entities s ON s.key = g.region_key
-        JOIN entities o ON o.key = g.term_key
-        LEFT JOIN articles a ON a.id = e.article_id
+        JOIN entities s ON s.id = g.region
+        JOIN entities o ON o.id = g.term
+        JOIN articles a ON a.key = e.article
         WHERE true
     """
 
@@ -97,7 +75,7 @@ def pair_rows(where: str) -> str:
 # An article is new to every pair it adds to (an article's relations are written once),
 # so counts add up; the earlier first relation keeps its evidence.
 _ADD = f"""
-    INSERT INTO adoption_pairs ({COLUMNS}) {pair_rows("r.article_id = ?")}
+    INSERT INTO adoption_pairs ({COLUMNS}) {pair_rows("r.article = ? AND r.id BETWEEN ? AND ?")}
     ON CONFLICT (term_key, region_key) DO UPDATE SET
         relations = relations + excluded.relations,
         articles = articles + excluded.articles,
@@ -113,12 +91,12 @@ _ADD = f"""
 """
 
 
-def add_article(c: sqlite3.Connection, article_id: str) -> None:
-    """Add the article's adoption relations (written already) to their pairs."""
-    c.execute(_ADD, (article_id,))
+def add_article(c: sqlite3.Connection, article: int, ids: tuple[int, int]) -> None:
+    """Add the article's adoption relations (written already, ids ``first..last``) to their pairs."""
+    c.execute(_ADD, (article, *ids))
 
 
-def remove_article(c: sqlite3.Connection, article_id: str) -> list[tuple[str, str]]:
+def remove_article(c: sqlite3.Connection, article: int) -> list[tuple[str, str]]:
     """Take the article's adoption relations (still in the table) out of their pairs.
 
     Returns the pairs this cannot settle by subtraction — one that loses its last article,
@@ -126,33 +104,35 @@ def remove_article(c: sqlite3.Connection, article_id: str) -> list[tuple[str, st
     ``recompute`` once the article's relations are deleted.
     """
     redo: list[tuple[str, str]] = []
-    for term_key, region_key, *_, n, articles, first, last, conf, ref, _p, _e, _a, _f, _t in c.execute(
-        pair_rows("r.article_id = ?"), (article_id,)
-    ).fetchall():
+    sql = f"""
+        SELECT o.key, s.key, count(*), count(DISTINCT r.article), {text_of("min(r.date)")},
+               {text_of("max(r.date)")}, sum(r.confidence), {FIRST_REF}
+        FROM relations r JOIN entities o ON o.id = r.object JOIN entities s ON s.id = r.subject
+        WHERE r.article = ? AND {ADOPTED} GROUP BY r.object, r.subject
+    """
+    for term, region, n, articles, first, last, conf, ref in c.execute(sql, (article,)).fetchall():
         row = c.execute(
             "SELECT articles, first_date, last_date, first_ref FROM adoption_pairs"
             " WHERE term_key = ? AND region_key = ?",
-            (term_key, region_key),
+            (term, region),
         ).fetchone()
         if row is None or row[0] <= articles or ref == row[3] or first == row[1] or last == row[2]:
-            redo.append((term_key, region_key))
+            redo.append((term, region))
             continue
         c.execute(
             "UPDATE adoption_pairs SET relations = relations - ?, articles = articles - ?,"
             " confidence_sum = confidence_sum - ? WHERE term_key = ? AND region_key = ?",
-            (n, articles, conf, term_key, region_key),
+            (n, articles, conf, term, region),
         )
     return redo
 
 
 def recompute(c: sqlite3.Connection, pairs: list[tuple[str, str]]) -> None:
     """Compute ``(term_key, region_key)`` pairs again from their relations (or drop them)."""
-    for term_key, region_key in pairs:
-        c.execute("DELETE FROM adoption_pairs WHERE term_key = ? AND region_key = ?", (term_key, region_key))
-        c.execute(
-            f"INSERT INTO adoption_pairs ({COLUMNS}) {pair_rows('r.object_key = ? AND r.subject_key = ?')}",
-            (term_key, region_key),
-        )
+    where = "r.object = (SELECT id FROM entities WHERE key = ?) AND r.subject = (SELECT id FROM entities WHERE key = ?)"
+    for term, region in pairs:
+        c.execute("DELETE FROM adoption_pairs WHERE term_key = ? AND region_key = ?", (term, region))
+        c.execute(f"INSERT INTO adoption_pairs ({COLUMNS}) {pair_rows(where)}", (term, region))
 
 
 def rebuild(c: sqlite3.Connection) -> None:
@@ -163,9 +143,8 @@ def rebuild(c: sqlite3.Connection) -> None:
 
 def stale(c: sqlite3.Connection, limit: int = 10) -> list[str]:
     """Pairs that differ from their relations' aggregate (at most ``limit``), for ``zxkg check``."""
-    rounded = COLUMNS.replace("confidence_sum", "round(confidence_sum, 6)")  # sums in another order
-    kept = f"SELECT {rounded} FROM adoption_pairs"
-    fresh = f"SELECT {rounded} FROM ({pair_rows('1')})"
+    kept = f"SELECT {COLUMNS} FROM adoption_pairs"
+    fresh = f"SELECT * FROM ({pair_rows('1')})"
     sql = f"""
         SELECT term_key, region_key FROM ({kept} EXCEPT {fresh})
         UNION SELECT term_key, region_key FROM ({fresh} EXCEPT {kept})

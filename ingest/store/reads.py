@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from ..models import Article, Entity, Evidence, Extraction, Mention, Relation
+from . import dates, originals
 from .records import (
     ArticlePage,
     CorpusTerm,
@@ -22,26 +23,43 @@ from .records import (
 from .session import Session
 
 # The columns of an Article, in the order of its fields (``_article``).
-ARTICLE_COLUMNS = "id, file, origin, title, text, original, date, source, author, url, encoding, content_hash"
+ARTICLE_COLUMNS = "id, file, origin, title, text, original, date, source, author, url, encoding, hex(content_hash)"
+# An entity's columns, in the order ``_entity`` reads them, of the table alias given.
+ENTITY_COLUMNS = "{0}.kind, {0}.name, {0}.code, {0}.level, {0}.parent, {0}.province, {0}.attrs"
 
 
 class Reads(Session):
     """Records read back from the store."""
 
     def relations(self) -> Iterator[RelationRow]:
-        """Every relation, joined with its entities and article, in a stable order."""
-        sql = """
-            SELECT r.id, r.article_id, r.subject_key, r.predicate, r.object_key, r.date, r.evidence, r.start, r.end,
-                   r.span_start, r.span_end, r.span, r.rule, r.confidence, a.file AS file,
-                   s.kind AS s_kind, s.name AS s_name, s.code AS s_code, s.attrs AS s_attrs,
-                   o.kind AS o_kind, o.name AS o_name, o.code AS o_code, o.attrs AS o_attrs
-            FROM relations r
-            JOIN entities s ON s.key = r.subject_key
-            JOIN entities o ON o.key = r.object_key
-            LEFT JOIN articles a ON a.id = r.article_id
-            ORDER BY r.article_id IS NULL, a.file, r.article_id, r.id
+        """Every relation, joined with its entities and article, in a stable order.
+
+        The evidence sentence and the mention are cut from the article's text here, once an
+        article: a relation stores their offsets only.
         """
-        yield from map(RelationRow._make, self.conn.execute(sql))
+        sql = """
+            SELECT r.id, a.id, s.key, pr.name, o.key, r.date, r.article, r.start, r.end, r.span_start, r.span_end,
+                   u.name, r.confidence / 1000.0, a.file,
+                   s.kind, s.name, s.code, s.attrs, o.kind, o.name, o.code, o.attrs
+            FROM relations r
+            JOIN entities s ON s.id = r.subject
+            JOIN entities o ON o.id = r.object
+            JOIN predicates pr ON pr.id = r.predicate
+            JOIN rules u ON u.id = r.rule
+            LEFT JOIN articles a ON a.key = r.article
+            ORDER BY r.article IS NULL, a.file, a.id, r.id
+        """
+        held, text = None, ""
+        for rid, aid, sk, pred, ok, date, key, start, end, s0, s1, rule, conf, file, *ends in self.conn.execute(sql):
+            if key is None:  # the division table: no article, the statement is the evidence
+                evidence, span = f"{ends[1]} ({ends[2]}) is part of {ends[5]} ({ends[6]})", ""
+            else:
+                if key != held:
+                    held, text = key, self.conn.execute("SELECT text FROM articles WHERE key = ?", (key,)).fetchone()[0]
+                evidence, span = text[start:end], text[s0:s1]
+            yield RelationRow(
+                rid, aid, sk, pred, ok, dates.text(date), evidence, start, end, s0, s1, span, rule, conf, file, *ends
+            )
 
     def articles(self) -> Iterator[Article]:
         """Every stored article as a record (for re-extraction and re-indexing), oldest first."""
@@ -50,13 +68,15 @@ class Reads(Session):
     def corpus_terms(self) -> list[CorpusTerm]:
         """Mechanisms, brands and slogans found so far: (name, kind, articles, {alias: provenance})."""
         aliases: dict[str, dict[str, str]] = {}
-        for alias, key, provenance in self.conn.execute("SELECT alias, entity_key, provenance FROM aliases"):
+        for alias, key, provenance in self.conn.execute(
+            "SELECT x.alias, e.key, x.provenance FROM aliases x JOIN entities e ON e.id = x.entity"
+        ):
             aliases.setdefault(key, {})[alias] = provenance
         rows = self.conn.execute(
-            "SELECT e.key, e.name, e.kind, count(DISTINCT m.article_id) FROM entities e"
-            " LEFT JOIN mentions m ON m.entity_key = e.key"
-            " WHERE e.kind IN ('mechanism', 'brand') AND m.rule LIKE 'initiative.quoted%'"
-            " GROUP BY e.key ORDER BY e.name, count(DISTINCT m.article_id) DESC"
+            "SELECT e.key, e.name, e.kind, count(DISTINCT m.article) FROM entities e"
+            " JOIN mentions m ON m.entity = e.id JOIN rules u ON u.id = m.rule"
+            " WHERE e.kind IN ('mechanism', 'brand') AND u.name LIKE 'initiative.quoted%'"
+            " GROUP BY e.id ORDER BY e.name, count(DISTINCT m.article) DESC"
         )
         return [CorpusTerm(name, kind, n, aliases.get(key, {})) for key, name, kind, n in rows]
 
@@ -71,8 +91,9 @@ class Reads(Session):
         mentions = map(
             MentionRow._make,
             self.conn.execute(
-                "SELECT m.start, m.end, e.kind, e.name, m.rule FROM mentions m JOIN entities e ON e.key = m.entity_key"
-                " WHERE m.article_id = ? ORDER BY m.start, m.end DESC",
+                "SELECT m.start, m.end, e.kind, e.name, u.name FROM mentions m JOIN articles a ON a.key = m.article"
+                " JOIN entities e ON e.id = m.entity JOIN rules u ON u.id = m.rule"
+                " WHERE a.id = ? ORDER BY m.start, m.end DESC",
                 (article_id,),
             ),
         )
@@ -90,7 +111,8 @@ class Reads(Session):
             )
             by_pred = dict(
                 self.conn.execute(
-                    "SELECT predicate, count(*) FROM relations GROUP BY predicate ORDER BY predicate"
+                    "SELECT p.name, count(*) FROM relations r JOIN predicates p ON p.id = r.predicate"
+                    " GROUP BY r.predicate ORDER BY p.name"
                 ).fetchall()
             )
             last = self.conn.execute(
@@ -133,18 +155,21 @@ class Reads(Session):
             wanted = [row[0] for row in self.conn.execute("SELECT id FROM articles ORDER BY id")]
         else:
             wanted = sorted(set(ids))
-        entity_cols = "{0}.kind, {0}.name, {0}.code, {0}.level, {0}.parent, {0}.province, {0}.attrs"
         for article_id in wanted:
-            row = self.conn.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+            row = self.conn.execute(
+                f"SELECT key, {ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
             if row is None:
                 continue
-            article = _article(row)
+            key, article = row[0], _article(row[1:])
+            text = article.text
             mentions = tuple(
-                Mention(_entity(r[:7]), r[7], r[8], r[9], r[10])
+                Mention(_entity(r[:7]), r[7], r[8], r[9], r[10] / 1000)
                 for r in self.conn.execute(
-                    f"SELECT {entity_cols.format('e')}, m.start, m.end, m.rule, m.confidence"
-                    " FROM mentions m JOIN entities e ON e.key = m.entity_key WHERE m.article_id = ? ORDER BY m.id",
-                    (article_id,),
+                    f"SELECT {ENTITY_COLUMNS.format('e')}, m.start, m.end, u.name, m.confidence"
+                    " FROM mentions m JOIN entities e ON e.id = m.entity JOIN rules u ON u.id = m.rule"
+                    " WHERE m.article = ? ORDER BY m.id",
+                    (key,),
                 )
             )
             relations = tuple(
@@ -152,15 +177,16 @@ class Reads(Session):
                     subject=_entity(r[:7]),
                     predicate=r[14],
                     object=_entity(r[7:14]),
-                    evidence=Evidence(article_id, r[15], r[16], r[17], r[18], r[19], r[20]),
-                    confidence=r[21],
+                    evidence=Evidence(article_id, r[15], r[16], text[r[15] : r[16]], r[17], r[18], r[19]),
+                    confidence=r[20] / 1000,
                 )
                 for r in self.conn.execute(
-                    f"SELECT {entity_cols.format('s')}, {entity_cols.format('o')}, r.predicate, r.start, r.end,"
-                    " r.evidence, r.span_start, r.span_end, r.rule, r.confidence"
-                    " FROM relations r JOIN entities s ON s.key = r.subject_key JOIN entities o ON o.key = r.object_key"
-                    " WHERE r.article_id = ? ORDER BY r.id",
-                    (article_id,),
+                    f"SELECT {ENTITY_COLUMNS.format('s')}, {ENTITY_COLUMNS.format('o')}, p.name, r.start, r.end,"
+                    " r.span_start, r.span_end, u.name, r.confidence"
+                    " FROM relations r JOIN entities s ON s.id = r.subject JOIN entities o ON o.id = r.object"
+                    " JOIN predicates p ON p.id = r.predicate JOIN rules u ON u.id = r.rule"
+                    " WHERE r.article = ? ORDER BY r.id",
+                    (key,),
                 )
             )
             yield Extraction(article=article, mentions=mentions, relations=relations)
@@ -203,7 +229,7 @@ class Reads(Session):
                 UNION
                 SELECT {columns} FROM entities e
                 WHERE e.kind IN ({marks})
-                  AND e.key IN (SELECT entity_key FROM aliases WHERE alias IN (SELECT value FROM json_each(?)))
+                  AND e.id IN (SELECT entity FROM aliases WHERE alias IN (SELECT value FROM json_each(?)))
             """
             params += [*alias_kinds, forms_json, *alias_kinds, forms_json]
         return list(map(EntityRow._make, self.conn.execute(sql + " ORDER BY 2, 3, 1", params)))
@@ -221,9 +247,9 @@ def _article(row: Sequence[Any]) -> Article:
     """An Article from the columns ``ARTICLE_COLUMNS``; what is unknown is "" (the encoding utf-8)."""
     id_, file, origin, title, text, original, date, source, author, url, encoding, content_hash = row
     return Article(
-        id=id_, file=file, origin=origin or "", title=title or "", text=text, original=original or "",
-        date=date or "", source=source or "", author=author or "", url=url or "", encoding=encoding or "utf-8",
-        content_hash=content_hash,
+        id=id_, file=file, origin=origin or "", title=title or "", text=text,
+        original=originals.inflate(original, text), date=date or "", source=source or "", author=author or "",
+        url=url or "", encoding=encoding or "utf-8", content_hash=content_hash.lower(),
     )  # fmt: skip
 
 
@@ -240,5 +266,5 @@ def _entity(row: tuple[Any, ...]) -> Entity:
 # reader finds a term by any of its names.
 ATTRS_WITH_ALIASES = (
     "coalesce((SELECT json_set(coalesce(e.attrs, '{}'), '$.aliases', json_group_array(a.alias))"
-    " FROM aliases a WHERE a.entity_key = e.key HAVING count(*) > 0), e.attrs) AS attrs"
+    " FROM aliases a WHERE a.entity = e.id HAVING count(*) > 0), e.attrs) AS attrs"
 )

@@ -3,14 +3,20 @@
 Plain tables with clear names, foreign keys and indexes, so the file opens as it is in
 Datasette and ``sqlite-utils``. ``SCHEMA`` creates whatever is missing (``IF NOT EXISTS``),
 which is also how indexes left out by a stopped bulk load come back.
+
+Schema 5 keeps each fact once (``docs/decisions/0006-compact-store.md``): an evidence
+sentence is its offsets into the article text, the text as found is kept deflated against
+the normalised text, and articles, entities, rules and predicates are referred to by
+integer keys inside the store. The public ids stay: an article's content-hash id, an
+entity's ``kind:code`` or ``kind:name`` key. The views ``relations_view`` and
+``mentions_view`` show the rows as people read them (names, predicate, rule, the evidence
+sentence).
 """
 
 from __future__ import annotations
 
-import sqlite3
-
-from ..errors import ZxkgError
-from . import pairs
+from ..models import Predicate
+from .dates import text_of
 
 WAL_CHECKPOINT_PAGES = 16_384  # 64 MB of 4 KB pages
 # Page cache of a writer: a batch of articles (see Store.begin_batch) dirties some
@@ -19,14 +25,31 @@ WAL_CHECKPOINT_PAGES = 16_384  # 64 MB of 4 KB pages
 WRITER_CACHE_KIB = 65_536
 # Indexes that an ingest into an empty store builds at its end (Store.indexes_deferred).
 DEFERRED_INDEXES = (
-    "idx_relations_by_subject",
-    "idx_relations_by_object",
+    "idx_relations_article",
+    "idx_mentions_article",
+    "idx_relations_subject",
+    "idx_relations_object",
+    "idx_relations_adopted_by_subject",
+    "idx_relations_adopted_by_object",
     "idx_mentions_entity",
     "idx_article_files_origin",
 )
-SCHEMA_VERSION = 4
-SCHEMA = (
-    """
+SCHEMA_VERSION = 5
+
+# Predicates by their integer key in the store; ADOPTING are a region's relations to a term.
+PREDICATE_IDS: dict[Predicate, int] = {
+    "adopts": 1,
+    "runs": 2,
+    "issues": 3,
+    "implements": 4,
+    "part_of": 5,
+    "mentions": 6,
+}
+PREDICATE_NAMES: dict[int, Predicate] = {v: k for k, v in PREDICATE_IDS.items()}
+ADOPTING = "1, 2, 3"  # adopts, runs, issues: the partial indexes are defined over exactly this list
+MENTIONS = 6
+
+TABLES_SQL = """
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
     started_at TEXT NOT NULL,
@@ -40,7 +63,9 @@ CREATE TABLE IF NOT EXISTS runs (
     failed INTEGER DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS articles (
-    id TEXT PRIMARY KEY,           -- first 16 hex digits of content_hash
+    key INTEGER PRIMARY KEY,       -- the store's own key; other tables refer to it
+    id TEXT NOT NULL UNIQUE,       -- the public id: first 16 hex digits of the content hash
+    content_hash BLOB NOT NULL,    -- SHA-256 of the normalised text
     file TEXT NOT NULL,            -- base name of the file it was first read from
     origin TEXT,                   -- full path (path:line for JSON records)
     url TEXT,
@@ -49,21 +74,21 @@ CREATE TABLE IF NOT EXISTS articles (
     author TEXT,
     date TEXT,                     -- YYYY-MM-DD, or YYYY-MM / YYYY when only that is known
     text TEXT NOT NULL,            -- normalised text: every offset points into it
-    original TEXT,                 -- decoded text as found
+    original BLOB,                 -- the decoded text as found, deflated with `text` as dictionary; NULL: the same
     encoding TEXT,
-    content_hash TEXT NOT NULL UNIQUE,
     ingested_at TEXT NOT NULL,
     run_id INTEGER REFERENCES runs(id)
 );
 CREATE TABLE IF NOT EXISTS article_files (
-    article_id TEXT NOT NULL REFERENCES articles(id),
+    article INTEGER NOT NULL REFERENCES articles(key),
     origin TEXT NOT NULL,
     file TEXT NOT NULL,
     seen_at TEXT NOT NULL,
-    PRIMARY KEY (article_id, origin)
+    PRIMARY KEY (article, origin)
 );
 CREATE TABLE IF NOT EXISTS entities (
-    key TEXT PRIMARY KEY,          -- kind:code for regions, kind:name otherwise
+    id INTEGER PRIMARY KEY,        -- the store's own key
+    key TEXT NOT NULL UNIQUE,      -- the public key: kind:code for regions, kind:name otherwise
     kind TEXT NOT NULL,            -- region, mechanism, brand, slogan, document, article
     name TEXT NOT NULL,
     code TEXT,
@@ -72,39 +97,44 @@ CREATE TABLE IF NOT EXISTS entities (
     province TEXT,
     attrs TEXT                     -- JSON object
 );
+CREATE TABLE IF NOT EXISTS predicates (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE IF NOT EXISTS rules (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE      -- the extraction rule that produced a finding
+);
 CREATE TABLE IF NOT EXISTS mentions (
     id INTEGER PRIMARY KEY,
-    article_id TEXT NOT NULL REFERENCES articles(id),
-    entity_key TEXT NOT NULL REFERENCES entities(key),
-    start INTEGER NOT NULL,
+    article INTEGER NOT NULL REFERENCES articles(key),
+    entity INTEGER NOT NULL REFERENCES entities(id),
+    start INTEGER NOT NULL,        -- the mention is text[start:end] of its article
     end INTEGER NOT NULL,
-    quote TEXT NOT NULL,
-    rule TEXT NOT NULL,
-    confidence REAL NOT NULL
+    rule INTEGER NOT NULL REFERENCES rules(id),
+    confidence INTEGER NOT NULL    -- thousandths
 );
 CREATE TABLE IF NOT EXISTS relations (
     id INTEGER PRIMARY KEY,
-    article_id TEXT REFERENCES articles(id),   -- NULL for relations from the division table
-    subject_key TEXT NOT NULL REFERENCES entities(key),
-    predicate TEXT NOT NULL,
-    object_key TEXT NOT NULL REFERENCES entities(key),
-    date TEXT,
-    evidence TEXT NOT NULL,        -- the sentence that proves it
-    start INTEGER NOT NULL,        -- offsets of the sentence in articles.text
+    article INTEGER REFERENCES articles(key),   -- NULL for relations from the division table
+    subject INTEGER NOT NULL REFERENCES entities(id),
+    predicate INTEGER NOT NULL REFERENCES predicates(id),
+    object INTEGER NOT NULL REFERENCES entities(id),
+    date INTEGER,                  -- the article's, as YYYYMMDD (zeros for an unknown month or day)
+    start INTEGER NOT NULL,        -- the evidence sentence is text[start:end] of its article
     end INTEGER NOT NULL,
-    span_start INTEGER NOT NULL,   -- offsets of the object's mention
+    span_start INTEGER NOT NULL,   -- the object's mention inside it
     span_end INTEGER NOT NULL,
-    span TEXT NOT NULL,
-    rule TEXT NOT NULL,
-    confidence REAL NOT NULL
+    rule INTEGER NOT NULL REFERENCES rules(id),
+    confidence INTEGER NOT NULL    -- thousandths
 );
 CREATE TABLE IF NOT EXISTS aliases (
     alias TEXT NOT NULL,           -- another written form of a term (两力两率评价 for 两力两率)
-    entity_key TEXT NOT NULL REFERENCES entities(key),
+    entity INTEGER NOT NULL REFERENCES entities(id),
     provenance TEXT NOT NULL,      -- the rule that saw it, and the article
-    article_id TEXT REFERENCES articles(id),
+    article INTEGER REFERENCES articles(key),
     seen_at TEXT NOT NULL,
-    PRIMARY KEY (alias, entity_key)
+    PRIMARY KEY (alias, entity)
 );
 CREATE TABLE IF NOT EXISTS failures (
     id INTEGER PRIMARY KEY,
@@ -113,45 +143,103 @@ CREATE TABLE IF NOT EXISTS failures (
     reason TEXT NOT NULL,
     at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS adoption_pairs (
+    term_key TEXT NOT NULL,          -- the two entities' public keys and columns (an entity
+    region_key TEXT NOT NULL,        -- never changes under its key), so an answer is read
+    region_name TEXT NOT NULL,       -- from here alone
+    code TEXT NOT NULL,
+    level TEXT NOT NULL,
+    province TEXT NOT NULL,
+    term_name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    relations INTEGER NOT NULL,      -- how many relations (for the average confidence)
+    articles INTEGER NOT NULL,       -- how many articles state one
+    first_date TEXT,                 -- NULL when none is dated
+    last_date TEXT,
+    confidence_sum INTEGER NOT NULL, -- thousandths
+    first_ref TEXT NOT NULL,         -- the first relation's sort key (see pairs.FIRST_REF)
+    predicate INTEGER NOT NULL,      -- and what the first relation says, with its evidence
+    evidence TEXT NOT NULL,
+    article_id TEXT NOT NULL,
+    file TEXT NOT NULL,
+    title TEXT NOT NULL,
+    PRIMARY KEY (term_key, region_key)
+) WITHOUT ROWID;
+"""
+
+INDEXES_SQL = f"""
 CREATE INDEX IF NOT EXISTS idx_articles_date ON articles(date);
 CREATE INDEX IF NOT EXISTS idx_articles_file ON articles(file);
 CREATE INDEX IF NOT EXISTS idx_article_files_origin ON article_files(origin);
 CREATE INDEX IF NOT EXISTS idx_entities_kind_name ON entities(kind, name);
-CREATE INDEX IF NOT EXISTS idx_mentions_article ON mentions(article_id);
-CREATE INDEX IF NOT EXISTS idx_mentions_entity ON mentions(entity_key);
-CREATE INDEX IF NOT EXISTS idx_relations_article ON relations(article_id);
-CREATE INDEX IF NOT EXISTS idx_aliases_entity ON aliases(entity_key);
--- Both cover the adoption queries (adopters, region profile, the adoption table): they
--- read these columns only, never the rows with their evidence sentences. By subject, the
--- object comes next so that grouping by (region, term) needs no sort.
-CREATE INDEX IF NOT EXISTS idx_relations_by_subject
-    ON relations(subject_key, object_key, predicate, date, article_id, confidence);
-CREATE INDEX IF NOT EXISTS idx_relations_by_object
-    ON relations(object_key, predicate, subject_key, date, article_id, confidence);
+CREATE INDEX IF NOT EXISTS idx_mentions_article ON mentions(article);
+CREATE INDEX IF NOT EXISTS idx_mentions_entity ON mentions(entity, article);  -- covers "how many articles name it"
+CREATE INDEX IF NOT EXISTS idx_relations_article ON relations(article);
+-- By entity, for every relation but an article's mentions (six in seven relations, found
+-- through the mentions table and by article): a question that needs these says
+-- `predicate <> {MENTIONS}`.
+CREATE INDEX IF NOT EXISTS idx_relations_subject ON relations(subject) WHERE predicate <> {MENTIONS};
+CREATE INDEX IF NOT EXISTS idx_relations_object ON relations(object) WHERE predicate <> {MENTIONS};
+-- Both cover the adoption questions (a term's adopters, a region's profile, the adoption
+-- table) and hold the adoptions only, a seventh of the relations: those questions read
+-- these columns, never the rows. By subject, the object comes next so that grouping by
+-- (region, term) needs no sort.
+CREATE INDEX IF NOT EXISTS idx_relations_adopted_by_subject
+    ON relations(subject, object, predicate, date, article, confidence) WHERE predicate IN ({ADOPTING});
+CREATE INDEX IF NOT EXISTS idx_relations_adopted_by_object
+    ON relations(object, predicate, subject, date, article, confidence) WHERE predicate IN ({ADOPTING});
 CREATE UNIQUE INDEX IF NOT EXISTS idx_relations_static
-    ON relations(subject_key, predicate, object_key) WHERE article_id IS NULL;
+    ON relations(subject, predicate, object) WHERE article IS NULL;
+CREATE INDEX IF NOT EXISTS idx_aliases_entity ON aliases(entity);
+CREATE INDEX IF NOT EXISTS idx_adoption_pairs_region ON adoption_pairs(region_key, term_key);
 """
-    + pairs.SCHEMA
+
+SEED_SQL = "".join(
+    f"INSERT OR IGNORE INTO predicates (id, name) VALUES ({i}, '{name}');\n" for name, i in PREDICATE_IDS.items()
 )
 
+# The rows as people read them (Datasette, sqlite-utils): names for keys, the evidence
+# sentence and the mention cut from the article text.
+VIEWS = {
+    "relations_view": f"""
+        SELECT r.id, a.id AS article, a.file, {text_of("r.date")} AS date, s.key AS subject_key, s.kind AS subject_kind,
+               s.name AS subject, p.name AS predicate, o.key AS object_key, o.kind AS object_kind, o.name AS object,
+               CASE WHEN r.article IS NULL THEN s.name || ' is part of ' || o.name
+                    ELSE substr(a.text, r.start + 1, r.end - r.start) END AS evidence,
+               r.start, r.end, substr(a.text, r.span_start + 1, r.span_end - r.span_start) AS span,
+               r.span_start, r.span_end, u.name AS rule, r.confidence / 1000.0 AS confidence
+        FROM relations r
+        JOIN entities s ON s.id = r.subject
+        JOIN entities o ON o.id = r.object
+        JOIN predicates p ON p.id = r.predicate
+        JOIN rules u ON u.id = r.rule
+        LEFT JOIN articles a ON a.key = r.article
+    """,
+    "mentions_view": """
+        SELECT m.id, a.id AS article, a.file, e.key AS entity_key, e.kind, e.name,
+               substr(a.text, m.start + 1, m.end - m.start) AS quote, m.start, m.end, u.name AS rule,
+               m.confidence / 1000.0 AS confidence
+        FROM mentions m
+        JOIN articles a ON a.key = m.article
+        JOIN entities e ON e.id = m.entity
+        JOIN rules u ON u.id = m.rule
+    """,
+}
 
-TABLES = frozenset({"articles", "article_files", "entities", "mentions", "relations", "aliases", "failures", "runs"})
+SCHEMA = TABLES_SQL + INDEXES_SQL + SEED_SQL
 
-
-def migrate(conn: sqlite3.Connection) -> bool:
-    """Bring the store to ``SCHEMA_VERSION``; True when its adoption pairs must be computed.
-
-    Runs outside a transaction (``executescript`` commits); the caller computes the pairs
-    in one, then sets the version (``set_version``).
-    """
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version > SCHEMA_VERSION:
-        raise ZxkgError(f"store schema {version} is newer than this zxkg understands ({SCHEMA_VERSION})")
-    if 0 < version < 3:  # the narrower indexes the covering ones replace
-        conn.executescript("DROP INDEX IF EXISTS idx_relations_subject; DROP INDEX IF EXISTS idx_relations_object;")
-    conn.executescript(SCHEMA)
-    return bool(0 < version < 4)  # stores before the adoption pairs: compute them once
-
-
-def set_version(conn: sqlite3.Connection) -> None:
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+TABLES = frozenset(
+    {
+        "articles",
+        "article_files",
+        "entities",
+        "predicates",
+        "rules",
+        "mentions",
+        "relations",
+        "aliases",
+        "failures",
+        "runs",
+        "adoption_pairs",
+    }
+)

@@ -9,7 +9,6 @@ the package imports and runs on every platform.
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -20,8 +19,8 @@ from typing import Self
 import filelock
 
 from ..errors import NotFound, StoreBusy, ZxkgError
-from . import pairs
-from .schema import DEFERRED_INDEXES, SCHEMA, TABLES, WAL_CHECKPOINT_PAGES, WRITER_CACHE_KIB, migrate, set_version
+from . import migrate
+from .schema import DEFERRED_INDEXES, SCHEMA, SCHEMA_VERSION, TABLES, WAL_CHECKPOINT_PAGES, WRITER_CACHE_KIB
 
 
 def now() -> str:
@@ -41,6 +40,29 @@ def readonly_uri(path: Path) -> str:
     return path.resolve().as_uri() + "?mode=ro"
 
 
+def _readable(conn: sqlite3.Connection, data_dir: Path) -> None:
+    """A reader needs the schema it reads; an older store is upgraded by the next writer."""
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version == SCHEMA_VERSION or version == 0:
+        return
+    conn.close()
+    if version > SCHEMA_VERSION:
+        raise ZxkgError(f"store schema {version} is newer than this zxkg understands ({SCHEMA_VERSION})")
+    raise ZxkgError(
+        f"the store in {data_dir} has schema {version}, older than this zxkg's ({SCHEMA_VERSION}); "
+        f"run `zxkg migrate --data {data_dir}` once to upgrade it"
+    )
+
+
+def stored_version(path: Path) -> int:
+    """The schema version of the store file at ``path``, read without changing it."""
+    conn = sqlite3.connect(readonly_uri(path), uri=True)
+    try:
+        return migrate.version(conn)
+    finally:
+        conn.close()
+
+
 class Session:
     """A connection to ``zxkg.db`` and the write lock of its data directory."""
 
@@ -52,6 +74,10 @@ class Session:
         self._lock_depth = 0
         self._batch_open = False
         self._origins_new = False  # an ingest into an empty store: no file held a text before
+        # The writer's maps of public keys to the store's integer keys (writes.py); cleared
+        # whenever the write lock is taken, since another writer may have added rows.
+        self._entity_ids: dict[str, int] = {}
+        self._rule_ids: dict[str, int] = {}
 
     @classmethod
     def open(cls, data_dir: str | Path, readonly: bool = False) -> Self:
@@ -61,6 +87,7 @@ class Session:
             if not path.exists():
                 raise NotFound(f"no zxkg store in {data_dir} (run `zxkg ingest` first)")
             conn = sqlite3.connect(readonly_uri(path), uri=True, check_same_thread=False)
+            _readable(conn, data_dir)
         else:
             data_dir.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(path, check_same_thread=False)
@@ -73,6 +100,10 @@ class Session:
             # answers one of them "database is locked" at once (a deadlock, so no busy
             # wait). zxkg processes take turns for these few statements instead.
             with filelock.FileLock(data_dir / ".setup.lock"):
+                if conn.execute("PRAGMA page_count").fetchone()[0] == 0:
+                    # A new file: UTF-16 keeps a Chinese character in two bytes (three in UTF-8),
+                    # a third of the articles' text (docs/decisions/0006-compact-store.md).
+                    conn.execute("PRAGMA encoding = 'UTF-16le'")
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
                 # A checkpoint syncs the database file; at SQLite's default (every 4 MB of
@@ -82,11 +113,6 @@ class Session:
                 conn.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
                 store._migrate()
         return store
-
-    @functools.cached_property
-    def has_adoption_pairs(self) -> bool:
-        """False for a store of an older schema opened read-only (a writer migrates it)."""
-        return int(self.conn.execute("PRAGMA user_version").fetchone()[0]) >= 4
 
     def close(self) -> None:
         self._lock_depth = min(self._lock_depth, 1)
@@ -100,10 +126,7 @@ class Session:
         self.close()
 
     def _migrate(self) -> None:
-        if migrate(self.conn):
-            with self.transaction() as c:
-                pairs.rebuild(c)
-        set_version(self.conn)
+        migrate.upgrade(self.conn)
 
     def acquire(self) -> None:
         """Take the single-writer lock of the data directory, or fail with a clear message.
@@ -123,6 +146,7 @@ class Session:
             ) from None
         self._lock = lock
         self._lock_depth = 1
+        self._forget_keys()
 
     def release(self) -> None:
         if self._lock is None:
@@ -145,6 +169,7 @@ class Session:
             try:
                 yield self.conn
             except BaseException:
+                self._forget_keys()
                 if self.conn.in_transaction:  # SQLite may have rolled back everything itself
                     self.conn.execute("ROLLBACK TO unit")
                     self.conn.execute("RELEASE unit")
@@ -155,9 +180,16 @@ class Session:
         try:
             yield self.conn
         except BaseException:
+            self._forget_keys()
             self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+
+    def _forget_keys(self) -> None:
+        """Rows rolled back take their integer keys with them, and SQLite gives the keys out
+        again: what the writer remembered of them must go too."""
+        self._entity_ids.clear()
+        self._rule_ids.clear()
 
     def begin_batch(self) -> None:
         """Commit the next transactions together, at ``commit_batch``.
@@ -175,8 +207,14 @@ class Session:
         if not self._batch_open:
             return
         self._batch_open = False
-        if self.conn.in_transaction:
+        if not self.conn.in_transaction:  # SQLite rolled the batch back itself
+            self._forget_keys()
+            return
+        try:
             self.conn.execute("COMMIT")
+        except BaseException:
+            self._forget_keys()
+            raise
 
     @property
     def batch_open(self) -> bool:

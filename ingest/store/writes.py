@@ -2,18 +2,22 @@
 
 Writes go through ``save`` one article per transaction (a savepoint inside a batch): an
 article, its mentions and its relations land together or not at all, and the adoption
-pairs (``pairs``) change in the same transaction.
+pairs (``pairs``) change in the same transaction. The writer keeps the store's integer
+keys of entities and rules it has met (``Session._entity_ids``, ``_rule_ids``), so an
+article's rows are written without looking them up again.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..errors import ZxkgError
 from ..models import Entity, Extraction, Failure
-from . import pairs
+from . import dates, originals, pairs
+from .schema import PREDICATE_IDS
 from .session import Session, now
 
 
@@ -73,7 +77,8 @@ class Writes(Session):
 
     def known(self, content_hash: str) -> Known | None:
         row = self.conn.execute(
-            "SELECT id, file, origin FROM articles WHERE content_hash = ?", (content_hash,)
+            "SELECT id, file, origin FROM articles WHERE id = ? AND content_hash = ?",
+            (content_hash[:16], bytes.fromhex(content_hash)),
         ).fetchone()
         return Known(*row) if row else None
 
@@ -82,10 +87,13 @@ class Writes(Session):
         how many articles went because the file held another text before (see ``save``)."""
         with self.transaction() as c:
             cur = c.execute(
-                "INSERT OR IGNORE INTO article_files (article_id, origin, file, seen_at) VALUES (?, ?, ?, ?)",
-                (article_id, origin, file, now()),
+                "INSERT OR IGNORE INTO article_files (article, origin, file, seen_at)"
+                " SELECT key, ?, ?, ? FROM articles WHERE id = ?",
+                (origin, file, now(), article_id),
             )
             gone = _release(c, origin, article_id) if cur.rowcount > 0 else 0
+        if gone:
+            self._entity_ids.clear()  # the article entities that went
         return cur.rowcount > 0, gone
 
     def save(self, ex: Extraction, run_id: int | None = None) -> int:
@@ -103,39 +111,126 @@ class Writes(Session):
         stamp = now()
         with self.transaction() as c:
             gone = 0 if self._origins_new else _release(c, a.origin, a.id)
-            c.execute(
-                "INSERT INTO articles (id, file, origin, url, title, source, author, date, text, original, encoding,"
-                " content_hash, ingested_at, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            if gone:
+                self._entity_ids.clear()  # the article entities that went
+            cur = c.execute(
+                "INSERT INTO articles (id, content_hash, file, origin, url, title, source, author, date, text,"
+                " original, encoding, ingested_at, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    a.id, a.file, a.origin, a.url, a.title, a.source, a.author, a.date, a.text, a.original,
-                    a.encoding, a.content_hash, stamp, run_id,
+                    a.id, bytes.fromhex(a.content_hash), a.file, a.origin, a.url, a.title, a.source, a.author,
+                    a.date, a.text, originals.deflate(a.original, a.text), a.encoding, stamp, run_id,
                 ),
             )  # fmt: skip
+            key = int(cur.lastrowid or 0)
             c.execute(
-                "INSERT OR IGNORE INTO article_files (article_id, origin, file, seen_at) VALUES (?, ?, ?, ?)",
-                (a.id, a.origin, a.file, stamp),
+                "INSERT OR IGNORE INTO article_files (article, origin, file, seen_at) VALUES (?, ?, ?, ?)",
+                (key, a.origin, a.file, stamp),
             )
-            _write_findings(c, ex, stamp)
-            pairs.add_article(c, a.id)
+            pairs.add_article(c, key, self._write_findings(c, key, ex, stamp))
         return gone
 
     def replace(self, ex: Extraction) -> None:
         """Re-extraction: an article's mentions and relations become ``ex``'s, in one transaction."""
         _check(ex)
         with self.transaction() as c:
-            _drop_findings(c, ex.article.id)
-            _write_findings(c, ex, now())
-            pairs.add_article(c, ex.article.id)
+            row = c.execute("SELECT key FROM articles WHERE id = ?", (ex.article.id,)).fetchone()
+            if row is None:
+                raise ZxkgError(f"no stored article {ex.article.id} to extract again")
+            _drop_findings(c, row[0])
+            pairs.add_article(c, row[0], self._write_findings(c, row[0], ex, now()))
 
     def prune_entities(self) -> int:
         """Remove entities nothing points at any more (after re-extraction); returns how many."""
         with self.transaction() as c:
             cur = c.execute(
-                "DELETE FROM entities WHERE key NOT IN (SELECT entity_key FROM mentions)"
-                " AND key NOT IN (SELECT subject_key FROM relations) AND key NOT IN (SELECT object_key FROM relations)"
-                " AND key NOT IN (SELECT entity_key FROM aliases)"
+                "DELETE FROM entities WHERE id NOT IN (SELECT entity FROM mentions)"
+                " AND id NOT IN (SELECT subject FROM relations) AND id NOT IN (SELECT object FROM relations)"
+                " AND id NOT IN (SELECT entity FROM aliases)"
             )
+        self._entity_ids.clear()
         return int(cur.rowcount)
+
+    def _write_findings(self, c: sqlite3.Connection, key: int, ex: Extraction, stamp: str) -> tuple[int, int]:
+        """Entities, mentions, relations and aliases of one extraction (inside the caller's transaction).
+
+        Returns the ids of the article's first and last relation: its relations are found
+        by that range (no index by article is needed while a bulk load defers it).
+        """
+        a = ex.article
+        entities = {m.entity.key: m.entity for m in ex.mentions}
+        for rel in ex.relations:
+            entities.setdefault(rel.subject.key, rel.subject)
+            entities.setdefault(rel.object.key, rel.object)
+        for al in ex.aliases:
+            entities.setdefault(al.entity.key, al.entity)
+        for child, parent in ex.part_of:
+            entities.setdefault(child.key, child)
+            entities.setdefault(parent.key, parent)
+        ids = self._entity_keys(c, entities.values())
+        rules = self._rule_keys(c, {m.rule for m in ex.mentions} | {r.evidence.rule for r in ex.relations})
+        c.executemany(
+            "INSERT INTO mentions (article, entity, start, end, rule, confidence) VALUES (?, ?, ?, ?, ?, ?)",
+            [(key, ids[m.entity.key], m.start, m.end, rules[m.rule], _thousandths(m.confidence)) for m in ex.mentions],
+        )
+        first = int(c.execute("SELECT coalesce(max(id), 0) FROM relations").fetchone()[0]) + 1
+        date = dates.day(a.date)
+        c.executemany(
+            "INSERT INTO relations (article, subject, predicate, object, date, start, end, span_start, span_end,"
+            " rule, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    key, ids[r.subject.key], PREDICATE_IDS[r.predicate], ids[r.object.key], date, r.evidence.start,
+                    r.evidence.end, r.evidence.span_start, r.evidence.span_end, rules[r.evidence.rule],
+                    _thousandths(r.confidence),
+                )
+                for r in ex.relations
+            ],
+        )  # fmt: skip
+        last = first + len(ex.relations) - 1
+        c.executemany(
+            "INSERT OR IGNORE INTO aliases (alias, entity, provenance, article, seen_at) VALUES (?, ?, ?, ?, ?)",
+            [(al.alias, ids[al.entity.key], al.provenance, key, stamp) for al in ex.aliases],
+        )
+        if ex.part_of:
+            divisions = self._rule_keys(c, {"divisions"})["divisions"]
+            c.executemany(
+                "INSERT OR IGNORE INTO relations (article, subject, predicate, object, date, start, end, span_start,"
+                " span_end, rule, confidence) VALUES (NULL, ?, ?, ?, NULL, 0, 0, 0, 0, ?, 1000)",
+                [(ids[ch.key], PREDICATE_IDS["part_of"], ids[pa.key], divisions) for ch, pa in ex.part_of],
+            )
+        return first, last
+
+    def _entity_keys(self, c: sqlite3.Connection, entities: Iterable[Entity]) -> dict[str, int]:
+        """The store's integer key of each entity, adding the ones it lacks."""
+        known = self._entity_ids
+        missing = [e for e in entities if e.key not in known]
+        if missing:
+            c.executemany(
+                "INSERT OR IGNORE INTO entities (key, kind, name, code, level, parent, province, attrs)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [_entity_row(e) for e in missing],
+            )
+            keys = json.dumps([e.key for e in missing], ensure_ascii=False)
+            known.update(
+                c.execute("SELECT key, id FROM entities WHERE key IN (SELECT value FROM json_each(?))", (keys,))
+            )
+        return known
+
+    def _rule_keys(self, c: sqlite3.Connection, names: set[str]) -> dict[str, int]:
+        known = self._rule_ids
+        missing = names - known.keys()
+        if missing:
+            c.executemany("INSERT OR IGNORE INTO rules (name) VALUES (?)", [(n,) for n in sorted(missing)])
+            names_json = json.dumps(sorted(missing), ensure_ascii=False)
+            known.update(
+                c.execute("SELECT name, id FROM rules WHERE name IN (SELECT value FROM json_each(?))", (names_json,))
+            )
+        return known
+
+
+def _thousandths(value: float) -> int:
+    """A confidence as the store keeps it: thousandths, the precision ``zxkg relations`` prints."""
+    return round(value * 1000)
 
 
 def _check(ex: Extraction) -> None:
@@ -149,55 +244,6 @@ def _check(ex: Extraction) -> None:
             raise ZxkgError(f"mention offsets out of range in {a.origin} (rule {m.rule})")
 
 
-def _write_findings(c: sqlite3.Connection, ex: Extraction, stamp: str) -> None:
-    """Entities, mentions, relations and aliases of one extraction (inside the caller's transaction)."""
-    a = ex.article
-    entities = {m.entity.key: m.entity for m in ex.mentions}
-    for rel in ex.relations:
-        entities.setdefault(rel.subject.key, rel.subject)
-        entities.setdefault(rel.object.key, rel.object)
-    for al in ex.aliases:
-        entities.setdefault(al.entity.key, al.entity)
-    for child, parent in ex.part_of:
-        entities.setdefault(child.key, child)
-        entities.setdefault(parent.key, parent)
-    c.executemany(
-        "INSERT OR IGNORE INTO entities (key, kind, name, code, level, parent, province, attrs)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [_entity_row(e) for e in entities.values()],
-    )
-    c.executemany(
-        "INSERT INTO mentions (article_id, entity_key, start, end, quote, rule, confidence)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(a.id, m.entity.key, m.start, m.end, a.text[m.start : m.end], m.rule, m.confidence) for m in ex.mentions],
-    )
-    c.executemany(
-        "INSERT INTO relations (article_id, subject_key, predicate, object_key, date, evidence, start, end,"
-        " span_start, span_end, span, rule, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                a.id, r.subject.key, r.predicate, r.object.key, a.date, r.evidence.quote, r.evidence.start,
-                r.evidence.end, r.evidence.span_start, r.evidence.span_end,
-                a.text[r.evidence.span_start : r.evidence.span_end], r.evidence.rule, r.confidence,
-            )
-            for r in ex.relations
-        ],
-    )  # fmt: skip
-    c.executemany(
-        "INSERT OR IGNORE INTO aliases (alias, entity_key, provenance, article_id, seen_at) VALUES (?, ?, ?, ?, ?)",
-        [(al.alias, al.entity.key, al.provenance, a.id, stamp) for al in ex.aliases],
-    )
-    c.executemany(
-        "INSERT OR IGNORE INTO relations (article_id, subject_key, predicate, object_key, date, evidence,"
-        " start, end, span_start, span_end, span, rule, confidence)"
-        " VALUES (NULL, ?, 'part_of', ?, NULL, ?, 0, 0, 0, 0, '', 'divisions', 1.0)",
-        [
-            (child.key, parent.key, f"{child.name} ({child.code}) is part of {parent.name} ({parent.code})")
-            for child, parent in ex.part_of
-        ],
-    )
-
-
 def _entity_row(e: Entity) -> tuple[str, str, str, str, str, str, str, str]:
     return (e.key, e.kind, e.name, e.code, e.level, e.parent, e.province, json.dumps(dict(e.attrs), ensure_ascii=False))
 
@@ -206,11 +252,11 @@ def _entity_row(e: Entity) -> tuple[str, str, str, str, str, str, str, str]:
 UNNAMED_ORIGINS = frozenset({"<stdin>"})
 
 
-def _drop_findings(c: sqlite3.Connection, article_id: str) -> None:
+def _drop_findings(c: sqlite3.Connection, key: int) -> None:
     """Delete an article's relations and mentions, its adoption pairs kept exact."""
-    redo = pairs.remove_article(c, article_id)
-    c.execute("DELETE FROM relations WHERE article_id = ?", (article_id,))
-    c.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
+    redo = pairs.remove_article(c, key)
+    c.execute("DELETE FROM relations WHERE article = ?", (key,))
+    c.execute("DELETE FROM mentions WHERE article = ?", (key,))
     pairs.recompute(c, redo)
 
 
@@ -221,27 +267,34 @@ def _release(c: sqlite3.Connection, origin: str, keep: str) -> int:
     """
     if origin in UNNAMED_ORIGINS:
         return 0
-    held = [r[0] for r in c.execute("SELECT article_id FROM article_files WHERE origin = ? AND article_id != ?",
-                                    (origin, keep))]  # fmt: skip
+    held = [
+        r[0]
+        for r in c.execute(
+            "SELECT f.article FROM article_files f JOIN articles a ON a.key = f.article"
+            " WHERE f.origin = ? AND a.id != ?",
+            (origin, keep),
+        )
+    ]
     return sum(_forget(c, old, origin) for old in held)
 
 
-def _forget(c: sqlite3.Connection, article_id: str, origin: str) -> bool:
+def _forget(c: sqlite3.Connection, key: int, origin: str) -> bool:
     """``origin`` no longer holds the article; True when no origin does and the article went.
 
     Going means its relations (and their adoption pairs), mentions, article node and the
     aliases it taught are deleted: the text is nowhere any more, and the lexicon learns
     from the store. Entities nothing points at any more are left to ``prune_entities``.
     """
-    c.execute("DELETE FROM article_files WHERE article_id = ? AND origin = ?", (article_id, origin))
+    c.execute("DELETE FROM article_files WHERE article = ? AND origin = ?", (key, origin))
     other = c.execute(
-        "SELECT origin, file FROM article_files WHERE article_id = ? ORDER BY seen_at, origin LIMIT 1", (article_id,)
+        "SELECT origin, file FROM article_files WHERE article = ? ORDER BY seen_at, origin LIMIT 1", (key,)
     ).fetchone()
     if other is not None:
-        c.execute("UPDATE articles SET origin = ?, file = ? WHERE id = ? AND origin = ?", (*other, article_id, origin))
+        c.execute("UPDATE articles SET origin = ?, file = ? WHERE key = ? AND origin = ?", (*other, key, origin))
         return False
-    _drop_findings(c, article_id)
-    c.execute("DELETE FROM aliases WHERE article_id = ?", (article_id,))
-    c.execute("DELETE FROM articles WHERE id = ?", (article_id,))
-    c.execute("DELETE FROM entities WHERE key = ?", (f"article:{article_id}",))
+    _drop_findings(c, key)
+    c.execute("DELETE FROM aliases WHERE article = ?", (key,))
+    (public_id,) = c.execute("SELECT id FROM articles WHERE key = ?", (key,)).fetchone()
+    c.execute("DELETE FROM articles WHERE key = ?", (key,))
+    c.execute("DELETE FROM entities WHERE key = ?", (f"article:{public_id}",))
     return True
