@@ -57,6 +57,15 @@ class GraphReads(Session):
         """
         yield from map(NodeRow._make, self.conn.execute(sql, params))
 
+    def part_of_links(self) -> list[tuple[str, str]]:
+        """Every ``part_of`` relation of the division table as (child key, parent key).
+
+        Read through the partial index of relations without an article, so the millions of
+        article relations are never scanned (graph.hierarchy builds the division tree of it).
+        """
+        sql = "SELECT subject_key, object_key FROM relations WHERE article_id IS NULL AND predicate = 'part_of'"
+        return [(str(child), str(parent)) for child, parent in self.conn.execute(sql)]
+
     def attr_names(self, kinds: Sequence[str] = ()) -> list[str]:
         """The keys found in the ``attrs`` of entities (of ``kinds``), sorted."""
         sql = "SELECT DISTINCT j.key FROM entities e, json_each(e.attrs) j WHERE json_valid(e.attrs)"
