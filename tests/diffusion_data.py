@@ -103,13 +103,11 @@ def generate(gaz: Gazetteer, seed: int = 18) -> list[Made]:
     return made
 
 
-def _entity(gaz: Gazetteer, d: Division) -> Entity:
-    return gaz.entity(d)
-
-
-def extraction(gaz: Gazetteer, n: int, m: Made) -> Extraction:
-    """An article of one sentence stating ``m``'s adoption, with the division chain as part_of."""
-    sentence = f"{m.division.name}政协全面推行“{m.term}”。"
+def statement(
+    n: int, subject: Entity, term: str, day: date | None, part_of: tuple[tuple[Entity, Entity], ...]
+) -> Extraction:
+    """Article ``n``: one sentence stating that ``subject`` adopts ``term``, dated ``day``."""
+    sentence = f"{subject.name}政协全面推行“{term}”。"
     text = f"标题{n}\n{sentence}"
     article_id = hashlib.sha256(f"{n}:{text}".encode()).hexdigest()[:16]
     article = Article(
@@ -119,21 +117,26 @@ def extraction(gaz: Gazetteer, n: int, m: Made) -> Extraction:
         title=f"标题{n}",
         text=text,
         original=text,
-        date=m.day.isoformat() if m.day else "",
+        date=day.isoformat() if day else "",
         source="合成",
         content_hash=hashlib.sha256(text.encode()).hexdigest(),
     )
     start = text.index(sentence)
-    span_start = start + sentence.index(m.term)
-    ev = Evidence(article_id, start, start + len(sentence), sentence, span_start, span_start + len(m.term), "test")
-    subject = _entity(gaz, m.division)
-    term = Entity(kind="mechanism", name=m.term)
+    span_start = start + sentence.index(term)
+    ev = Evidence(article_id, start, start + len(sentence), sentence, span_start, span_start + len(term), "test")
+    relation = Relation(subject, "adopts", Entity(kind="mechanism", name=term), ev, 0.9)
+    return Extraction(article=article, relations=(relation,), part_of=part_of)
+
+
+def extraction(gaz: Gazetteer, n: int, m: Made) -> Extraction:
+    """An article stating ``m``'s adoption, with the division chain above it as part_of."""
+    subject = gaz.entity(m.division)
     part_of = []
     child = subject
     for parent in gaz.ancestors(m.division.code):
-        part_of.append((child, _entity(gaz, parent)))
-        child = _entity(gaz, parent)
-    return Extraction(article=article, relations=(Relation(subject, "adopts", term, ev, 0.9),), part_of=tuple(part_of))
+        part_of.append((child, gaz.entity(parent)))
+        child = gaz.entity(parent)
+    return statement(n, subject, m.term, m.day, tuple(part_of))
 
 
 def build_store(data_dir: Path, gaz: Gazetteer, made: list[Made]) -> Path:
