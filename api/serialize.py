@@ -14,6 +14,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from zxkg.graph.build import EgoNetwork
+from zxkg.graph.cascade import Cascade, CascadeStep, Follow
+from zxkg.graph.communities import Community
+from zxkg.graph.leaders import Leader
 from zxkg.graph.models import Adoption, Edge, Node, Pair, RegionProfile, Timeline
 from zxkg.ingest.store.records import (
     ArticlePage,
@@ -225,3 +228,96 @@ def relation(r: RelationRow) -> JSON:
         "rule": r.rule,
         "confidence": round(float(r.confidence), 3),
     }
+
+
+# -- diffusion: cascades, leaders, communities ------------------------------------------
+
+
+def follow(f: Follow) -> JSON:
+    """An earlier adopter an adoption follows, with its own evidence."""
+    a = f.adoption
+    return {
+        "region_key": a.region_key,
+        "region": a.region,
+        "code": a.code,
+        "level": a.level,
+        "province": a.province,
+        "first_date": a.first_date,
+        "lag_days": f.lag_days,
+        "levels": f.levels,
+        "evidence": a.evidence,
+        "article": a.article,
+        "title": a.title,
+    }
+
+
+def cascade_step(s: CascadeStep) -> JSON:
+    """One adoption of a cascade: the adoption, its class, the adopters it follows (most recent first)."""
+    return {
+        **adoption(s.adoption),
+        "class": s.channel,
+        "lag_days": s.lag_days,
+        "source": s.source.adoption.region_key if s.source else "",
+        "follows": [follow(f) for f in s.follows],
+    }
+
+
+def cascade(c: Cascade) -> JSON:
+    return {
+        "term": c.term,
+        "matched": [node(n) for n in c.matched],
+        "summary": {
+            "adoptions": len(c.steps),
+            "undated": len(c.undated),
+            "counts": c.counts(),
+            "shares": {k: round(v, 4) for k, v in c.shares().items()},
+            "lags": [
+                {
+                    "class": x.channel,
+                    "from_level": x.source_level,
+                    "to_level": x.level,
+                    "adoptions": x.adoptions,
+                    "median_days": x.median_days,
+                }
+                for x in c.lags()
+            ],
+            "first_movers": [s.adoption.region for s in c.first_movers],
+            "first_date": c.first_date,
+            "last_date": c.last_date,
+            "span_days": c.span_days,
+        },
+        "adoptions": [cascade_step(s) for s in c.steps],
+        "undated": [adoption(a) for a in c.undated],
+    }
+
+
+def leader(r: Leader) -> JSON:
+    return {
+        "region_key": r.region_key,
+        "region": r.region,
+        "code": r.code,
+        "level": r.level,
+        "province": r.province,
+        "adoptions": r.adoptions,
+        "leads": r.leads,
+        "lead_share": round(r.lead_share, 4),
+        "first": r.first,
+        "precedence": round(r.precedence, 4),
+    }
+
+
+def community(c: Community, number: int) -> JSON:
+    return {
+        "community": number,
+        "size": len(c.members),
+        "members": [
+            {"region_key": m.region_key, "region": m.region, "code": m.code, "level": m.level,
+             "province": m.province, "terms": m.terms}
+            for m in c.members
+        ],
+        "terms": [
+            {"term_key": t.term_key, "term": t.term, "kind": t.kind, "members": t.members,
+             "inside": round(t.inside, 4), "outside": round(t.outside, 4)}
+            for t in c.terms
+        ],
+    }  # fmt: skip

@@ -26,9 +26,8 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    data = api_data.build(tmp_path_factory.mktemp("served"))
+def serve(data: Path) -> Iterator[str]:
+    """A real ``zxkg serve`` over ``data`` on a free port: its base URL until the generator closes."""
     port = free_port()
     proc = subprocess.Popen(
         [str(ZXKG), "serve", "--data", str(data), "--port", str(port)],
@@ -49,9 +48,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     else:
         proc.kill()
         raise AssertionError("server did not start")
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    try:
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from serve(api_data.build(tmp_path_factory.mktemp("served")))
 
 
 def get(url: str) -> tuple[int, dict[str, object]]:

@@ -73,7 +73,7 @@ def test_region_and_timeline(data: str) -> None:
             ["export", "--format", "gml", "-o", "x.gml"],
             2,
             "Error: unknown export format 'gml'; expected one of graphml, gexf, json, cyjs, neo4j, csv, adoptions, "
-            "panel\n",
+            "panel, cascade, cascade-gexf\n",
         ),
         (["export", "-f", "csv", "-o", "out", "--kind", "place"], 2, "Error: unknown kind 'place'; expected one of"),
     ],

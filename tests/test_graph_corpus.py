@@ -37,7 +37,7 @@ def reopen(fmt: str, path: Path) -> int:
     """Open an export again the way its users' tools would; return what it holds."""
     if fmt == "graphml":
         return int(nx.read_graphml(path).number_of_edges())
-    if fmt == "gexf":
+    if fmt in ("gexf", "cascade-gexf"):
         return int(nx.read_gexf(path).number_of_edges())
     if fmt in ("json", "cyjs"):
         data = json.loads(path.read_text(encoding="utf-8"))

@@ -207,9 +207,21 @@ def test_unknown_format_names_the_valid_ones(names: Names, tmp_path: Path) -> No
     with pytest.raises(UsageError) as err:
         export(names, "gml", tmp_path / "x.gml")
     assert str(err.value) == (
-        "unknown export format 'gml'; expected one of graphml, gexf, json, cyjs, neo4j, csv, adoptions, panel"
+        "unknown export format 'gml'; expected one of graphml, gexf, json, cyjs, neo4j, csv, adoptions, panel,"
+        " cascade, cascade-gexf"
     )
-    assert FORMATS == ("graphml", "gexf", "json", "cyjs", "neo4j", "csv", "adoptions", "panel")
+    assert FORMATS == (
+        "graphml",
+        "gexf",
+        "json",
+        "cyjs",
+        "neo4j",
+        "csv",
+        "adoptions",
+        "panel",
+        "cascade",
+        "cascade-gexf",
+    )
 
 
 def test_files_and_directories_are_not_confused(names: Names, tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ import click
 
 from .options import data_dir, data_option, filter_options, handle_errors, make_filters
 
-FORMAT_NAMES = "graphml, gexf, json, cyjs, neo4j, csv, adoptions, panel"
+FORMAT_NAMES = "graphml, gexf, json, cyjs, neo4j, csv, adoptions, panel, cascade, cascade-gexf"
 
 
 @click.command("export")
@@ -28,7 +28,8 @@ def export_command(
     Formats: graphml, gexf (dynamic, for Gephi's timeline), json (node-link), cyjs
     (Cytoscape), neo4j (a directory of import CSV files), csv (a directory with nodes.csv
     and edges.csv), adoptions (a row per region and term), panel (a row per region, term
-    and year). Files are written whole or not at all.
+    and year), cascade (a row per adoption with its class and the unit it follows),
+    cascade-gexf (who followed whom, dynamic). Files are written whole or not at all.
     """
     from zxkg.graph.export import check_format, export
     from zxkg.graph.names import Names

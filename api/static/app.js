@@ -166,6 +166,8 @@ async function termView(name) {
     adoptionTable(adopters.items, { showRegion: true }),
     el("p", { class: "downloads" }, "下载:",
       el("a", { id: "download-adoptions", href: "/adoptions?" + q({ format: "csv", term: info.name }), download: `adoptions-${info.name}.csv` }, "采纳表 CSV")),
+    el("h2", {}, "地图与扩散"),
+    window.zxkgMap ? window.zxkgMap.termMap(adopters.items, link.region, "/diffusion/" + encodeURIComponent(info.name)) : "",
     el("h2", {}, "扩散时间线"), timelineChart(timeline),
     el("h2", {}, "关系图"), await egoView(info.name));
 }

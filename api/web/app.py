@@ -19,7 +19,7 @@ from zxkg.search.engine import check_engine
 
 from . import errors
 from .deps import Resources, Settings
-from .routes import entities, graph, meta, search
+from .routes import diffusion, entities, graph, meta, search
 from .schemas import ErrorResponse
 
 
@@ -37,7 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET"])
     errors.install(app)
-    for module in (meta, search, entities, graph):
+    for module in (meta, search, entities, graph, diffusion):
         app.include_router(module.router)
 
     static_dir = Path(str(resources.files("zxkg.api") / "static"))

@@ -234,3 +234,107 @@ class EgoOut(BaseModel):
     center: str
     nodes: list[EgoNodeOut]
     edges: list[EdgeOut]
+
+
+class FollowOut(BaseModel):
+    """An earlier adopter an adoption follows, with its evidence."""
+
+    region_key: str
+    region: str
+    code: str
+    level: str
+    province: str
+    first_date: str
+    lag_days: int
+    levels: int
+    evidence: str
+    article: str
+    title: str
+
+
+class CascadeStepOut(AdoptionOut):
+    """An adoption with its class (first-mover, top-down, bottom-up, horizontal, independent)."""
+
+    class_: str = Field(alias="class")
+    lag_days: int | None
+    source: str
+    follows: list[FollowOut]
+
+
+class StepLagOut(BaseModel):
+    class_: str = Field(alias="class")
+    from_level: str
+    to_level: str
+    adoptions: int
+    median_days: float
+
+
+class CascadeSummaryOut(BaseModel):
+    adoptions: int
+    undated: int
+    counts: dict[str, int]
+    shares: dict[str, float]
+    lags: list[StepLagOut]
+    first_movers: list[str]
+    first_date: str
+    last_date: str
+    span_days: int | None
+
+
+class CascadeOut(BaseModel):
+    term: str
+    matched: list[NodeOut]
+    summary: CascadeSummaryOut
+    adoptions: list[CascadeStepOut]
+    undated: list[AdoptionOut]
+
+
+class LeaderOut(BaseModel):
+    region_key: str
+    region: str
+    code: str
+    level: str
+    province: str
+    adoptions: int
+    leads: int
+    lead_share: float
+    first: int
+    precedence: float
+
+
+class LeadersOut(BaseModel):
+    items: list[LeaderOut]
+
+
+class MemberOut(BaseModel):
+    region_key: str
+    region: str
+    code: str
+    level: str
+    province: str
+    terms: int
+
+
+class DefiningTermOut(BaseModel):
+    term_key: str
+    term: str
+    kind: str
+    members: int
+    inside: float
+    outside: float
+
+
+class CommunityOut(BaseModel):
+    community: int
+    size: int
+    members: list[MemberOut]
+    terms: list[DefiningTermOut]
+
+
+class CommunitiesOut(BaseModel):
+    items: list[CommunityOut]
+
+
+class SimilarOut(BaseModel):
+    region: NodeOut
+    items: list[PairOut]

@@ -10,6 +10,8 @@
 | ``csv`` | a directory: nodes.csv, edges.csv | spreadsheets, R, pandas |
 | ``adoptions`` | one CSV file: a row per (region, term) | spreadsheets, Stata, R |
 | ``panel`` | one CSV file: a row per region, term, year | event-history models |
+| ``cascade`` | one CSV file: a row per adoption with its class and source | event-history and network-inference tools |
+| ``cascade-gexf`` | one file (GEXF 1.2, dynamic): who followed whom | Gephi, with its timeline |
 
 Every writer streams (nodes and edges come from SQL cursors) into temporary files that
 are renamed into place when complete.
@@ -24,10 +26,12 @@ from zxkg.ingest.errors import choices
 from zxkg.ingest.store import RelationQuery
 
 from ..build import GraphView, ego_query
+from ..cascade import cascades
 from ..models import Filters
 from ..names import Names
 from ..query import adoption_table, panel
 from .adoptions import write_adoptions, write_panel
+from .cascade import write_cascade_csv, write_cascade_gexf
 from .cyjs import write_cyjs
 from .files import Written
 from .gexf import write_gexf
@@ -45,7 +49,7 @@ GRAPH_WRITERS: dict[str, GraphWriter] = {
     "neo4j": write_neo4j,
     "csv": write_csv,
 }
-FORMATS = (*GRAPH_WRITERS, "adoptions", "panel")
+FORMATS = (*GRAPH_WRITERS, "adoptions", "panel", "cascade", "cascade-gexf")
 DIRECTORY_FORMATS = ("neo4j", "csv")
 
 
@@ -66,13 +70,18 @@ def export(
     """Export the relations ``filters`` keep (or the ego network ``around`` an entity).
 
     ``fmt`` is one of ``FORMATS``; ``path`` is a file, or a directory for ``neo4j`` and
-    ``csv``. The adoption table and panel ignore ``around``.
+    ``csv``. The adoption table, panel and cascades ignore ``around``; cascades are one
+    per ``filters.terms`` (aliases merged), or one per term entity without them.
     """
     check_format(fmt)
     if fmt == "adoptions":
         return write_adoptions(adoption_table(names, filters), path)
     if fmt == "panel":
         return write_panel(panel(names, filters), path)
+    if fmt == "cascade":
+        return write_cascade_csv(cascades(names, filters), path)
+    if fmt == "cascade-gexf":
+        return write_cascade_gexf(cascades(names, filters), path)
     query: RelationQuery = ego_query(names, around, depth, filters) if around else names.query(filters)
     return GRAPH_WRITERS[fmt](GraphView(names.store, query), path)
 

@@ -14,6 +14,7 @@ from ..errors import ZxkgError
 from .filters import RelationQuery, grouped_relations, relation_filter
 from .pairs import ADOPTED
 from .records import EdgeRow, NodeRow, SharedPair
+from .schema import PREDICATE_IDS
 from .session import Session
 
 # The sentence that states relation ``e`` (its article ``a``); a relation of the division
@@ -65,6 +66,19 @@ class GraphReads(Session):
             ORDER BY e.kind, e.name, e.key
         """
         yield from map(NodeRow._make, self.conn.execute(sql, params))
+
+    def part_of_links(self) -> list[tuple[str, str]]:
+        """Every ``part_of`` relation of the division table as (child key, parent key).
+
+        Read through the partial index of relations without an article, so the millions of
+        article relations are never scanned (graph.hierarchy builds the division tree of it).
+        """
+        sql = (
+            "SELECT c.key, p.key FROM relations r"
+            " JOIN entities c ON c.id = r.subject JOIN entities p ON p.id = r.object"
+            f" WHERE r.article IS NULL AND r.predicate = {PREDICATE_IDS['part_of']}"
+        )
+        return [(str(child), str(parent)) for child, parent in self.conn.execute(sql)]
 
     def attr_names(self, kinds: Sequence[str] = ()) -> list[str]:
         """The keys found in the ``attrs`` of entities (of ``kinds``), sorted."""

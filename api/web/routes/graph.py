@@ -30,6 +30,8 @@ MEDIA = {
     "cyjs": ("application/json", "cyjs"),
     "adoptions": ("text/csv", "csv"),
     "panel": ("text/csv", "csv"),
+    "cascade": ("text/csv", "csv"),
+    "cascade-gexf": ("application/gexf+xml", "gexf"),
 }
 
 
