@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
+import importlib
 import multiprocessing
 import os
 import time
@@ -21,7 +22,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from .errors import ZxkgError
 from .gazetteer import Gazetteer
@@ -81,30 +82,35 @@ def ingest(
     ctx: Context | None = None,
     fields: dict[str, str] | None = None,
     progress: Callable[[str], None] | None = None,
-    after_save: Callable[[Extraction], None] | None = None,
+    after_save: Callable[[Any], None] | None = None,
     workers: int = 1,
+    step: str | None = None,
 ) -> Summary:
     """Ingest every article under ``paths`` into ``store``; see the module docstring.
 
     ``after_save`` receives each Extraction once it is stored (the search index keeps up
     this way, with the tokens already cut); ingest itself knows nothing of what it does.
-    With ``workers`` > 1, parsing, segmenting and extraction run in that many worker
-    processes (each with its own Segmenter) while this process stays the only writer.
+    With ``step`` it receives instead what that step made of the Extraction where it was
+    extracted (``resolve_step``): the search index's documents are built in the workers,
+    not in the writer. With ``workers`` > 1, parsing, segmenting and extraction run in
+    that many worker processes (each with its own Segmenter) while this process stays
+    the only writer.
     """
     ctx = ctx or build_context(store)
     settle_gc()
     summary = Summary()
+    finish = resolve_step(step, ctx)
     store.acquire()
     try:
         run_id = store.start_run([str(Path(p)) if p != "-" else p for p in paths])
         sources = iter_sources(paths, fields)
         if workers > 1:
-            outcomes = _parallel(sources, store.data_dir, workers)
+            outcomes = _parallel(sources, store.data_dir, workers, step)
         else:
-            outcomes = ((item, _process(item, ctx, store)) for item in sources)
+            outcomes = ((item, _process(item, ctx, store, finish)) for item in sources)
         with store.indexes_deferred():
             try:
-                _land_all(store, ctx, run_id, summary, outcomes, progress, after_save)
+                _land_all(store, ctx, run_id, summary, outcomes, progress, after_save, finish)
             finally:
                 store.commit_batch()  # what landed stays landed, whatever stopped the loop
         if summary.replaced:
@@ -126,7 +132,8 @@ def _land_all(
     summary: Summary,
     outcomes: Iterator[tuple[Source | Failure, Outcome]],
     progress: Callable[[str], None] | None,
-    after_save: Callable[[Extraction], None] | None,
+    after_save: Callable[[Any], None] | None,
+    finish: Step | None,
 ) -> None:
     landed, since = 0, 0.0
     for item, outcome in outcomes:
@@ -136,16 +143,43 @@ def _land_all(
         summary.read += 1
         if progress is not None:
             progress(item.origin)
-        _land(store, ctx, run_id, summary, outcome, after_save)
+        _land(store, ctx, run_id, summary, outcome, after_save, finish)
         landed += 1
         if landed >= BATCH_ARTICLES or time.monotonic() - since >= BATCH_SECONDS:
             store.commit_batch()
 
 
-Outcome: TypeAlias = Extraction | Article | Failure  # an Article alone: its text is in the store already
+# A step run on every new Extraction where it is made, whose result ``after_save`` gets.
+Step: TypeAlias = Callable[[Extraction], Any]
 
 
-def _process(item: Source | Failure, ctx: Context, store: Store | None) -> Outcome:
+@dataclass(frozen=True, slots=True)
+class Finished:
+    """An Extraction with what the ingest's step made of it."""
+
+    extraction: Extraction
+    made: Any
+
+
+# an Article alone: its text is in the store already
+Outcome: TypeAlias = Extraction | Finished | Article | Failure
+
+
+def resolve_step(spec: str | None, ctx: Context) -> Step | None:
+    """The step named ``module:function:argument``: ``function(argument, ctx)`` in ``module``.
+
+    A name rather than a function, because each worker process resolves it with its own
+    context, and ingest imports nothing of the package that provides it.
+    """
+    if spec is None:
+        return None
+    module, function, argument = spec.split(":", 2)
+    factory = getattr(importlib.import_module(module), function)
+    step: Step = factory(argument, ctx)
+    return step
+
+
+def _process(item: Source | Failure, ctx: Context, store: Store | None, finish: Step | None = None) -> Outcome:
     """Parse and extract one source; no writes. Safe to run in a worker process."""
     if isinstance(item, Failure):
         return item
@@ -153,7 +187,7 @@ def _process(item: Source | Failure, ctx: Context, store: Store | None) -> Outco
         article = parse(item)
         if store is not None and store.known(article.content_hash) is not None:
             return article
-        return extract(article, ctx)
+        return _extracted(article, ctx, finish)
     except ZxkgError as exc:
         return Failure(item.origin, str(exc))
     except (ValueError, RecursionError, MemoryError) as exc:
@@ -166,13 +200,17 @@ def _land(
     run_id: int,
     summary: Summary,
     outcome: Outcome,
-    after_save: Callable[[Extraction], None] | None,
+    after_save: Callable[[Any], None] | None,
+    finish: Step | None,
 ) -> None:
     """Write one outcome (the single writer's part), all of it or none."""
     if isinstance(outcome, Failure):
         _fail(store, run_id, summary, outcome)
         return
-    article = outcome.article if isinstance(outcome, Extraction) else outcome
+    if isinstance(outcome, Finished):
+        article = outcome.extraction.article
+    else:
+        article = outcome.article if isinstance(outcome, Extraction) else outcome
     known = store.known(article.content_hash)
     if known is not None:
         added, gone = False, 0
@@ -184,19 +222,35 @@ def _land(
         else:
             summary.duplicates.append((article.origin, known.file))
         return
-    if not isinstance(outcome, Extraction):  # known to a worker's snapshot, since removed: extract here
-        outcome = extract(article, ctx)
+    if isinstance(outcome, Article):  # known to a worker's snapshot, since removed: extract here
+        outcome = _extracted(article, ctx, finish)
+    ex = outcome.extraction if isinstance(outcome, Finished) else outcome
     try:
-        summary.replaced += store.save(outcome, run_id)
+        summary.replaced += store.save(ex, run_id)
     except ZxkgError as exc:
         _fail(store, run_id, summary, Failure(article.origin, str(exc)))
         return
     summary.ingested += 1
-    taught = {m.entity.name for m in outcome.mentions if m.rule.startswith("initiative.quoted")}
-    for name in taught:  # keep this process's segmenter in step with what workers learnt
+    for name in _taught(ex):  # keep this process's segmenter in step with what workers learnt
         ctx.segmenter.add_word(name, learned=True)
     if after_save is not None:
-        after_save(_cut_with(outcome, taught, ctx))
+        after_save(outcome.made if isinstance(outcome, Finished) else ex)
+
+
+def _extracted(article: Article, ctx: Context, finish: Step | None) -> Extraction | Finished:
+    """The article extracted, its tokens cut again if it taught a word, and the step's part."""
+    ex = extract(article, ctx)
+    ex = _cut_with(ex, _taught(ex), ctx)
+    if finish is None:
+        return ex
+    made = finish(ex)
+    # the step had the tokens; the writer needs none (a fifth of what travels to it)
+    return Finished(dataclasses.replace(ex, tokens=()), made)
+
+
+def _taught(ex: Extraction) -> set[str]:
+    """The names an extraction learnt from quotes (the segmenter keeps them whole after)."""
+    return {m.entity.name for m in ex.mentions if m.rule.startswith("initiative.quoted")}
 
 
 def _cut_with(ex: Extraction, taught: set[str], ctx: Context) -> Extraction:
@@ -224,14 +278,16 @@ class _WorkerState:
 
     ctx: Context | None = None
     store: Store | None = None
+    finish: Step | None = None
 
 
-def _init_worker(data_dir: str, writer_pid: int) -> None:
+def _init_worker(data_dir: str, writer_pid: int, step: str | None) -> None:
     watch_parent(writer_pid)
     quiet_jieba()
     store = Store.open(data_dir, readonly=True) if (Path(data_dir) / "zxkg.db").exists() else None
     _WorkerState.store = store
     _WorkerState.ctx = build_context(store)
+    _WorkerState.finish = resolve_step(step, _WorkerState.ctx)
     settle_gc()
 
 
@@ -251,16 +307,16 @@ def settle_gc() -> None:
 def _work(batch: list[Source | Failure]) -> list[Outcome]:
     ctx = _WorkerState.ctx
     assert ctx is not None, "worker used before its initializer ran"
-    return [_process(item, ctx, _WorkerState.store) for item in batch]
+    return [_process(item, ctx, _WorkerState.store, _WorkerState.finish) for item in batch]
 
 
 def _parallel(
-    sources: Iterator[Source | Failure], data_dir: Path, workers: int
+    sources: Iterator[Source | Failure], data_dir: Path, workers: int, step: str | None
 ) -> Iterator[tuple[Source | Failure, Outcome]]:
     """Outcomes in input order, with at most ``2 * workers`` batches in flight (bounded memory)."""
     spawn = multiprocessing.get_context("spawn")  # no forked copies of the writer's connection or lock
     with ProcessPoolExecutor(
-        workers, mp_context=spawn, initializer=_init_worker, initargs=(str(data_dir), os.getpid())
+        workers, mp_context=spawn, initializer=_init_worker, initargs=(str(data_dir), os.getpid(), step)
     ) as pool:
         pending: deque[tuple[list[Source | Failure], Future[list[Outcome]]]] = deque()
         batches = _batches(sources, BATCH)

@@ -10,8 +10,9 @@ Each engine keeps its own directory, ``DIR/index/<engine>/``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from zxkg.ingest.errors import choices
 
@@ -27,6 +28,9 @@ class IndexWriter(Protocol):
 
     def add(self, doc: IndexDoc) -> None:
         """Add ``doc``, replacing a document with the same id."""
+
+    def add_prepared(self, prepared: Any) -> None:
+        """Add what ``prepare`` (of the engine's module) made of a document, elsewhere."""
 
     def delete(self, article_id: str) -> None: ...
 
@@ -61,6 +65,18 @@ def check_engine(name: str) -> str:
     if name not in ENGINES:
         raise choices("search engine", name, ENGINES)
     return name
+
+
+def preparer(name: str) -> Callable[[IndexDoc], Any]:
+    """The engine's ``prepare``: a document as plain, picklable values that its writer adds
+    cheaply (``IndexWriter.add_prepared``), so ingest's workers do that work, not the writer."""
+    if name == "whoosh":
+        from .whoosh_engine import prepare as whoosh_prepare
+
+        return whoosh_prepare
+    from .tantivy_engine import prepare as tantivy_prepare
+
+    return tantivy_prepare
 
 
 def engine_path(index_dir: Path, name: str) -> Path:

@@ -14,18 +14,29 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from zxkg.ingest.errors import NotFound, UsageError, choices
 from zxkg.ingest.gazetteer import Gazetteer
+from zxkg.ingest.link import Context
 from zxkg.ingest.models import Extraction
 from zxkg.ingest.segment import Segmenter
 from zxkg.ingest.store import Store
 
 from .document import DocBuilder
-from .engine import DEFAULT_ENGINE, Engine, IndexWriter, check_engine, engine_exists, engine_path, open_engine
+from .engine import (
+    DEFAULT_ENGINE,
+    Engine,
+    IndexWriter,
+    check_engine,
+    engine_exists,
+    engine_path,
+    open_engine,
+    preparer,
+)
 from .highlight import find, fragments
 from .models import (
     SORTS,
@@ -67,6 +78,26 @@ class Indexer:
         self._writer.add(self._builder.build(extraction))
         self.added += 1
 
+    def add_prepared(self, prepared: Any) -> None:
+        """Add a document ``prepared_documents`` built where the article was extracted."""
+        self._writer.add_prepared(prepared)
+        self.added += 1
+
+
+def prepared_documents(engine: str, ctx: Context) -> Callable[[Extraction], Any]:
+    """Ingest's step (``SearchIndex.step``): an Extraction as the engine's prepared document.
+
+    Run in each worker process with its own context, so the writer only hands documents to
+    the engine: building them was a fifth of the writer's time.
+    """
+    builder = DocBuilder(ctx.segmenter, ctx.gazetteer)
+    prepare = preparer(check_engine(engine))
+
+    def step(ex: Extraction) -> Any:
+        return prepare(builder.build(ex))
+
+    return step
+
 
 class SearchIndex:
     def __init__(
@@ -81,6 +112,11 @@ class SearchIndex:
 
     def exists(self) -> bool:
         return engine_exists(self.engine_name, self.path)
+
+    @property
+    def step(self) -> str:
+        """The name of ingest's step that builds this index's documents in its workers."""
+        return f"{__name__}:prepared_documents:{self.engine_name}"
 
     def open(self) -> Engine:
         if not self.exists():

@@ -113,9 +113,14 @@ def _bound(value: str, upper: bool) -> int:
     return key + (9999 if depth == 0 else 99 if depth == 1 else 0)
 
 
-def document(doc: IndexDoc) -> tantivy.Document:
-    d = tantivy.Document()
-    d.add_text("id", doc.id)
+# A document as plain values: (field, value) pairs, an int for the unsigned field and bytes
+# for the stored record, so ingest's workers build it and the writer only hands it over.
+Prepared = list[tuple[str, str | int | bytes]]
+
+
+def prepare(doc: IndexDoc) -> Prepared:
+    """The (field, value) pairs of ``doc``'s tantivy document."""
+    out: Prepared = [("id", doc.id)]
     for name, positions in (
         ("title", doc.title_terms),
         ("body", doc.body_terms),
@@ -124,17 +129,17 @@ def document(doc: IndexDoc) -> tantivy.Document:
     ):
         if positions:
             words, rest = split_positions(positions)
-            d.add_text(name, words)
+            out.append((name, words))
             if rest:
-                d.add_text(name + SUB, rest)
+                out.append((name + SUB, rest))
     for name, values in (("regions", doc.regions), ("region_tree", doc.region_tree), ("provinces", doc.provinces)):
-        _add_values(d, name, values)
+        out += _values(name, values)
     for kind, names in doc.entities:
         if kind in ENTITY_KINDS:
-            _add_values(d, ENTITY_PREFIX + kind, names)
+            out += _values(ENTITY_PREFIX + kind, names)
     if doc.date:
-        d.add_text("year", doc.year)
-    d.add_unsigned("date_key", date_key(doc.date))
+        out.append(("year", doc.year))
+    out.append(("date_key", date_key(doc.date)))
     record = {
         "title": doc.title,
         "date": doc.date,
@@ -143,13 +148,24 @@ def document(doc: IndexDoc) -> tantivy.Document:
         "regions": list(doc.regions),
         "sentences": [_sentence_row(s) for s in doc.evidence],
     }
-    d.add_bytes("record", json.dumps(record, ensure_ascii=False).encode("utf-8"))
+    out.append(("record", json.dumps(record, ensure_ascii=False).encode("utf-8")))
+    return out
+
+
+def document(prepared: Prepared) -> tantivy.Document:
+    d = tantivy.Document()
+    for name, value in prepared:
+        if isinstance(value, str):
+            d.add_text(name, value)
+        elif isinstance(value, int):
+            d.add_unsigned(name, value)
+        else:
+            d.add_bytes(name, value)
     return d
 
 
-def _add_values(d: tantivy.Document, name: str, values: tuple[str, ...]) -> None:
-    for value in dict.fromkeys(v.lower() for v in values):
-        d.add_text(name, value)
+def _values(name: str, values: tuple[str, ...]) -> Prepared:
+    return [(name, value) for value in dict.fromkeys(v.lower() for v in values)]
 
 
 def _sentence_row(s: EvidenceSentence) -> list[str | int]:
@@ -165,9 +181,12 @@ class TantivyWriter:
         self._bulk = bulk
 
     def add(self, doc: IndexDoc) -> None:
+        self.add_prepared(prepare(doc))
+
+    def add_prepared(self, prepared: Any) -> None:
         if not self._bulk:
-            self._w.delete_documents_by_term("id", doc.id)
-        self._w.add_document(document(doc))
+            self._w.delete_documents_by_term("id", prepared[0][1])
+        self._w.add_document(document(prepared))
 
     def delete(self, article_id: str) -> None:
         self._w.delete_documents_by_term("id", article_id)

@@ -112,6 +112,11 @@ def schema() -> Schema:
     return s
 
 
+def prepare(doc: IndexDoc) -> dict[str, Any]:
+    """What a writer adds for ``doc`` (plain values: built in ingest's workers)."""
+    return document(doc)
+
+
 def document(doc: IndexDoc) -> dict[str, Any]:
     """The whoosh document of ``doc`` (stored values given apart from the indexed ones)."""
     fields: dict[str, Any] = {
@@ -147,10 +152,13 @@ class WhooshWriter:
         self._bulk = bulk
 
     def add(self, doc: IndexDoc) -> None:
+        self.add_prepared(document(doc))
+
+    def add_prepared(self, prepared: Any) -> None:
         if self._bulk:
-            self._w.add_document(**document(doc))
+            self._w.add_document(**prepared)
         else:
-            self._w.update_document(**document(doc))
+            self._w.update_document(**prepared)
 
     def delete(self, article_id: str) -> None:
         self._w.delete_by_term("id", article_id)

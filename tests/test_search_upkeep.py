@@ -133,3 +133,39 @@ def test_the_pinned_whoosh_compiles_without_syntax_warnings(tmp_path: Path) -> N
         capture_output=True, text=True, env=env, cwd=ROOT, timeout=120,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+@pytest.mark.slow
+def test_documents_built_in_the_workers_search_as_a_reindex_does(tmp_path: Path, engine: str) -> None:
+    """Ingest builds each search document in the worker that extracted the article."""
+    from tests.conftest import run_cli
+    from zxkg.ingest.pipeline import build_context
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / SEED.name).write_bytes(SEED.read_bytes())
+    for i, name in enumerate(["有事好商量", "委员双考", "协商在基层", "两力两率"]):
+        (src / f"{i}.txt").write_text(
+            f"title: 市政协推进“{name}”\ndate: 2021-0{i + 1}-01\n---\n"
+            f"长沙市政协推进“{name}”工作,湘潭市政协学习“{name}”。\n",
+            encoding="utf-8",
+        )
+    built, rebuilt = tmp_path / "built", tmp_path / "rebuilt"
+    result = run_cli("ingest", "--workers", "2", "--engine", engine, "--data", str(built), str(src))
+    assert result.returncode == 0, result.stderr
+    rebuilt.mkdir()
+    (rebuilt / "zxkg.db").write_bytes((built / "zxkg.db").read_bytes())
+    assert run_cli("reindex", "--engine", engine, "--data", str(rebuilt)).returncode == 0
+    answers = []
+    for data in (built, rebuilt):
+        with Store.open(data, readonly=True) as store:
+            ctx = build_context(store)
+            index = SearchIndex(data, ctx.segmenter, ctx.gazetteer, engine)
+            answers.append(
+                [
+                    (r.total, [h.id for h in r.hits], [(f.name, f.counts) for f in r.facets])
+                    for q in ("“有事好商量”", "双考", "委员 双考", "两力两率 OR 协商", "region:湖南省", "“委员双考”")
+                    for r in [index.search(index.request(q, limit=20, sort="date"), store)]
+                ]
+            )
+    assert answers[0] == answers[1] and all(total for total, _, _ in answers[0])

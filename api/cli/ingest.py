@@ -75,8 +75,9 @@ def ingest(
                 ctx,
                 mapping,
                 progress=_ticker(bar),
-                after_save=indexer.add,
+                after_save=indexer.add_prepared,
                 workers=workers if workers is not None else default_workers(list(paths)),
+                step=index.step,
             )
     if bar is not None:
         bar.close()
