@@ -26,11 +26,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def serve(data: Path) -> Iterator[str]:
+def serve(data: Path, *extra: str) -> Iterator[str]:
     """A real ``zxkg serve`` over ``data`` on a free port: its base URL until the generator closes."""
     port = free_port()
     proc = subprocess.Popen(
-        [str(ZXKG), "serve", "--data", str(data), "--port", str(port)],
+        [str(ZXKG), "serve", "--data", str(data), "--port", str(port), *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -52,7 +52,7 @@ def serve(data: Path) -> Iterator[str]:
         yield base
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        proc.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +75,33 @@ def test_real_server_answers(server: str) -> None:
     assert status == 200 and adopters["total"] >= 4  # type: ignore[operator]
     status, err = get(server + "/regions/" + urllib.request.quote("不存在市"))
     assert status == 404 and err["error"]["code"] == "not_found"  # type: ignore[index]
+
+
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
+    return [int(x) for x in out.stdout.split()]
+
+
+def test_workers_answer_from_processes_of_their_own(tmp_path: Path) -> None:
+    """``--workers 3``: three server processes share the port; every one of them answers."""
+    data = api_data.build(tmp_path)
+    gen = serve(data, "--workers", "3")
+    base = next(gen)
+    try:
+        seen: set[int] = set()
+        deadline = time.monotonic() + 60
+        while len(seen) < 3 and time.monotonic() < deadline:
+            out = subprocess.run(["pgrep", "-f", f"zxkg serve --data {data}"], capture_output=True, text=True)
+            supervisor = min(int(x) for x in out.stdout.split())
+            seen = set(_children(supervisor))
+            time.sleep(0.5)
+        workers = [pid for pid in seen if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text()]
+        assert len(workers) == 3, seen
+        for _ in range(6):
+            status, health = get(base + "/healthz")
+            assert status == 200 and health["articles"] == 4
+    finally:
+        gen.close()
 
 
 def test_binds_loopback_only(server: str) -> None:

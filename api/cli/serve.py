@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from .options import data_dir, data_option, engine_option, handle_errors
@@ -13,19 +15,39 @@ from .options import data_dir, data_option, engine_option, handle_errors
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @engine_option
 @click.option("--cors", "cors", multiple=True, metavar="ORIGIN", help="Allow cross-origin reads from ORIGIN.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Server processes answering requests (default: one per core).",
+)
 @handle_errors
-def serve(data: str | None, host: str, port: int, engine: str, cors: tuple[str, ...]) -> None:
-    """Serve the read-only HTTP API and the web page."""
+def serve(data: str | None, host: str, port: int, engine: str, cors: tuple[str, ...], workers: int | None) -> None:
+    """Serve the read-only HTTP API and the web page.
+
+    Every worker process opens the store read-only on its own, so they answer in parallel;
+    the settings reach them through the environment (ZXKG_DATA, ZXKG_SEARCH_ENGINE,
+    ZXKG_CORS).
+    """
     import uvicorn
 
     from zxkg.ingest.store import Store
     from zxkg.search.engine import check_engine
 
-    from ..web import Settings, create_app
-
-    target = data_dir(data)
+    target = data_dir(data).resolve()
     check_engine(engine)
     Store.open(target, readonly=True).close()  # a clear error now, not on the first request
-    app = create_app(Settings(data_dir=target, engine=engine, cors_origins=cors))
-    click.echo(f"zxkg: serving {target} on http://{host}:{port}/ (API docs at /docs); Ctrl-C stops")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    processes = workers or os.cpu_count() or 1
+    os.environ.update(ZXKG_DATA=str(target), ZXKG_SEARCH_ENGINE=engine, ZXKG_CORS=" ".join(cors))
+    click.echo(
+        f"zxkg: serving {target} on http://{host}:{port}/ (API docs at /docs) with {processes} "
+        f"worker{'s' if processes != 1 else ''}; Ctrl-C stops"
+    )
+    uvicorn.run(
+        "zxkg.api.web.app:create_app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=processes,
+        log_level="warning",
+    )

@@ -7,6 +7,7 @@ Errors of every kind leave through one handler as one JSON shape (``errors``).
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -21,6 +22,13 @@ from . import errors
 from .deps import Resources, Settings
 from .routes import diffusion, entities, graph, meta, search
 from .schemas import ErrorResponse
+
+
+def create_app_from_env() -> FastAPI:
+    """The app of ``zxkg serve``'s worker processes: settings from ZXKG_DATA, ZXKG_SEARCH_ENGINE
+    and ZXKG_CORS (origins separated by spaces), as ``serve`` set them."""
+    origins = tuple((os.environ.get("ZXKG_CORS") or "").split())
+    return create_app(Settings(cors_origins=origins))
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
