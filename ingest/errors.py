@@ -45,6 +45,13 @@ class StoreBusy(ZxkgError):
     status = 503
 
 
+class AlreadyStored(ZxkgError):
+    """Another writer stored the same text first (two ingesters racing on one article)."""
+
+    exit_code = 1
+    status = 409
+
+
 def choices(name: str, value: str, valid: list[str] | tuple[str, ...]) -> UsageError:
     """Build the standard message for an unknown choice."""
     return UsageError(f"unknown {name} {value!r}; expected one of {', '.join(valid)}")

@@ -20,7 +20,6 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from .errors import UsageError, choices
 from .matcher import FormIndex
@@ -99,18 +98,17 @@ class Lexicon:
     # -- building ------------------------------------------------------------------------
 
     @classmethod
-    def build(
-        cls, corpus_terms: Iterable[tuple[str, EntityKind, int, dict[str, str]]], user_file: Path | None
-    ) -> Lexicon:
-        """Corpus terms (name, kind, articles, aliases) first, then the user's edits on top."""
+    def build(cls, corpus_terms: Iterable[tuple[str, EntityKind, int, dict[str, str]]], edits: str = "") -> Lexicon:
+        """Corpus terms (name, kind, articles, aliases) first, then the user's edits on top
+        (``edits``: the lines of ``lexicon.txt``, as the store keeps them)."""
         lex = cls()
         for name, kind, articles, aliases in corpus_terms:
             term = lex.learn(name, kind)
             term.articles = max(term.articles, articles)
             for alias, provenance in aliases.items():
                 lex.add_alias(alias, term.name, provenance)
-        if user_file is not None and user_file.exists():
-            lex._edits = parse_edits(user_file.read_text(encoding="utf-8"))
+        if edits:
+            lex._edits = parse_edits(edits)
             lex._apply_edits()
         return lex
 

@@ -24,9 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeAlias
 
-from .errors import ZxkgError
+from .errors import AlreadyStored, ZxkgError
 from .gazetteer import Gazetteer
-from .lexicon import FILE_NAME as LEXICON_FILE
 from .lexicon import Lexicon
 from .lifetime import watch_parent
 from .link import Context, extract
@@ -61,7 +60,7 @@ def build_context(store: Store | None = None) -> Context:
     """The gazetteer, the lexicon (the store's terms and the user's ``lexicon.txt``), and a
     Segmenter that keeps every official region name and every known term whole."""
     gaz = Gazetteer.load()
-    lexicon = Lexicon.build(store.corpus_terms(), store.data_dir / LEXICON_FILE) if store is not None else Lexicon()
+    lexicon = Lexicon.build(store.corpus_terms(), store.lexicon_edits()) if store is not None else Lexicon()
     # Two-character names (和县, 沛县) are left to jieba's own judgement: as user words they
     # would be cut out of ordinary phrases (机关和县政协).
     words = sorted(n for n in gaz.full_names if len(n) > 2)
@@ -105,7 +104,7 @@ def ingest(
         run_id = store.start_run([str(Path(p)) if p != "-" else p for p in paths])
         sources = iter_sources(paths, fields)
         if workers > 1:
-            outcomes = _parallel(sources, store.data_dir, workers, step)
+            outcomes = _parallel(sources, store.location_for_workers, workers, step)
         else:
             outcomes = ((item, _process(item, ctx, store, finish)) for item in sources)
         with store.indexes_deferred():
@@ -227,6 +226,9 @@ def _land(
     ex = outcome.extraction if isinstance(outcome, Finished) else outcome
     try:
         summary.replaced += store.save(ex, run_id)
+    except AlreadyStored:  # another ingester stored the same text first: as if it had been known
+        summary.unchanged += 1
+        return
     except ZxkgError as exc:
         _fail(store, run_id, summary, Failure(article.origin, str(exc)))
         return
@@ -281,10 +283,10 @@ class _WorkerState:
     finish: Step | None = None
 
 
-def _init_worker(data_dir: str, writer_pid: int, step: str | None) -> None:
+def _init_worker(location: str, writer_pid: int, step: str | None) -> None:
     watch_parent(writer_pid)
     quiet_jieba()
-    store = Store.open(data_dir, readonly=True) if (Path(data_dir) / "zxkg.db").exists() else None
+    store = Store.open(location, readonly=True) if Store.exists(location) else None
     _WorkerState.store = store
     _WorkerState.ctx = build_context(store)
     _WorkerState.finish = resolve_step(step, _WorkerState.ctx)
@@ -311,12 +313,12 @@ def _work(batch: list[Source | Failure]) -> list[Outcome]:
 
 
 def _parallel(
-    sources: Iterator[Source | Failure], data_dir: Path, workers: int, step: str | None
+    sources: Iterator[Source | Failure], location: str, workers: int, step: str | None
 ) -> Iterator[tuple[Source | Failure, Outcome]]:
     """Outcomes in input order, with at most ``2 * workers`` batches in flight (bounded memory)."""
     spawn = multiprocessing.get_context("spawn")  # no forked copies of the writer's connection or lock
     with ProcessPoolExecutor(
-        workers, mp_context=spawn, initializer=_init_worker, initargs=(str(data_dir), os.getpid(), step)
+        workers, mp_context=spawn, initializer=_init_worker, initargs=(location, os.getpid(), step)
     ) as pool:
         pending: deque[tuple[list[Source | Failure], Future[list[Outcome]]]] = deque()
         batches = _batches(sources, BATCH)

@@ -29,6 +29,7 @@ from zxkg.ingest.store import Store
 from .document import DocBuilder
 from .engine import (
     DEFAULT_ENGINE,
+    ENGINES,
     Engine,
     IndexWriter,
     check_engine,
@@ -52,6 +53,7 @@ from .models import (
 from .query import QueryError, QueryParser, positive_terms, states, terms_in
 
 MAX_LIMIT = 1000
+POSTGRES_ENGINE = "postgresql"  # the engine of a PostgreSQL store: its own tables
 FACETS = ("region", "province", "year", "mechanism", "brand", "document")
 
 
@@ -109,6 +111,23 @@ class SearchIndex:
         self.path = engine_path(self.root, engine)
         self.builder = DocBuilder(segmenter, gazetteer)
         self.parser = QueryParser(self.builder.terms, gazetteer)
+
+    @classmethod
+    def of(cls, store: Store, segmenter: Segmenter, gazetteer: Gazetteer, engine: str | None = None) -> SearchIndex:
+        """The search index of ``store``: ``DIR/index/<engine>/`` beside a data directory's
+        store (whoosh unless told), the store's own tables in a PostgreSQL store."""
+        if store.data_dir is None:
+            if engine not in (None, POSTGRES_ENGINE):
+                raise UsageError(
+                    f"a PostgreSQL store searches with its own tables (engine {POSTGRES_ENGINE}), not {engine}"
+                )
+            return cls(store.location_for_workers, segmenter, gazetteer, POSTGRES_ENGINE)
+        if engine == POSTGRES_ENGINE:
+            raise UsageError(
+                f"the {POSTGRES_ENGINE} engine is the search of a PostgreSQL store (--store postgresql://…); "
+                f"a data directory's engines are {', '.join(e for e in ENGINES if e != POSTGRES_ENGINE)}"
+            )
+        return cls(store.data_dir, segmenter, gazetteer, engine or DEFAULT_ENGINE)
 
     def exists(self) -> bool:
         return engine_exists(self.engine_name, self.path)

@@ -155,8 +155,9 @@ def write_v4(source: Path, target: Path) -> Path:
         conn = store.conn
         entities = conn.execute("SELECT key, kind, name, code, level, parent, province, attrs FROM entities").fetchall()
         mentions = conn.execute(
-            "SELECT a.id, e.key, m.start, m.end, substr(a.text, m.start + 1, m.end - m.start), u.name,"
-            " m.confidence / 1000.0 FROM mentions m JOIN articles a ON a.key = m.article"
+            "SELECT a.id, e.key, m.span_start, m.span_end,"
+            " substr(a.text, m.span_start + 1, m.span_end - m.span_start), u.name, m.confidence / 1000.0"
+            " FROM mentions m JOIN articles a ON a.key = m.article"
             " JOIN entities e ON e.id = m.entity JOIN rules u ON u.id = m.rule ORDER BY m.id"
         ).fetchall()
         files = conn.execute(

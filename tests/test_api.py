@@ -23,7 +23,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def client(data_dir: Path) -> TestClient:
-    return TestClient(create_app(Settings(data_dir=data_dir)))
+    return TestClient(create_app(Settings(store=data_dir)))
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +31,7 @@ def search_client(data_dir: Path, engine: str) -> TestClient:
     """The app on each search engine (ingest built the default one)."""
     if not (data_dir / "index" / engine).is_dir():
         assert run_cli("reindex", "--data", str(data_dir), "--engine", engine).returncode == 0
-    return TestClient(create_app(Settings(data_dir=data_dir, engine=engine)))
+    return TestClient(create_app(Settings(store=data_dir, engine=engine)))
 
 
 def error_of(response: object) -> dict[str, object]:
@@ -208,7 +208,7 @@ def test_the_app_sets_its_context_aside_from_the_collector(data_dir: Path) -> No
     gc.unfreeze()
     gc.set_threshold(700, 10, 10)  # Python's default, whatever an earlier app in this process set
     try:
-        create_app(Settings(data_dir=data_dir))
+        create_app(Settings(store=data_dir))
         assert gc.get_freeze_count() > 100_000  # the dictionary and the divisions at least
         assert gc.get_threshold()[0] >= 50_000
     finally:

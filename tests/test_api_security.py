@@ -74,7 +74,7 @@ def client(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClie
     connect = sqlite3.connect
     monkeypatch.setattr(sqlite3, "connect", lambda *a, **kw: connect(*a, factory=Recording, **kw))
     Recording.statements = []
-    yield TestClient(create_app(Settings(data_dir=data_dir)))
+    yield TestClient(create_app(Settings(store=data_dir)))
 
 
 def takes_text(schema: dict[str, Any]) -> bool:
@@ -138,7 +138,7 @@ def test_traversal_and_wildcards_are_plain_text(client: TestClient) -> None:
 
 
 def test_limits_on_page_size_query_length_and_export_size(data_dir: Path) -> None:
-    client = TestClient(create_app(Settings(data_dir=data_dir, max_export_relations=10)))
+    client = TestClient(create_app(Settings(store=data_dir, max_export_relations=10)))
     for path, params, status, needle in [
         ("/regions", {"limit": 501}, 422, "limit"),
         ("/adoptions", {"limit": 501}, 422, "limit"),

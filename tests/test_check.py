@@ -53,7 +53,7 @@ def damage(data: Path) -> dict[str, str]:
         db.execute("DELETE FROM article_files WHERE article = ?", (gone_key,))
         db.execute("DELETE FROM articles WHERE key = ?", (gone_key,))
         db.execute(  # a sentence that no longer holds its mention
-            "UPDATE relations SET start = span_end + 1 WHERE id ="
+            "UPDATE relations SET sentence_start = span_end + 1 WHERE id ="
             " (SELECT min(id) FROM relations WHERE article = ? AND predicate <> 6)",
             (shifted_key,),
         )
@@ -106,7 +106,7 @@ def test_check_names_every_kind_of_damage_and_repair_mends_it(tmp_path: Path) ->
         assert db.execute("PRAGMA foreign_key_check").fetchall() == []
         assert db.execute("SELECT count(*) FROM runs WHERE status = 'running'").fetchone()[0] == 0
         for n, start, end, s0, s1 in db.execute(
-            "SELECT length(a.text), r.start, r.end, r.span_start, r.span_end FROM relations r"
+            "SELECT length(a.text), r.sentence_start, r.sentence_end, r.span_start, r.span_end FROM relations r"
             " JOIN articles a ON a.key = r.article"
         ):
             assert 0 <= start <= s0 <= s1 <= end <= n

@@ -60,7 +60,7 @@ def test_readers_never_see_half_an_article_while_an_ingest_writes(tmp_path: Path
     deadline = time.monotonic() + 120
     while articles_in(data / "zxkg.db") == 0 and writer.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
-    client = TestClient(create_app(Settings(data_dir=data)))
+    client = TestClient(create_app(Settings(store=data)))
     stats_seen: list[tuple[int, int, int]] = []  # (articles, mentions, relations of articles)
     relations_seen: list[Counter[str]] = []
     article_mentions: dict[str, set[int]] = {}

@@ -224,7 +224,7 @@ def test_cli_and_api_answer_with_the_same_cascade(data: Path) -> None:
     cli = run_cli("diffusion", dd.BOTTOM_UP_TERM, "--data", str(data), "--json")
     assert cli.returncode == 0, cli.stderr
     record = json.loads(cli.stdout)
-    client = TestClient(create_app(Settings(data_dir=data)))
+    client = TestClient(create_app(Settings(store=data)))
     assert client.get(f"/diffusion/{dd.BOTTOM_UP_TERM}").json() == record
     prov = next(a for a in record["adoptions"] if a["region"] == "浙江省")
     assert prov["class"] == "bottom-up" and prov["lag_days"] == 45 and prov["follows"][0]["level"] == "prefecture"
@@ -289,7 +289,7 @@ def test_response_models_declare_what_the_serializer_writes(data: Path) -> None:
     def fields(model: type) -> set[str]:
         return {f.alias or name for name, f in model.model_fields.items()}  # type: ignore[attr-defined]
 
-    client = TestClient(create_app(Settings(data_dir=data)))
+    client = TestClient(create_app(Settings(store=data)))
     c = client.get(f"/diffusion/{dd.TOP_DOWN_TERM}").json()
     step = next(a for a in c["adoptions"] if a["follows"])
     pairs = [

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from .options import data_dir, data_option, engine_option, handle_errors
+from .options import data_option, engine_option, handle_errors, location
 
 if TYPE_CHECKING:
     from zxkg.ingest.store import Store
@@ -28,7 +27,7 @@ if TYPE_CHECKING:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @engine_option
 @handle_errors
-def check(data: str | None, fix: bool, as_json: bool, engine: str) -> None:
+def check(data: str | None, fix: bool, as_json: bool, engine: str | None) -> None:
     """Check the store and the search index agree (and --repair what can be repaired).
 
     Checks the SQLite file, that every evidence's offsets point at its quote, that nothing
@@ -41,26 +40,29 @@ def check(data: str | None, fix: bool, as_json: bool, engine: str) -> None:
     from zxkg.search.consistency import State, inspect, repair
     from zxkg.search.index import SearchIndex
 
-    target = data_dir(data)
+    target = location(data)
     repairs: list[str] = []
     with Store.open(target, readonly=True) as store:
+        where = store.location
         _lock(store, fix)
         state = State(integrity=store.integrity_errors())
+        engine_name = engine or "-"
         if not state.integrity:  # nothing more is read from a damaged file
             ctx = build_context(store)
-            index = SearchIndex(target, ctx.segmenter, ctx.gazetteer, engine)
+            index = SearchIndex.of(store, ctx.segmenter, ctx.gazetteer, engine)
+            engine_name = index.engine_name
             state = inspect(store, index)
-        before = after = state.findings(engine)
+        before = after = state.findings(engine_name)
         if fix and not state.integrity and not all(f.ok for f in before):
             # the lock stays with the read-only handle; this one only writes
             with Store.open(target) as writer:
                 repairs = repair(writer, index, ctx, state)
-                after = inspect(writer, index).findings(engine)
+                after = inspect(writer, index).findings(engine_name)
     ok = all(f.ok for f in after)
     if as_json:
         out = {
-            "data_dir": str(target),
-            "engine": engine,
+            "data_dir": where,
+            "engine": engine_name,
             "ok": ok,
             "checks": [asdict(f) for f in before],
             "repairs": repairs,
@@ -68,7 +70,7 @@ def check(data: str | None, fix: bool, as_json: bool, engine: str) -> None:
         }
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
     else:
-        _print(target, engine, before, repairs, after)
+        _print(where, engine_name, before, repairs, after)
     if not ok:
         raise SystemExit(1)
 
@@ -81,11 +83,11 @@ def _lock(store: Store, fix: bool) -> None:
         store.acquire()
     except OSError:
         if fix:
-            raise ZxkgError(f"cannot repair {store.data_dir}: the directory is not writable") from None
+            raise ZxkgError(f"cannot repair {store.location}: the directory is not writable") from None
         # a read-only directory: nothing can be writing to it through zxkg
 
 
-def _print(target: Path, engine: str, before: list[Finding], repairs: list[str], after: list[Finding]) -> None:
+def _print(target: str, engine: str, before: list[Finding], repairs: list[str], after: list[Finding]) -> None:
     from zxkg.search.consistency import count
 
     click.echo(f"check {target} (search engine {engine})")

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from .options import data_dir, data_option, filter_options, handle_errors, make_filters
+from .options import data_option, filter_options, handle_errors, location, make_filters
 
 FORMAT_NAMES = "graphml, gexf, json, cyjs, neo4j, csv, adoptions, panel, cascade, cascade-gexf"
 
@@ -38,6 +38,6 @@ def export_command(
 
     check_format(fmt)
     filters = make_filters(kw, terms)
-    with Store.open(data_dir(data), readonly=True) as store:
+    with Store.open(location(data), readonly=True) as store:
         written = export(Names(store, Gazetteer.load()), fmt, output, filters, around=around, depth=depth)
     click.echo(f"{fmt}: {written.summary()} → {written.path}")

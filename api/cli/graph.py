@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .options import data_dir, data_option, filter_options, handle_errors, json_option, make_filters
+from .options import data_option, filter_options, handle_errors, json_option, location, make_filters
 from .output import echo_json, short, table
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ def opened_names(data: str | None) -> Iterator[Names]:
     from zxkg.ingest.gazetteer import Gazetteer
     from zxkg.ingest.store import Store
 
-    with Store.open(data_dir(data), readonly=True) as store:
+    with Store.open(location(data), readonly=True) as store:
         yield Names(store, Gazetteer.load())
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .options import data_dir, data_option, engine_option, handle_errors
+from .options import data_option, engine_option, handle_errors, location
 
 if TYPE_CHECKING:
     from tqdm import tqdm
@@ -37,7 +37,7 @@ def ingest(
     strict: bool,
     quiet: bool,
     workers: int | None,
-    engine: str,
+    engine: str | None,
 ) -> None:
     """Ingest files, directories (recursively) or - (stdin) into the store.
 
@@ -53,7 +53,8 @@ def ingest(
     from zxkg.search.engine import check_engine
     from zxkg.search.index import SearchIndex
 
-    check_engine(engine)
+    if engine is not None:
+        check_engine(engine)
     mapping: dict[str, str] = {}
     for spec in fields:
         key, sep, name = spec.partition("=")
@@ -61,13 +62,14 @@ def ingest(
             raise choices("--field key", key, FIELD_KEYS)
         mapping[key] = name
     bar = _progress(quiet)
-    target = data_dir(data)
+    target = location(data)
     with Store.open(target) as store:
+        where = store.location  # without a password
         # the lock first: a second ingest stops here, before it reads the lexicon or opens
         # the search index's writer
         store.acquire()
         ctx = build_context(store)
-        index = SearchIndex(store.data_dir, ctx.segmenter, ctx.gazetteer, engine)
+        index = SearchIndex.of(store, ctx.segmenter, ctx.gazetteer, engine)
         with index.keeping_up(store) as indexer:
             summary = run_ingest(
                 list(paths),
@@ -88,7 +90,7 @@ def ingest(
     replaced = f" (replacing {c['replaced']} whose file changed)" if c["replaced"] else ""
     click.echo(
         f"read {c['read']}, ingested {c['ingested']}{replaced}, unchanged {c['unchanged']}, "
-        f"duplicates {c['duplicates']}, failed {c['failed']} → {target}"
+        f"duplicates {c['duplicates']}, failed {c['failed']} → {where}"
     )
     if not quiet:
         for origin, first in summary.duplicates:

@@ -7,9 +7,9 @@ import sys
 
 import click
 
-from zxkg.ingest.lexicon import FILE_NAME, KINDS, fold, parse_edits
+from zxkg.ingest.lexicon import KINDS, fold, parse_edits
 
-from .options import data_dir, data_option, handle_errors
+from .options import data_option, handle_errors, location
 
 
 @click.group(invoke_without_command=True)
@@ -33,7 +33,7 @@ def lexicon(ctx: click.Context, data: str | None, kind: str | None, as_json: boo
     from zxkg.ingest.pipeline import build_context
     from zxkg.ingest.store import Store
 
-    with Store.open(data_dir(data), readonly=True) as store:
+    with Store.open(location(data), readonly=True) as store:
         lex = build_context(store).lexicon
     terms = sorted(lex.terms.values(), key=lambda t: (-t.articles, t.name))
     terms = [t for t in terms if kind is None or t.kind == kind]
@@ -52,13 +52,14 @@ def lexicon(ctx: click.Context, data: str | None, kind: str | None, as_json: boo
 
 
 def _append(data: str | None, line: str) -> None:
-    """Validate and append one edit to the data directory's lexicon.txt."""
-    path = data_dir(data) / FILE_NAME
+    """Validate one edit and keep it with the store's others (SQLite: its lexicon.txt)."""
+    from zxkg.ingest.store import Store
+
     parse_edits(line)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as fh:
-        fh.write(line + "\n")
-    click.echo(f"{line}  → {path} (run `zxkg reextract` to apply it to stored articles)")
+    with Store.open(location(data)) as store:
+        store.add_lexicon_edit(line)
+        where = store.location
+    click.echo(f"{line}  → {where} (run `zxkg reextract` to apply it to stored articles)")
 
 
 def _one_word(value: str) -> str:
@@ -115,7 +116,7 @@ def reextract(data: str | None) -> None:
     from zxkg.ingest.pipeline import reextract as run
     from zxkg.ingest.store import Store
 
-    with Store.open(data_dir(data)) as store:
+    with Store.open(location(data)) as store:
         n = run(store)
         rels = store.stats().relations
     click.echo(f"re-extracted {n} articles; relations: " + ", ".join(f"{k} {v}" for k, v in rels.items()))

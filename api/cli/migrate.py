@@ -19,7 +19,7 @@ def migrate(data: str | None) -> None:
     from zxkg.ingest.errors import NotFound
     from zxkg.ingest.store import SCHEMA_VERSION, Store
     from zxkg.ingest.store.migrate import vacuum
-    from zxkg.ingest.store.session import stored_version
+    from zxkg.ingest.store.sqlite import stored_version
 
     target = data_dir(data)
     path = target / "zxkg.db"
@@ -32,7 +32,7 @@ def migrate(data: str | None) -> None:
     size = _size(target)
     with Store.open(target) as store:  # a writer's open rewrites the tables
         store.acquire()
-        vacuum(store.conn)
+        vacuum(store.conn)  # type: ignore[arg-type]  # a SQLite store here
     click.echo(f"{target}: schema {before} → {SCHEMA_VERSION}, {size / 1e6:.1f} → {_size(target) / 1e6:.1f} MB")
 
 

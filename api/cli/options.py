@@ -25,29 +25,41 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 data_option = click.option(
     "--data",
+    "--store",
     "data",
-    envvar="ZXKG_DATA",
+    envvar=["ZXKG_STORE", "ZXKG_DATA"],
     default=None,
-    metavar="DIR",
-    help="Data directory (default ./zxkg-data; env ZXKG_DATA).",
+    metavar="DIR|URL",
+    help="The store: a data directory (default ./zxkg-data) or a postgresql:// URL (env ZXKG_STORE or ZXKG_DATA).",
 )
 
 engine_option = click.option(
     "--engine",
-    default=DEFAULT_ENGINE,
+    default=None,
     envvar="ZXKG_SEARCH_ENGINE",
-    show_default=True,
-    help=f"Search engine ({', '.join(ENGINES)}; env ZXKG_SEARCH_ENGINE).",
+    help=f"Search engine ({', '.join(ENGINES)}; default {DEFAULT_ENGINE}, a PostgreSQL store's own; "
+    "env ZXKG_SEARCH_ENGINE).",
 )
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 
 
-def data_dir(value: str | None) -> Path:
-    """The data directory of ``--data`` (or ``ZXKG_DATA``, or ./zxkg-data)."""
-    from zxkg.ingest.store import data_dir_from
+def location(value: str | None) -> str:
+    """The store of ``--data``/``--store``: a data directory, or a ``postgresql://`` URL."""
+    from zxkg.ingest.store import location_from
 
-    return data_dir_from(value)
+    return location_from(value)
+
+
+def data_dir(value: str | None) -> Path:
+    """The data directory of ``--data`` for the commands that work on one (SQLite's)."""
+    from zxkg.ingest.errors import UsageError
+    from zxkg.ingest.store import is_postgres, location_from
+
+    where = location_from(value)
+    if is_postgres(where):
+        raise UsageError("this command works on a data directory, not on a PostgreSQL store")
+    return Path(where)
 
 
 def handle_errors(fn: F) -> F:

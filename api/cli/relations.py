@@ -10,7 +10,7 @@ from typing import Any, TextIO
 
 import click
 
-from .options import data_dir, data_option, handle_errors
+from .options import data_option, handle_errors, location
 
 RELATION_FORMATS = ("jsonl", "csv")
 CSV_COLUMNS = (
@@ -35,7 +35,7 @@ def relations(data: str | None, fmt: str, predicates: tuple[str, ...]) -> None:
 
     if fmt not in RELATION_FORMATS:
         raise choices("format", fmt, RELATION_FORMATS)
-    with Store.open(data_dir(data), readonly=True) as store:
+    with Store.open(location(data), readonly=True) as store:
         rows = (serialize.relation(r) for r in store.relations() if not predicates or r.predicate in predicates)
         if fmt == "jsonl":
             for rec in rows:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .options import data_dir, data_option, engine_option, handle_errors, json_option
+from .options import data_option, engine_option, handle_errors, json_option, location
 from .output import echo_json
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def search(
     facets: tuple[str, ...],
     evidence: bool,
     as_json: bool,
-    engine: str,
+    engine: str | None,
 ) -> None:
     """Full-text search: words (all must occur), “quoted phrases”, OR, NOT or -word, (groups),
     and fields: region:湖南省 province:湖南 mechanism:… brand:… document:… source:… title:… year:2024.
@@ -69,9 +69,9 @@ def search(
     from .. import serialize
 
     text = " ".join(query)
-    with Store.open(data_dir(data), readonly=True) as store:
+    with Store.open(location(data), readonly=True) as store:
         ctx = build_context(store)  # the lexicon's words are cut as the index cut them
-        index = SearchIndex(store.data_dir, ctx.segmenter, ctx.gazetteer, engine)
+        index = SearchIndex.of(store, ctx.segmenter, ctx.gazetteer, engine)
         request = index.request(
             text,
             regions=regions,
@@ -110,17 +110,17 @@ def search(
 @data_option
 @engine_option
 @handle_errors
-def reindex(data: str | None, engine: str) -> None:
+def reindex(data: str | None, engine: str | None) -> None:
     """Rebuild the search index from the store (into a new directory, then swapped in)."""
     from zxkg.ingest.pipeline import build_context
     from zxkg.ingest.store import Store
     from zxkg.search.index import SearchIndex
 
     started = time.monotonic()
-    with Store.open(data_dir(data), readonly=True) as probe:
+    with Store.open(location(data), readonly=True) as probe:
         ctx = build_context(probe)  # a clear error when there is no store
-    with Store.open(data_dir(data)) as store:
-        index = SearchIndex(store.data_dir, ctx.segmenter, ctx.gazetteer, engine)
+    with Store.open(location(data)) as store:
+        index = SearchIndex.of(store, ctx.segmenter, ctx.gazetteer, engine)
         store.acquire()
         try:
             count = index.reindex(store)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import click
 
-from .options import data_dir, data_option, engine_option, handle_errors
+from .options import data_option, engine_option, handle_errors, location
 
 
 @click.command()
@@ -22,25 +23,31 @@ from .options import data_dir, data_option, engine_option, handle_errors
     help="Server processes answering requests (default: one per core).",
 )
 @handle_errors
-def serve(data: str | None, host: str, port: int, engine: str, cors: tuple[str, ...], workers: int | None) -> None:
+def serve(
+    data: str | None, host: str, port: int, engine: str | None, cors: tuple[str, ...], workers: int | None
+) -> None:
     """Serve the read-only HTTP API and the web page.
 
     Every worker process opens the store read-only on its own, so they answer in parallel;
-    the settings reach them through the environment (ZXKG_DATA, ZXKG_SEARCH_ENGINE,
+    the settings reach them through the environment (ZXKG_STORE, ZXKG_SEARCH_ENGINE,
     ZXKG_CORS).
     """
     import uvicorn
 
-    from zxkg.ingest.store import Store
+    from zxkg.ingest.store import Store, is_postgres
     from zxkg.search.engine import check_engine
 
-    target = data_dir(data).resolve()
-    check_engine(engine)
-    Store.open(target, readonly=True).close()  # a clear error now, not on the first request
+    target = location(data)
+    if not is_postgres(target):
+        target = str(Path(target).resolve())
+    if engine is not None:
+        check_engine(engine)
+    with Store.open(target, readonly=True) as store:  # a clear error now, not on the first request
+        shown = store.location
     processes = workers or os.cpu_count() or 1
-    os.environ.update(ZXKG_DATA=str(target), ZXKG_SEARCH_ENGINE=engine, ZXKG_CORS=" ".join(cors))
+    os.environ.update(ZXKG_STORE=target, ZXKG_SEARCH_ENGINE=engine or "", ZXKG_CORS=" ".join(cors))
     click.echo(
-        f"zxkg: serving {target} on http://{host}:{port}/ (API docs at /docs) with {processes} "
+        f"zxkg: serving {shown} on http://{host}:{port}/ (API docs at /docs) with {processes} "
         f"worker{'s' if processes != 1 else ''}; Ctrl-C stops"
     )
     uvicorn.run(

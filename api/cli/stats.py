@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .options import data_dir, data_option, handle_errors, json_option
+from .options import data_option, handle_errors, json_option, location
 from .output import echo_json
 
 
@@ -18,13 +18,13 @@ def stats(data: str | None, as_json: bool) -> None:
 
     from .. import serialize
 
-    with Store.open(data_dir(data), readonly=True) as store:
+    with Store.open(location(data), readonly=True) as store:
         info = store.stats()
         recent = store.failures(limit=10)
     if as_json:
         echo_json(serialize.stats(info, recent))
         return
-    click.echo(f"data:      {info.data_dir} ({info.size_bytes / 1e6:.1f} MB)")
+    click.echo(f"data:      {info.location} ({info.size_bytes / 1e6:.1f} MB)")
     click.echo(f"articles:  {info.articles} (from {info.files} files)")
     click.echo("entities:  " + (", ".join(f"{k} {v}" for k, v in info.entities.items()) or "none"))
     click.echo("relations: " + (", ".join(f"{k} {v}" for k, v in info.relations.items()) or "none"))

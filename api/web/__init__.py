@@ -1,4 +1,4 @@
-"""The FastAPI app and its web page: ``create_app(Settings(data_dir=…))``."""
+"""The FastAPI app and its web page: ``create_app(Settings(store=…))``."""
 
 from __future__ import annotations
 

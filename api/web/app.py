@@ -25,7 +25,7 @@ from .schemas import ErrorResponse
 
 
 def create_app_from_env() -> FastAPI:
-    """The app of ``zxkg serve``'s worker processes: settings from ZXKG_DATA, ZXKG_SEARCH_ENGINE
+    """The app of ``zxkg serve``'s worker processes: settings from ZXKG_STORE, ZXKG_SEARCH_ENGINE
     and ZXKG_CORS (origins separated by spaces), as ``serve`` set them."""
     origins = tuple((os.environ.get("ZXKG_CORS") or "").split())
     return create_app(Settings(cors_origins=origins))
@@ -34,14 +34,16 @@ def create_app_from_env() -> FastAPI:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app over one data directory (read-only)."""
     settings = settings or Settings()
-    check_engine(settings.engine)  # a clear error now, not on the first search
+    if settings.engine is not None:
+        check_engine(settings.engine)  # a clear error now, not on the first search
     app = FastAPI(
         title="zxkg",
         summary="Knowledge graph and full-text search over Chinese committee (政协) news",
         version="0.1.0",
         responses={400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}},
     )
-    app.state.resources = Resources(settings)
+    app.state.resources = res = Resources(settings)
+    app.router.on_shutdown.append(res.close)  # the pool of a PostgreSQL store's connections
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET"])
     errors.install(app)

@@ -10,32 +10,44 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Request
 
-from zxkg.ingest.store import Store
-from zxkg.search.engine import DEFAULT_ENGINE
+from zxkg.ingest.errors import NotFound
+from zxkg.ingest.store import PostgresStore, Store, is_postgres, location_from
+from zxkg.search.index import SearchIndex
+
+if TYPE_CHECKING:
+    from psycopg_pool import ConnectionPool
+
+POOL_SIZE = 4  # read connections a server process keeps to a PostgreSQL store
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Where the data is and what the API allows."""
 
-    data_dir: Path = field(default_factory=lambda: Path(os.environ.get("ZXKG_DATA") or "zxkg-data"))
-    engine: str = field(default_factory=lambda: os.environ.get("ZXKG_SEARCH_ENGINE") or DEFAULT_ENGINE)
+    store: str | Path = field(default_factory=lambda: location_from(None))  # ZXKG_STORE, ZXKG_DATA
+    engine: str | None = field(default_factory=lambda: os.environ.get("ZXKG_SEARCH_ENGINE") or None)
     cors_origins: tuple[str, ...] = ()
     max_export_relations: int = 2_000_000
 
 
 class Resources:
-    """What requests share, built once when the app starts: settings, divisions, segmenter."""
+    """What requests share, built once when the app starts: settings, divisions, segmenter,
+    and for a PostgreSQL store a small pool of read connections."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.location = str(settings.store)
+        self.pool: ConnectionPool[Any] | None = None
         from zxkg.ingest.pipeline import build_context, settle_gc
 
-        store = Store.open(settings.data_dir, readonly=True) if (settings.data_dir / "zxkg.db").exists() else None
+        try:
+            store: Store | None = Store.open(self.location, readonly=True)
+        except NotFound:
+            store = None  # nothing ingested yet: the routes answer 404 until there is
         try:
             ctx = build_context(store)  # the same divisions, lexicon and segmenter as ingest
         finally:
@@ -43,7 +55,37 @@ class Resources:
                 store.close()
         self.gazetteer = ctx.gazetteer
         self.segmenter = ctx.segmenter
+        if is_postgres(self.location):
+            self.pool = _read_pool(self.location)
         settle_gc()
+
+    def open_store(self) -> Store:
+        if self.pool is None:
+            return Store.open(self.location, readonly=True)
+        return PostgresStore.reading(self.pool.getconn(), self.location)
+
+    def close_store(self, store: Store) -> None:
+        if self.pool is not None and isinstance(store, PostgresStore):
+            self.pool.putconn(store.conn.raw)
+        else:
+            store.close()
+
+    def search_index(self, store: Store) -> SearchIndex:
+        return SearchIndex.of(store, self.segmenter, self.gazetteer, self.settings.engine)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+
+
+def _read_pool(url: str) -> ConnectionPool[Any]:
+    from psycopg_pool import ConnectionPool
+
+    from zxkg.ingest.store.postgres import read_only
+
+    return ConnectionPool(
+        url, min_size=1, max_size=POOL_SIZE, kwargs={"autocommit": True}, configure=read_only, open=True
+    )
 
 
 def get_resources(request: Request) -> Resources:
@@ -53,11 +95,11 @@ def get_resources(request: Request) -> Resources:
 
 def get_store(res: Annotated[Resources, Depends(get_resources)]) -> Iterator[Store]:
     """A read-only store for one request."""
-    store = Store.open(res.settings.data_dir, readonly=True)
+    store = res.open_store()
     try:
         yield store
     finally:
-        store.close()
+        res.close_store(store)
 
 
 ResourcesDep = Annotated[Resources, Depends(get_resources)]

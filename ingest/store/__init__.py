@@ -15,19 +15,22 @@ indexes, so it opens as it is in Datasette and sqlite-utils. One module per idea
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .adoptions import ADOPTION_COLUMNS, Adoptions
 from .checks import Checks
 from .filters import RelationQuery
 from .graph_reads import GraphReads
 from .listings import Listings
-from .reads import ATTRS_WITH_ALIASES, Reads
+from .postgres import PostgresSession
+from .reads import Reads
 from .schema import DEFERRED_INDEXES, SCHEMA, SCHEMA_VERSION, TABLES
-from .session import data_dir_from, now
+from .session import data_dir_from, is_postgres, location_from, now
+from .sqlite import SQLiteSession
 from .writes import UNNAMED_ORIGINS, Known, Writes
 
 __all__ = [
     "ADOPTION_COLUMNS",
-    "ATTRS_WITH_ALIASES",
     "DEFERRED_INDEXES",
     "SCHEMA",
     "SCHEMA_VERSION",
@@ -37,13 +40,36 @@ __all__ = [
     "RelationQuery",
     "Store",
     "data_dir_from",
+    "is_postgres",
+    "location_from",
     "now",
 ]
 
 
 class Store(Writes, Reads, Listings, Adoptions, GraphReads, Checks):
-    """A zxkg data directory: ``zxkg.db`` (and, for search, ``index/``).
+    """A zxkg store, on whichever backend: the one facade callers see.
 
-    Open it with ``Store.open(data_dir)`` to write or ``Store.open(data_dir, readonly=True)``
-    to read; each module of this package adds the methods of one idea.
+    ``Store.open(location)`` to write or ``Store.open(location, readonly=True)`` to read,
+    where the location is a data directory (SQLite, ``zxkg.db`` in it) or a
+    ``postgresql://`` URL; each module of this package adds the methods of one idea, and
+    the backend's session (``sqlite``, ``postgres``) what differs between them.
     """
+
+    @classmethod
+    def open(cls, location: str | Path, readonly: bool = False) -> Store:
+        if is_postgres(location):
+            return PostgresStore.connect(str(location), readonly)
+        return SQLiteStore.connect(location, readonly)
+
+    @staticmethod
+    def exists(location: str | Path) -> bool:
+        """Whether a store is there to read (a database server is asked when first read)."""
+        return is_postgres(location) or (Path(location) / "zxkg.db").exists()
+
+
+class SQLiteStore(Store, SQLiteSession):
+    """The store in one SQLite file of a data directory."""
+
+
+class PostgresStore(Store, PostgresSession):
+    """The store in a PostgreSQL database."""

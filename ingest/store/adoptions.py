@@ -12,8 +12,9 @@ from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
 from .dates import text_of
-from .filters import ENTITY_IDS, RelationQuery, relation_filter
-from .pairs import ADOPTED, FIRST_REF
+from .dialect import Dialect
+from .filters import RelationQuery, entity_ids, relation_filter
+from .pairs import ADOPTED, EVIDENCE, first_id, first_ref
 from .records import Adoption, FirstAdoption
 from .schema import PREDICATE_NAMES
 from .session import Session
@@ -46,10 +47,12 @@ class Adoptions(Session):
             if merge_terms and q.objects is not None and len(q.objects) > 1:
                 return self._merged_pairs(q, term_kinds, by_date)
             return self._adoption_pairs(q, term_kinds, by_date)
-        where, params = relation_filter(q)
+        d = self.sql
+        where, params = relation_filter(d, q)
         # Without merge_terms the term columns are constant in a group; with it they come
         # from the first relation, joined back below.
         term = "o.key AS term_key, o.name AS term, o.kind" if merge_terms else "g.term_key, g.term, g.kind"
+        inner_term = "" if merge_terms else "o.key AS term_key, o.name AS term, o.kind,"
         join_term = "JOIN entities o ON o.id = e.object" if merge_terms else ""
         # Grouped by the store's integer keys, the rows come in no order a person reads: sort them.
         by_key = "g.region_key, g.term_key" if not merge_terms else "g.region_key, o.key"
@@ -57,25 +60,25 @@ class Adoptions(Session):
         sql = f"""
             SELECT g.region_key, g.region, coalesce(g.code, '') AS code, coalesce(g.level, '') AS level,
                    coalesce(g.province, '') AS province, {term}, pr.name AS predicate,
-                   coalesce({text_of("g.first_day")}, '') AS first_date,
-                   coalesce({text_of("g.last_day")}, '') AS last_date,
-                   g.articles, g.confidence, substr(a.text, e.start + 1, e.end - e.start) AS evidence,
+                   coalesce({text_of(d, "g.first_day")}, '') AS first_date,
+                   coalesce({text_of(d, "g.last_day")}, '') AS last_date,
+                   g.articles, g.confidence, {EVIDENCE} AS evidence,
                    a.id AS article, coalesce(a.file, '') AS file, coalesce(a.title, '') AS title
             FROM (
                 SELECT s.key AS region_key, s.name AS region, s.code, s.level, s.province,
-                       o.key AS term_key, o.name AS term, o.kind,
+                       {inner_term}
                        min(r.date) AS first_day, max(r.date) AS last_day,
                        count(DISTINCT r.article) AS articles, avg(r.confidence) / 1000.0 AS confidence,
-                       {FIRST_REF} AS first_ref
-                FROM relations r  -- CROSS JOIN: read the relations first, through their adoption indexes
-                CROSS JOIN entities s ON s.id = r.subject
-                CROSS JOIN entities o ON o.id = r.object
+                       {first_ref(d)} AS first_ref
+                FROM relations r  -- read the relations first, through their adoption indexes
+                {d.forced_join} entities s ON s.id = r.subject
+                {d.forced_join} entities o ON o.id = r.object
                 WHERE {where} AND {ADOPTED} AND s.kind = 'region'
-                  AND o.kind IN (SELECT value FROM json_each(?))
-                GROUP BY r.subject{"" if merge_terms else ", r.object"}
+                  AND o.kind IN {d.among()}
+                GROUP BY r.subject{d.grouped_with("s.id")}{"" if merge_terms else ", r.object" + d.grouped_with("o.id")}
                 HAVING count(DISTINCT r.article) >= ?
             ) g
-            JOIN relations e ON e.id = CAST(substr(g.first_ref, -12) AS INTEGER)
+            JOIN relations e ON e.id = {first_id(d, "g.first_ref")}
             {join_term}
             JOIN predicates pr ON pr.id = e.predicate
             JOIN articles a ON a.key = e.article
@@ -95,9 +98,9 @@ class Adoptions(Session):
             for a in self.adoptions(q, term_kinds, merge_terms=True):
                 yield FirstAdoption(a.region_key, a.region, a.first_date)
             return
-        where, params = _pair_filter(q, term_kinds)
+        where, params = _pair_filter(self.sql, q, term_kinds)
         sql = f"""
-            SELECT p.region_key, p.region_name, coalesce(min(p.first_date), '') AS first_date
+            SELECT p.region_key, min(p.region_name), coalesce(min(p.first_date), '') AS first_date
             FROM adoption_pairs p
             WHERE {where}
             GROUP BY p.region_key
@@ -107,7 +110,7 @@ class Adoptions(Session):
 
     def _adoption_pairs(self, q: RelationQuery, term_kinds: Sequence[str], by_date: bool) -> Iterator[Adoption]:
         """``adoptions`` read from the adoption pairs (same columns, same order)."""
-        where, params = _pair_filter(q, term_kinds)
+        where, params = _pair_filter(self.sql, q, term_kinds)
         if q.min_articles:
             where += " AND p.articles >= ?"
             params.append(q.min_articles)
@@ -135,7 +138,7 @@ class Adoptions(Session):
         those few regions' relations are read, to count the articles exactly. Merged here
         rather than by a GROUP BY, which measured slower (``docs/design-notes.md``).
         """
-        where, params = _pair_filter(q, term_kinds)
+        where, params = _pair_filter(self.sql, q, term_kinds)
         sql = f"""
             SELECT p.region_key, p.region_name, p.code, p.level, p.province, p.term_key, p.term_name, p.kind,
                    {PREDICATE_NAME}, coalesce(p.first_date, ''), coalesce(p.last_date, ''), p.articles,
@@ -163,26 +166,26 @@ class Adoptions(Session):
         """How many articles state an adoption of any of ``terms``, for each of ``regions``."""
         sql = f"""
             SELECT s.key, count(DISTINCT r.article) FROM relations r JOIN entities s ON s.id = r.subject
-            WHERE r.subject IN {ENTITY_IDS} AND r.object IN {ENTITY_IDS} AND {ADOPTED}
-            GROUP BY r.subject
+            WHERE r.subject IN {entity_ids(self.sql)} AND r.object IN {entity_ids(self.sql)} AND {ADOPTED}
+            GROUP BY r.subject, s.key
         """
         return dict(self.conn.execute(sql, (json.dumps(list(regions)), json.dumps(list(terms)))).fetchall())
 
     def mention_count(self, keys: Sequence[str]) -> int:
         """How many articles mention any of ``keys``."""
-        sql = f"SELECT count(DISTINCT article) FROM mentions WHERE entity IN {ENTITY_IDS}"
+        sql = f"SELECT count(DISTINCT article) FROM mentions WHERE entity IN {entity_ids(self.sql)}"
         return int(self.conn.execute(sql, (json.dumps(list(keys)),)).fetchone()[0])
 
 
-def _pair_filter(q: RelationQuery, term_kinds: Sequence[str]) -> tuple[str, list[Any]]:
+def _pair_filter(d: Dialect, q: RelationQuery, term_kinds: Sequence[str]) -> tuple[str, list[Any]]:
     """The WHERE clause over ``adoption_pairs p`` for ``q``'s terms and regions, of ``term_kinds``."""
-    cond = ["p.kind IN (SELECT value FROM json_each(?))"]
+    cond = [f"p.kind IN {d.among()}"]
     params: list[Any] = [json.dumps(list(term_kinds))]
     if q.objects is not None:
-        cond.append("p.term_key IN (SELECT value FROM json_each(?))")
+        cond.append(f"p.term_key IN {d.among()}")
         params.append(json.dumps(list(q.objects), ensure_ascii=False))
     if q.subjects is not None:
-        cond.append("p.region_key IN (SELECT value FROM json_each(?))")
+        cond.append(f"p.region_key IN {d.among()}")
         params.append(json.dumps(list(q.subjects), ensure_ascii=False))
     return " AND ".join(cond), params
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 from . import pairs
 from .records import OffsetMismatch, RunningRun
@@ -14,18 +13,11 @@ class Checks(Session):
     """Does the store agree with itself?"""
 
     def integrity_ok(self) -> bool:
-        return bool(self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
+        return not self.integrity_problems(1)
 
     def integrity_errors(self, limit: int = 20) -> list[str]:
-        """What ``PRAGMA integrity_check`` finds (at most ``limit`` lines); empty when sound.
-
-        A file too damaged to be checked says so in the one line.
-        """
-        try:
-            rows = [str(r[0]) for r in self.conn.execute(f"PRAGMA integrity_check({int(limit)})")]
-        except sqlite3.DatabaseError as exc:
-            return [str(exc)]
-        return [] if rows == ["ok"] else rows
+        """What the database finds wrong with its own file (at most ``limit`` lines); empty when sound."""
+        return self.integrity_problems(limit)
 
     def running_runs(self) -> list[RunningRun]:
         """Runs still marked 'running': in progress, or left so by a process that died."""
@@ -45,7 +37,7 @@ class Checks(Session):
         with self.snapshot():
             for key, article_id, n in self.conn.execute("SELECT key, id, length(text) FROM articles ORDER BY id"):
                 for rid, start, end, s0, s1, rule in self.conn.execute(
-                    "SELECT r.id, r.start, r.end, r.span_start, r.span_end, u.name FROM relations r"
+                    "SELECT r.id, r.sentence_start, r.sentence_end, r.span_start, r.span_end, u.name FROM relations r"
                     " JOIN rules u ON u.id = r.rule WHERE r.article = ?",
                     (key,),
                 ):
@@ -53,7 +45,7 @@ class Checks(Session):
                     if not (0 <= start <= s0 <= s1 <= end <= n):
                         bad.append(OffsetMismatch("relations", rid, article_id, rule))
                 for mid, start, end, rule in self.conn.execute(
-                    "SELECT m.id, m.start, m.end, u.name FROM mentions m JOIN rules u ON u.id = m.rule"
+                    "SELECT m.id, m.span_start, m.span_end, u.name FROM mentions m JOIN rules u ON u.id = m.rule"
                     " WHERE m.article = ?",
                     (key,),
                 ):
@@ -65,7 +57,7 @@ class Checks(Session):
     def dangling(self) -> dict[str, int]:
         """Rows whose reference points at nothing, counted by ``table → referenced table``."""
         out: dict[str, int] = {}
-        for table, _rowid, parent, _fk in self.conn.execute("PRAGMA foreign_key_check"):
+        for table, _rowid, parent in self.broken_links():
             key = f"{table} → {parent}"
             out[key] = out.get(key, 0) + 1
         return out
@@ -81,7 +73,7 @@ class Checks(Session):
         done: dict[str, int] = {}
         articles: set[int] = set()
         with self.transaction() as c:
-            for table, rowid, parent, _fk in c.execute("PRAGMA foreign_key_check").fetchall():
+            for table, rowid, parent in self.broken_links():
                 if (table, parent) in _FINDINGS_OF_LOST_ENTITY:
                     row = c.execute(_FINDINGS_OF_LOST_ENTITY[(table, parent)], (rowid,)).fetchone()
                     if row is not None and row[0] is not None:
@@ -95,21 +87,21 @@ class Checks(Session):
             again = {
                 r[0]
                 for r in c.execute(
-                    "SELECT id FROM articles WHERE key IN (SELECT value FROM json_each(?))",
+                    f"SELECT id FROM articles WHERE key IN {self.sql.among()}",
                     (json.dumps(sorted(articles)),),
                 )
             }
             if done:
-                pairs.rebuild(c)  # relations may be gone: the pairs follow
+                pairs.rebuild(c, self.sql)  # relations may be gone: the pairs follow
         return done, again
 
     def stale_adoption_pairs(self, limit: int = 10) -> list[str]:
         """Adoption pairs that differ from their relations (``zxkg check``); empty when sound."""
-        return pairs.stale(self.conn, limit)
+        return pairs.stale(self.conn, self.sql, limit)
 
     def rebuild_adoption_pairs(self) -> None:
         with self.transaction() as c:
-            pairs.rebuild(c)
+            pairs.rebuild(c, self.sql)
 
 
 # How ``repair_dangling`` treats a row whose reference points at nothing: by (table, the

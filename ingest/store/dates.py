@@ -4,12 +4,14 @@ An article's date may be a day, a month or only a year (``2024-05-24``, ``2024-0
 ``2024``); the missing parts are zeros (20240524, 20240500, 20240000), so the integers sort
 as the ISO texts do, and a bound ``until 2024-05`` is every day number up to 20240599.
 Four bytes in a row and in each index that holds it, where the text took twenty in a
-UTF-16 store. ``TEXT_OF`` turns one back into the text in SQL.
+UTF-16 store. ``text_of`` turns one back into the text in SQL.
 """
 
 from __future__ import annotations
 
 import re
+
+from .dialect import Dialect
 
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 
@@ -42,11 +44,12 @@ def until(date: str) -> int | None:
     return first + 99 if first % 100 == 0 else first
 
 
-def text_of(column: str) -> str:
+def text_of(d: Dialect, column: str) -> str:
     """SQL: the ISO text of the day number in ``column`` (NULL stays NULL)."""
     c = column
+    year, month, dd = d.padded(f"{c} / 10000", 4), d.padded(f"{c} / 100 % 100", 2), d.padded(f"{c} % 100", 2)
     return (
-        f"CASE WHEN {c} IS NULL THEN NULL WHEN {c} % 10000 = 0 THEN printf('%04d', {c} / 10000)"
-        f" WHEN {c} % 100 = 0 THEN printf('%04d-%02d', {c} / 10000, {c} / 100 % 100)"
-        f" ELSE printf('%04d-%02d-%02d', {c} / 10000, {c} / 100 % 100, {c} % 100) END"
+        f"CASE WHEN {c} IS NULL THEN NULL WHEN {c} % 10000 = 0 THEN {year}"
+        f" WHEN {c} % 100 = 0 THEN {year} || '-' || {month}"
+        f" ELSE {year} || '-' || {month} || '-' || {dd} END"
     )

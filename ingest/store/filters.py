@@ -8,10 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import dates, pairs
+from .dialect import Dialect
 from .schema import MENTIONS, PREDICATE_IDS
 
-# The store's integer keys of the entities whose public keys are the JSON list bound to ``?``.
-ENTITY_IDS = "(SELECT id FROM entities WHERE key IN (SELECT value FROM json_each(?)))"
+
+def entity_ids(d: Dialect) -> str:
+    """The store's integer keys of the entities whose public keys are the JSON list bound to ``?``."""
+    return f"(SELECT id FROM entities WHERE key IN {d.among()})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,14 +41,14 @@ class RelationQuery:
     min_confidence: float = 0.0
 
 
-def relation_filter(q: RelationQuery) -> tuple[str, list[Any]]:
+def relation_filter(d: Dialect, q: RelationQuery) -> tuple[str, list[Any]]:
     """The WHERE clause over ``relations r`` joined to ``entities s`` and ``o``."""
-    cond: list[str] = ["1"]
+    cond: list[str] = ["1 = 1"]
     params: list[Any] = []
 
     def among(column: str, values: tuple[str, ...]) -> str:
         params.append(json.dumps(list(values)))
-        return f"{column} IN (SELECT value FROM json_each(?))"
+        return f"{column} IN {d.among()}"
 
     if q.predicates:
         ids = sorted(PREDICATE_IDS[p] for p in q.predicates if p in PREDICATE_IDS)
@@ -60,12 +63,14 @@ def relation_filter(q: RelationQuery) -> tuple[str, list[Any]]:
         cond.append(f"(s.kind <> 'region' OR {among('s.code', q.region_codes)})")
         cond.append(f"(o.kind <> 'region' OR {among('o.code', q.region_codes)})")
     if q.subjects is not None:
-        cond.append(entity_among("r.subject", q.subjects, params))
+        cond.append(entity_among(d, "r.subject", q.subjects, params))
     if q.objects is not None:
-        cond.append(entity_among("r.object", q.objects, params))
+        cond.append(entity_among(d, "r.object", q.objects, params))
     for keys in (q.touching, q.around):
         if keys is not None:
-            cond.append(f"({entity_among('r.subject', keys, params)} OR {entity_among('r.object', keys, params)})")
+            cond.append(
+                f"({entity_among(d, 'r.subject', keys, params)} OR {entity_among(d, 'r.object', keys, params)})"
+            )
     if q.since:
         cond.append("(r.article IS NULL OR r.date >= ?)")
         params.append(dates.day(q.since))
@@ -78,26 +83,26 @@ def relation_filter(q: RelationQuery) -> tuple[str, list[Any]]:
     return " AND ".join(cond), params
 
 
-def entity_among(column: str, keys: tuple[str, ...] | list[str], params: list[Any]) -> str:
+def entity_among(d: Dialect, column: str, keys: tuple[str, ...] | list[str], params: list[Any]) -> str:
     """``column`` (an integer entity key) is one of the entities with public ``keys``."""
     params.append(json.dumps(list(keys), ensure_ascii=False))
-    return f"{column} IN {ENTITY_IDS}"
+    return f"{column} IN {entity_ids(d)}"
 
 
-def grouped_relations(q: RelationQuery) -> tuple[str, list[Any]]:
+def grouped_relations(d: Dialect, q: RelationQuery) -> tuple[str, list[Any]]:
     """Relations grouped by (subject, predicate, object): a subquery and its parameters."""
-    where, params = relation_filter(q)
+    where, params = relation_filter(d, q)
     sql = f"""
         SELECT s.key AS source, p.name AS predicate, o.key AS target,
                count(DISTINCT r.article) AS articles,
-               {dates.text_of("min(r.date)")} AS first_date, {dates.text_of("max(r.date)")} AS last_date,
-               avg(r.confidence) / 1000.0 AS confidence, {pairs.FIRST_REF} AS first_ref
+               {dates.text_of(d, "min(r.date)")} AS first_date, {dates.text_of(d, "max(r.date)")} AS last_date,
+               avg(r.confidence) / 1000.0 AS confidence, {pairs.first_ref(d)} AS first_ref
         FROM relations r
         JOIN entities s ON s.id = r.subject
         JOIN entities o ON o.id = r.object
         JOIN predicates p ON p.id = r.predicate
         WHERE {where}
-        GROUP BY r.subject, r.predicate, r.object
+        GROUP BY r.subject, r.predicate, r.object{d.grouped_with("s.id", "o.id", "p.id")}
         HAVING count(r.article) = 0 OR count(DISTINCT r.article) >= ?
     """
     return sql, [*params, q.min_articles]

@@ -12,18 +12,18 @@ from typing import Any
 
 from ..errors import ZxkgError
 from .filters import RelationQuery, grouped_relations, relation_filter
-from .pairs import ADOPTED
+from .pairs import ADOPTED, EVIDENCE, first_id
 from .records import EdgeRow, NodeRow, SharedPair
 from .schema import PREDICATE_IDS
 from .session import Session
 
 # The sentence that states relation ``e`` (its article ``a``); a relation of the division
 # table has none, and says what it is.
-STATED = """
+STATED = f"""
     CASE WHEN e.article IS NULL
          THEN (SELECT c.name || ' (' || c.code || ') is part of ' || p.name || ' (' || p.code || ')'
                FROM entities c, entities p WHERE c.id = e.subject AND p.id = e.object)
-         ELSE substr(a.text, e.start + 1, e.end - e.start) END
+         ELSE {EVIDENCE} END
 """
 
 
@@ -36,12 +36,12 @@ class GraphReads(Session):
         Columns: source, predicate, target, articles, first_date, last_date, confidence,
         evidence, article_id, file, title. Ordered by source, predicate, target.
         """
-        grouped, params = grouped_relations(q)
+        grouped, params = grouped_relations(self.sql, q)
         sql = f"""
             SELECT g.source, g.predicate, g.target, g.articles, g.first_date, g.last_date, g.confidence,
                    {STATED}, a.id, a.file, a.title
             FROM ({grouped}) g
-            JOIN relations e ON e.id = CAST(substr(g.first_ref, -12) AS INTEGER)
+            JOIN relations e ON e.id = {first_id(self.sql, "g.first_ref")}
             LEFT JOIN articles a ON a.key = e.article
             ORDER BY g.source, g.predicate, g.target
         """
@@ -54,7 +54,7 @@ class GraphReads(Session):
         first date of its kept relations, NULL when they have none), and for articles their
         title, date and file. Ordered by kind and name.
         """
-        grouped, params = grouped_relations(q)
+        grouped, params = grouped_relations(self.sql, q)
         sql = f"""
             WITH g AS ({grouped})
             SELECT e.key, e.kind, e.name, e.code, e.level, e.parent, e.province, e.attrs,
@@ -82,10 +82,11 @@ class GraphReads(Session):
 
     def attr_names(self, kinds: Sequence[str] = ()) -> list[str]:
         """The keys found in the ``attrs`` of entities (of ``kinds``), sorted."""
-        sql = "SELECT DISTINCT j.key FROM entities e, json_each(e.attrs) j WHERE json_valid(e.attrs)"
+        d = self.sql
+        sql = f"SELECT DISTINCT j.key FROM entities e, {d.object_keys('e.attrs', 'j')} WHERE e.attrs LIKE '{{%'"
         params: list[Any] = []
         if kinds:
-            sql += " AND e.kind IN (SELECT value FROM json_each(?))"
+            sql += f" AND e.kind IN {d.among()}"
             params.append(json.dumps(list(kinds)))
         return sorted(str(k) for (k,) in self.conn.execute(sql, params))
 
@@ -104,14 +105,15 @@ class GraphReads(Session):
         if by not in ("region", "term"):
             raise ZxkgError(f"shared_adoptions by {by!r}")
         pair, via = ("object_key", "subject_key") if by == "region" else ("subject_key", "object_key")
-        where, params = relation_filter(q)
+        d = self.sql
+        where, params = relation_filter(d, q)
         adopted = f"""
             SELECT s.key AS subject_key, o.key AS object_key
             FROM relations r
             JOIN entities s ON s.id = r.subject
             JOIN entities o ON o.id = r.object
             WHERE {where} AND {ADOPTED} AND s.kind = 'region'
-              AND o.kind IN (SELECT value FROM json_each(?))
+              AND o.kind IN {d.among()}
         """
         params.append(json.dumps(list(term_kinds)))
         if focus:
@@ -119,11 +121,11 @@ class GraphReads(Session):
             sql = f"""
                 WITH adopted AS NOT MATERIALIZED ({adopted}),
                 vias AS MATERIALIZED (
-                    SELECT DISTINCT {via} AS via FROM adopted WHERE {pair} IN (SELECT value FROM json_each(?))
+                    SELECT DISTINCT {via} AS via FROM adopted WHERE {pair} IN {d.among()}
                 ),
                 pairs AS MATERIALIZED (
                     SELECT {pair} AS b, count(DISTINCT {via}) AS shared FROM adopted
-                    WHERE {via} IN (SELECT via FROM vias) AND {pair} NOT IN (SELECT value FROM json_each(?))
+                    WHERE {via} IN (SELECT via FROM vias) AND {pair} NOT IN {d.among()}
                     GROUP BY {pair}
                     ORDER BY shared DESC, b
                     LIMIT ?

@@ -17,7 +17,8 @@ import sqlite_utils
 
 from ..errors import ZxkgError
 from . import dates, originals, pairs
-from .schema import SCHEMA, SCHEMA_VERSION, SEED_SQL, TABLES_SQL, VIEWS
+from .dialect import SQLITE
+from .schema import SCHEMA, SCHEMA_VERSION, SEED_SQL, TABLES_SQL, views
 
 # The tables of schema 4 that schema 5 lays out anew (runs and failures keep theirs).
 V4_TABLES = ("articles", "article_files", "entities", "mentions", "relations", "aliases", "adoption_pairs")
@@ -37,7 +38,7 @@ def upgrade(conn: sqlite3.Connection) -> bool:
     if rewritten:
         _from_v4(conn, db)
     conn.executescript(SCHEMA)
-    for name, sql in VIEWS.items():
+    for name, sql in views(SQLITE).items():
         if name not in db.view_names() or found < SCHEMA_VERSION:
             db.create_view(name, sql.strip(), replace=True)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -91,7 +92,7 @@ def _from_v4(conn: sqlite3.Connection, db: sqlite_utils.Database) -> None:
         for table in V4_TABLES:
             if f"v4_{table}" in db.table_names():
                 db[f"v4_{table}"].drop()
-        pairs.rebuild(conn)
+        pairs.rebuild(conn, SQLITE)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -113,12 +114,12 @@ INSERT INTO entities (key, kind, name, code, level, parent, province, attrs)
     SELECT key, kind, name, code, level, parent, province, attrs FROM v4_entities ORDER BY rowid;
 INSERT OR IGNORE INTO rules (name)
     SELECT rule FROM v4_mentions UNION SELECT rule FROM v4_relations ORDER BY 1;
-INSERT INTO mentions (id, article, entity, start, end, rule, confidence)
+INSERT INTO mentions (id, article, entity, span_start, span_end, rule, confidence)
     SELECT m.id, a.key, e.id, m.start, m.end, u.id, zxkg_thousandths(m.confidence)
     FROM v4_mentions m JOIN articles a ON a.id = m.article_id JOIN entities e ON e.key = m.entity_key
     JOIN rules u ON u.name = m.rule ORDER BY m.id;
-INSERT INTO relations (id, article, subject, predicate, object, date, start, end, span_start, span_end, rule,
-                       confidence)
+INSERT INTO relations (id, article, subject, predicate, object, date, sentence_start, sentence_end, span_start,
+                       span_end, rule, confidence)
     SELECT r.id, a.key, s.id, p.id, o.id, zxkg_day(r.date), r.start, r.end, r.span_start, r.span_end, u.id,
            zxkg_thousandths(r.confidence)
     FROM v4_relations r LEFT JOIN articles a ON a.id = r.article_id

@@ -5,7 +5,7 @@ first question and every page asks it; grouping a common term's relations was to
 at 100k articles (``docs/design-notes.md``, "Adoption questions read kept pairs").
 
 A pair holds the aggregates ``Store.adoptions`` computes when it groups the relations
-(a filtered question must), with the same sort key of the first relation (``FIRST_REF``)
+(a filtered question must), with the same sort key of the first relation (``first_ref``)
 and the same test of what counts as an adoption (``ADOPTED``); tests compare their
 answers on the real corpus and after findings are replaced. Every change happens in the
 transaction of the article that causes it:
@@ -22,9 +22,9 @@ transaction of the article that causes it:
 
 from __future__ import annotations
 
-import sqlite3
-
+from .connection import Connection
 from .dates import text_of
+from .dialect import Dialect
 from .schema import ADOPTING
 
 # A region's relation to a term, said in an article. Only regions hold these predicates
@@ -33,12 +33,8 @@ from .schema import ADOPTING
 # covering indexes of relations are defined by, so the planner can read them.
 ADOPTED = f"r.predicate IN ({ADOPTING}) AND r.article IS NOT NULL"
 
-# The sort key of a relation inside its group: dated before undated, earliest first, then
-# first stored. Its last 12 characters are the relation's id.
-FIRST_REF = "min(printf('%08d#%012d', coalesce(r.date, 99999999), r.id))"
-
 # A relation's evidence sentence, cut from its article's text (``a``) by its offsets (``e``).
-EVIDENCE = "substr(a.text, e.start + 1, e.end - e.start)"
+EVIDENCE = "substr(a.text, e.sentence_start + 1, e.sentence_end - e.sentence_start)"
 
 COLUMNS = (
     "term_key, region_key, region_name, code, level, province, term_name, kind, relations, articles,"
@@ -46,25 +42,36 @@ COLUMNS = (
 )
 
 
-def pair_rows(where: str) -> str:
+def first_ref(d: Dialect) -> str:
+    """The sort key of a relation inside its group: dated before undated, earliest first, then
+    first stored. Its last 12 characters are the relation's id (``first_id``)."""
+    return f"min({d.padded('coalesce(r.date, 99999999)', 8)} || '#' || {d.padded('r.id', 12)})"
+
+
+def first_id(d: Dialect, ref: str) -> str:
+    """The id of the relation whose sort key is ``ref``."""
+    return d.int_of(d.last_chars(ref, 12))
+
+
+def pair_rows(d: Dialect, where: str) -> str:
     """SELECT of the pairs of the adoption relations that ``where`` keeps (over ``relations r``)."""
     return f"""
         SELECT o.key AS term_key, s.key AS region_key, s.name AS region_name,
                coalesce(s.code, '') AS code, coalesce(s.level, '') AS level, coalesce(s.province, '') AS province,
-               o.name AS term_name, o.kind, g.relations, g.articles, {text_of("g.first_date")} AS first_date,
-               {text_of("g.last_date")} AS last_date,
+               o.name AS term_name, o.kind, g.relations, g.articles, {text_of(d, "g.first_date")} AS first_date,
+               {text_of(d, "g.last_date")} AS last_date,
                g.confidence_sum, g.first_ref, e.predicate, {EVIDENCE} AS evidence, a.id AS article_id,
                coalesce(a.file, '') AS file, coalesce(a.title, '') AS title
         FROM (
             SELECT r.object AS term, r.subject AS region, count(*) AS relations,
                    count(DISTINCT r.article) AS articles,
                    min(r.date) AS first_date, max(r.date) AS last_date,
-                   sum(r.confidence) AS confidence_sum, {FIRST_REF} AS first_ref
+                   sum(r.confidence) AS confidence_sum, {first_ref(d)} AS first_ref
             FROM relations r
             WHERE {where} AND {ADOPTED}
             GROUP BY r.object, r.subject
         ) g
-        JOIN relations e ON e.id = CAST(substr(g.first_ref, -12) AS INTEGER)
+        JOIN relations e ON e.id = {first_id(d, "g.first_ref")}
         JOIN entities s ON s.id = g.region
         JOIN entities o ON o.id = g.term
         JOIN articles a ON a.key = e.article
@@ -72,31 +79,37 @@ def pair_rows(where: str) -> str:
     """
 
 
-# An article is new to every pair it adds to (an article's relations are written once),
-# so counts add up; the earlier first relation keeps its evidence.
-_ADD = f"""
-    INSERT INTO adoption_pairs ({COLUMNS}) {pair_rows("r.article = ? AND r.id BETWEEN ? AND ?")}
-    ON CONFLICT (term_key, region_key) DO UPDATE SET
-        relations = relations + excluded.relations,
-        articles = articles + excluded.articles,
-        first_date = coalesce(min(first_date, excluded.first_date), first_date, excluded.first_date),
-        last_date = coalesce(max(last_date, excluded.last_date), last_date, excluded.last_date),
-        confidence_sum = confidence_sum + excluded.confidence_sum,
-        first_ref = min(first_ref, excluded.first_ref),
-        predicate = CASE WHEN excluded.first_ref < first_ref THEN excluded.predicate ELSE predicate END,
-        evidence = CASE WHEN excluded.first_ref < first_ref THEN excluded.evidence ELSE evidence END,
-        article_id = CASE WHEN excluded.first_ref < first_ref THEN excluded.article_id ELSE article_id END,
-        file = CASE WHEN excluded.first_ref < first_ref THEN excluded.file ELSE file END,
-        title = CASE WHEN excluded.first_ref < first_ref THEN excluded.title ELSE title END
-"""
+def _add(d: Dialect) -> str:
+    """Add an article's pairs. An article is new to every pair it adds to (an article's
+    relations are written once), so counts add up; the earlier first relation keeps its
+    evidence. In the order of the pairs' keys, so that writers running at once (on
+    PostgreSQL) lock the pairs they share in the same order."""
+    p, x = "adoption_pairs", "excluded"
+    newer = f"{x}.first_ref < {p}.first_ref"
+    return f"""
+        INSERT INTO adoption_pairs ({COLUMNS})
+        SELECT * FROM ({pair_rows(d, "r.article = ? AND r.id BETWEEN ? AND ?")}) q ORDER BY term_key, region_key
+        ON CONFLICT (term_key, region_key) DO UPDATE SET
+            relations = {p}.relations + {x}.relations,
+            articles = {p}.articles + {x}.articles,
+            first_date = coalesce({d.least(f"{p}.first_date", f"{x}.first_date")}, {p}.first_date, {x}.first_date),
+            last_date = coalesce({d.greatest(f"{p}.last_date", f"{x}.last_date")}, {p}.last_date, {x}.last_date),
+            confidence_sum = {p}.confidence_sum + {x}.confidence_sum,
+            first_ref = {d.least(f"{p}.first_ref", f"{x}.first_ref")},
+            predicate = CASE WHEN {newer} THEN {x}.predicate ELSE {p}.predicate END,
+            evidence = CASE WHEN {newer} THEN {x}.evidence ELSE {p}.evidence END,
+            article_id = CASE WHEN {newer} THEN {x}.article_id ELSE {p}.article_id END,
+            file = CASE WHEN {newer} THEN {x}.file ELSE {p}.file END,
+            title = CASE WHEN {newer} THEN {x}.title ELSE {p}.title END
+    """
 
 
-def add_article(c: sqlite3.Connection, article: int, ids: tuple[int, int]) -> None:
+def add_article(c: Connection, d: Dialect, article: int, ids: tuple[int, int]) -> None:
     """Add the article's adoption relations (written already, ids ``first..last``) to their pairs."""
-    c.execute(_ADD, (article, *ids))
+    c.execute(_add(d), (article, *ids))
 
 
-def remove_article(c: sqlite3.Connection, article: int) -> list[tuple[str, str]]:
+def remove_article(c: Connection, d: Dialect, article: int) -> list[tuple[str, str]]:
     """Take the article's adoption relations (still in the table) out of their pairs.
 
     Returns the pairs this cannot settle by subtraction — one that loses its last article,
@@ -105,10 +118,10 @@ def remove_article(c: sqlite3.Connection, article: int) -> list[tuple[str, str]]
     """
     redo: list[tuple[str, str]] = []
     sql = f"""
-        SELECT o.key, s.key, count(*), count(DISTINCT r.article), {text_of("min(r.date)")},
-               {text_of("max(r.date)")}, sum(r.confidence), {FIRST_REF}
+        SELECT o.key, s.key, count(*), count(DISTINCT r.article), {text_of(d, "min(r.date)")},
+               {text_of(d, "max(r.date)")}, sum(r.confidence), {first_ref(d)}
         FROM relations r JOIN entities o ON o.id = r.object JOIN entities s ON s.id = r.subject
-        WHERE r.article = ? AND {ADOPTED} GROUP BY r.object, r.subject
+        WHERE r.article = ? AND {ADOPTED} GROUP BY r.object, r.subject, o.key, s.key ORDER BY o.key, s.key
     """
     for term, region, n, articles, first, last, conf, ref in c.execute(sql, (article,)).fetchall():
         row = c.execute(
@@ -127,27 +140,27 @@ def remove_article(c: sqlite3.Connection, article: int) -> list[tuple[str, str]]
     return redo
 
 
-def recompute(c: sqlite3.Connection, pairs: list[tuple[str, str]]) -> None:
+def recompute(c: Connection, d: Dialect, pairs: list[tuple[str, str]]) -> None:
     """Compute ``(term_key, region_key)`` pairs again from their relations (or drop them)."""
     where = "r.object = (SELECT id FROM entities WHERE key = ?) AND r.subject = (SELECT id FROM entities WHERE key = ?)"
     for term, region in pairs:
         c.execute("DELETE FROM adoption_pairs WHERE term_key = ? AND region_key = ?", (term, region))
-        c.execute(f"INSERT INTO adoption_pairs ({COLUMNS}) {pair_rows(where)}", (term, region))
+        c.execute(f"INSERT INTO adoption_pairs ({COLUMNS}) {pair_rows(d, where)}", (term, region))
 
 
-def rebuild(c: sqlite3.Connection) -> None:
+def rebuild(c: Connection, d: Dialect) -> None:
     """Compute every pair again from the relations (an older store, or after a repair)."""
     c.execute("DELETE FROM adoption_pairs")
-    c.execute(f"INSERT INTO adoption_pairs ({COLUMNS}) {pair_rows('1')}")
+    c.execute(f"INSERT INTO adoption_pairs ({COLUMNS}) {pair_rows(d, 'true')}")
 
 
-def stale(c: sqlite3.Connection, limit: int = 10) -> list[str]:
+def stale(c: Connection, d: Dialect, limit: int = 10) -> list[str]:
     """Pairs that differ from their relations' aggregate (at most ``limit``), for ``zxkg check``."""
     kept = f"SELECT {COLUMNS} FROM adoption_pairs"
-    fresh = f"SELECT * FROM ({pair_rows('1')})"
+    fresh = f"SELECT * FROM ({pair_rows(d, 'true')}) f"
     sql = f"""
-        SELECT term_key, region_key FROM ({kept} EXCEPT {fresh})
-        UNION SELECT term_key, region_key FROM ({fresh} EXCEPT {kept})
+        SELECT term_key, region_key FROM ({kept} EXCEPT {fresh}) a
+        UNION SELECT term_key, region_key FROM ({fresh} EXCEPT {kept}) b
         LIMIT ?
     """
     return [f"{term} × {region}" for term, region in c.execute(sql, (limit,))]

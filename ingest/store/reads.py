@@ -9,6 +9,7 @@ from typing import Any
 
 from ..models import Article, Entity, Evidence, Extraction, Mention, Relation
 from . import dates, originals
+from .dialect import Dialect
 from .records import (
     ArticlePage,
     CorpusTerm,
@@ -23,7 +24,7 @@ from .records import (
 from .session import Session
 
 # The columns of an Article, in the order of its fields (``_article``).
-ARTICLE_COLUMNS = "id, file, origin, title, text, original, date, source, author, url, encoding, hex(content_hash)"
+ARTICLE_COLUMNS = "id, file, origin, title, text, original, date, source, author, url, encoding, {hash}"
 # An entity's columns, in the order ``_entity`` reads them, of the table alias given.
 ENTITY_COLUMNS = "{0}.kind, {0}.name, {0}.code, {0}.level, {0}.parent, {0}.province, {0}.attrs"
 
@@ -38,7 +39,8 @@ class Reads(Session):
         article: a relation stores their offsets only.
         """
         sql = """
-            SELECT r.id, a.id, s.key, pr.name, o.key, r.date, r.article, r.start, r.end, r.span_start, r.span_end,
+            SELECT r.id, a.id, s.key, pr.name, o.key, r.date, r.article,
+                   r.sentence_start, r.sentence_end, r.span_start, r.span_end,
                    u.name, r.confidence / 1000.0, a.file,
                    s.kind, s.name, s.code, s.attrs, o.kind, o.name, o.code, o.attrs
             FROM relations r
@@ -63,7 +65,12 @@ class Reads(Session):
 
     def articles(self) -> Iterator[Article]:
         """Every stored article as a record (for re-extraction and re-indexing), oldest first."""
-        yield from map(_article, self.conn.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles ORDER BY ingested_at, id"))
+        yield from map(
+            _article, self.conn.execute(f"SELECT {self._article_columns()} FROM articles ORDER BY ingested_at, id")
+        )
+
+    def _article_columns(self) -> str:
+        return ARTICLE_COLUMNS.format(hash=self.sql.hex("content_hash"))
 
     def corpus_terms(self) -> list[CorpusTerm]:
         """Mechanisms, brands and slogans found so far: (name, kind, articles, {alias: provenance})."""
@@ -76,7 +83,7 @@ class Reads(Session):
             "SELECT e.key, e.name, e.kind, count(DISTINCT m.article) FROM entities e"
             " JOIN mentions m ON m.entity = e.id JOIN rules u ON u.id = m.rule"
             " WHERE e.kind IN ('mechanism', 'brand') AND u.name LIKE 'initiative.quoted%'"
-            " GROUP BY e.id ORDER BY e.name, count(DISTINCT m.article) DESC"
+            " GROUP BY e.id, e.key, e.name, e.kind ORDER BY e.name, count(DISTINCT m.article) DESC"
         )
         return [CorpusTerm(name, kind, n, aliases.get(key, {})) for key, name, kind, n in rows]
 
@@ -91,9 +98,10 @@ class Reads(Session):
         mentions = map(
             MentionRow._make,
             self.conn.execute(
-                "SELECT m.start, m.end, e.kind, e.name, u.name FROM mentions m JOIN articles a ON a.key = m.article"
+                "SELECT m.span_start, m.span_end, e.kind, e.name, u.name"
+                " FROM mentions m JOIN articles a ON a.key = m.article"
                 " JOIN entities e ON e.id = m.entity JOIN rules u ON u.id = m.rule"
-                " WHERE a.id = ? ORDER BY m.start, m.end DESC",
+                " WHERE a.id = ? ORDER BY m.span_start, m.span_end DESC",
                 (article_id,),
             ),
         )
@@ -112,7 +120,7 @@ class Reads(Session):
             by_pred = dict(
                 self.conn.execute(
                     "SELECT p.name, count(*) FROM relations r JOIN predicates p ON p.id = r.predicate"
-                    " GROUP BY r.predicate ORDER BY p.name"
+                    " GROUP BY p.name ORDER BY p.name"
                 ).fetchall()
             )
             last = self.conn.execute(
@@ -120,7 +128,7 @@ class Reads(Session):
                 " FROM runs ORDER BY id DESC LIMIT 1"
             ).fetchone()
             return StoreStats(
-                data_dir=str(self.data_dir),
+                location=self.location,
                 articles=self.count("articles"),
                 files=self.count("article_files"),
                 entities=by_kind,
@@ -128,7 +136,7 @@ class Reads(Session):
                 mentions=self.count("mentions"),
                 failures=self.count("failures"),
                 last_run=RunRow._make(last) if last else None,
-                size_bytes=sum(f.stat().st_size for f in self.data_dir.glob("zxkg.db*") if f.is_file()),
+                size_bytes=self.size_bytes(),
             )
 
     def failures(self, limit: int = 100) -> list[FailureRow]:
@@ -157,7 +165,7 @@ class Reads(Session):
             wanted = sorted(set(ids))
         for article_id in wanted:
             row = self.conn.execute(
-                f"SELECT key, {ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+                f"SELECT key, {self._article_columns()} FROM articles WHERE id = ?", (article_id,)
             ).fetchone()
             if row is None:
                 continue
@@ -166,7 +174,7 @@ class Reads(Session):
             mentions = tuple(
                 Mention(_entity(r[:7]), r[7], r[8], r[9], r[10] / 1000)
                 for r in self.conn.execute(
-                    f"SELECT {ENTITY_COLUMNS.format('e')}, m.start, m.end, u.name, m.confidence"
+                    f"SELECT {ENTITY_COLUMNS.format('e')}, m.span_start, m.span_end, u.name, m.confidence"
                     " FROM mentions m JOIN entities e ON e.id = m.entity JOIN rules u ON u.id = m.rule"
                     " WHERE m.article = ? ORDER BY m.id",
                     (key,),
@@ -181,8 +189,8 @@ class Reads(Session):
                     confidence=r[20] / 1000,
                 )
                 for r in self.conn.execute(
-                    f"SELECT {ENTITY_COLUMNS.format('s')}, {ENTITY_COLUMNS.format('o')}, p.name, r.start, r.end,"
-                    " r.span_start, r.span_end, u.name, r.confidence"
+                    f"SELECT {ENTITY_COLUMNS.format('s')}, {ENTITY_COLUMNS.format('o')}, p.name,"
+                    " r.sentence_start, r.sentence_end, r.span_start, r.span_end, u.name, r.confidence"
                     " FROM relations r JOIN entities s ON s.id = r.subject JOIN entities o ON o.id = r.object"
                     " JOIN predicates p ON p.id = r.predicate JOIN rules u ON u.id = r.rule"
                     " WHERE r.article = ? ORDER BY r.id",
@@ -194,8 +202,8 @@ class Reads(Session):
     def entities(self, keys: Sequence[str]) -> list[EntityRow]:
         """The entity rows of ``keys`` (unknown keys are left out)."""
         sql = (
-            f"SELECT e.key, e.kind, e.name, e.code, e.level, e.parent, e.province, {ATTRS_WITH_ALIASES}"
-            " FROM entities e WHERE e.key IN (SELECT value FROM json_each(?)) ORDER BY e.kind, e.name, e.key"
+            f"SELECT e.key, e.kind, e.name, e.code, e.level, e.parent, e.province, {attrs_with_aliases(self.sql)}"
+            f" FROM entities e WHERE e.key IN {self.sql.among()} ORDER BY e.kind, e.name, e.key"
         )
         return list(map(EntityRow._make, self.conn.execute(sql, [json.dumps(list(keys))])))
 
@@ -211,11 +219,13 @@ class Reads(Session):
         forms = [f for f in forms if f]
         if not forms:
             return []
-        columns = f"e.key, e.kind, e.name, e.code, e.level, e.parent, e.province, {ATTRS_WITH_ALIASES}"
+        d = self.sql
+        columns = f"e.key, e.kind, e.name, e.code, e.level, e.parent, e.province, {attrs_with_aliases(d)}"
+        has_aliases = d.contains("e.attrs", "'\"aliases\"'")
         forms_json = json.dumps(forms)
         sql = f"""
             SELECT {columns} FROM entities e
-            WHERE e.kind IN (SELECT value FROM json_each(?)) AND e.name IN (SELECT value FROM json_each(?))
+            WHERE e.kind IN {d.among()} AND e.name IN {d.among()}
         """
         params: list[Any] = [json.dumps(list(kinds)), forms_json]
         if alias_kinds:
@@ -224,12 +234,12 @@ class Reads(Session):
             sql += f"""
                 UNION
                 SELECT {columns} FROM entities e
-                WHERE e.kind IN ({marks}) AND instr(e.attrs, '"aliases"') > 0
-                  AND EXISTS (SELECT 1 FROM json_each(?) f WHERE instr(e.attrs, f.value) > 0)
+                WHERE e.kind IN ({marks}) AND {has_aliases}
+                  AND EXISTS (SELECT 1 FROM {d.among()} f WHERE {d.contains("e.attrs", "f.value")})
                 UNION
                 SELECT {columns} FROM entities e
                 WHERE e.kind IN ({marks})
-                  AND e.id IN (SELECT entity FROM aliases WHERE alias IN (SELECT value FROM json_each(?)))
+                  AND e.id IN (SELECT entity FROM aliases WHERE alias IN {d.among()})
             """
             params += [*alias_kinds, forms_json, *alias_kinds, forms_json]
         return list(map(EntityRow._make, self.conn.execute(sql + " ORDER BY 2, 3, 1", params)))
@@ -237,8 +247,8 @@ class Reads(Session):
     def entity_names(self, kinds: Sequence[str]) -> Iterator[EntityName]:
         """key, kind, name and attrs of every entity of ``kinds`` (for suggestions)."""
         sql = (
-            f"SELECT e.key, e.kind, e.name, {ATTRS_WITH_ALIASES}"
-            " FROM entities e WHERE e.kind IN (SELECT value FROM json_each(?))"
+            f"SELECT e.key, e.kind, e.name, {attrs_with_aliases(self.sql)}"
+            f" FROM entities e WHERE e.kind IN {self.sql.among()}"
         )
         yield from map(EntityName._make, self.conn.execute(sql, [json.dumps(list(kinds))]))
 
@@ -262,9 +272,8 @@ def _entity(row: tuple[Any, ...]) -> Entity:
     )  # fmt: skip
 
 
-# An entity's attrs with the aliases the lexicon learnt (the aliases table) merged in, so a
-# reader finds a term by any of its names.
-ATTRS_WITH_ALIASES = (
-    "coalesce((SELECT json_set(coalesce(e.attrs, '{}'), '$.aliases', json_group_array(a.alias))"
-    " FROM aliases a WHERE a.entity = e.id HAVING count(*) > 0), e.attrs) AS attrs"
-)
+def attrs_with_aliases(d: Dialect) -> str:
+    """An entity's attrs with the aliases the lexicon learnt (the aliases table) merged in, so
+    a reader finds a term by any of its names."""
+    merged = d.with_list("e.attrs", "aliases", "a.alias")
+    return f"coalesce((SELECT {merged} FROM aliases a WHERE a.entity = e.id HAVING count(*) > 0), e.attrs) AS attrs"

@@ -133,7 +133,7 @@ class FailureRow(NamedTuple):
 class StoreStats:
     """What the store holds, every count from the same moment (``Store.stats``)."""
 
-    data_dir: str
+    location: str  # the data directory, or the URL without its password
     articles: int
     files: int
     entities: dict[str, int]

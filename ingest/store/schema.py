@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from ..models import Predicate
 from .dates import text_of
+from .dialect import Dialect
 
 WAL_CHECKPOINT_PAGES = 16_384  # 64 MB of 4 KB pages
 # Page cache of a writer: a batch of articles (see Store.begin_batch) dirties some
@@ -109,8 +110,8 @@ CREATE TABLE IF NOT EXISTS mentions (
     id INTEGER PRIMARY KEY,
     article INTEGER NOT NULL REFERENCES articles(key),
     entity INTEGER NOT NULL REFERENCES entities(id),
-    start INTEGER NOT NULL,        -- the mention is text[start:end] of its article
-    end INTEGER NOT NULL,
+    span_start INTEGER NOT NULL,   -- the mention is text[span_start:span_end] of its article
+    span_end INTEGER NOT NULL,
     rule INTEGER NOT NULL REFERENCES rules(id),
     confidence INTEGER NOT NULL    -- thousandths
 );
@@ -121,8 +122,8 @@ CREATE TABLE IF NOT EXISTS relations (
     predicate INTEGER NOT NULL REFERENCES predicates(id),
     object INTEGER NOT NULL REFERENCES entities(id),
     date INTEGER,                  -- the article's, as YYYYMMDD (zeros for an unknown month or day)
-    start INTEGER NOT NULL,        -- the evidence sentence is text[start:end] of its article
-    end INTEGER NOT NULL,
+    sentence_start INTEGER NOT NULL,  -- the evidence sentence is text[sentence_start:sentence_end]
+    sentence_end INTEGER NOT NULL,    -- of its article
     span_start INTEGER NOT NULL,   -- the object's mention inside it
     span_end INTEGER NOT NULL,
     rule INTEGER NOT NULL REFERENCES rules(id),
@@ -157,7 +158,7 @@ CREATE TABLE IF NOT EXISTS adoption_pairs (
     first_date TEXT,                 -- NULL when none is dated
     last_date TEXT,
     confidence_sum INTEGER NOT NULL, -- thousandths
-    first_ref TEXT NOT NULL,         -- the first relation's sort key (see pairs.FIRST_REF)
+    first_ref TEXT NOT NULL,         -- the first relation's sort key (see pairs.first_ref)
     predicate INTEGER NOT NULL,      -- and what the first relation says, with its evidence
     evidence TEXT NOT NULL,
     article_id TEXT NOT NULL,
@@ -198,35 +199,50 @@ SEED_SQL = "".join(
     f"INSERT OR IGNORE INTO predicates (id, name) VALUES ({i}, '{name}');\n" for name, i in PREDICATE_IDS.items()
 )
 
+
 # The rows as people read them (Datasette, sqlite-utils): names for keys, the evidence
 # sentence and the mention cut from the article text.
-VIEWS = {
-    "relations_view": f"""
-        SELECT r.id, a.id AS article, a.file, {text_of("r.date")} AS date, s.key AS subject_key, s.kind AS subject_kind,
-               s.name AS subject, p.name AS predicate, o.key AS object_key, o.kind AS object_kind, o.name AS object,
-               CASE WHEN r.article IS NULL THEN s.name || ' is part of ' || o.name
-                    ELSE substr(a.text, r.start + 1, r.end - r.start) END AS evidence,
-               r.start, r.end, substr(a.text, r.span_start + 1, r.span_end - r.span_start) AS span,
-               r.span_start, r.span_end, u.name AS rule, r.confidence / 1000.0 AS confidence
-        FROM relations r
-        JOIN entities s ON s.id = r.subject
-        JOIN entities o ON o.id = r.object
-        JOIN predicates p ON p.id = r.predicate
-        JOIN rules u ON u.id = r.rule
-        LEFT JOIN articles a ON a.key = r.article
-    """,
-    "mentions_view": """
-        SELECT m.id, a.id AS article, a.file, e.key AS entity_key, e.kind, e.name,
-               substr(a.text, m.start + 1, m.end - m.start) AS quote, m.start, m.end, u.name AS rule,
-               m.confidence / 1000.0 AS confidence
-        FROM mentions m
-        JOIN articles a ON a.key = m.article
-        JOIN entities e ON e.id = m.entity
-        JOIN rules u ON u.id = m.rule
-    """,
-}
+def views(d: Dialect) -> dict[str, str]:
+    return {
+        "relations_view": f"""
+            SELECT r.id, a.id AS article, a.file, {text_of(d, "r.date")} AS date, s.key AS subject_key,
+                   s.kind AS subject_kind, s.name AS subject, p.name AS predicate, o.key AS object_key,
+                   o.kind AS object_kind, o.name AS object,
+                   CASE WHEN r.article IS NULL THEN s.name || ' is part of ' || o.name
+                        ELSE substr(a.text, r.sentence_start + 1, r.sentence_end - r.sentence_start) END AS evidence,
+                   r.sentence_start, r.sentence_end,
+                   substr(a.text, r.span_start + 1, r.span_end - r.span_start) AS span,
+                   r.span_start, r.span_end, u.name AS rule, r.confidence / 1000.0 AS confidence
+            FROM relations r
+            JOIN entities s ON s.id = r.subject
+            JOIN entities o ON o.id = r.object
+            JOIN predicates p ON p.id = r.predicate
+            JOIN rules u ON u.id = r.rule
+            LEFT JOIN articles a ON a.key = r.article
+        """,
+        "mentions_view": """
+            SELECT m.id, a.id AS article, a.file, e.key AS entity_key, e.kind, e.name,
+                   substr(a.text, m.span_start + 1, m.span_end - m.span_start) AS quote, m.span_start, m.span_end,
+                   u.name AS rule, m.confidence / 1000.0 AS confidence
+            FROM mentions m
+            JOIN articles a ON a.key = m.article
+            JOIN entities e ON e.id = m.entity
+            JOIN rules u ON u.id = m.rule
+        """,
+    }
+
 
 SCHEMA = TABLES_SQL + INDEXES_SQL + SEED_SQL
+
+
+def postgres_schema() -> str:
+    """The same tables and indexes in PostgreSQL's words: identity columns for the integer
+    keys, BIGINT for the integers, BYTEA for the blobs."""
+    script = TABLES_SQL.replace("INTEGER PRIMARY KEY,", "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,")
+    script = script.replace(" INTEGER", " BIGINT").replace(" BLOB", " BYTEA").replace(") WITHOUT ROWID;", ");")
+    seeds = SEED_SQL.replace("INSERT OR IGNORE", "INSERT").replace(");\n", ") ON CONFLICT DO NOTHING;\n")
+    return script + INDEXES_SQL + seeds
+
 
 TABLES = frozenset(
     {

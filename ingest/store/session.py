@@ -1,77 +1,63 @@
-"""Opening a store, its single-writer lock, and the transactions every write runs in.
+"""What every store is, whatever its backend: a connection, transactions, batches, counts.
 
-One SQLite file in WAL mode. Readers open it read-only (``Store.open(..., readonly=True)``)
-so a reader can never take the writer's lock or change a byte; the writer holds the data
-directory's lock file for as long as it writes (``acquire``). Locks are ``filelock``'s, so
-the package imports and runs on every platform.
+The backends (``sqlite.SQLiteSession``, ``postgres.PostgresSession``) open the connection
+and decide what a writer's lock, a bulk load and a consistent read mean on their engine;
+the modules of the store (writes, reads, adoptions …) run their queries through
+``self.conn`` and the SQL fragments of ``self.sql`` (``dialect``), knowing no more.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Self
+from typing import ClassVar, Self, TypeVar
 
-import filelock
+from ..errors import ZxkgError
+from .connection import Connection
+from .dialect import SQLITE, Dialect
+from .schema import TABLES
 
-from ..errors import NotFound, StoreBusy, ZxkgError
-from . import migrate
-from .schema import DEFERRED_INDEXES, SCHEMA, SCHEMA_VERSION, TABLES, WAL_CHECKPOINT_PAGES, WRITER_CACHE_KIB
+T = TypeVar("T")
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def location_from(value: str | None) -> str:
+    """Where the store is: ``--data``/``--store`` (a directory or a URL), else ZXKG_STORE, else
+    ZXKG_DATA, else ./zxkg-data. ``sqlite:///DIR`` is the directory DIR."""
+    location = value or os.environ.get("ZXKG_STORE") or os.environ.get("ZXKG_DATA") or "zxkg-data"
+    return location.removeprefix("sqlite://") if location.startswith("sqlite:///") else location
+
+
 def data_dir_from(value: str | None) -> Path:
-    return Path(value or os.environ.get("ZXKG_DATA") or "zxkg-data")
+    """The data directory of a location that is one (see ``location_from``)."""
+    return Path(location_from(value))
 
 
-def readonly_uri(path: Path) -> str:
-    """The URI that opens ``path`` read-only, whatever characters its name holds.
-
-    Why not ``f"file:{path}?mode=ro"``: a ``#``, ``?`` or ``%`` in a folder's name would end
-    the path early, and SQLite would open (and create) another file read-write.
-    """
-    return path.resolve().as_uri() + "?mode=ro"
-
-
-def _readable(conn: sqlite3.Connection, data_dir: Path) -> None:
-    """A reader needs the schema it reads; an older store is upgraded by the next writer."""
-    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-    if version == SCHEMA_VERSION or version == 0:
-        return
-    conn.close()
-    if version > SCHEMA_VERSION:
-        raise ZxkgError(f"store schema {version} is newer than this zxkg understands ({SCHEMA_VERSION})")
-    raise ZxkgError(
-        f"the store in {data_dir} has schema {version}, older than this zxkg's ({SCHEMA_VERSION}); "
-        f"run `zxkg migrate --data {data_dir}` once to upgrade it"
-    )
-
-
-def stored_version(path: Path) -> int:
-    """The schema version of the store file at ``path``, read without changing it."""
-    conn = sqlite3.connect(readonly_uri(path), uri=True)
-    try:
-        return migrate.version(conn)
-    finally:
-        conn.close()
+def is_postgres(location: str | Path) -> bool:
+    return str(location).startswith(POSTGRES_SCHEMES)
 
 
 class Session:
-    """A connection to ``zxkg.db`` and the write lock of its data directory."""
+    """A connection to a store, and the transactions every write runs in."""
 
-    def __init__(self, data_dir: Path, conn: sqlite3.Connection, readonly: bool) -> None:
-        self.data_dir = data_dir
+    sql: ClassVar[Dialect] = SQLITE
+    concurrent: ClassVar[bool] = False  # whether other writers may write while this one does
+
+    def __init__(
+        self, location: str, conn: Connection, readonly: bool, data_dir: Path | None = None, opens: str = ""
+    ) -> None:
+        self.location = location  # what a person is told: a directory, or a URL without its password
+        self.location_for_workers = opens or location  # what another process opens (with the password)
+        self.data_dir = data_dir  # the data directory of a store that has one (SQLite's)
         self.conn = conn
         self.readonly = readonly
-        self._lock: filelock.BaseFileLock | None = None
-        self._lock_depth = 0
         self._batch_open = False
         self._origins_new = False  # an ingest into an empty store: no file held a text before
         # The writer's maps of public keys to the store's integer keys (writes.py); cleared
@@ -79,43 +65,7 @@ class Session:
         self._entity_ids: dict[str, int] = {}
         self._rule_ids: dict[str, int] = {}
 
-    @classmethod
-    def open(cls, data_dir: str | Path, readonly: bool = False) -> Self:
-        data_dir = Path(data_dir)
-        path = data_dir / "zxkg.db"
-        if readonly:
-            if not path.exists():
-                raise NotFound(f"no zxkg store in {data_dir} (run `zxkg ingest` first)")
-            conn = sqlite3.connect(readonly_uri(path), uri=True, check_same_thread=False)
-            _readable(conn, data_dir)
-        else:
-            data_dir.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(path, check_same_thread=False)
-        conn.isolation_level = None  # transactions are explicit: BEGIN … COMMIT in save()
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA busy_timeout = 10000")
-        store = cls(data_dir, conn, readonly)
-        if not readonly:
-            # Two writers opening a new store at once would both switch it to WAL; SQLite
-            # answers one of them "database is locked" at once (a deadlock, so no busy
-            # wait). zxkg processes take turns for these few statements instead.
-            with filelock.FileLock(data_dir / ".setup.lock"):
-                if conn.execute("PRAGMA page_count").fetchone()[0] == 0:
-                    # A new file: UTF-16 keeps a Chinese character in two bytes (three in UTF-8),
-                    # a third of the articles' text (docs/decisions/0006-compact-store.md).
-                    conn.execute("PRAGMA encoding = 'UTF-16le'")
-                conn.execute("PRAGMA journal_mode = WAL")
-                conn.execute("PRAGMA synchronous = NORMAL")
-                # A checkpoint syncs the database file; at SQLite's default (every 4 MB of
-                # WAL) an ingest spent a third of its writing time in them. Every 64 MB
-                # keeps the WAL small and the syncs rare.
-                conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
-                conn.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
-                store._migrate()
-        return store
-
     def close(self) -> None:
-        self._lock_depth = min(self._lock_depth, 1)
         self.release()
         self.conn.close()
 
@@ -125,40 +75,53 @@ class Session:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _migrate(self) -> None:
-        migrate.upgrade(self.conn)
+    # -- what each backend decides ----------------------------------------------------------
 
     def acquire(self) -> None:
-        """Take the single-writer lock of the data directory, or fail with a clear message.
-
-        Re-entrant: a command that takes the lock before the pipeline does (so the search
-        index and the lexicon are read under it too) keeps it until its own ``release``.
-        """
-        if self._lock is not None:
-            self._lock_depth += 1
-            return
-        lock = filelock.FileLock(self.data_dir / ".write.lock", blocking=False, thread_local=False)
-        try:
-            lock.acquire()
-        except filelock.Timeout:
-            raise StoreBusy(
-                f"another zxkg process is writing to {self.data_dir}; try again when it has finished"
-            ) from None
-        self._lock = lock
-        self._lock_depth = 1
-        self._forget_keys()
+        """Take what a writer holds while it writes (SQLite: the directory's single-writer lock)."""
 
     def release(self) -> None:
-        if self._lock is None:
-            return
-        self._lock_depth -= 1
-        if self._lock_depth > 0:
-            return
-        self._lock.release()
-        self._lock = None
+        """Let go of what ``acquire`` took."""
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def indexes_deferred(self) -> Iterator[None]:
+        """A bulk load into an empty store may leave indexes to its end (SQLite does)."""
+        yield
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads inside see one state of the store, however many statements they take."""
+        yield
+
+    def retried(self, write: Callable[[], T]) -> T:
+        """Run ``write`` (a whole transaction); a backend with concurrent writers runs it again
+        when the database gave it up for another writer's (PostgreSQL's deadlocks)."""
+        return write()
+
+    def size_bytes(self) -> int:
+        """The store's size on disk."""
+        return 0
+
+    def lexicon_edits(self) -> str:
+        """The user's lexicon edits (``lexicon.txt``'s lines), "" when none."""
+        return ""
+
+    def add_lexicon_edit(self, line: str) -> None:
+        raise ZxkgError(f"the store in {self.location} keeps no lexicon edits")
+
+    def integrity_problems(self, limit: int) -> list[str]:
+        """What the database finds wrong with its own files (at most ``limit`` lines)."""
+        return []
+
+    def broken_links(self) -> list[tuple[str, int, str]]:
+        """(table, rowid, table it points at) of each row whose reference points at nothing;
+        none where the database enforces its foreign keys (PostgreSQL)."""
+        return []
+
+    # -- transactions ---------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Connection]:
         """All of the statements inside or none of them.
 
         Inside a batch this is a savepoint: a failing article is rolled back alone and
@@ -176,38 +139,39 @@ class Session:
                 raise
             self.conn.execute("RELEASE unit")
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        self.conn.execute(self.sql.begin_write)
         try:
             yield self.conn
         except BaseException:
             self._forget_keys()
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
 
     def _forget_keys(self) -> None:
-        """Rows rolled back take their integer keys with them, and SQLite gives the keys out
-        again: what the writer remembered of them must go too."""
+        """Rows rolled back take their integer keys with them, and the database may give the
+        keys out again: what the writer remembered of them must go too."""
         self._entity_ids.clear()
         self._rule_ids.clear()
 
     def begin_batch(self) -> None:
         """Commit the next transactions together, at ``commit_batch``.
 
-        Why: every commit writes each page it touched to the WAL in full, and an article's
+        Why: every commit writes each page it touched to the log in full, and an article's
         rows touch about a hundred; one commit for many articles writes a page once
         (``docs/design-notes.md``, "Batched commits"). An interrupted ingest loses the
         open batch only, and the next run ingests it again.
         """
         if not self._batch_open:
-            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.execute(self.sql.begin_write)
             self._batch_open = True
 
     def commit_batch(self) -> None:
         if not self._batch_open:
             return
         self._batch_open = False
-        if not self.conn.in_transaction:  # SQLite rolled the batch back itself
+        if not self.conn.in_transaction:  # the database rolled the batch back itself
             self._forget_keys()
             return
         try:
@@ -219,42 +183,6 @@ class Session:
     @property
     def batch_open(self) -> bool:
         return self._batch_open
-
-    @contextlib.contextmanager
-    def indexes_deferred(self) -> Iterator[None]:
-        """Into an empty store, ingest without the indexes by entity and build them at the end.
-
-        Why: those indexes take each row at the place of its entity, scattered over pages
-        that outgrow the cache; built once from all the rows they are a sort
-        (``docs/design-notes.md``). Only an empty store: nothing can ask for them before
-        the ingest ends. An ingest stopped before the end leaves them out; the next
-        command that opens the store for writing builds them (``SCHEMA`` creates whatever
-        is missing), and until then reads are slower, not wrong. No file of an empty
-        store held another text before, so ``save`` does not look.
-        """
-        if self.count("articles") > 0:
-            yield
-            return
-        self.conn.executescript("".join(f"DROP INDEX IF EXISTS {name};" for name in DEFERRED_INDEXES))
-        self._origins_new = True
-        try:
-            yield
-        finally:
-            self._origins_new = False
-            self.conn.executescript(SCHEMA)
-
-    @contextlib.contextmanager
-    def snapshot(self) -> Iterator[None]:
-        """Reads inside see one state of the store, however many statements they take,
-        even while the writer commits articles in between."""
-        if self.conn.in_transaction:
-            yield
-            return
-        self.conn.execute("BEGIN")
-        try:
-            yield
-        finally:
-            self.conn.execute("COMMIT")
 
     def count(self, table: str) -> int:
         if table not in TABLES:

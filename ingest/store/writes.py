@@ -10,13 +10,14 @@ article's rows are written without looking them up again.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..errors import ZxkgError
+from ..errors import AlreadyStored, ZxkgError
 from ..models import Entity, Extraction, Failure
 from . import dates, originals, pairs
+from .connection import Connection
+from .dialect import Dialect
 from .schema import PREDICATE_IDS
 from .session import Session, now
 
@@ -36,11 +37,11 @@ class Writes(Session):
     def start_run(self, paths: list[str]) -> int:
         with self.transaction() as c:
             c.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
-            cur = c.execute(
-                "INSERT INTO runs (started_at, status, paths) VALUES (?, 'running', ?)",
+            row = c.execute(
+                "INSERT INTO runs (started_at, status, paths) VALUES (?, 'running', ?) RETURNING id",
                 (now(), json.dumps(paths, ensure_ascii=False)),
-            )
-        return int(cur.lastrowid or 0)
+            ).fetchone()
+        return int(row[0])
 
     def finish_run(self, run_id: int, counts: dict[str, int]) -> None:
         with self.transaction() as c:
@@ -86,12 +87,13 @@ class Writes(Session):
         """Remember another file with the same text: whether it is new to the article, and
         how many articles went because the file held another text before (see ``save``)."""
         with self.transaction() as c:
+            d = self.sql
             cur = c.execute(
-                "INSERT OR IGNORE INTO article_files (article, origin, file, seen_at)"
-                " SELECT key, ?, ?, ? FROM articles WHERE id = ?",
+                f"{d.insert_ignore} INTO article_files (article, origin, file, seen_at)"
+                f" SELECT key, ?, ?, ? FROM articles WHERE id = ? {d.on_conflict_ignore}",
                 (origin, file, now(), article_id),
             )
-            gone = _release(c, origin, article_id) if cur.rowcount > 0 else 0
+            gone = _release(c, d, origin, article_id) if cur.rowcount > 0 else 0
         if gone:
             self._entity_ids.clear()  # the article entities that went
         return cur.rowcount > 0, gone
@@ -105,39 +107,52 @@ class Writes(Session):
         A file (or JSON record) read before with another text — edited at its source, or
         read differently by a newer zxkg — now holds this text only: the article it held
         goes, unless another file still holds it (``_forget``). Returns how many went.
+
+        Where writers run at once and another stored the same text first, ``AlreadyStored``.
         """
         _check(ex)
+        return self.retried(lambda: self._save(ex, run_id))
+
+    def _save(self, ex: Extraction, run_id: int | None) -> int:
         a = ex.article
         stamp = now()
         with self.transaction() as c:
-            gone = 0 if self._origins_new else _release(c, a.origin, a.id)
+            d = self.sql
+            gone = 0 if self._origins_new else _release(c, d, a.origin, a.id)
             if gone:
                 self._entity_ids.clear()  # the article entities that went
-            cur = c.execute(
+            row = c.execute(
                 "INSERT INTO articles (id, content_hash, file, origin, url, title, source, author, date, text,"
-                " original, encoding, ingested_at, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " original, encoding, ingested_at, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (id) DO NOTHING RETURNING key",
                 (
                     a.id, bytes.fromhex(a.content_hash), a.file, a.origin, a.url, a.title, a.source, a.author,
                     a.date, a.text, originals.deflate(a.original, a.text), a.encoding, stamp, run_id,
                 ),
-            )  # fmt: skip
-            key = int(cur.lastrowid or 0)
+            ).fetchone()  # fmt: skip
+            if row is None:
+                raise AlreadyStored(f"{a.origin}: the same text was stored meanwhile by another writer")
+            key = int(row[0])
             c.execute(
-                "INSERT OR IGNORE INTO article_files (article, origin, file, seen_at) VALUES (?, ?, ?, ?)",
+                f"{d.insert_ignore} INTO article_files (article, origin, file, seen_at) VALUES (?, ?, ?, ?)"
+                f" {d.on_conflict_ignore}",
                 (key, a.origin, a.file, stamp),
             )
-            pairs.add_article(c, key, self._write_findings(c, key, ex, stamp))
+            pairs.add_article(c, d, key, self._write_findings(c, key, ex, stamp))
         return gone
 
     def replace(self, ex: Extraction) -> None:
         """Re-extraction: an article's mentions and relations become ``ex``'s, in one transaction."""
         _check(ex)
+        self.retried(lambda: self._replace(ex))
+
+    def _replace(self, ex: Extraction) -> None:
         with self.transaction() as c:
             row = c.execute("SELECT key FROM articles WHERE id = ?", (ex.article.id,)).fetchone()
             if row is None:
                 raise ZxkgError(f"no stored article {ex.article.id} to extract again")
-            _drop_findings(c, row[0])
-            pairs.add_article(c, row[0], self._write_findings(c, row[0], ex, now()))
+            _drop_findings(c, self.sql, row[0])
+            pairs.add_article(c, self.sql, row[0], self._write_findings(c, row[0], ex, now()))
 
     def prune_entities(self) -> int:
         """Remove entities nothing points at any more (after re-extraction); returns how many."""
@@ -150,7 +165,7 @@ class Writes(Session):
         self._entity_ids.clear()
         return int(cur.rowcount)
 
-    def _write_findings(self, c: sqlite3.Connection, key: int, ex: Extraction, stamp: str) -> tuple[int, int]:
+    def _write_findings(self, c: Connection, key: int, ex: Extraction, stamp: str) -> tuple[int, int]:
         """Entities, mentions, relations and aliases of one extraction (inside the caller's transaction).
 
         Returns the ids of the article's first and last relation: its relations are found
@@ -169,14 +184,16 @@ class Writes(Session):
         ids = self._entity_keys(c, entities.values())
         rules = self._rule_keys(c, {m.rule for m in ex.mentions} | {r.evidence.rule for r in ex.relations})
         c.executemany(
-            "INSERT INTO mentions (article, entity, start, end, rule, confidence) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO mentions (article, entity, span_start, span_end, rule, confidence) VALUES (?, ?, ?, ?, ?, ?)",
             [(key, ids[m.entity.key], m.start, m.end, rules[m.rule], _thousandths(m.confidence)) for m in ex.mentions],
         )
-        first = int(c.execute("SELECT coalesce(max(id), 0) FROM relations").fetchone()[0]) + 1
+        # The article's relations are found again by their ids: one writer gives them the next
+        # ones in a row; where writers run at once (PostgreSQL) the range is every id.
+        first = 0 if self.concurrent else int(c.execute("SELECT coalesce(max(id), 0) FROM relations").fetchone()[0]) + 1
         date = dates.day(a.date)
         c.executemany(
-            "INSERT INTO relations (article, subject, predicate, object, date, start, end, span_start, span_end,"
-            " rule, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO relations (article, subject, predicate, object, date, sentence_start, sentence_end,"
+            " span_start, span_end, rule, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     key, ids[r.subject.key], PREDICATE_IDS[r.predicate], ids[r.object.key], date, r.evidence.start,
@@ -186,45 +203,48 @@ class Writes(Session):
                 for r in ex.relations
             ],
         )  # fmt: skip
-        last = first + len(ex.relations) - 1
+        last = ALL_IDS if self.concurrent else first + len(ex.relations) - 1
+        d = self.sql
         c.executemany(
-            "INSERT OR IGNORE INTO aliases (alias, entity, provenance, article, seen_at) VALUES (?, ?, ?, ?, ?)",
+            f"{d.insert_ignore} INTO aliases (alias, entity, provenance, article, seen_at) VALUES (?, ?, ?, ?, ?)"
+            f" {d.on_conflict_ignore}",
             [(al.alias, ids[al.entity.key], al.provenance, key, stamp) for al in ex.aliases],
         )
         if ex.part_of:
             divisions = self._rule_keys(c, {"divisions"})["divisions"]
             c.executemany(
-                "INSERT OR IGNORE INTO relations (article, subject, predicate, object, date, start, end, span_start,"
-                " span_end, rule, confidence) VALUES (NULL, ?, ?, ?, NULL, 0, 0, 0, 0, ?, 1000)",
+                f"{d.insert_ignore} INTO relations (article, subject, predicate, object, date, sentence_start,"
+                " sentence_end, span_start, span_end, rule, confidence)"
+                f" VALUES (NULL, ?, ?, ?, NULL, 0, 0, 0, 0, ?, 1000) {d.on_conflict_ignore}",
                 [(ids[ch.key], PREDICATE_IDS["part_of"], ids[pa.key], divisions) for ch, pa in ex.part_of],
             )
         return first, last
 
-    def _entity_keys(self, c: sqlite3.Connection, entities: Iterable[Entity]) -> dict[str, int]:
-        """The store's integer key of each entity, adding the ones it lacks."""
-        known = self._entity_ids
-        missing = [e for e in entities if e.key not in known]
+    def _entity_keys(self, c: Connection, entities: Iterable[Entity]) -> dict[str, int]:
+        """The store's integer key of each entity, adding the ones it lacks (in key order, so
+        that writers running at once on PostgreSQL take their locks in one order)."""
+        known, d = self._entity_ids, self.sql
+        missing = sorted((e for e in entities if e.key not in known), key=lambda e: e.key)
         if missing:
             c.executemany(
-                "INSERT OR IGNORE INTO entities (key, kind, name, code, level, parent, province, attrs)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                f"{d.insert_ignore} INTO entities (key, kind, name, code, level, parent, province, attrs)"
+                f" VALUES (?, ?, ?, ?, ?, ?, ?, ?) {d.on_conflict_ignore}",
                 [_entity_row(e) for e in missing],
             )
             keys = json.dumps([e.key for e in missing], ensure_ascii=False)
-            known.update(
-                c.execute("SELECT key, id FROM entities WHERE key IN (SELECT value FROM json_each(?))", (keys,))
-            )
+            known.update(c.execute(f"SELECT key, id FROM entities WHERE key IN {d.among()}", (keys,)))
         return known
 
-    def _rule_keys(self, c: sqlite3.Connection, names: set[str]) -> dict[str, int]:
-        known = self._rule_ids
+    def _rule_keys(self, c: Connection, names: set[str]) -> dict[str, int]:
+        known, d = self._rule_ids, self.sql
         missing = names - known.keys()
         if missing:
-            c.executemany("INSERT OR IGNORE INTO rules (name) VALUES (?)", [(n,) for n in sorted(missing)])
-            names_json = json.dumps(sorted(missing), ensure_ascii=False)
-            known.update(
-                c.execute("SELECT name, id FROM rules WHERE name IN (SELECT value FROM json_each(?))", (names_json,))
+            c.executemany(
+                f"{d.insert_ignore} INTO rules (name) VALUES (?) {d.on_conflict_ignore}",
+                [(n,) for n in sorted(missing)],
             )
+            listed = json.dumps(sorted(missing), ensure_ascii=False)
+            known.update(c.execute(f"SELECT name, id FROM rules WHERE name IN {d.among()}", (listed,)))
         return known
 
 
@@ -248,19 +268,21 @@ def _entity_row(e: Entity) -> tuple[str, str, str, str, str, str, str, str]:
     return (e.key, e.kind, e.name, e.code, e.level, e.parent, e.province, json.dumps(dict(e.attrs), ensure_ascii=False))
 
 
+ALL_IDS = 2**62
+
 # Origins that name no file: two texts read from standard input are two articles.
 UNNAMED_ORIGINS = frozenset({"<stdin>"})
 
 
-def _drop_findings(c: sqlite3.Connection, key: int) -> None:
+def _drop_findings(c: Connection, d: Dialect, key: int) -> None:
     """Delete an article's relations and mentions, its adoption pairs kept exact."""
-    redo = pairs.remove_article(c, key)
+    redo = pairs.remove_article(c, d, key)
     c.execute("DELETE FROM relations WHERE article = ?", (key,))
     c.execute("DELETE FROM mentions WHERE article = ?", (key,))
-    pairs.recompute(c, redo)
+    pairs.recompute(c, d, redo)
 
 
-def _release(c: sqlite3.Connection, origin: str, keep: str) -> int:
+def _release(c: Connection, d: Dialect, origin: str, keep: str) -> int:
     """``origin`` holds ``keep``'s text now: every other article it held lets go of it.
 
     Returns how many of those went (no other origin held them).
@@ -275,10 +297,10 @@ def _release(c: sqlite3.Connection, origin: str, keep: str) -> int:
             (origin, keep),
         )
     ]
-    return sum(_forget(c, old, origin) for old in held)
+    return sum(_forget(c, d, old, origin) for old in held)
 
 
-def _forget(c: sqlite3.Connection, key: int, origin: str) -> bool:
+def _forget(c: Connection, d: Dialect, key: int, origin: str) -> bool:
     """``origin`` no longer holds the article; True when no origin does and the article went.
 
     Going means its relations (and their adoption pairs), mentions, article node and the
@@ -292,7 +314,7 @@ def _forget(c: sqlite3.Connection, key: int, origin: str) -> bool:
     if other is not None:
         c.execute("UPDATE articles SET origin = ?, file = ? WHERE key = ? AND origin = ?", (*other, key, origin))
         return False
-    _drop_findings(c, key)
+    _drop_findings(c, d, key)
     c.execute("DELETE FROM aliases WHERE article = ?", (key,))
     (public_id,) = c.execute("SELECT id FROM articles WHERE key = ?", (key,)).fetchone()
     c.execute("DELETE FROM articles WHERE key = ?", (key,))

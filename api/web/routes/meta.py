@@ -16,7 +16,7 @@ router = APIRouter(tags=["meta"])
 @router.get("/healthz", response_model=Health)
 def healthz(store: StoreDep, res: ResourcesDep) -> Health:
     """Liveness: the store opens and answers; whether a search index exists."""
-    index = (res.settings.data_dir / "index" / res.settings.engine).is_dir()
+    index = res.search_index(store).exists()
     return Health(status="ok", articles=store.count("articles"), index=index)
 
 

@@ -8,10 +8,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 
 from zxkg.ingest.errors import UsageError
-from zxkg.search.index import FACETS, SearchIndex
+from zxkg.search.index import FACETS
 
 from ... import serialize
-from ..deps import Resources, ResourcesDep, StoreDep
+from ..deps import ResourcesDep, StoreDep
 from ..schemas import EvidencePage, SearchPage
 
 router = APIRouter(tags=["search"])
@@ -24,10 +24,6 @@ Filter = Annotated[list[str] | None, Query(max_length=100)]
 DateParam = Annotated[str, Query(max_length=10, description="YYYY[-MM[-DD]]")]
 Limit = Annotated[int, Query(ge=1, le=100)]
 Offset = Annotated[int, Query(ge=0, le=100_000)]
-
-
-def _index(res: Resources) -> SearchIndex:
-    return SearchIndex(res.settings.data_dir, res.segmenter, res.gazetteer, res.settings.engine)
 
 
 @router.get("/search", response_model=SearchPage)
@@ -49,7 +45,7 @@ def search(
     facet: Annotated[list[str] | None, Query(description=f"Facets to count: {', '.join(FACETS)}")] = None,
 ) -> dict[str, Any]:
     """Articles matching ``q``, with highlighted fragments and facet counts over all matches."""
-    index = _index(res)
+    index = res.search_index(store)
     entities = tuple(("mechanism", m) for m in mechanism or ()) + tuple(("brand", b) for b in brand or ())
     if year:
         since, until = since or year, until or year
@@ -72,6 +68,7 @@ def search(
 
 @router.get("/evidence", response_model=EvidencePage)
 def evidence(
+    store: StoreDep,
     res: ResourcesDep,
     q: QueryText,
     region: Filter = None,
@@ -81,7 +78,7 @@ def evidence(
     offset: Offset = 0,
 ) -> dict[str, Any]:
     """Sentences that state an adoption, a brand or a document (region adopts/runs/issues …) and match ``q``."""
-    index = _index(res)
+    index = res.search_index(store)
     request = index.request(q, regions=tuple(region or ()), since=since, until=until, limit=limit)
     if offset > 10_000:
         raise UsageError("offset too large")

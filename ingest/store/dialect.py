@@ -1,0 +1,88 @@
+"""The few places where SQLite's SQL and PostgreSQL's differ, as fragments the store's queries use.
+
+The store runs the same queries on both backends (``docs/decisions/0008-postgresql-store.md``):
+tables, columns, joins and aggregates are written once, in the SQL both understand, and each
+difference is a fragment of ``Dialect``. Parameters are ``?`` everywhere; the PostgreSQL
+connection turns them into its own (``postgres.Connection``). A list of values is bound as
+one JSON array, read as rows by ``among``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    name: Literal["sqlite", "postgresql"]
+    begin_write: str  # the statement that opens a writing transaction
+    insert_ignore: str  # INSERT that skips a row whose key is there already …
+    on_conflict_ignore: str  # … and what ends it
+    forced_join: str  # a join whose order the planner must keep (SQLite only takes the hint)
+
+    def among(self, placeholder: str = "?") -> str:
+        """The rows of the JSON array bound to ``placeholder``, one value each, as a subquery."""
+        if self.name == "sqlite":
+            return f"(SELECT value FROM json_each({placeholder}))"
+        return f"(SELECT jsonb_array_elements_text({placeholder}::jsonb) AS value)"
+
+    def grouped_with(self, *keys: str) -> str:
+        """What a GROUP BY adds so PostgreSQL lets the joined tables' columns be selected:
+        their primary ``keys`` (equal to columns already grouped; SQLite needs none, and
+        reads its rows in index order only without them)."""
+        return "" if self.name == "sqlite" else "".join(f", {k}" for k in keys)
+
+    def least(self, a: str, b: str) -> str:
+        return f"min({a}, {b})" if self.name == "sqlite" else f"LEAST({a}, {b})"
+
+    def greatest(self, a: str, b: str) -> str:
+        return f"max({a}, {b})" if self.name == "sqlite" else f"GREATEST({a}, {b})"
+
+    def padded(self, value: str, width: int) -> str:
+        """``value`` (an integer) as text, zero-padded to ``width`` digits."""
+        if self.name == "sqlite":
+            return f"printf('%0{width}d', {value})"
+        return f"lpad(({value})::text, {width}, '0')"
+
+    def int_of(self, text: str) -> str:
+        return f"CAST({text} AS INTEGER)" if self.name == "sqlite" else f"CAST({text} AS BIGINT)"
+
+    def last_chars(self, text: str, n: int) -> str:
+        return f"substr({text}, -{n})" if self.name == "sqlite" else f"right({text}, {n})"
+
+    def hex(self, blob: str) -> str:
+        return f"hex({blob})" if self.name == "sqlite" else f"upper(encode({blob}, 'hex'))"
+
+    def contains(self, haystack: str, needle: str) -> str:
+        """True when ``needle`` occurs in ``haystack`` (both text)."""
+        return f"instr({haystack}, {needle}) > 0" if self.name == "sqlite" else f"strpos({haystack}, {needle}) > 0"
+
+    def with_list(self, attrs: str, key: str, values: str) -> str:
+        """The JSON object ``attrs`` with ``key`` set to the array of an aggregate's ``values``."""
+        if self.name == "sqlite":
+            return f"json_set(coalesce({attrs}, '{{}}'), '$.{key}', json_group_array({values}))"
+        return f"jsonb_set(coalesce({attrs}, '{{}}')::jsonb, '{{{key}}}', jsonb_agg({values}))::text"
+
+    def object_keys(self, attrs: str, alias: str) -> str:
+        """A FROM item of the keys of each JSON object ``attrs`` (column ``{alias}.key``)."""
+        if self.name == "sqlite":
+            return f"json_each({attrs}) {alias}"
+        return f"LATERAL jsonb_object_keys({attrs}::jsonb) AS {alias}(key)"
+
+
+SQLITE = Dialect(
+    name="sqlite",
+    begin_write="BEGIN IMMEDIATE",
+    insert_ignore="INSERT OR IGNORE",
+    on_conflict_ignore="",
+    forced_join="CROSS JOIN",
+)
+
+POSTGRES = Dialect(
+    name="postgresql",
+    begin_write="BEGIN",
+    insert_ignore="INSERT",
+    on_conflict_ignore="ON CONFLICT DO NOTHING",
+    forced_join="JOIN",
+)
