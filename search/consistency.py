@@ -1,8 +1,9 @@
-"""Does a data directory agree with itself? The checks and repairs behind ``zxkg check``.
+"""Does a store agree with itself and its search index? The checks and repairs behind ``zxkg check``.
 
 What is checked, in this order:
 
-- **store**: ``PRAGMA integrity_check`` finds the SQLite file sound;
+- **store**: ``PRAGMA integrity_check`` finds the SQLite file sound (PostgreSQL keeps its
+  own pages and the links between rows sound itself);
 - **evidence**: every relation's and mention's offsets point at its quote in the article
   text (``text[start:end] == evidence``);
 - **links**: no mention, relation, file or alias points at a missing article, entity or run;
@@ -45,6 +46,7 @@ class State:
     """What the checks found, with what a repair needs to know."""
 
     integrity: list[str] = field(default_factory=list)
+    sound: str = "PRAGMA integrity_check finds the file sound"  # what a sound store is (Session.sound)
     checked: int = 0
     mismatches: list[OffsetMismatch] = field(default_factory=list)
     dangling: dict[str, int] = field(default_factory=dict)
@@ -69,7 +71,7 @@ class State:
         if self.integrity:
             shown = "; ".join(self.integrity[:3]) + (" …" if len(self.integrity) > 3 else "")
             return [Finding("store", False, f"PRAGMA integrity_check: {shown}; {RECOVER}")]
-        out = [Finding("store", True, "PRAGMA integrity_check finds the file sound")]
+        out = [Finding("store", True, self.sound)]
         if self.mismatches:
             first = self.mismatches[0]
             out.append(
@@ -124,7 +126,7 @@ def count(n: int, noun: str) -> str:
 
 def inspect(store: Store, index: SearchIndex) -> State:
     """Run every check but the file's own (``Store.integrity_errors``), which must pass first."""
-    state = State()
+    state = State(sound=store.sound)
     state.checked, state.mismatches = store.offset_mismatches()
     state.dangling = store.dangling()
     state.stale_pairs = store.stale_adoption_pairs()

@@ -7,10 +7,12 @@ import shutil
 import subprocess
 import sys
 import traceback
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -90,6 +92,95 @@ def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
 
 
+# -- the two store backends: SQLite everywhere, PostgreSQL where a server is given -------------
+
+POSTGRES_URL = os.environ.get("ZXKG_TEST_POSTGRES", "")
+POSTGRES_REQUIRED = bool(os.environ.get("CI") or os.environ.get("ZXKG_REQUIRE_POSTGRES"))
+BACKENDS = ("sqlite", "postgresql")
+UNTESTED_POSTGRES = "PostgreSQL went untested"
+
+
+def need_postgres() -> str:
+    """The test server's URL; without one a PostgreSQL test fails under CI and is skipped (in
+    words) elsewhere."""
+    problem = "" if POSTGRES_URL else "ZXKG_TEST_POSTGRES is not set"
+    if not problem:
+        import psycopg
+
+        try:
+            psycopg.connect(POSTGRES_URL, connect_timeout=5).close()
+        except psycopg.OperationalError as exc:
+            problem = f"the server at {POSTGRES_URL} does not answer ({str(exc).strip()})"
+    if not problem:
+        return POSTGRES_URL
+    message = f"{UNTESTED_POSTGRES}: {problem} (.ci/run starts one and sets it)"
+    if POSTGRES_REQUIRED:
+        pytest.fail(message + ", and CI requires the PostgreSQL tests")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """A database of this test process's own on the test server, dropped at the end; each store
+    in it is a schema of its own (``Places.new``), which takes a millisecond, not a database's
+    second."""
+    import psycopg
+
+    server = need_postgres()
+    name = f"zxkg_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield with_database(server, name)
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def with_database(url: str, name: str) -> str:
+    """``url`` with its database replaced by ``name`` (query and user kept)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/{name}" + (f"?{parts.query}" if parts.query else "")
+
+
+class Places:
+    """Where a test's stores go on one backend: a data directory, or a PostgreSQL schema."""
+
+    def __init__(self, backend: str, database: str = "") -> None:
+        self.backend = backend
+        self.database = database
+
+    def new(self, directory: Path) -> str:
+        """A fresh, empty place for a store: ``directory`` on SQLite, a new schema on PostgreSQL."""
+        if self.backend == "sqlite":
+            return str(directory)
+        import psycopg
+
+        schema = f"s_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(self.database, autocommit=True) as conn:
+            conn.execute(f"CREATE SCHEMA {schema}")
+        sep = "&" if "?" in self.database else "?"
+        return f"{self.database}{sep}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Every store backend: a test that takes ``backend`` (or ``places``) runs once on each."""
+    name: str = request.param
+    return name
+
+
+@pytest.fixture(scope="session")
+def places(backend: str, request: pytest.FixtureRequest) -> Places:
+    if backend == "sqlite":
+        return Places(backend)
+    return Places(backend, request.getfixturevalue("pg_database"))
+
+
+@pytest.fixture
+def location(places: Places, tmp_path: Path) -> str:
+    """A fresh place for a store on each backend: a test that takes it runs once on each."""
+    return places.new(tmp_path / "data")
+
+
 @dataclass(frozen=True, slots=True)
 class Ran:
     """What a run of ``zxkg`` left: its exit code and what it printed (a CompletedProcess's names)."""
@@ -143,6 +234,14 @@ def need_browser() -> str:
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    untested = [r for r in terminalreporter.stats.get("skipped", []) if UNTESTED_POSTGRES in str(r.longrepr)]
+    if untested:
+        terminalreporter.write_line(
+            f"NOTE: {UNTESTED_POSTGRES}: {len(untested)} tests of the PostgreSQL backend were skipped; set "
+            "ZXKG_TEST_POSTGRES to a server's URL (postgresql:///postgres), or run .ci/run.",
+            yellow=True,
+            bold=True,
+        )
     skipped = [r for r in terminalreporter.stats.get("skipped", []) if "chromium" in str(r.longrepr)]
     if skipped:
         terminalreporter.write_line(

@@ -139,8 +139,8 @@ def extraction(gaz: Gazetteer, n: int, m: Made) -> Extraction:
     return statement(n, subject, m.term, m.day, tuple(part_of))
 
 
-def build_store(data_dir: Path, gaz: Gazetteer, made: list[Made]) -> Path:
+def build_store(data_dir: str | Path, gaz: Gazetteer, made: list[Made]) -> str:
     with Store.open(data_dir) as store:
         for n, m in enumerate(made):
             store.save(extraction(gaz, n, m))
-    return data_dir
+    return str(data_dir)

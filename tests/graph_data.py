@@ -112,8 +112,8 @@ def extraction(gaz: Gazetteer, article_id: str, date: str, facts: list[Fact]) ->
     return Extraction(article=article, relations=tuple(relations), part_of=tuple(part_of))
 
 
-def build_store(data_dir: Path, gaz: Gazetteer) -> Path:
+def build_store(data_dir: str | Path, gaz: Gazetteer) -> str:
     with Store.open(data_dir) as store:
         for article_id, date, facts in ARTICLES:
             store.save(extraction(gaz, article_id, date, facts))
-    return data_dir
+    return str(data_dir)

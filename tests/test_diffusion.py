@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from networkx.algorithms import bipartite
 
 from tests import diffusion_data as dd
-from tests.conftest import run_cli
+from tests.conftest import Places, run_cli
 from zxkg.api.web import Settings, create_app
 from zxkg.graph.cascade import cascade, classify, date_span
 from zxkg.graph.communities import communities, region_graph, region_term_graph
@@ -40,8 +40,8 @@ def made(gaz: Gazetteer) -> list[dd.Made]:
 
 
 @pytest.fixture(scope="module")
-def data(tmp_path_factory: pytest.TempPathFactory, gaz: Gazetteer, made: list[dd.Made]) -> Path:
-    return dd.build_store(tmp_path_factory.mktemp("cascades") / "data", gaz, made)
+def data(tmp_path_factory: pytest.TempPathFactory, gaz: Gazetteer, made: list[dd.Made], places: Places) -> str:
+    return dd.build_store(places.new(tmp_path_factory.mktemp("cascades") / "data"), gaz, made)
 
 
 @pytest.fixture

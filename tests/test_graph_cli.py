@@ -9,14 +9,14 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from tests.conftest import SEED, run_cli
+from tests.conftest import SEED, Places, run_cli
 from tests.graph_data import build_store
 from zxkg.ingest.gazetteer import Gazetteer
 
 
 @pytest.fixture(scope="module")
-def data(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return str(build_store(tmp_path_factory.mktemp("cli") / "data", Gazetteer.load()))
+def data(tmp_path_factory: pytest.TempPathFactory, places: Places) -> str:
+    return build_store(places.new(tmp_path_factory.mktemp("cli") / "data"), Gazetteer.load())
 
 
 def test_adopters_json_and_table(data: str) -> None:

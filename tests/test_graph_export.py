@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from tests.conftest import Places
 from tests.graph_data import build_store
 from zxkg.graph.build import GraphView, build_graph
 from zxkg.graph.export import FORMATS, export
@@ -34,8 +35,8 @@ GEXF_NS = "{http://www.gexf.net/1.2draft}"
 
 
 @pytest.fixture(scope="module")
-def store_dir(tmp_path_factory: pytest.TempPathFactory, gaz: Gazetteer) -> Path:
-    return build_store(tmp_path_factory.mktemp("export") / "data", gaz)
+def store_dir(tmp_path_factory: pytest.TempPathFactory, gaz: Gazetteer, places: Places) -> str:
+    return build_store(places.new(tmp_path_factory.mktemp("export") / "data"), gaz)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import Places
 from tests.graph_data import build_store
 from zxkg.graph.build import GraphView, build_graph, ego_graph
 from zxkg.graph.models import TERM_KINDS, Adoption, Filters
@@ -18,8 +19,8 @@ from zxkg.ingest.store import ADOPTION_COLUMNS, RelationQuery, Store
 
 
 @pytest.fixture(scope="module")
-def store_dir(tmp_path_factory: pytest.TempPathFactory, gaz: Gazetteer) -> Path:
-    return build_store(tmp_path_factory.mktemp("graph") / "data", gaz)
+def store_dir(tmp_path_factory: pytest.TempPathFactory, gaz: Gazetteer, places: Places) -> str:
+    return build_store(places.new(tmp_path_factory.mktemp("graph") / "data"), gaz)
 
 
 @pytest.fixture

@@ -45,7 +45,7 @@ def check(data: str | None, fix: bool, as_json: bool, engine: str | None) -> Non
     with Store.open(target, readonly=True) as store:
         where = store.location
         _lock(store, fix)
-        state = State(integrity=store.integrity_errors())
+        state = State(integrity=store.integrity_errors(), sound=store.sound)
         engine_name = engine or "-"
         if not state.integrity:  # nothing more is read from a damaged file
             ctx = build_context(store)

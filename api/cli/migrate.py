@@ -1,6 +1,9 @@
-"""``zxkg migrate``: bring a store to this zxkg's schema, in place."""
+"""``zxkg migrate``: bring a store to this zxkg's schema in place, or copy it to PostgreSQL."""
 
 from __future__ import annotations
+
+import sys
+from pathlib import Path
 
 import click
 
@@ -9,15 +12,26 @@ from .options import data_dir, data_option, handle_errors
 
 @click.command()
 @data_option
+@click.option(
+    "--to",
+    "to",
+    default=None,
+    metavar="URL",
+    help="Copy the data directory's store into this PostgreSQL database (postgresql://…) instead.",
+)
 @handle_errors
-def migrate(data: str | None) -> None:
-    """Bring the store to this zxkg's schema, in place (a store of an older zxkg).
+def migrate(data: str | None, to: str | None) -> None:
+    """Bring the store to this zxkg's schema, in place (a store of an older zxkg), or copy it
+    to a PostgreSQL server with --to.
 
     Any command that writes upgrades a store too; readers ask for this first. The store is
-    rewritten in one transaction (nothing is lost if it stops), then vacuumed.
+    rewritten in one transaction (nothing is lost if it stops), then vacuumed. A copy with
+    --to is streamed table by table and resumable: run the same command again after an
+    interruption. It ends with the counts of both stores, the copy's search index and its
+    check.
     """
-    from zxkg.ingest.errors import NotFound
-    from zxkg.ingest.store import SCHEMA_VERSION, Store
+    from zxkg.ingest.errors import NotFound, UsageError
+    from zxkg.ingest.store import SCHEMA_VERSION, Store, is_postgres
     from zxkg.ingest.store.migrate import vacuum
     from zxkg.ingest.store.sqlite import stored_version
 
@@ -26,6 +40,13 @@ def migrate(data: str | None) -> None:
     if not path.exists():
         raise NotFound(f"no zxkg store in {target} (run `zxkg ingest` first)")
     before = stored_version(path)
+    if to is not None:
+        if not is_postgres(to):
+            raise UsageError(f"--to takes a postgresql:// URL, not {to!r}")
+        if before != SCHEMA_VERSION:
+            raise UsageError(f"{target} has schema {before}; run `zxkg migrate --data {target}` first")
+        _copy(target.resolve(), to)
+        return
     if before == SCHEMA_VERSION:
         click.echo(f"{target}: already at schema {SCHEMA_VERSION}")
         return
@@ -36,7 +57,36 @@ def migrate(data: str | None) -> None:
     click.echo(f"{target}: schema {before} → {SCHEMA_VERSION}, {size / 1e6:.1f} → {_size(target) / 1e6:.1f} MB")
 
 
-def _size(target: object) -> int:
-    from pathlib import Path
+def _copy(source_dir: Path, url: str) -> None:
+    """Copy, count, index and check: what ``--to`` does."""
+    from zxkg.ingest.pipeline import build_context
+    from zxkg.ingest.store import PostgresStore, SQLiteStore
+    from zxkg.ingest.store.copy import copy_store
+    from zxkg.search.consistency import inspect
+    from zxkg.search.index import SearchIndex
 
+    def progress(table: str, rows: int) -> None:
+        click.echo(f"\r  {table}: {rows} rows", nl=False, err=True)
+
+    with SQLiteStore.connect(source_dir, readonly=True) as source, PostgresStore.connect(url) as copy:
+        source.acquire()  # no ingest changes the source while it is copied
+        counts = copy_store(source, copy, progress if sys.stderr.isatty() else None)
+        click.echo("\r", nl=False, err=True)
+        for c in counts:
+            click.echo(f"  {c.table:15} {c.source:>10} rows → {c.target:>10}")
+        ctx = build_context(copy)
+        index = SearchIndex.of(copy, ctx.segmenter, ctx.gazetteer)
+        report = index.sync(copy)
+        click.echo(f"  search index   {report.total:>10} articles (added {report.added})")
+        findings = inspect(copy, index).findings(index.engine_name)
+        where = copy.location
+    problems = [f for f in findings if not f.ok]
+    for f in problems:
+        click.echo(f"  PROBLEM {f.name}: {f.message}", err=True)
+    if problems:
+        raise SystemExit(1)
+    click.echo(f"copied {source_dir} → {where}; `zxkg check --store {where}` finds it consistent")
+
+
+def _size(target: object) -> int:
     return sum(f.stat().st_size for f in Path(str(target)).glob("zxkg.db*") if f.is_file())

@@ -68,7 +68,7 @@ class Adoptions(Session):
                 SELECT s.key AS region_key, s.name AS region, s.code, s.level, s.province,
                        {inner_term}
                        min(r.date) AS first_day, max(r.date) AS last_day,
-                       count(DISTINCT r.article) AS articles, avg(r.confidence) / 1000.0 AS confidence,
+                       count(DISTINCT r.article) AS articles, avg({d.real("r.confidence")}) / 1000.0 AS confidence,
                        {first_ref(d)} AS first_ref
                 FROM relations r  -- read the relations first, through their adoption indexes
                 {d.forced_join} entities s ON s.id = r.subject
@@ -122,7 +122,7 @@ class Adoptions(Session):
         sql = f"""
             SELECT p.region_key, p.region_name, p.code, p.level, p.province, p.term_key, p.term_name, p.kind,
                    {PREDICATE_NAME}, coalesce(p.first_date, '') AS first_date, coalesce(p.last_date, '') AS last_date,
-                   p.articles, p.confidence_sum / 1000.0 / p.relations AS confidence, p.evidence,
+                   p.articles, {self.sql.real("p.confidence_sum")} / 1000.0 / p.relations AS confidence, p.evidence,
                    p.article_id AS article, p.file, p.title
             FROM adoption_pairs p
             WHERE {where}
@@ -142,7 +142,8 @@ class Adoptions(Session):
         sql = f"""
             SELECT p.region_key, p.region_name, p.code, p.level, p.province, p.term_key, p.term_name, p.kind,
                    {PREDICATE_NAME}, coalesce(p.first_date, ''), coalesce(p.last_date, ''), p.articles,
-                   p.confidence_sum / 1000.0, p.evidence, p.article_id, p.file, p.title, p.relations, p.first_ref
+                   {self.sql.real("p.confidence_sum")} / 1000.0, p.evidence, p.article_id, p.file, p.title,
+                   p.relations, p.first_ref
             FROM adoption_pairs p
             WHERE {where}
         """

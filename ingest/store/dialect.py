@@ -33,6 +33,11 @@ class Dialect:
         reads its rows in index order only without them)."""
         return "" if self.name == "sqlite" else "".join(f", {k}" for k in keys)
 
+    def real(self, value: str) -> str:
+        """``value`` as a double, so that arithmetic on it rounds as SQLite's does (PostgreSQL
+        would divide integers as exact NUMERICs, and round the last digit differently)."""
+        return value if self.name == "sqlite" else f"CAST({value} AS DOUBLE PRECISION)"
+
     def least(self, a: str, b: str) -> str:
         return f"min({a}, {b})" if self.name == "sqlite" else f"LEAST({a}, {b})"
 

@@ -96,7 +96,7 @@ def grouped_relations(d: Dialect, q: RelationQuery) -> tuple[str, list[Any]]:
         SELECT s.key AS source, p.name AS predicate, o.key AS target,
                count(DISTINCT r.article) AS articles,
                {dates.text_of(d, "min(r.date)")} AS first_date, {dates.text_of(d, "max(r.date)")} AS last_date,
-               avg(r.confidence) / 1000.0 AS confidence, {pairs.first_ref(d)} AS first_ref
+               avg({d.real("r.confidence")}) / 1000.0 AS confidence, {pairs.first_ref(d)} AS first_ref
         FROM relations r
         JOIN entities s ON s.id = r.subject
         JOIN entities o ON o.id = r.object

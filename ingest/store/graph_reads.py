@@ -62,7 +62,7 @@ class GraphReads(Session):
             FROM (SELECT source AS key, first_date FROM g UNION ALL SELECT target, first_date FROM g) n
             JOIN entities e ON e.key = n.key
             LEFT JOIN articles a ON e.kind = 'article' AND a.id = e.name
-            GROUP BY e.key
+            GROUP BY e.key{self.sql.grouped_with("e.id", "a.key")}
             ORDER BY e.kind, e.name, e.key
         """
         yield from map(NodeRow._make, self.conn.execute(sql, params))
@@ -145,7 +145,7 @@ class GraphReads(Session):
             JOIN items y ON y.via = x.via AND x.item < y.item
             JOIN totals tx ON tx.item = x.item
             JOIN totals ty ON ty.item = y.item
-            GROUP BY x.item, y.item
+            GROUP BY x.item, y.item, tx.total, ty.total
             ORDER BY shared DESC, CAST(count(*) AS REAL) / (tx.total + ty.total - count(*)) DESC, a, b
             LIMIT ?
         """

@@ -52,6 +52,11 @@ class Connection:
     """
 
     def __init__(self, raw: psycopg.Connection[Any]) -> None:
+        from psycopg.types.numeric import FloatLoader
+
+        # An average or a ratio is NUMERIC in PostgreSQL, a Decimal in psycopg: the store's
+        # readers expect SQLite's float.
+        raw.adapters.register_loader("numeric", FloatLoader)
         self.raw = raw
         self._translated: dict[str, str] = {}
 
@@ -84,6 +89,7 @@ class PostgresSession(Session):
 
     sql = POSTGRES
     concurrent = True
+    sound = "PostgreSQL answers (it keeps its pages and every reference between rows sound itself)"
     conn: Connection
     _pooled = False
 

@@ -49,6 +49,7 @@ class Session:
 
     sql: ClassVar[Dialect] = SQLITE
     concurrent: ClassVar[bool] = False  # whether other writers may write while this one does
+    sound: ClassVar[str] = "the database finds itself sound"  # what ``zxkg check`` says of a sound store
 
     def __init__(
         self, location: str, conn: Connection, readonly: bool, data_dir: Path | None = None, opens: str = ""

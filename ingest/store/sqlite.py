@@ -61,6 +61,7 @@ class SQLiteSession(Session):
     """A connection to ``DIR/zxkg.db`` and the write lock of ``DIR``."""
 
     sql = SQLITE
+    sound = "PRAGMA integrity_check finds the file sound"
     data_dir: Path
 
     def __init__(self, data_dir: Path, conn: sqlite3.Connection, readonly: bool) -> None:
