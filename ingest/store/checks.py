@@ -20,9 +20,11 @@ class Checks(Session):
         return self.integrity_problems(limit)
 
     def running_runs(self) -> list[RunningRun]:
-        """Runs still marked 'running': in progress, or left so by a process that died."""
+        """Runs still marked 'running' by a process that stopped (``Session.stopped_runs``)."""
         sql = "SELECT id, started_at, paths FROM runs WHERE status = 'running' ORDER BY id"
-        return list(map(RunningRun._make, self.conn.execute(sql)))
+        rows = list(map(RunningRun._make, self.conn.execute(sql)))
+        stopped = set(self.stopped_runs([r.id for r in rows]))
+        return [r for r in rows if r.id in stopped]
 
     def offset_mismatches(self) -> tuple[int, list[OffsetMismatch]]:
         """Relations and mentions whose offsets do not point into their article's text.

@@ -179,6 +179,24 @@ class PostgresSession(Session):
                 time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
         raise AssertionError("unreachable")
 
+    def hold_run(self, run_id: int) -> None:
+        """A session-level advisory lock on the run: the server lets go of it when this
+        process's connection ends, however it ends (kill -9 included)."""
+        self.conn.execute("SELECT pg_advisory_lock(?, ?)", (RUN_LOCK, run_id))
+
+    def let_go_of_run(self, run_id: int) -> None:
+        self.conn.execute("SELECT pg_advisory_unlock(?, ?)", (RUN_LOCK, run_id))
+
+    def stopped_runs(self, run_ids: list[int]) -> list[int]:
+        """The runs whose lock nobody holds: their process has stopped (other ingesters may
+        be running at the same time, and their runs are left alone)."""
+        stopped = []
+        for run_id in run_ids:
+            if self.conn.execute("SELECT pg_try_advisory_lock(?, ?)", (RUN_LOCK, run_id)).fetchone()[0]:
+                self.conn.execute("SELECT pg_advisory_unlock(?, ?)", (RUN_LOCK, run_id))
+                stopped.append(run_id)
+        return stopped
+
     def size_bytes(self) -> int:
         return int(self.conn.execute("SELECT pg_database_size(current_database())").fetchone()[0])
 
@@ -196,6 +214,7 @@ def read_only(raw: psycopg.Connection[Any]) -> None:
 
 
 SETUP_LOCK = 0x7A786B67  # "zxkg": the advisory lock that turns schema setup into one process's work
+RUN_LOCK = 0x7A78  # with a run's id, the advisory lock its ingest holds while it runs
 
 
 def _has_store(conn: Connection) -> bool:

@@ -103,6 +103,17 @@ class Session:
         """The store's size on disk."""
         return 0
 
+    def hold_run(self, run_id: int) -> None:
+        """Mark ``run_id`` as this process's for as long as it lives (``stopped_runs``)."""
+
+    def let_go_of_run(self, run_id: int) -> None:
+        """The run is over: let go of what ``hold_run`` took."""
+
+    def stopped_runs(self, run_ids: list[int]) -> list[int]:
+        """Of runs marked running, those whose process has stopped. Here every one: a process
+        asks holding the single-writer lock, so no other can be running."""
+        return run_ids
+
     def lexicon_edits(self) -> str:
         """The user's lexicon edits (``lexicon.txt``'s lines), "" when none."""
         return ""

@@ -35,13 +35,16 @@ class Writes(Session):
     """The writer's part of the store."""
 
     def start_run(self, paths: list[str]) -> int:
+        """Record a run (and mark the runs of stopped processes interrupted)."""
+        self.interrupt_runs()
         with self.transaction() as c:
-            c.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
             row = c.execute(
                 "INSERT INTO runs (started_at, status, paths) VALUES (?, 'running', ?) RETURNING id",
                 (now(), json.dumps(paths, ensure_ascii=False)),
             ).fetchone()
-        return int(row[0])
+        run_id = int(row[0])
+        self.hold_run(run_id)
+        return run_id
 
     def finish_run(self, run_id: int, counts: dict[str, int]) -> None:
         with self.transaction() as c:
@@ -58,15 +61,15 @@ class Writes(Session):
                     run_id,
                 ),
             )
+        self.let_go_of_run(run_id)
 
     def interrupt_runs(self) -> list[int]:
-        """Mark the runs left 'running' by a process that died as interrupted; returns their ids.
-
-        Only call it holding the write lock: then no run is really running.
-        """
-        with self.transaction() as c:
-            ids = [row[0] for row in c.execute("SELECT id FROM runs WHERE status = 'running' ORDER BY id")]
-            c.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
+        """Mark the runs left 'running' by a process that stopped as interrupted; returns their ids."""
+        running = [row[0] for row in self.conn.execute("SELECT id FROM runs WHERE status = 'running' ORDER BY id")]
+        ids = self.stopped_runs(running)
+        if ids:
+            with self.transaction() as c:
+                c.executemany("UPDATE runs SET status = 'interrupted' WHERE id = ?", [(i,) for i in ids])
         return ids
 
     def record_failure(self, run_id: int | None, failure: Failure) -> None:
