@@ -45,6 +45,13 @@ class StoreBusy(ZxkgError):
     status = 503
 
 
+class StoreUnavailable(ZxkgError):
+    """The database server went away (restarted, unreachable) in the middle of a command."""
+
+    exit_code = 4
+    status = 503
+
+
 class AlreadyStored(ZxkgError):
     """Another writer stored the same text first (two ingesters racing on one article)."""
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeAlias
 
-from .errors import AlreadyStored, ZxkgError
+from .errors import AlreadyStored, StoreUnavailable, ZxkgError
 from .gazetteer import Gazetteer
 from .lexicon import Lexicon
 from .lifetime import watch_parent
@@ -187,6 +187,8 @@ def _process(item: Source | Failure, ctx: Context, store: Store | None, finish: 
         if store is not None and store.known(article.content_hash) is not None:
             return article
         return _extracted(article, ctx, finish)
+    except StoreUnavailable:
+        raise  # the store's, not the file's: the ingest stops and says so
     except ZxkgError as exc:
         return Failure(item.origin, str(exc))
     except (ValueError, RecursionError, MemoryError) as exc:
@@ -229,6 +231,8 @@ def _land(
     except AlreadyStored:  # another ingester stored the same text first: as if it had been known
         summary.unchanged += 1
         return
+    except StoreUnavailable:
+        raise
     except ZxkgError as exc:
         _fail(store, run_id, summary, Failure(article.origin, str(exc)))
         return

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-from ..errors import NotFound, ZxkgError
+from ..errors import NotFound, StoreUnavailable, ZxkgError
 from .dialect import POSTGRES
 from .migrate import statements
 from .schema import SCHEMA_VERSION, postgres_schema, views
@@ -51,13 +51,14 @@ class Connection:
     COMMIT), as it does on SQLite.
     """
 
-    def __init__(self, raw: psycopg.Connection[Any]) -> None:
+    def __init__(self, raw: psycopg.Connection[Any], name: str = "") -> None:
         from psycopg.types.numeric import FloatLoader
 
         # An average or a ratio is NUMERIC in PostgreSQL, a Decimal in psycopg: the store's
         # readers expect SQLite's float.
         raw.adapters.register_loader("numeric", FloatLoader)
         self.raw = raw
+        self.name = name  # the URL without its password, for messages
         self._translated: dict[str, str] = {}
 
     def _sql(self, sql: str) -> str:
@@ -73,12 +74,36 @@ class Connection:
         return self.raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
 
     def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> Any:
-        return self.raw.execute(self._sql(sql), tuple(parameters))
+        with self.reporting():
+            return self.raw.execute(self._sql(sql), tuple(parameters))
 
     def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> Any:
-        cur = self.raw.cursor()
-        cur.executemany(self._sql(sql), [tuple(p) for p in parameters])
-        return cur
+        with self.reporting():
+            cur = self.raw.cursor()
+            cur.executemany(self._sql(sql), [tuple(p) for p in parameters])
+            return cur
+
+    @contextlib.contextmanager
+    def reporting(self) -> Iterator[None]:
+        """A connection the server dropped (a restart, a network cut) becomes a clear
+        ``StoreUnavailable``; what committed stays, and the same command run again finishes
+        the work (articles are keyed by their text). Conflicts between writers stay what
+        they are, for ``retried``."""
+        import psycopg
+
+        try:
+            yield
+        except psycopg.errors.TransactionRollback:
+            raise
+        except psycopg.OperationalError as exc:
+            if not (self.raw.closed or self.raw.broken):
+                raise
+            where = f" at {self.name}" if self.name else ""
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise StoreUnavailable(
+                f"lost the connection to the PostgreSQL store{where}: {reason}; what was stored stays "
+                "stored: run the same command again to finish"
+            ) from None
 
     def close(self) -> None:
         self.raw.close()
@@ -101,7 +126,7 @@ class PostgresSession(Session):
             raw = psycopg.connect(url, autocommit=True)
         except psycopg.OperationalError as exc:
             raise ZxkgError(f"cannot reach the PostgreSQL store at {shown(url)}: {str(exc).strip()}") from None
-        conn = Connection(raw)
+        conn = Connection(raw, shown(url))
         store = cls(shown(url), conn, readonly, opens=url)
         if readonly:
             if not _has_store(conn):
@@ -120,7 +145,7 @@ class PostgresSession(Session):
     def reading(cls, raw: psycopg.Connection[Any], url: str) -> Self:
         """A read-only store over a connection of a pool (the API's): made read-only when the
         pool opened it (``read_only``); nothing is asked of the server here."""
-        store = cls(shown(url), Connection(raw), True, opens=url)
+        store = cls(shown(url), Connection(raw, shown(url)), True, opens=url)
         store._pooled = True
         return store
 
