@@ -26,12 +26,20 @@ date: 2025-06-01
 
 
 def build(root: Path) -> Path:
+    """The data directory ``root/data``, ingested from ``root/in``."""
+    data = root / "data"
+    build_at(root, str(data))
+    return data
+
+
+def build_at(root: Path, location: str) -> str:
+    """The same store at ``location`` (a data directory or a PostgreSQL URL; the conftest's
+    ``places`` gives one per backend), ingested from ``root/in``."""
     src = root / "in"
     src.mkdir(parents=True, exist_ok=True)
     (src / SEED.name).write_bytes(SEED.read_bytes())
     for name, text in EXTRA.items():
         (src / name).write_text(text, encoding="utf-8")
-    data = root / "data"
-    result = run_cli("ingest", "--data", str(data), str(src))
+    result = run_cli("ingest", "--store", location, str(src))
     assert result.returncode == 0 and "failed 0" in result.stdout, result.stdout + result.stderr
-    return data
+    return location

@@ -12,18 +12,26 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests import api_data
-from tests.conftest import run_cli
+from tests.conftest import Places, run_cli
 from zxkg.api.web import Settings, create_app
 
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The store as a data directory, for what only a data directory has (its search engines)."""
     return api_data.build(tmp_path_factory.mktemp("api"))
 
 
 @pytest.fixture(scope="module")
-def client(data_dir: Path) -> TestClient:
-    return TestClient(create_app(Settings(store=data_dir)))
+def store(places: Places, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The same store on each backend: every test that takes it (or ``client``) runs on both."""
+    root = tmp_path_factory.mktemp("api")
+    return api_data.build_at(root, places.new(root / "data"))
+
+
+@pytest.fixture(scope="module")
+def client(store: str) -> TestClient:
+    return TestClient(create_app(Settings(store=store)))
 
 
 @pytest.fixture(scope="module")
@@ -153,7 +161,8 @@ def test_unknown_name_lists_the_closest(client: TestClient) -> None:
     assert "两力两率" in err["closest"]  # type: ignore[operator]
 
 
-def test_read_only(client: TestClient, data_dir: Path) -> None:
+def test_read_only(data_dir: Path) -> None:
+    client = TestClient(create_app(Settings(store=data_dir)))
     assert client.post("/stats").status_code == 405
     before = (data_dir / "zxkg.db").stat().st_mtime_ns
     for path in ("/stats", "/regions", "/adoptions", "/mechanisms/双考/adopters"):
@@ -216,11 +225,11 @@ def test_the_app_sets_its_context_aside_from_the_collector(data_dir: Path) -> No
         gc.set_threshold(*before)
 
 
-def test_the_command_line_and_the_api_answer_with_the_same_records(client: TestClient, data_dir: Path) -> None:
+def test_the_command_line_and_the_api_answer_with_the_same_records(client: TestClient, store: str) -> None:
     """``--json`` and HTTP share api/serialize.py: the same adoption, node, timeline and search records."""
     import json
 
-    data = str(data_dir)
+    data = store
     cli = json.loads(run_cli("adopters", "两力两率", "--data", data, "--json").stdout)
     http = client.get("/mechanisms/两力两率/adopters").json()
     assert cli["adopters"] and cli["adopters"] == http["items"]
