@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests import api_data
-from tests.conftest import ROOT, ZXKG
+from tests.conftest import ROOT, ZXKG, Places
 
 pytestmark = pytest.mark.slow  # real processes and servers
 
@@ -26,8 +26,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def serve(data: Path, *extra: str) -> Iterator[str]:
-    """A real ``zxkg serve`` over ``data`` on a free port: its base URL until the generator closes."""
+def serve(data: Path | str, *extra: str) -> Iterator[str]:
+    """A real ``zxkg serve`` over ``data`` (a data directory or a PostgreSQL URL) on a free
+    port: its base URL until the generator closes."""
     port = free_port()
     proc = subprocess.Popen(
         [str(ZXKG), "serve", "--data", str(data), "--port", str(port), *extra],
@@ -56,8 +57,15 @@ def serve(data: Path, *extra: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    yield from serve(api_data.build(tmp_path_factory.mktemp("served")))
+def store(places: Places, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The API's test store on each backend."""
+    root = tmp_path_factory.mktemp("served")
+    return api_data.build_at(root, places.new(root / "data"))
+
+
+@pytest.fixture(scope="module")
+def server(store: str) -> Iterator[str]:
+    yield from serve(store)
 
 
 def get(url: str) -> tuple[int, dict[str, object]]:
@@ -75,6 +83,19 @@ def test_real_server_answers(server: str) -> None:
     assert status == 200 and adopters["total"] >= 4  # type: ignore[operator]
     status, err = get(server + "/regions/" + urllib.request.quote("不存在市"))
     assert status == 404 and err["error"]["code"] == "not_found"  # type: ignore[index]
+
+
+def test_two_servers_on_one_store_answer_alike(store: str, server: str) -> None:
+    """A server keeps nothing of its own: a second one over the same store (behind a proxy, on
+    another machine) gives the same answers, and both keep answering side by side."""
+    second = serve(store)
+    other = next(second)
+    try:
+        for path in ("/stats", "/mechanisms/" + urllib.request.quote("两力两率") + "/adopters", "/adoptions?limit=50"):
+            for _ in range(3):
+                assert get(server + path) == get(other + path), path
+    finally:
+        second.close()
 
 
 def _children(pid: int) -> list[int]:
