@@ -154,3 +154,40 @@ def test_adoption_pairs_that_drifted_from_their_relations_are_named_and_computed
     assert repaired["repairs"] == ["adoptions: computed the adoption pairs again"]
     with sqlite3.connect(data / "zxkg.db") as db:
         assert db.execute("SELECT count(*) FROM adoption_pairs").fetchone()[0] == before + 1
+
+
+def tamper(location: str, *statements: str) -> None:
+    """Run ``statements`` on the store behind zxkg's back, as a hand edit or a bug would."""
+    if location.startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(location, autocommit=True) as conn:
+            for sql in statements:
+                conn.execute(sql)  # type: ignore[arg-type]  # test SQL, no parameters
+        return
+    with sqlite3.connect(Path(location) / "zxkg.db") as db:
+        for sql in statements:
+            db.execute(sql)
+
+
+def test_check_and_repair_work_on_either_backend(location: str, tmp_path: Path) -> None:
+    """The damage both backends can suffer (PostgreSQL's foreign keys keep links sound):
+    evidence that lost its mention, adoption pairs that drifted, a run left running."""
+    api_data.build_at(tmp_path, location)
+    assert run_cli("check", "--store", location).returncode == 0
+    first_pair = "(SELECT min(term_key) FROM adoption_pairs)"
+    tamper(
+        location,
+        "UPDATE relations SET sentence_start = span_end + 1"
+        " WHERE id = (SELECT min(id) FROM relations WHERE predicate <> 6)",
+        f"UPDATE adoption_pairs SET articles = articles + 1 WHERE term_key = {first_pair}",
+        "INSERT INTO runs (started_at, status) VALUES ('2024-01-01T00:00:00+00:00', 'running')",
+    )
+    found = run_cli("check", "--store", location)
+    assert found.returncode == 1, found.stdout + found.stderr
+    problems = {line.split()[1].rstrip(":") for line in found.stdout.splitlines() if line.split()[:1] == ["PROBLEM"]}
+    assert problems == {"evidence", "adoptions", "runs"}, found.stdout
+    repaired = json.loads(run_cli("check", "--store", location, "--repair", "--json").stdout)
+    assert repaired["ok"] is True and all(c["ok"] for c in repaired["after"]), repaired
+    again = run_cli("check", "--store", location)
+    assert again.returncode == 0 and again.stdout.splitlines()[-1] == "consistent", again.stdout
