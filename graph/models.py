@@ -203,6 +203,7 @@ class PanelRow:
     year: int
     adopted: int | None
     first_year: int | None
+    review: str = ""  # the adoption row's review: accepted, added, rejected (asked for) or ""
 
 
 def iso_date(value: str) -> str:

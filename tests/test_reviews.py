@@ -3,15 +3,19 @@ and a changed text. Real stores on both backends."""
 
 from __future__ import annotations
 
+import csv
+import dataclasses
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEED
+from tests.conftest import SEED, run_cli
 from zxkg.graph.models import Filters
 from zxkg.graph.names import Names
 from zxkg.graph.query import adopters, adoption_table, region_profile, timeline
+from zxkg.graph.reviews import COLUMNS, agreement, read_reviews
 from zxkg.ingest.errors import UsageError
 from zxkg.ingest.link import Context
 from zxkg.ingest.models import Entity
@@ -135,3 +139,78 @@ def test_accept_marks_the_row(seeded: tuple[str, Path], ctx: Context) -> None:
         assert _table(store, ctx, since="1900")[(region, term)] == "accepted"  # the grouped reading too
         assert [r.status for r in store.reviews(status="accepted")] == ["accepted"]
         assert store.reviews(status="rejected") == []
+
+
+def _file(path: Path, statuses: list[str]) -> Path:
+    """A hand-made review file: one row per relation, relation i judged statuses[i]."""
+    lines = [",".join(COLUMNS)]
+    for i, status in enumerate(statuses):
+        if status:
+            lines.append(f"{'ab' * 32},region:43{i:04d},adopts,mechanism:甲,0,10,2,4,第{i}句,a.txt,{status},,,,,")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_agreement_of_two_hand_made_files(tmp_path: Path) -> None:
+    # Ten relations both coders judged, and one each judged alone (listed, not counted):
+    #   A: accepted ×6 (rows 0–5), rejected ×4 (rows 6–9)
+    #   B: accepted ×5 (rows 0–4), rejected ×5 (rows 5–9)
+    #   alike on 9 (rows 0–4 accepted, 6–9 rejected; row 5 differs): p_o = 9/10 = 0.9
+    #   p_e = (6/10)(5/10) + (4/10)(5/10) = 0.30 + 0.20 = 0.5
+    #   kappa = (0.9 - 0.5) / (1 - 0.5) = 0.8
+    a = ["accepted"] * 6 + ["rejected"] * 4 + ["accepted", ""]
+    b = ["accepted"] * 5 + ["rejected"] * 5 + ["", "rejected"]
+    fa, fb = _file(tmp_path / "a.csv", a), _file(tmp_path / "b.csv", b)
+    result = agreement(read_reviews(fa), read_reviews(fb))
+    assert (result.both, result.agreed, result.only_a, result.only_b) == (10, 9, 1, 1)
+    assert result.observed == pytest.approx(0.9) and result.expected == pytest.approx(0.5)
+    assert result.kappa == pytest.approx(0.8)
+    assert [(d.a, d.b, d.judgement.subject_key) for d in result.disagreements] == [
+        ("accepted", "rejected", "region:430005"), ("accepted", None, "region:430010"),
+        (None, "rejected", "region:430011"),
+    ]  # fmt: skip
+    ran = run_cli("review", "agreement", str(fa), str(fb))
+    assert ran.returncode == 0 and "Cohen's kappa 0.800" in ran.stdout, ran.stderr
+    # The same through JSON lines: a file of one format reads as the other
+    jl = tmp_path / "a.jsonl"
+    jl.write_text(
+        "".join(json.dumps(dataclasses.asdict(j), ensure_ascii=False) + "\n" for j in read_reviews(fa)), "utf-8"
+    )
+    assert agreement(read_reviews(jl), read_reviews(fb)).kappa == pytest.approx(0.8)
+
+
+def test_the_command_line_walks_a_review(seeded: tuple[str, Path], ctx: Context, tmp_path: Path) -> None:
+    location, _ = seeded
+    with Store.open(location, readonly=True) as store:
+        region, term = _first(store, ctx)
+        term_name = store.entities([term])[0].name
+        article = store.conn.execute("SELECT id FROM articles").fetchone()[0]
+    code = region.split(":", 1)[1]
+    data = ("--data", location)
+    ran = run_cli("review", "reject", "--region", code, "--term", term_name, "--note", "no", *data)
+    assert ran.returncode == 0 and "rejected 1 relation" in ran.stdout, ran.stderr
+    listed = run_cli("review", "list", "--status", "rejected", "--json", *data)
+    (row,) = json.loads(listed.stdout)["reviews"]
+    assert row["article"] == article and row["note"] == "no" and not row["orphaned"]
+    out = tmp_path / "adoptions.csv"
+    assert run_cli("export", "-f", "adoptions", "-o", str(out), *data).returncode == 0
+    assert (code, term_name) not in _csv_pairs(out)
+    assert run_cli("export", "-f", "adoptions", "-o", str(out), "--include-rejected", *data).returncode == 0
+    assert _csv_pairs(out)[(code, term_name)] == "rejected"
+    shared = tmp_path / "mine.jsonl"
+    assert run_cli("review", "export", str(shared), *data).returncode == 0
+    assert run_cli("review", "reset", "--region", code, "--term", term_name, *data).returncode == 0
+    assert run_cli("export", "-f", "adoptions", "-o", str(out), *data).returncode == 0
+    assert _csv_pairs(out)[(code, term_name)] == ""
+    imported = run_cli("review", "import", str(shared), *data)
+    assert imported.returncode == 0 and "imported 1 review" in imported.stdout, imported.stderr
+    assert run_cli("export", "-f", "adoptions", "-o", str(out), *data).returncode == 0
+    assert (code, term_name) not in _csv_pairs(out)
+    missing = run_cli("review", "add", "--region", code, "--term", term_name, "--article", article,
+                      "--quote", "没有这句话", *data)  # fmt: skip
+    assert missing.returncode == 2 and "not in the text" in missing.stderr
+
+
+def _csv_pairs(path: Path) -> dict[tuple[str, str], str]:
+    with path.open(encoding="utf-8") as fh:
+        return {(r["region_code"], r["term"]): r["review"] for r in csv.DictReader(fh)}
