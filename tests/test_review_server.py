@@ -100,3 +100,43 @@ def test_without_review_the_api_stays_read_only(data: Path) -> None:
         reject = {"region": "株洲市", "term": "两力两率", "status": "rejected"}
         assert call(base + "/reviews", "POST", reject, {"X-ZXKG-Token": "anything"})[0] == 403
         assert call(base + "/reviews?region=x&term=y", "DELETE")[0] == 403
+
+
+def test_the_page_walks_a_review(data: Path, tmp_path: Path) -> None:
+    import playwright.sync_api as playwright
+
+    from tests.conftest import need_browser
+    from tests.test_browser import ARGS, SHOTS
+
+    chromium = need_browser()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for base, token in review_server(data):
+        with playwright.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=ARGS)
+            context = browser.new_context(accept_downloads=True, base_url=base)
+            pg = context.new_page()
+            errors: list[str] = []
+            pg.on("pageerror", lambda e: errors.append(str(e)))
+            pg.goto(f"/?token={token}")  # the printed URL: the token goes into a cookie, not the address
+            assert "token" not in pg.url
+            pg.goto("/#/term/两力两率")
+            pg.wait_for_selector("h1#entity-name:has-text('两力两率')")
+            row = pg.locator("table.adoptions tbody tr", has_text="株洲市")
+            assert row.count() == 1
+            row.locator("button.review-reject").click()
+            pg.wait_for_selector("#rejected:has-text('株洲市')")
+            assert pg.locator("table.adoptions tbody tr", has_text="株洲市").count() == 0
+            pg.screenshot(path=str(SHOTS / "review-rejected.png"), full_page=True)
+            with pg.expect_download() as info:
+                pg.click("#download-adoptions")
+            info.value.save_as(tmp_path / "a.csv")
+            assert "株洲市" not in (tmp_path / "a.csv").read_text(encoding="utf-8")
+            pg.locator("#rejected button.review-reset").first.click()
+            pg.wait_for_selector("table.adoptions tbody tr:has-text('株洲市')")
+            assert pg.locator("#rejected").count() == 0
+            with pg.expect_download() as info:
+                pg.click("#download-adoptions")
+            info.value.save_as(tmp_path / "b.csv")
+            assert "株洲市" in (tmp_path / "b.csv").read_text(encoding="utf-8")
+            browser.close()
+            assert not errors, errors
