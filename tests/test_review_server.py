@@ -116,7 +116,7 @@ def test_the_page_walks_a_review(data: Path, tmp_path: Path) -> None:
             context = browser.new_context(accept_downloads=True, base_url=base)
             pg = context.new_page()
             errors: list[str] = []
-            pg.on("pageerror", lambda e: errors.append(str(e)))
+            pg.on("pageerror", lambda e, seen=errors: seen.append(str(e)))
             pg.goto(f"/?token={token}")  # the printed URL: the token goes into a cookie, not the address
             assert "token" not in pg.url
             pg.goto("/#/term/两力两率")
