@@ -52,6 +52,7 @@ def adoption(a: Adoption) -> JSON:
         "article": a.article,
         "file": a.file,
         "title": a.title,
+        "review": a.review,
     }
 
 

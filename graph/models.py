@@ -39,6 +39,7 @@ class Filters:
     min_articles: int = 0
     min_confidence: float = 0.0
     terms: tuple[str, ...] = ()
+    include_rejected: bool = False  # relations a reviewer rejected, marked, as if kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +203,7 @@ class PanelRow:
     year: int
     adopted: int | None
     first_year: int | None
+    review: str = ""  # the adoption row's review: accepted, added, rejected (asked for) or ""
 
 
 def iso_date(value: str) -> str:

@@ -147,6 +147,7 @@ class Names:
             until=filters.until,
             min_articles=filters.min_articles,
             min_confidence=filters.min_confidence,
+            include_rejected=filters.include_rejected,
         )
 
     def _not_found(self, message: str, text: str, kinds: Iterable[str]) -> NotFound:

@@ -155,6 +155,7 @@ def panel(names: Names, filters: Filters = Filters()) -> Iterator[PanelRow]:
     """
     table = list(adoption_table(names, filters))
     first: dict[tuple[str, str], int | None] = {}
+    reviews = {(a.region_key, a.term_key): a.review for a in table}
     regions: dict[str, tuple[str, str, str, str]] = {}
     terms: dict[str, tuple[str, str]] = {}
     for a in table:
@@ -185,4 +186,7 @@ def panel(names: Names, filters: Filters = Filters()) -> Iterator[PanelRow]:
                     flag: int | None = None
                 else:
                     flag = int(bool(adopted_in) and year >= adopted_in)
-                yield PanelRow(name, code, level, province, term, kind, year, flag, adopted_in if adopted_in else None)
+                yield PanelRow(
+                    name, code, level, province, term, kind, year, flag, adopted_in if adopted_in else None,
+                    reviews.get((region_key, term_key), ""),
+                )  # fmt: skip

@@ -183,7 +183,18 @@ def test_adoption_table_matches_the_relations_in_the_store(names: Names, tmp_pat
 def test_panel_is_zero_until_adoption_then_one(names: Names, tmp_path: Path) -> None:
     export(names, "panel", tmp_path / "panel.csv")
     header, rows = read_csv(tmp_path / "panel.csv")
-    assert header == ["region", "region_code", "level", "province", "term", "kind", "year", "adopted", "first_year"]
+    assert header == [
+        "region",
+        "region_code",
+        "level",
+        "province",
+        "term",
+        "kind",
+        "year",
+        "adopted",
+        "first_year",
+        "review",
+    ]
     years = sorted({int(r["year"]) for r in rows})
     assert years == [2020, 2021, 2022, 2023]
     series = {r["year"]: r["adopted"] for r in rows if r["region"] == "株洲市" and r["term"] == "双考"}

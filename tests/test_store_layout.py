@@ -77,25 +77,25 @@ def test_a_schema_4_store_is_rewritten_and_prints_the_same_relations(tmp_path: P
         assert _printed(store.relations()) == before  # the layouts say the same
         articles = list(store.articles())
     # a reader of the older store is told what to do
-    with pytest.raises(Exception, match=r"schema 4, older than this zxkg's \(5\); run `zxkg migrate"):
+    with pytest.raises(Exception, match=r"schema 4, older than this zxkg's \(6\); run `zxkg migrate"):
         Store.open(old, readonly=True)
     migrated = run_cli("migrate", "--data", str(old))
     assert migrated.returncode == 0, migrated.stderr
-    assert "schema 4 → 5" in migrated.stdout
+    assert "schema 4 → 6" in migrated.stdout
     with Store.open(old, readonly=True) as store:
         assert _printed(store.relations()) == before
         assert list(store.articles()) == articles  # the text as found too
         assert store.stale_adoption_pairs() == [] and store.dangling() == {}
         assert store.offset_mismatches()[1] == []
     with sqlite3.connect(old / "zxkg.db") as c:
-        assert c.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+        assert c.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
         assert not [r for r in c.execute("SELECT name FROM sqlite_master WHERE name LIKE 'v4_%'")]
         view = c.execute("SELECT evidence, span FROM relations_view WHERE predicate = 'issues' LIMIT 1").fetchone()
         assert view[1] and view[1] in view[0]
     assert run_cli("reindex", "--data", str(old)).returncode == 0
     assert run_cli("check", "--data", str(old)).returncode == 0
     again = run_cli("migrate", "--data", str(old))
-    assert again.returncode == 0 and "already at schema 5" in again.stdout
+    assert again.returncode == 0 and "already at schema 6" in again.stdout
 
 
 def test_a_writer_upgrades_an_older_store_when_it_opens_it(tmp_path: Path, gaz: Gazetteer) -> None:

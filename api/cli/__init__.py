@@ -29,6 +29,7 @@ COMMANDS = {
     "export": "export:export_command",
     "lexicon": "lexicon:lexicon",
     "reextract": "lexicon:reextract",
+    "review": "review:review",
     "reindex": "search:reindex",
     "check": "check:check",
     "migrate": "migrate:migrate",

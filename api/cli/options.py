@@ -90,6 +90,11 @@ def filter_options(fn: F) -> F:
         click.option(
             "--min-confidence", default=0.0, type=click.FloatRange(0, 1), help="Relations of at least this confidence."
         ),
+        click.option(
+            "--include-rejected",
+            is_flag=True,
+            help="Keep the relations a reviewer rejected (marked rejected in the review column).",
+        ),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -109,4 +114,5 @@ def make_filters(kw: dict[str, Any], terms: Sequence[str] = ()) -> Filters:
         min_articles=kw.pop("min_articles", 0),
         min_confidence=kw.pop("min_confidence", 0.0),
         terms=tuple(terms),
+        include_rejected=kw.pop("include_rejected", False),
     )

@@ -32,6 +32,63 @@ async function api(path) {
   return body;
 }
 
+// ---- reviews: only on a server started with `zxkg serve --review` -----------------------
+// Every write carries the server's one-time token in a header, read from the cookie that
+// the printed URL set (SameSite=Strict): a cookie alone is refused, so no other site can write.
+let reviewMode = false;
+const REVIEW_LABEL = { accepted: "已接受", rejected: "已拒绝", added: "人工添加" };
+
+function reviewToken() {
+  const m = document.cookie.match(/(?:^|;\s*)zxkg_review=([^;]+)/);
+  return m ? decodeURIComponent(m[1]) : "";
+}
+
+async function writeReview(method, path, body) {
+  const res = await fetch(path, {
+    method,
+    headers: { "Content-Type": "application/json", Accept: "application/json", "X-ZXKG-Token": reviewToken() },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const out = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error((out.error && out.error.message) || out.detail || res.statusText);
+  return out;
+}
+
+async function judged(action) {
+  try {
+    await action();
+    await route();
+  } catch (err) {
+    alert("审核失败: " + err.message);
+  }
+}
+
+function reviewControls(r, term) {
+  const region = r.code || r.region;
+  const post = (status) => () => judged(() => writeReview("POST", "/reviews", { region, term, status }));
+  return el("td", { class: "review-controls" },
+    el("button", { type: "button", class: "review-accept", onclick: post("accepted") }, "接受"),
+    el("button", { type: "button", class: "review-reject", onclick: post("rejected") }, "拒绝"),
+    el("button", { type: "button", class: "review-reset", onclick: () => judged(() => writeReview("DELETE", "/reviews?" + q({ region, term }))) }, "重置"));
+}
+
+async function rejectedList(term) {
+  const data = await api("/reviews?status=rejected");
+  const rows = data.items.filter((r) => r.term === term);
+  if (!rows.length) return "";
+  return el("div", { id: "rejected" }, el("h3", {}, `已拒绝 (${rows.length})`),
+    el("ul", {}, rows.map((r) => el("li", {}, r.region || r.subject_key, " ", el("span", { class: "muted" }, r.sentence), " ",
+      el("button", { type: "button", class: "review-reset", onclick: () => judged(() => writeReview("DELETE", "/reviews?" + q({ region: r.subject_key.split(":")[1], term }))) }, "重置")))));
+}
+
+function addForm(term) {
+  const region = el("input", { name: "region", placeholder: "地区" });
+  const article = el("input", { name: "article", placeholder: "文章 id" });
+  const quote = el("input", { name: "quote", placeholder: "原文引句", size: 40 });
+  return el("form", { id: "review-add", onsubmit: (ev) => { ev.preventDefault(); judged(() => writeReview("POST", "/reviews/added", { region: region.value, term, article: article.value, quote: quote.value })); } },
+    "补充采纳:", region, article, quote, el("button", { type: "submit" }, "添加"));
+}
+
 function q(params) {
   const s = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== "") s.set(k, v);
@@ -76,14 +133,17 @@ function adoptionTable(rows, opts = {}) {
   const head = el("tr", {},
     opts.showRegion !== false ? el("th", {}, "地区") : null,
     opts.showTerm ? el("th", {}, "名称") : null,
-    el("th", {}, "首次日期"), el("th", {}, "文章数"), el("th", {}, "证据"), el("th", {}, "文章"));
+    el("th", {}, "首次日期"), el("th", {}, "文章数"), el("th", {}, "证据"), el("th", {}, "文章"), el("th", {}, "审核"),
+    reviewMode && opts.term ? el("th", {}, "") : null);
   const body = rows.map((r) => el("tr", {},
     opts.showRegion !== false ? el("td", {}, entityLink("region", r.region), el("div", { class: "muted" }, r.province || "")) : null,
     opts.showTerm ? el("td", {}, entityLink(r.kind, r.term), el("span", { class: "kind" }, KIND_LABEL[r.kind] || r.kind)) : null,
     el("td", {}, r.first_date || "—"),
     el("td", {}, String(r.articles)),
     el("td", { class: "evidence" }, r.evidence || ""),
-    el("td", {}, r.article ? el("a", { href: link.article(r.article) }, r.file || r.article) : "")));
+    el("td", {}, r.article ? el("a", { href: link.article(r.article) }, r.file || r.article) : ""),
+    el("td", { class: "review" }, REVIEW_LABEL[r.review] || ""),
+    reviewMode && opts.term ? reviewControls(r, opts.term) : null));
   return el("table", { class: "adoptions" }, el("thead", {}, head), el("tbody", {}, body));
 }
 
@@ -163,7 +223,9 @@ async function termView(name) {
     el("h1", { id: "entity-name" }, info.name, el("span", { class: "kind" }, KIND_LABEL[info.kind] || info.kind)),
     info.aliases && info.aliases.length ? el("p", { class: "muted" }, "别名:" + info.aliases.join("、")) : "",
     el("h2", {}, `采纳地区 (${adopters.total})`),
-    adoptionTable(adopters.items, { showRegion: true }),
+    adoptionTable(adopters.items, { showRegion: true, term: info.name }),
+    reviewMode ? await rejectedList(info.name) : "",
+    reviewMode ? addForm(info.name) : "",
     el("p", { class: "downloads" }, "下载:",
       el("a", { id: "download-adoptions", href: "/adoptions?" + q({ format: "csv", term: info.name }), download: `adoptions-${info.name}.csv` }, "采纳表 CSV")),
     el("h2", {}, "地图与扩散"),
@@ -288,4 +350,4 @@ document.getElementById("search-form").addEventListener("submit", (ev) => {
 });
 window.addEventListener("hashchange", route);
 api("/stats").then((s) => { document.getElementById("stats").textContent = `${s.articles} 篇文章`; }).catch(() => {});
-route();
+api("/reviews/mode").then((m) => { reviewMode = m.review; }).catch(() => {}).finally(route);

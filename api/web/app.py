@@ -1,7 +1,9 @@
 """The HTTP API and the web page: ``create_app(settings)``.
 
 Read-only by construction: every request opens the store with a read-only SQLite
-connection (``mode=ro``) and the search index for reading; only the command line writes.
+connection (``mode=ro``) and the search index for reading; only the command line writes,
+and the review endpoints of a server started with ``zxkg serve --review``, each write
+with its one-time token (``routes/reviews``).
 Errors of every kind leave through one handler as one JSON shape (``errors``).
 """
 
@@ -13,14 +15,14 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from zxkg.search.engine import check_engine
 
 from . import errors
 from .deps import Resources, Settings
-from .routes import diffusion, entities, graph, meta, search
+from .routes import diffusion, entities, graph, meta, reviews, search
 from .schemas import ErrorResponse
 
 
@@ -28,7 +30,7 @@ def create_app_from_env() -> FastAPI:
     """The app of ``zxkg serve``'s worker processes: settings from ZXKG_STORE, ZXKG_SEARCH_ENGINE
     and ZXKG_CORS (origins separated by spaces), as ``serve`` set them."""
     origins = tuple((os.environ.get("ZXKG_CORS") or "").split())
-    return create_app(Settings(cors_origins=origins))
+    return create_app(Settings(cors_origins=origins, review_token=os.environ.get("ZXKG_REVIEW_TOKEN", "")))
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -47,14 +49,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET"])
     errors.install(app)
-    for module in (meta, search, entities, graph, diffusion):
+    for module in (meta, search, entities, graph, diffusion, reviews):
         app.include_router(module.router)
 
     static_dir = Path(str(resources.files("zxkg.api") / "static"))
     app.mount("/static", StaticFiles(directory=static_dir), name="static")
 
-    @app.get("/", include_in_schema=False)
-    def index() -> FileResponse:
+    @app.get("/", include_in_schema=False, response_model=None)
+    def index(token: str = "") -> FileResponse | RedirectResponse:
+        """The page; ``/?token=…`` (the URL ``zxkg serve --review`` prints) keeps the token in a
+        cookie of this site only (SameSite=Strict) and comes back without it in the address."""
+        if token and settings.review_token:
+            back = RedirectResponse("/", status_code=303)
+            if reviews.token_matches(settings.review_token, token):
+                back.set_cookie(reviews.COOKIE, token, samesite="strict", httponly=False, path="/")
+            return back
         return FileResponse(static_dir / "index.html", media_type="text/html")
 
     @app.get("/favicon.ico", include_in_schema=False)

@@ -32,6 +32,9 @@ class Settings:
     engine: str | None = field(default_factory=lambda: os.environ.get("ZXKG_SEARCH_ENGINE") or None)
     cors_origins: tuple[str, ...] = ()
     max_export_relations: int = 2_000_000
+    # The one-time token of ``zxkg serve --review`` (ZXKG_REVIEW_TOKEN): every write needs it.
+    # Empty: the API is read-only, and the review endpoints refuse every write.
+    review_token: str = ""
 
 
 class Resources:

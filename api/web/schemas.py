@@ -165,6 +165,7 @@ class AdoptionOut(BaseModel):
     article: str
     file: str
     title: str
+    review: str = Field("", description="accepted, added (by a reviewer), rejected (when asked for), or empty")
 
 
 class AdoptionPage(Page):

@@ -1,7 +1,8 @@
 """The adoption table and its region-by-year panel, as CSV for diffusion research.
 
 ``adoptions``: one row per (region, term) — who adopted what, first when, how often, on
-what evidence. ``panel``: one row per region, term and year, ``adopted`` 0 until the year
+what evidence, and its review (accepted, added, or rejected when asked for). ``panel``:
+one row per region, term and year, ``adopted`` 0 until the year
 of adoption and 1 from then on (empty when the adoption's article carries no date).
 """
 
@@ -31,8 +32,11 @@ ADOPTION_COLUMNS = (
     "title",
     "last_date",
     "confidence",
+    "review",
 )
-PANEL_COLUMNS = ("region", "region_code", "level", "province", "term", "kind", "year", "adopted", "first_year")
+PANEL_COLUMNS = (
+    "region", "region_code", "level", "province", "term", "kind", "year", "adopted", "first_year", "review",
+)  # fmt: skip
 
 
 def _opt(value: int | None) -> str | int:
@@ -44,6 +48,7 @@ def adoption_row(a: Adoption) -> list[object]:
     return [
         a.region, a.code, a.level, a.province, a.term, a.kind, a.predicate, a.first_date, _opt(a.year),
         a.articles, a.evidence, a.article, a.file, a.title, a.last_date, round(a.confidence, 4),
+        a.review,
     ]  # fmt: skip
 
 
@@ -69,7 +74,18 @@ def write_panel(rows: Iterable[PanelRow], path: str | Path) -> Written:
         w.writerow(PANEL_COLUMNS)
         for r in rows:
             w.writerow(
-                [r.region, r.code, r.level, r.province, r.term, r.kind, r.year, _opt(r.adopted), _opt(r.first_year)]
+                [
+                    r.region,
+                    r.code,
+                    r.level,
+                    r.province,
+                    r.term,
+                    r.kind,
+                    r.year,
+                    _opt(r.adopted),
+                    _opt(r.first_year),
+                    r.review,
+                ]
             )
             n += 1
     return Written(str(target), (("rows", n),))

@@ -10,7 +10,8 @@ indexes, so it opens as it is in Datasette and sqlite-utils. One module per idea
 - ``listings``: pages of regions and terms for the API;
 - ``pairs`` and ``adoptions``: the adoption pairs the writer keeps, and the adoption reads;
 - ``graph_reads``: edges, nodes and shared adoptions for graph/;
-- ``checks``: consistency checks and repairs for ``zxkg check``.
+- ``checks``: consistency checks and repairs for ``zxkg check``;
+- ``reviews``: a reviewer's judgements of single relations, and relations added by hand.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from .graph_reads import GraphReads
 from .listings import Listings
 from .postgres import PostgresSession
 from .reads import Reads
+from .reviews import Judgement, Reviews
 from .schema import DEFERRED_INDEXES, SCHEMA, SCHEMA_VERSION, TABLES
 from .session import data_dir_from, is_postgres, location_from, now
 from .sqlite import SQLiteSession
@@ -36,6 +38,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "TABLES",
     "UNNAMED_ORIGINS",
+    "Judgement",
     "Known",
     "RelationQuery",
     "Store",
@@ -46,7 +49,7 @@ __all__ = [
 ]
 
 
-class Store(Writes, Reads, Listings, Adoptions, GraphReads, Checks):
+class Store(Writes, Reads, Listings, Adoptions, GraphReads, Checks, Reviews):
     """A zxkg store, on whichever backend: the one facade callers see.
 
     ``Store.open(location)`` to write or ``Store.open(location, readonly=True)`` to read,

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 from .dates import text_of
 from .dialect import Dialect
 from .filters import RelationQuery, entity_ids, relation_filter
-from .pairs import ADOPTED, EVIDENCE, first_id, first_ref
+from .pairs import ADOPTED, EVIDENCE, KEPT, REJECTED, first_id, first_ref
 from .records import Adoption, FirstAdoption
 from .schema import PREDICATE_NAMES
 from .session import Session
@@ -23,6 +23,16 @@ from .session import Session
 PREDICATE_NAME = "CASE p.predicate " + " ".join(f"WHEN {i} THEN '{n}'" for i, n in PREDICATE_NAMES.items()) + " END"
 
 ADOPTION_COLUMNS = Adoption._fields
+
+
+def review_mark(term: str, region: str) -> str:
+    """A pair's review: "accepted" when a relation of it kept was accepted, else "added" when
+    a reviewer stated one, else "" (an index probe of the few reviews, per row)."""
+    return (
+        "coalesce((SELECT min(v.status) FROM reviews v"
+        f" WHERE v.object_key = {term} AND v.subject_key = {region}"
+        " AND v.relation IS NOT NULL AND v.status <> 'rejected'), '')"
+    )
 
 
 class Adoptions(Session):
@@ -63,10 +73,13 @@ class Adoptions(Session):
                    coalesce({text_of(d, "g.first_day")}, '') AS first_date,
                    coalesce({text_of(d, "g.last_day")}, '') AS last_date,
                    g.articles, g.confidence, {EVIDENCE} AS evidence,
-                   a.id AS article, coalesce(a.file, '') AS file, coalesce(a.title, '') AS title
+                   a.id AS article, coalesce(a.file, '') AS file, coalesce(a.title, '') AS title,
+                   CASE WHEN g.rejected = g.relations THEN 'rejected'
+                        ELSE {review_mark("o.key" if merge_terms else "g.term_key", "g.region_key")} END AS review
             FROM (
                 SELECT s.key AS region_key, s.name AS region, s.code, s.level, s.province,
                        {inner_term}
+                       count(*) AS relations, sum(CASE WHEN r.id IN {REJECTED} THEN 1 ELSE 0 END) AS rejected,
                        min(r.date) AS first_day, max(r.date) AS last_day,
                        count(DISTINCT r.article) AS articles, avg({d.real("r.confidence")}) / 1000.0 AS confidence,
                        {first_ref(d)} AS first_ref
@@ -123,7 +136,7 @@ class Adoptions(Session):
             SELECT p.region_key, p.region_name, p.code, p.level, p.province, p.term_key, p.term_name, p.kind,
                    {PREDICATE_NAME}, coalesce(p.first_date, '') AS first_date, coalesce(p.last_date, '') AS last_date,
                    p.articles, {self.sql.real("p.confidence_sum")} / 1000.0 / p.relations AS confidence, p.evidence,
-                   p.article_id AS article, p.file, p.title
+                   p.article_id AS article, p.file, p.title, {review_mark("p.term_key", "p.region_key")}
             FROM adoption_pairs p
             WHERE {where}
             {order}
@@ -143,7 +156,7 @@ class Adoptions(Session):
             SELECT p.region_key, p.region_name, p.code, p.level, p.province, p.term_key, p.term_name, p.kind,
                    {PREDICATE_NAME}, coalesce(p.first_date, ''), coalesce(p.last_date, ''), p.articles,
                    {self.sql.real("p.confidence_sum")} / 1000.0, p.evidence, p.article_id, p.file, p.title,
-                   p.relations, p.first_ref
+                   p.relations, p.first_ref, {review_mark("p.term_key", "p.region_key")}
             FROM adoption_pairs p
             WHERE {where}
         """
@@ -156,7 +169,9 @@ class Adoptions(Session):
                 merged[row.region_key] = _merge_pairs(held, row)
         exact = self._distinct_articles(shared, q.objects or ()) if shared else {}
         rows = [
-            Adoption._make((*m[:11], exact.get(m.region_key, m.articles), m.confidence_sum / m.relations, *m[13:17]))
+            Adoption._make(
+                (*m[:11], exact.get(m.region_key, m.articles), m.confidence_sum / m.relations, *m[13:17], m.review)
+            )
             for m in merged.values()
             if exact.get(m.region_key, m.articles) >= q.min_articles
         ]
@@ -167,7 +182,7 @@ class Adoptions(Session):
         """How many articles state an adoption of any of ``terms``, for each of ``regions``."""
         sql = f"""
             SELECT s.key, count(DISTINCT r.article) FROM relations r JOIN entities s ON s.id = r.subject
-            WHERE r.subject IN {entity_ids(self.sql)} AND r.object IN {entity_ids(self.sql)} AND {ADOPTED}
+            WHERE r.subject IN {entity_ids(self.sql)} AND r.object IN {entity_ids(self.sql)} AND {ADOPTED} AND {KEPT}
             GROUP BY r.subject, s.key
         """
         return dict(self.conn.execute(sql, (json.dumps(list(regions)), json.dumps(list(terms)))).fetchall())
@@ -193,7 +208,7 @@ def _pair_filter(d: Dialect, q: RelationQuery, term_kinds: Sequence[str]) -> tup
 
 class _PairRow(NamedTuple):
     """A pair as ``Store._merged_pairs`` reads it: an adoption's columns with the sum of its
-    confidences, its relations and the sort key of its first relation."""
+    confidences, its relations, the sort key of its first relation and its review."""
 
     region_key: str
     region: str
@@ -214,6 +229,7 @@ class _PairRow(NamedTuple):
     title: str
     relations: int
     first_ref: str
+    review: str
 
 
 def _merge_pairs(a: _PairRow, b: _PairRow) -> _PairRow:
@@ -230,6 +246,7 @@ def _merge_pairs(a: _PairRow, b: _PairRow) -> _PairRow:
         articles=a.articles + b.articles,
         confidence_sum=a.confidence_sum + b.confidence_sum,
         relations=a.relations + b.relations,
+        review=min(filter(None, (a.review, b.review)), default=""),
     )
 
 
@@ -250,4 +267,5 @@ def _whole_pairs(q: RelationQuery, merge_terms: bool) -> bool:
         and q.touching is None
         and q.around is None
         and not (merge_terms and q.objects is None)
+        and not q.include_rejected
     )

@@ -34,6 +34,7 @@ TABLE_ORDER = (
     "relations",
     "failures",
     "adoption_pairs",
+    "reviews",
 )
 # Rows a chunk: fewer of the articles, whose texts are long.
 CHUNK_ROWS = {"articles": 500}
@@ -47,6 +48,7 @@ IDENTITY = {
     "mentions": "id",
     "relations": "id",
     "failures": "id",
+    "reviews": "id",
 }
 # Tables without a rowid: read in the order of their primary key.
 KEYED = {"adoption_pairs": ("term_key", "region_key")}

@@ -26,6 +26,7 @@ class RelationQuery:
     either end (both must hold when both are given). Dates compare as text prefixes, so
     ``until="2024"`` keeps all of 2024. Relations without an article (part_of from the
     division table) have no date: date, confidence and article filters leave them be.
+    Relations a reviewer rejected are left out, unless ``include_rejected``.
     """
 
     predicates: tuple[str, ...] = ()
@@ -39,11 +40,12 @@ class RelationQuery:
     until: str = ""
     min_articles: int = 0
     min_confidence: float = 0.0
+    include_rejected: bool = False  # relations a reviewer rejected are left out unless this
 
 
 def relation_filter(d: Dialect, q: RelationQuery) -> tuple[str, list[Any]]:
     """The WHERE clause over ``relations r`` joined to ``entities s`` and ``o``."""
-    cond: list[str] = ["1 = 1"]
+    cond: list[str] = ["1 = 1" if q.include_rejected else pairs.KEPT]
     params: list[Any] = []
 
     def among(column: str, values: tuple[str, ...]) -> str:

@@ -7,6 +7,9 @@ entities, mentions, relations, aliases, files, runs and failures, with integer k
 evidence as offsets and the text as found deflated (``originals``). sqlite-utils does the
 table work: it reads what the file holds, renames and drops the old tables, (re)creates
 the views, and vacuums the file after an explicit ``zxkg migrate``.
+
+Schema 6 adds the ``reviews`` table (``reviews``): a store of schema 5 gains it empty, and
+its adoption pairs stay as they are, since no relation of it was rejected yet.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ def upgrade(conn: sqlite3.Connection) -> bool:
     rewritten = found < SCHEMA_VERSION and "subject_key" in db["relations"].columns_dict
     if rewritten:
         _from_v4(conn, db)
-    conn.executescript(SCHEMA)
+    conn.executescript(SCHEMA)  # schema 5 → 6: the reviews table and its indexes, nothing else
     for name, sql in views(SQLITE).items():
         if name not in db.view_names() or found < SCHEMA_VERSION:
             db.create_view(name, sql.strip(), replace=True)

@@ -15,6 +15,8 @@ transaction of the article that causes it:
 - an article's findings replaced: its old contribution is taken out first; a pair whose
   first or last date or first relation came from the article is computed again from its
   relations, one that no article supports any more is deleted;
+- a review that rejects a relation, or takes a rejection back: its pair is computed again
+  (rejected relations count in no pair);
 - a repair that deleted relations, or an older store: ``rebuild``.
 
 ``zxkg check`` compares the table with the relations (``stale``).
@@ -32,6 +34,11 @@ from .schema import ADOPTING
 # another by the division table); the term in ``predicate IN (…)`` is the one the partial
 # covering indexes of relations are defined by, so the planner can read them.
 ADOPTED = f"r.predicate IN ({ADOPTING}) AND r.article IS NOT NULL"
+
+# Relations a reviewer rejected (``reviews``): no answer counts them unless asked to. A
+# subquery of its own, read once a statement; the reviews are few.
+REJECTED = "(SELECT relation FROM reviews WHERE status = 'rejected' AND relation IS NOT NULL)"
+KEPT = f"r.id NOT IN {REJECTED}"
 
 # A relation's evidence sentence, cut from its article's text (``a``) by its offsets (``e``).
 EVIDENCE = "substr(a.text, e.sentence_start + 1, e.sentence_end - e.sentence_start)"
@@ -68,7 +75,7 @@ def pair_rows(d: Dialect, where: str) -> str:
                    min(r.date) AS first_date, max(r.date) AS last_date,
                    sum(r.confidence) AS confidence_sum, {first_ref(d)} AS first_ref
             FROM relations r
-            WHERE {where} AND {ADOPTED}
+            WHERE {where} AND {ADOPTED} AND {KEPT}
             GROUP BY r.object, r.subject
         ) g
         JOIN relations e ON e.id = {first_id(d, "g.first_ref")}
@@ -121,7 +128,7 @@ def remove_article(c: Connection, d: Dialect, article: int) -> list[tuple[str, s
         SELECT o.key, s.key, count(*), count(DISTINCT r.article), {text_of(d, "min(r.date)")},
                {text_of(d, "max(r.date)")}, sum(r.confidence), {first_ref(d)}
         FROM relations r JOIN entities o ON o.id = r.object JOIN entities s ON s.id = r.subject
-        WHERE r.article = ? AND {ADOPTED} GROUP BY r.object, r.subject, o.key, s.key ORDER BY o.key, s.key
+        WHERE r.article = ? AND {ADOPTED} AND {KEPT} GROUP BY r.object, r.subject, o.key, s.key ORDER BY o.key, s.key
     """
     for term, region, n, articles, first, last, conf, ref in c.execute(sql, (article,)).fetchall():
         row = c.execute(

@@ -231,6 +231,7 @@ class Adoption(NamedTuple):
     article: str
     file: str = ""
     title: str = ""
+    review: str = ""  # accepted, added (a reviewer's), rejected (asked for), "" when none
 
     @property
     def year(self) -> int | None:
@@ -254,3 +255,35 @@ class SharedPair(NamedTuple):
     shared: int
     a_total: int
     b_total: int
+
+
+class ReviewRow(NamedTuple):
+    """A reviewer's judgement of one relation, as ``zxkg review list`` shows it.
+
+    ``relation`` is the relation it judges now, None when the extractor no longer produces
+    it (``orphaned``): the review is kept, and judges the relation again if it comes back.
+    """
+
+    id: int
+    article: str  # the article's public id (the content hash's first 16 hex digits)
+    article_hash: str
+    subject_key: str
+    region: str
+    predicate: str
+    object_key: str
+    term: str
+    sentence_start: int
+    sentence_end: int
+    span_start: int
+    span_end: int
+    sentence: str
+    origin: str
+    status: str  # accepted, rejected, added
+    note: str
+    reviewer: str
+    at: str
+    relation: int | None
+
+    @property
+    def orphaned(self) -> bool:
+        return self.relation is None

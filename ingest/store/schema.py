@@ -37,7 +37,7 @@ DEFERRED_INDEXES = (
     "idx_mentions_entity",
     "idx_article_files_origin",
 )
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Predicates by their integer key in the store; ADOPTING are a region's relations to a term.
 PREDICATE_IDS: dict[Predicate, int] = {
@@ -168,6 +168,25 @@ CREATE TABLE IF NOT EXISTS adoption_pairs (
     title TEXT NOT NULL,
     PRIMARY KEY (term_key, region_key)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS reviews (
+    id INTEGER PRIMARY KEY,
+    article_hash TEXT NOT NULL,    -- what a review judges, by public keys that outlive a re-extraction:
+    subject_key TEXT NOT NULL,     -- the article's content hash (hex), the relation's ends and
+    predicate TEXT NOT NULL,       -- predicate, and its evidence span in the article's text
+    object_key TEXT NOT NULL,
+    sentence_start INTEGER NOT NULL,
+    sentence_end INTEGER NOT NULL,
+    span_start INTEGER NOT NULL,
+    span_end INTEGER NOT NULL,
+    sentence TEXT NOT NULL,        -- the evidence sentence as reviewed: finds the relation in a changed text
+    origin TEXT NOT NULL,          -- the file it was read from (its next text is looked at)
+    status TEXT NOT NULL,          -- accepted, rejected, or added (a relation the reviewer stated)
+    note TEXT NOT NULL,
+    reviewer TEXT NOT NULL,
+    at TEXT NOT NULL,
+    relation INTEGER,              -- the relation it judges now; NULL when none is produced (orphaned)
+    UNIQUE (article_hash, subject_key, predicate, object_key, sentence_start, sentence_end, span_start, span_end)
+);
 """
 
 INDEXES_SQL = f"""
@@ -195,6 +214,9 @@ CREATE UNIQUE INDEX IF NOT EXISTS idx_relations_static
     ON relations(subject, predicate, object) WHERE article IS NULL;
 CREATE INDEX IF NOT EXISTS idx_aliases_entity ON aliases(entity);
 CREATE INDEX IF NOT EXISTS idx_adoption_pairs_region ON adoption_pairs(region_key, term_key);
+CREATE INDEX IF NOT EXISTS idx_reviews_relation ON reviews(relation, status);
+CREATE INDEX IF NOT EXISTS idx_reviews_origin ON reviews(origin);
+CREATE INDEX IF NOT EXISTS idx_reviews_pair ON reviews(object_key, subject_key);
 """
 
 SEED_SQL = "".join(
@@ -262,5 +284,6 @@ TABLES = frozenset(
         "failures",
         "runs",
         "adoption_pairs",
+        "reviews",
     }
 )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..errors import AlreadyStored, ZxkgError
 from ..models import Entity, Extraction, Failure
-from . import dates, originals, pairs
+from . import dates, originals, pairs, reviews
 from .connection import Connection
 from .dialect import Dialect
 from .schema import PREDICATE_IDS
@@ -206,8 +206,10 @@ class Writes(Session):
                 for r in ex.relations
             ],
         )  # fmt: skip
-        last = ALL_IDS if self.concurrent else first + len(ex.relations) - 1
         d = self.sql
+        # The reviews of the article judge its new relations; those a reviewer added follow its own.
+        added = reviews.attach(c, d, key)
+        last = ALL_IDS if self.concurrent else first + len(ex.relations) + added - 1
         c.executemany(
             f"{d.insert_ignore} INTO aliases (alias, entity, provenance, article, seen_at) VALUES (?, ?, ?, ?, ?)"
             f" {d.on_conflict_ignore}",
@@ -280,6 +282,7 @@ UNNAMED_ORIGINS = frozenset({"<stdin>"})
 def _drop_findings(c: Connection, d: Dialect, key: int) -> None:
     """Delete an article's relations and mentions, its adoption pairs kept exact."""
     redo = pairs.remove_article(c, d, key)
+    reviews.detach(c, key)  # orphaned until the article's findings are written again
     c.execute("DELETE FROM relations WHERE article = ?", (key,))
     c.execute("DELETE FROM mentions WHERE article = ?", (key,))
     pairs.recompute(c, d, redo)
