@@ -5,7 +5,10 @@ text (the Segmenter did) and never reads the store. Everything else — the quer
 highlighting, keeping the index in step with the store — is shared by all engines and
 lives beside this module. whoosh is the default and tantivy the second; an engine
 registers its name in ``ENGINES`` and a branch in ``open_engine`` and ``engine_exists``.
-Each engine keeps its own directory, ``DIR/index/<engine>/``.
+Each engine keeps its own directory, ``DIR/index/<engine>/``. The third, ``postgresql``
+(``POSTGRES_ENGINE``), is the search of a PostgreSQL store: tables in the store's own
+schema, so its "path" is the store's URL; it is not in ``ENGINES``, the engines a data
+directory may hold.
 """
 
 from __future__ import annotations
@@ -19,8 +22,10 @@ from zxkg.ingest.errors import choices
 if TYPE_CHECKING:  # the command line reads ENGINES without loading the search stack
     from .models import IndexDoc, SearchRequest, SearchResult
 
-ENGINES = ("whoosh", "tantivy")
+ENGINES = ("whoosh", "tantivy")  # the engines of a data directory
 DEFAULT_ENGINE = "whoosh"
+POSTGRES_ENGINE = "postgresql"  # the engine of a PostgreSQL store: its own tables
+ALL_ENGINES = (*ENGINES, POSTGRES_ENGINE)
 
 
 class IndexWriter(Protocol):
@@ -62,8 +67,8 @@ class Engine(Protocol):
 
 def check_engine(name: str) -> str:
     """``name`` if it is an engine, else the usual error naming the engines."""
-    if name not in ENGINES:
-        raise choices("search engine", name, ENGINES)
+    if name not in ALL_ENGINES:
+        raise choices("search engine", name, ALL_ENGINES)
     return name
 
 
@@ -74,17 +79,30 @@ def preparer(name: str) -> Callable[[IndexDoc], Any]:
         from .whoosh_engine import prepare as whoosh_prepare
 
         return whoosh_prepare
+    if name == POSTGRES_ENGINE:
+        from .postgres_engine import prepare as postgres_prepare
+
+        return postgres_prepare
     from .tantivy_engine import prepare as tantivy_prepare
 
     return tantivy_prepare
 
 
-def engine_path(index_dir: Path, name: str) -> Path:
-    return index_dir / name
+def engine_path(index_dir: Path | str, name: str) -> Path | str:
+    """Where engine ``name`` keeps its index: a directory under ``index_dir``; for the
+    PostgreSQL engine, ``index_dir`` is the store's URL and the index is in it."""
+    if name == POSTGRES_ENGINE:
+        return str(index_dir)
+    return Path(index_dir) / name
 
 
-def open_engine(name: str, path: Path, create: bool = False) -> Engine:
+def open_engine(name: str, path: Path | str, create: bool = False) -> Engine:
     """Open the index of engine ``name`` at ``path`` (a fresh one when ``create``)."""
+    if name == POSTGRES_ENGINE:
+        from .postgres_engine import PostgresEngine
+
+        return PostgresEngine.open(str(path), create=create)
+    path = Path(path)
     if name == "whoosh":
         from .whoosh_engine import WhooshEngine
 
@@ -93,10 +111,15 @@ def open_engine(name: str, path: Path, create: bool = False) -> Engine:
         from .tantivy_engine import TantivyEngine
 
         return TantivyEngine.create(path) if create else TantivyEngine.open(path)
-    raise choices("search engine", name, ENGINES)
+    raise choices("search engine", name, ALL_ENGINES)
 
 
-def engine_exists(name: str, path: Path) -> bool:
+def engine_exists(name: str, path: Path | str) -> bool:
+    if name == POSTGRES_ENGINE:
+        from .postgres_engine import PostgresEngine
+
+        return PostgresEngine.exists(str(path))
+    path = Path(path)
     if name == "whoosh":
         from .whoosh_engine import WhooshEngine
 
@@ -105,4 +128,4 @@ def engine_exists(name: str, path: Path) -> bool:
         from .tantivy_engine import TantivyEngine
 
         return TantivyEngine.exists(path)
-    raise choices("search engine", name, ENGINES)
+    raise choices("search engine", name, ALL_ENGINES)

@@ -1,10 +1,12 @@
-"""The search side of a data directory: ``DIR/index/<engine>/`` kept in step with ``DIR/zxkg.db``.
+"""The search side of a store: ``DIR/index/<engine>/`` kept in step with ``DIR/zxkg.db``, or a
+PostgreSQL store's own search tables (``postgres_engine``) kept in step with its articles.
 
 - During ingest, ``indexer()`` hands each saved Extraction (with its tokens) to the one
   writer; ``sync`` then adds whatever the store holds that the index lacks and drops what
   it no longer holds, so the two agree after every command, even after an interrupted one.
 - ``reindex`` builds a new index into a temporary directory beside the old one and swaps
-  it in, so searches see the old index until the new one is complete.
+  it in, so searches see the old index until the new one is complete (on PostgreSQL a new
+  table, swapped in within one transaction).
 - ``request`` parses what a user typed; ``search`` and ``evidence`` answer it.
 """
 
@@ -30,6 +32,7 @@ from .document import DocBuilder
 from .engine import (
     DEFAULT_ENGINE,
     ENGINES,
+    POSTGRES_ENGINE,
     Engine,
     IndexWriter,
     check_engine,
@@ -53,7 +56,6 @@ from .models import (
 from .query import QueryError, QueryParser, positive_terms, states, terms_in
 
 MAX_LIMIT = 1000
-POSTGRES_ENGINE = "postgresql"  # the engine of a PostgreSQL store: its own tables
 FACETS = ("region", "province", "year", "mechanism", "brand", "document")
 
 
@@ -105,12 +107,15 @@ class SearchIndex:
     def __init__(
         self, data_dir: str | Path, segmenter: Segmenter, gazetteer: Gazetteer, engine: str = DEFAULT_ENGINE
     ) -> None:
-        self.data_dir = Path(data_dir)
-        self.root = self.data_dir / "index"
         self.engine_name = check_engine(engine)
+        self.postgres = engine == POSTGRES_ENGINE
+        # a PostgreSQL store's URL is no path (Path would fold its //)
+        self.data_dir: Path | str = str(data_dir) if self.postgres else Path(data_dir)
+        self.root: Path | str = self.data_dir if self.postgres else Path(data_dir) / "index"
         self.path = engine_path(self.root, engine)
         self.builder = DocBuilder(segmenter, gazetteer)
         self.parser = QueryParser(self.builder.terms, gazetteer)
+        self._reader: Store | None = None  # a PostgreSQL store whose connection searches borrow
 
     @classmethod
     def of(cls, store: Store, segmenter: Segmenter, gazetteer: Gazetteer, engine: str | None = None) -> SearchIndex:
@@ -121,7 +126,9 @@ class SearchIndex:
                 raise UsageError(
                     f"a PostgreSQL store searches with its own tables (engine {POSTGRES_ENGINE}), not {engine}"
                 )
-            return cls(store.location_for_workers, segmenter, gazetteer, POSTGRES_ENGINE)
+            index = cls(store.location_for_workers, segmenter, gazetteer, POSTGRES_ENGINE)
+            index._reader = store
+            return index
         if engine == POSTGRES_ENGINE:
             raise UsageError(
                 f"the {POSTGRES_ENGINE} engine is the search of a PostgreSQL store (--store postgresql://…); "
@@ -129,7 +136,20 @@ class SearchIndex:
             )
         return cls(store.data_dir, segmenter, gazetteer, engine or DEFAULT_ENGINE)
 
+    @property
+    def shown(self) -> str:
+        """Where the index is, to tell a person (a URL without its password)."""
+        if self.postgres:
+            from zxkg.ingest.store.postgres import shown
+
+            return shown(str(self.path))
+        return str(self.path)
+
     def exists(self) -> bool:
+        if self._reader is not None:
+            from .postgres_engine import PostgresEngine
+
+            return PostgresEngine.exists(str(self.path), self._reader.conn)  # type: ignore[arg-type]
         return engine_exists(self.engine_name, self.path)
 
     @property
@@ -138,8 +158,16 @@ class SearchIndex:
         return f"{__name__}:prepared_documents:{self.engine_name}"
 
     def open(self) -> Engine:
+        """The engine to search; a PostgreSQL index reads through its store's connection."""
         if not self.exists():
-            raise NotFound(f"no search index in {self.root} (run `zxkg reindex --data {self.data_dir}`)")
+            where = self.shown if self.postgres else str(self.root)
+            option = "--store" if self.postgres else "--data"
+            store = self.shown if self.postgres else str(self.data_dir)
+            raise NotFound(f"no search index in {where} (run `zxkg reindex {option} {store}`)")
+        if self._reader is not None:
+            from .postgres_engine import PostgresEngine
+
+            return PostgresEngine.open(str(self.path), conn=self._reader.conn)  # type: ignore[arg-type]
         return open_engine(self.engine_name, self.path)
 
     # -- upkeep --------------------------------------------------------------------------
@@ -192,30 +220,38 @@ class SearchIndex:
 
     def reindex(self, store: Store) -> int:
         """Rebuild the index from the store into a temporary directory, then swap it in."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{self.engine_name}-new-", dir=self.root))
+        if self.postgres:
+            return self._fill(open_engine(self.engine_name, self.path, create=True), store)
+        root = Path(self.root)
+        root.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{self.engine_name}-new-", dir=root))
+        path = Path(self.path)
         try:
-            engine = open_engine(self.engine_name, tmp, create=True)
-            try:
-                writer = engine.writer(bulk=True)
-                count = 0
-                try:
-                    for ex in store.extractions():
-                        writer.add(self.builder.build(ex))
-                        count += 1
-                except BaseException:
-                    writer.cancel()
-                    raise
-                writer.commit()
-            finally:
-                engine.close()
-            old = self.root / f".{self.engine_name}-old-{os.getpid()}"
-            if self.path.exists():
-                os.replace(self.path, old)
-            os.replace(tmp, self.path)
+            count = self._fill(open_engine(self.engine_name, tmp, create=True), store)
+            old = root / f".{self.engine_name}-old-{os.getpid()}"
+            if path.exists():
+                os.replace(path, old)
+            os.replace(tmp, path)
             shutil.rmtree(old, ignore_errors=True)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+        return count
+
+    def _fill(self, engine: Engine, store: Store) -> int:
+        """Every article of ``store`` into ``engine``'s bulk writer; the count."""
+        try:
+            writer = engine.writer(bulk=True)
+            count = 0
+            try:
+                for ex in store.extractions():
+                    writer.add(self.builder.build(ex))
+                    count += 1
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+        finally:
+            engine.close()
         return count
 
     def count(self) -> int:

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from zxkg.ingest.gazetteer import Gazetteer
 from zxkg.ingest.link import Context
 from zxkg.ingest.pipeline import build_context
-from zxkg.search.engine import ENGINES
+from zxkg.search.engine import ENGINES, POSTGRES_ENGINE
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "corpus" / "hunan-cppcc-2024-05-24.txt"
@@ -85,6 +85,21 @@ def engine(request: pytest.FixtureRequest) -> str:
     """Every search engine: a test that takes ``engine`` runs once on each."""
     name: str = request.param
     return name
+
+
+@pytest.fixture(scope="session", params=(*ENGINES, POSTGRES_ENGINE))
+def any_engine(request: pytest.FixtureRequest) -> str:
+    """Every search engine, the PostgreSQL store's included: a test that takes ``any_engine``
+    runs on each (on PostgreSQL as the ``location`` fixture's tests do)."""
+    name: str = request.param
+    return name
+
+
+def engine_store(engine: str, directory: Path, request: pytest.FixtureRequest) -> str:
+    """Where a store searched by ``engine`` goes: ``directory``, or a fresh PostgreSQL schema."""
+    if engine != POSTGRES_ENGINE:
+        return str(directory)
+    return Places("postgresql", request.getfixturevalue("pg_database")).new(directory)
 
 
 @pytest.fixture

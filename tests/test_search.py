@@ -1,8 +1,9 @@
 """Golden queries: what a researcher types and what must come back.
 
-One real data directory (store and index on disk) is built for each search engine from the
-example article and a few short articles written here, each testing one behaviour; every
-test runs on every engine (the ``engine`` fixture).
+One real store and index is built for each search engine from the example article and a
+few short articles written here, each testing one behaviour; every test runs on every
+engine (the ``any_engine`` fixture): a data directory's whoosh and tantivy, and a
+PostgreSQL store's own search tables.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEED
+from tests.conftest import SEED, engine_store
 from zxkg.ingest.link import Context
 from zxkg.ingest.pipeline import ingest
 from zxkg.ingest.store import Store
+from zxkg.search.engine import POSTGRES_ENGINE
 from zxkg.search.index import SearchIndex
 from zxkg.search.models import SearchResult
 from zxkg.search.query import QueryError
@@ -51,15 +53,16 @@ source: 兰州日报
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory, module_ctx: Context, engine: str) -> tuple[SearchIndex, Store]:
-    root = tmp_path_factory.mktemp(f"search-{engine}")
+def corpus(
+    tmp_path_factory: pytest.TempPathFactory, module_ctx: Context, any_engine: str, request: pytest.FixtureRequest
+) -> tuple[SearchIndex, Store]:
+    root = tmp_path_factory.mktemp(f"search-{any_engine}")
     src = root / "in"
     src.mkdir()
     for name, text in ARTICLES.items():
         (src / name).write_text(text, encoding="utf-8")
-    data = root / "data"
-    store = Store.open(data)
-    index = SearchIndex(data, module_ctx.segmenter, module_ctx.gazetteer, engine)
+    store = Store.open(engine_store(any_engine, root / "data", request))
+    index = SearchIndex.of(store, module_ctx.segmenter, module_ctx.gazetteer, any_engine)
     with index.indexer() as indexer:
         summary = ingest([str(SEED), str(src)], store, module_ctx, after_save=indexer.add)
     assert summary.ingested == 5
@@ -251,7 +254,10 @@ def test_bad_options_name_the_valid_choices(corpus: tuple[SearchIndex, Store]) -
         index.request("委员", facets=("colour",))
 
 
-def test_index_lives_in_the_data_directory(corpus: tuple[SearchIndex, Store], engine: str) -> None:
+def test_index_lives_in_the_store(corpus: tuple[SearchIndex, Store], any_engine: str) -> None:
     index, store = corpus
-    assert index.path == Path(store.data_dir) / "index" / engine
+    if any_engine == POSTGRES_ENGINE:  # tables in the store's own schema
+        assert store.data_dir is None and index.path == store.location_for_workers
+    else:
+        assert index.path == Path(store.data_dir) / "index" / any_engine
     assert index.count() == store.count("articles") == 5

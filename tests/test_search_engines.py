@@ -1,7 +1,9 @@
 """Every engine answers alike: one store, an index of each engine, the same questions.
 
-Scores differ between engines (each has its own BM25), so relevance order is not compared;
-what matches, how many, the facet counts, date order and pages are.
+Scores differ between engines (each has its own BM25, PostgreSQL its ts_rank), so relevance
+order is not compared; what matches, how many, the facet counts, date order and pages are.
+PostgreSQL's search is that of a PostgreSQL store: the same store's rows are copied into one
+(``copy_store``, as ``zxkg migrate --to`` does) and indexed there.
 """
 
 from __future__ import annotations
@@ -11,19 +13,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEED
+from tests.conftest import SEED, Places
 from tests.test_search import ARTICLES
 from zxkg.ingest.errors import StoreBusy
 from zxkg.ingest.link import Context
 from zxkg.ingest.pipeline import ingest
 from zxkg.ingest.store import Store
-from zxkg.search.engine import ENGINES, open_engine
+from zxkg.search.engine import ENGINES, POSTGRES_ENGINE, open_engine
 from zxkg.search.index import FACETS, SearchIndex
 from zxkg.search.models import SearchResult
 from zxkg.search.tantivy_engine import _bound, date_key
 
 OTHERS = [e for e in ENGINES if e != "whoosh"]  # compared with whoosh, the default
 assert OTHERS
+COMPARED = [*OTHERS, POSTGRES_ENGINE]
 
 MORE = {
     "undated.txt": """title: 县政协召开委员座谈会
@@ -82,6 +85,40 @@ def indexes(tmp_path_factory: pytest.TempPathFactory, module_ctx: Context) -> di
     store.close()
 
 
+@pytest.fixture(scope="module")
+def postgres_index(
+    indexes: dict[str, tuple[SearchIndex, Store]],
+    module_ctx: Context,
+    pg_database: str,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[SearchIndex, Store]:
+    """The same store's rows in a PostgreSQL store, searched by its own tables."""
+    from zxkg.ingest.store import PostgresStore, SQLiteStore
+    from zxkg.ingest.store.copy import copy_store
+
+    _, source = indexes["whoosh"]
+    url = Places("postgresql", pg_database).new(tmp_path_factory.mktemp("unused"))
+    with SQLiteStore.connect(source.data_dir, readonly=True) as lite, PostgresStore.connect(url) as copy:  # type: ignore[arg-type]
+        copy_store(lite, copy)
+    store = Store.open(url, readonly=True)
+    index = SearchIndex.of(store, module_ctx.segmenter, module_ctx.gazetteer)
+    with Store.open(url) as writer:
+        assert SearchIndex.of(writer, module_ctx.segmenter, module_ctx.gazetteer).reindex(writer) == 7
+    yield index, store
+    store.close()
+
+
+@pytest.fixture(params=COMPARED)
+def other(
+    request: pytest.FixtureRequest, indexes: dict[str, tuple[SearchIndex, Store]]
+) -> tuple[str, tuple[SearchIndex, Store]]:
+    """Each engine compared with whoosh: tantivy on the same directory, PostgreSQL's on a copy."""
+    name: str = request.param
+    if name == POSTGRES_ENGINE:
+        return name, request.getfixturevalue("postgres_index")
+    return name, indexes[name]
+
+
 def answer(pair: tuple[SearchIndex, Store], query: str, **options: object) -> SearchResult:
     index, store = pair
     options = {"facets": FACETS, "facet_size": 0, "limit": 50, **options}
@@ -95,41 +132,46 @@ def summary(result: SearchResult) -> tuple[int, frozenset[str], dict[str, dict[s
 
 @pytest.mark.parametrize(("query", "options"), QUESTIONS, ids=[q for q, _ in QUESTIONS])
 def test_engines_find_and_count_the_same(
-    indexes: dict[str, tuple[SearchIndex, Store]], query: str, options: dict[str, object]
+    indexes: dict[str, tuple[SearchIndex, Store]],
+    other: tuple[str, tuple[SearchIndex, Store]],
+    query: str,
+    options: dict[str, object],
 ) -> None:
     whoosh = summary(answer(indexes["whoosh"], query, **options))
-    for engine in OTHERS:
-        assert summary(answer(indexes[engine], query, **options)) == whoosh, engine
+    name, pair = other
+    assert summary(answer(pair, query, **options)) == whoosh, name
 
 
 @pytest.mark.parametrize("query", ["委员", "政协", "委员工作室 OR 协商"])
-def test_engines_sort_by_date_and_page_the_same(indexes: dict[str, tuple[SearchIndex, Store]], query: str) -> None:
-    def pages(engine: str) -> list[list[str]]:
-        return [
-            [h.file for h in answer(indexes[engine], query, sort="date", limit=2, page=p).hits] for p in (1, 2, 3, 4)
-        ]
+def test_engines_sort_by_date_and_page_the_same(
+    indexes: dict[str, tuple[SearchIndex, Store]], other: tuple[str, tuple[SearchIndex, Store]], query: str
+) -> None:
+    def pages(pair: tuple[SearchIndex, Store]) -> list[list[str]]:
+        return [[h.file for h in answer(pair, query, sort="date", limit=2, page=p).hits] for p in (1, 2, 3, 4)]
 
-    whoosh = pages("whoosh")
+    whoosh = pages(indexes["whoosh"])
     assert [f for page in whoosh for f in page][-1] == "undated.txt"  # no date: last
-    for engine in OTHERS:
-        assert pages(engine) == whoosh, engine
+    name, pair = other
+    assert pages(pair) == whoosh, name
 
 
-def test_engines_find_the_same_evidence(indexes: dict[str, tuple[SearchIndex, Store]]) -> None:
-    def found(engine: str, query: str) -> set[tuple[str, int, str, str]]:
-        index, _ = indexes[engine]
+def test_engines_find_the_same_evidence(
+    indexes: dict[str, tuple[SearchIndex, Store]], other: tuple[str, tuple[SearchIndex, Store]]
+) -> None:
+    def found(pair: tuple[SearchIndex, Store], query: str) -> set[tuple[str, int, str, str]]:
+        index, _ = pair
         result = index.evidence(index.request(query, limit=100))
         return {(h.article_id, h.sentence.start, h.sentence.predicate, h.sentence.object) for h in result.hits}
 
+    name, pair = other
     for query in ("考勤考绩", "委员工作室", "“有事好商量”", "党建"):
-        expected = found("whoosh", query)
+        expected = found(indexes["whoosh"], query)
         assert expected, query
-        for engine in OTHERS:
-            assert found(engine, query) == expected, (engine, query)
+        assert found(pair, query) == expected, (name, query)
 
 
 def test_no_phrase_runs_from_one_evidence_sentence_into_the_next(
-    indexes: dict[str, tuple[SearchIndex, Store]],
+    indexes: dict[str, tuple[SearchIndex, Store]], other: tuple[str, tuple[SearchIndex, Store]]
 ) -> None:
     """The last word of a sentence and the first of the next are no phrase in the evidence."""
     index, store = indexes["whoosh"]
@@ -144,8 +186,7 @@ def test_no_phrase_runs_from_one_evidence_sentence_into_the_next(
         if a and not gap and b and (a[0], b[0]) not in adjacent
     ]
     assert across, "the fixture has no two evidence sentences in one article"
-    for engine in ENGINES:
-        index, _ = indexes[engine]
+    for engine, (index, _) in (("whoosh", indexes["whoosh"]), other):
         opened = index.open()
         try:
             for first, second in across[:5]:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from zxkg.ingest.errors import ZxkgError
-from zxkg.search.engine import DEFAULT_ENGINE, ENGINES
+from zxkg.search.engine import DEFAULT_ENGINE, ENGINES, POSTGRES_ENGINE
 
 if TYPE_CHECKING:
     from zxkg.graph.models import Filters
@@ -37,8 +37,8 @@ engine_option = click.option(
     "--engine",
     default=None,
     envvar="ZXKG_SEARCH_ENGINE",
-    help=f"Search engine ({', '.join(ENGINES)}; default {DEFAULT_ENGINE}, a PostgreSQL store's own; "
-    "env ZXKG_SEARCH_ENGINE).",
+    help=f"Search engine of a data directory ({', '.join(ENGINES)}; default {DEFAULT_ENGINE}); a PostgreSQL "
+    f"store searches with its own tables ({POSTGRES_ENGINE}) (env ZXKG_SEARCH_ENGINE).",
 )
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")

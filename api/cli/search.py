@@ -126,7 +126,7 @@ def reindex(data: str | None, engine: str | None) -> None:
             count = index.reindex(store)
         finally:
             store.release()
-    click.echo(f"indexed {count} articles into {index.path} in {time.monotonic() - started:.1f} s")
+    click.echo(f"indexed {count} articles into {index.shown} in {time.monotonic() - started:.1f} s")
 
 
 # -- output for people ------------------------------------------------------------------

@@ -1,0 +1,544 @@
+"""The PostgreSQL engine: the search of a PostgreSQL store, in tables of the store's own schema.
+
+This is the only module that writes tsvectors and tsqueries. PostgreSQL never segments
+our text: each article's ``tsvector`` is built here from the Segmenter's positions
+(``IndexDoc``), as a literal, so no text search configuration (not even ``simple``)
+touches a term, and queries are built from our query tree, never by ``to_tsquery``.
+
+**One tsvector per article, field-qualified lexemes.** Every lexeme is ``field:term``:
+
+- ``title:``, ``body:``, ``source:``, ``evidence:`` hold the word at each position, at its
+  ordinal position, so a phrase is ``'body:委员' <-> 'body:工作室'``; a gap between two
+  evidence sentences is a position nothing holds, so no phrase runs across it;
+- ``title~:`` … hold the rest of each position's terms (sub-words, a learned word beside
+  its first piece) at the same position; a word is looked up in both, a phrase in the
+  first, as the tantivy engine does (so both find the same articles);
+- ``region:`` (the regions, their ancestors and their division codes), ``province:``,
+  ``year:`` and one prefix per entity kind (``mechanism:``, ``brand:``, ``document:`` …)
+  hold the exact values filters ask for, lower-cased.
+
+So a whole query — words, phrases, OR/NOT/groups, fields and filters — is one tsquery
+against one GIN index; only the date range is a column (``date_key``, as tantivy's). Title
+lexemes carry weight A, so ``ts_rank`` counts a title match ten times a body's (the title
+boost). A filter whose value may be contained in a name (``mechanism:考核``) is widened to
+the names that contain it, found in ``search_values`` (every entity name indexed, by kind).
+
+Facets are one ``GROUP BY`` over the ``facets`` array (``region:长沙市``, ``year:2024`` …)
+of the matched rows; the total comes with them from the same scan.
+
+Limits of tsvector, which the tests' articles are far from: a position above 16,383 is
+read as 16,383 and a lexeme keeps its first 256 positions, so a phrase in the far tail of
+a very long article (or past a word's 256th occurrence) is not found there; a term longer
+than 2,000 bytes (a run of digits, a URL) is left out.
+
+Writers: rows are copied into a temporary table and upserted (``ON CONFLICT (id)``) in
+batches, each in a transaction of its own, ordered by id, so two ingesters racing on one
+article keep one row and never deadlock on each other; a batch PostgreSQL gives up for a
+deadlock is run again. A bulk writer (reindex) fills a new table, builds its indexes once,
+then swaps it in within one transaction; searches see the old table until then.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import random
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, get_args
+
+from zxkg.ingest.errors import StoreUnavailable
+from zxkg.ingest.models import EntityKind
+from zxkg.ingest.store.postgres import Connection, shown
+
+from .models import (
+    And,
+    EvidenceSentence,
+    Facet,
+    Filter,
+    IndexDoc,
+    Node,
+    Not,
+    Or,
+    Phrase,
+    Positions,
+    SearchHit,
+    SearchRequest,
+    SearchResult,
+    Words,
+)
+from .tantivy_engine import _bound, date_key
+
+if TYPE_CHECKING:
+    import psycopg
+
+TABLE = "search_documents"
+VALUES = "search_values"
+SUB = "~"  # title~: … a text field's terms beyond the word at each position
+FILTER_PREFIXES = {"region": "region", "province": "province", "year": "year"}
+FACET_PREFIXES = {"region": "regions", "province": "province", "year": "year"}
+ENTITY_KINDS = tuple(k for k in get_args(EntityKind) if k not in ("region", "article"))
+NOTHING = "'\\:nothing'"  # a lexeme no document holds: a filter on a kind never indexed
+MAX_POSITION = 16_383
+MAX_LEXEME_BYTES = 2_000
+# ts_rank divided by the document's length, as BM25 (whoosh, tantivy) weighs a match in a
+# short article above one among a long article's many words
+RANK_NORMALIZATION = 2
+BATCH = 500  # documents a writer sends in one transaction
+RETRIES = 8
+SETUP_LOCK = 0x7A78_5345  # "zxSE": one process creates the tables at a time
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS {TABLE} (
+    id TEXT PRIMARY KEY,           -- the article's id (its content hash)
+    terms TSVECTOR NOT NULL,       -- field-qualified lexemes: 'body:委员':12 'title:委员':3A …
+    date_key INTEGER NOT NULL,     -- the date as YYYYMMDD, missing parts 00, 0 for none
+    facets TEXT[] NOT NULL,        -- 'regions:长沙市', 'province:湖南省', 'year:2024', 'brand:…'
+    record TEXT NOT NULL           -- what a hit shows (JSON): title, date, source, file, regions, sentences
+);
+CREATE INDEX IF NOT EXISTS {TABLE}_terms ON {TABLE} USING gin (terms);
+CREATE INDEX IF NOT EXISTS {TABLE}_date ON {TABLE} (date_key);
+CREATE TABLE IF NOT EXISTS {VALUES} (
+    field TEXT NOT NULL,           -- an entity kind
+    value TEXT NOT NULL,           -- a name of that kind some article held (lower-cased)
+    PRIMARY KEY (field, value)
+);
+"""
+COLUMNS = "id, terms, date_key, facets, record"
+
+# A document as plain values, built where the article was extracted (ingest's workers):
+# id, the tsvector's literal, date key, facet values, (kind, name) pairs, the record's JSON.
+Prepared = tuple[str, str, int, list[str], list[tuple[str, str]], str]
+
+
+def quoted(lexeme: str) -> str:
+    """``lexeme`` as a quoted tsvector/tsquery literal."""
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _positioned(out: dict[str, list[str]], field: str, positions: Positions, weight: str) -> None:
+    for at, group in enumerate(positions, start=1):
+        pos = f"{min(at, MAX_POSITION)}{weight}"
+        for k, term in enumerate(group):
+            lexeme = f"{field}{SUB if k else ''}:{term}"
+            if len(lexeme.encode("utf-8")) <= MAX_LEXEME_BYTES:
+                out.setdefault(lexeme, []).append(pos)
+
+
+def tsvector_literal(doc: IndexDoc) -> str:
+    """The text form of ``doc``'s tsvector (PostgreSQL sorts it and drops repeated positions)."""
+    out: dict[str, list[str]] = {}
+    _positioned(out, "title", doc.title_terms, "A")
+    _positioned(out, "body", doc.body_terms, "")
+    _positioned(out, "source", doc.source_terms, "")
+    _positioned(out, "evidence", doc.evidence_terms, "")
+    values = [("region", v) for v in doc.region_tree] + [("province", v) for v in doc.provinces]
+    values += [(kind, name) for kind, names in doc.entities for name in names]
+    if doc.date:
+        values.append(("year", doc.year))
+    parts = [f"{quoted(lexeme)}:{','.join(dict.fromkeys(pos).keys())}" for lexeme, pos in out.items()]
+    for field, value in dict.fromkeys((f, v.lower()) for f, v in values):
+        lexeme = f"{field}:{value}"
+        if len(lexeme.encode("utf-8")) <= MAX_LEXEME_BYTES:
+            parts.append(quoted(lexeme))
+    return " ".join(parts)
+
+
+def prepare(doc: IndexDoc) -> Prepared:
+    """The row of ``doc``: plain values a writer copies as they are."""
+    facets = [f"regions:{v}" for v in dict.fromkeys(r.lower() for r in doc.regions)]
+    facets += [f"province:{v}" for v in dict.fromkeys(p.lower() for p in doc.provinces)]
+    if doc.date:
+        facets.append(f"year:{doc.year}")
+    names = [(kind, n) for kind, names in doc.entities for n in dict.fromkeys(x.lower() for x in names)]
+    facets += [f"{kind}:{n}" for kind, n in names]
+    record = {
+        "title": doc.title,
+        "date": doc.date,
+        "source": doc.source,
+        "file": doc.file,
+        "regions": list(doc.regions),
+        "sentences": [
+            [s.predicate, s.subject, s.subject_kind, s.object, s.object_kind, s.quote, s.start, s.end]
+            for s in doc.evidence
+        ],
+    }
+    return (
+        doc.id,
+        tsvector_literal(doc),
+        date_key(doc.date),
+        facets,
+        names,
+        json.dumps(record, ensure_ascii=False),
+    )
+
+
+# -- queries ---------------------------------------------------------------------------------
+
+
+class _Compiler:
+    """Our query tree as one tsquery; ``widen`` gives the names a ``contains`` filter matches."""
+
+    def __init__(self, text_fields: tuple[str, ...], widen: Any) -> None:
+        self.text_fields = text_fields
+        self.widen = widen
+
+    def node(self, node: Node) -> str:
+        if isinstance(node, Words | Phrase):
+            fields = (node.field,) if node.field else self.text_fields
+            if isinstance(node, Phrase) and len(node.tokens) > 1:
+                return _any(" <-> ".join(quoted(f"{f}:{t}") for t in node.tokens) for f in fields)
+            return _all(_any(quoted(f"{f}{sub}:{t}") for f in fields for sub in ("", SUB)) for t in node.tokens)
+        if isinstance(node, Filter):
+            return self.filter(node)
+        if isinstance(node, Not):
+            return f"!{self.node(node.child)}"
+        if isinstance(node, And):
+            return _all(self.node(c) for c in node.children)
+        if isinstance(node, Or):
+            return _any(self.node(c) for c in node.children)
+        raise TypeError(f"not a query node: {node!r}")
+
+    def filter(self, f: Filter) -> str:
+        if f.field in ("title", "body", "source", "evidence"):
+            raise ValueError(f"{f.field} is a text field, not a filter")
+        if f.field not in FILTER_PREFIXES and f.field not in ENTITY_KINDS:
+            return NOTHING  # a kind this index has no lexemes for holds nothing
+        prefix = FILTER_PREFIXES.get(f.field, f.field)
+        values = [v.lower() for v in f.values]
+        if f.contains:
+            values += self.widen(f.field, [v for v in values if v])
+        lexemes = [quoted(f"{prefix}:{v}") for v in dict.fromkeys(values)]
+        return _any(lexemes) if lexemes else NOTHING
+
+
+def _any(parts: Iterable[str]) -> str:
+    items = list(parts)
+    return items[0] if len(items) == 1 else "(" + " | ".join(items) + ")"
+
+
+def _all(parts: Iterable[str]) -> str:
+    items = list(parts)
+    return items[0] if len(items) == 1 else "(" + " & ".join(items) + ")"
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# -- the engine ------------------------------------------------------------------------------
+
+
+def connect(url: str) -> Connection:
+    """A connection of the engine's own; a server that does not answer is ``StoreUnavailable``."""
+    import psycopg
+
+    try:
+        raw = psycopg.connect(url, autocommit=True)
+    except psycopg.OperationalError as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise StoreUnavailable(f"cannot reach the PostgreSQL store at {shown(url)}: {reason}") from None
+    return Connection(raw, shown(url))
+
+
+def exists(conn: Connection) -> bool:
+    return bool(conn.execute(f"SELECT to_regclass('{TABLE}') IS NOT NULL").fetchone()[0])
+
+
+class PostgresWriter:
+    """Sends documents in batches; ``commit`` sends the rest (a bulk writer then swaps its table in)."""
+
+    def __init__(self, engine: PostgresEngine, bulk: bool) -> None:
+        self._engine = engine
+        self._conn = engine.conn
+        self._bulk = bulk
+        self._pending: dict[str, Prepared | None] = {}  # id → row, or None to delete it
+        self.written = 0
+        self._target = TABLE
+        if bulk:
+            self._target = f"{TABLE}_new"
+            self._conn.execute(f"DROP TABLE IF EXISTS {self._target}")
+            # no index yet: they are built once, over all rows, when the table is complete
+            self._conn.execute(f"CREATE TABLE {self._target} (LIKE {TABLE} INCLUDING DEFAULTS INCLUDING STORAGE)")
+
+    def add(self, doc: IndexDoc) -> None:
+        self.add_prepared(prepare(doc))
+
+    def add_prepared(self, prepared: Any) -> None:
+        row: Prepared = prepared
+        self._pending[row[0]] = row
+        if len(self._pending) >= BATCH:
+            self._flush()
+
+    def delete(self, article_id: str) -> None:
+        self._pending[article_id] = None
+        if len(self._pending) >= BATCH:
+            self._flush()
+
+    def commit(self) -> None:
+        self._flush()
+        if self._bulk:
+            self._swap()
+        else:
+            with self._conn.reporting():
+                self._conn.raw.execute("SELECT gin_clean_pending_list(%s::regclass)", (f"{TABLE}_terms",))
+            if self.written > max(1000, self._engine.count() // 10):
+                self._conn.execute(f"ANALYZE {TABLE}")
+
+    def cancel(self) -> None:
+        self._pending.clear()
+        if self._bulk:
+            self._conn.execute(f"DROP TABLE IF EXISTS {self._target}")
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        rows = [self._pending[k] for k in sorted(self._pending)]
+        gone = [k for k in sorted(self._pending) if self._pending[k] is None]
+        kept = [r for r in rows if r is not None]
+        self._retried(lambda: self._send(gone, kept))
+        self.written += len(kept)
+        self._pending.clear()
+
+    def _send(self, gone: list[str], rows: Sequence[Prepared]) -> None:
+        conn, raw = self._conn, self._conn.raw
+        conn.execute("BEGIN")
+        try:
+            with conn.reporting():
+                if gone:
+                    raw.execute(f"DELETE FROM {self._target} WHERE id = ANY(%s)", (gone,))
+                if rows:
+                    self._copy(raw, rows)
+                names = sorted({pair for r in rows for pair in r[4]})
+                if names:
+                    raw.execute(
+                        f"INSERT INTO {VALUES} (field, value) SELECT * FROM unnest(%s::text[], %s::text[])"
+                        " ON CONFLICT DO NOTHING",
+                        ([k for k, _ in names], [v for _, v in names]),
+                    )
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction and not (raw.closed or raw.broken):
+                conn.execute("ROLLBACK")
+            raise
+
+    def _copy(self, raw: psycopg.Connection[Any], rows: Sequence[Prepared]) -> None:
+        if self._bulk:  # a table of this writer's own: the rows go straight in
+            target = self._target
+        else:
+            raw.execute(f"CREATE TEMP TABLE IF NOT EXISTS {TABLE}_incoming (LIKE {TABLE}) ON COMMIT DELETE ROWS")
+            target = f"{TABLE}_incoming"
+        with raw.cursor().copy(f"COPY {target} ({COLUMNS}) FROM STDIN") as copy:
+            for doc_id, terms, key, facets, _names, record in rows:
+                copy.write_row((doc_id, terms, key, facets, record))
+        if not self._bulk:
+            # in id order, so two writers lock the rows they share in the same order
+            raw.execute(
+                f"INSERT INTO {TABLE} ({COLUMNS}) SELECT {COLUMNS} FROM {target} ORDER BY id"
+                " ON CONFLICT (id) DO UPDATE SET terms = excluded.terms, date_key = excluded.date_key,"
+                " facets = excluded.facets, record = excluded.record"
+            )
+
+    def _retried(self, send: Any) -> None:
+        import psycopg
+
+        for attempt in range(RETRIES):
+            try:
+                send()
+                return
+            except (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure):
+                if attempt == RETRIES - 1:
+                    raise
+                time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+
+    def _swap(self) -> None:
+        """Index the new table, then put it in the old one's place in one transaction."""
+        conn, new = self._conn, self._target
+        conn.execute("SET maintenance_work_mem = '256MB'")
+        # built once over every row, the GIN index has no pending list to keep (fastupdate off)
+        conn.execute(f"CREATE INDEX {new}_terms ON {new} USING gin (terms) WITH (fastupdate = off)")
+        conn.execute(f"CREATE INDEX {new}_date ON {new} (date_key)")
+        conn.execute(f"ALTER TABLE {new} ADD CONSTRAINT {new}_pkey PRIMARY KEY (id)")
+        conn.execute("BEGIN")
+        try:
+            conn.execute(f"DROP TABLE IF EXISTS {TABLE}")
+            conn.execute(f"ALTER TABLE {new} RENAME TO {TABLE}")
+            for suffix in ("terms", "date", "pkey"):
+                conn.execute(f"ALTER INDEX {new}_{suffix} RENAME TO {TABLE}_{suffix}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute(f"ANALYZE {TABLE}")
+
+
+class PostgresEngine:
+    """The search tables of one PostgreSQL store (the schema its URL's ``search_path`` names)."""
+
+    name = "postgresql"
+
+    def __init__(self, conn: Connection, owned: bool) -> None:
+        self.conn = conn
+        self._owned = owned  # a connection of its own, closed with the engine (else borrowed)
+
+    @classmethod
+    def open(cls, url: str, create: bool = False, conn: Connection | None = None) -> PostgresEngine:
+        """The engine over ``url``'s store; ``conn``, a store's connection, is borrowed to read."""
+        engine = cls(conn, owned=False) if conn is not None and not create else cls(connect(url), owned=True)
+        if create:
+            engine.setup()
+        elif not exists(engine.conn):
+            engine.close()
+            from zxkg.ingest.errors import NotFound
+
+            raise NotFound(f"no search index in {shown(url)} (run `zxkg reindex --store {shown(url)}`)")
+        return engine
+
+    @staticmethod
+    def exists(url: str, conn: Connection | None = None) -> bool:
+        if conn is not None:
+            return exists(conn)
+        own = connect(url)
+        try:
+            return exists(own)
+        finally:
+            own.close()
+
+    def setup(self) -> None:
+        """Create the tables, one process at a time (ingesters start together)."""
+        from zxkg.ingest.store.migrate import statements
+
+        self.conn.execute("SELECT pg_advisory_lock(?)", (SETUP_LOCK,))
+        try:
+            for statement in statements(SCHEMA):
+                self.conn.execute(statement)
+        finally:
+            self.conn.execute("SELECT pg_advisory_unlock(?)", (SETUP_LOCK,))
+
+    def close(self) -> None:
+        if self._owned:
+            self.conn.close()
+
+    def writer(self, bulk: bool = False, fresh: bool = False) -> PostgresWriter:
+        # ``fresh`` changes nothing here: another ingester may be writing the same articles
+        return PostgresWriter(self, bulk)
+
+    def count(self) -> int:
+        return int(self.conn.execute(f"SELECT count(*) FROM {TABLE}").fetchone()[0])
+
+    def ids(self) -> frozenset[str]:
+        return frozenset(row[0] for row in self.conn.execute(f"SELECT id FROM {TABLE}"))
+
+    def widen(self, kind: str, values: list[str]) -> list[str]:
+        """The indexed names of ``kind`` that contain one of ``values``."""
+        if not values:
+            return []
+        patterns = [f"%{_escape_like(v)}%" for v in values]
+        rows = self.conn.execute(f"SELECT value FROM {VALUES} WHERE field = ? AND value LIKE ANY(?)", (kind, patterns))
+        return sorted(row[0] for row in rows)
+
+    def tsquery(self, request: SearchRequest) -> str:
+        text_fields = ("evidence",) if request.scope == "evidence" else ("title", "body")
+        compiler = _Compiler(text_fields, self.widen)
+        return _all([compiler.node(request.query), *(compiler.filter(f) for f in request.filters)])
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        query = self.tsquery(request)
+        where = ["terms @@ ?::tsquery"]
+        params: list[Any] = [query]
+        if request.since or request.until:
+            where.append("date_key >= ?")  # 0 is "no date", outside every range
+            params.append(max(_bound(request.since, upper=False), 1) if request.since else 1)
+            if request.until:
+                where.append("date_key <= ?")
+                params.append(_bound(request.until, upper=True))
+        condition = " AND ".join(where)
+        with self._reading():
+            total, facets = self._count(condition, params, request)
+            hits = self._page(condition, params, query, request, total)
+        return SearchResult(total=total, hits=hits, facets=facets, offset=request.offset, limit=request.limit)
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        """The count and the page from one state of the table (a borrowed connection may
+        already be in a transaction of its store's)."""
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        try:
+            yield
+        finally:
+            if not (self.conn.raw.closed or self.conn.raw.broken):
+                self.conn.execute("COMMIT")
+
+    def _count(self, condition: str, params: list[Any], request: SearchRequest) -> tuple[int, tuple[Facet, ...]]:
+        if not request.facets:
+            return int(self.conn.execute(f"SELECT count(*) FROM {TABLE} WHERE {condition}", params).fetchone()[0]), ()
+        prefixes = [FACET_PREFIXES.get(name, name) + ":" for name in request.facets]
+        # one scan: the matching rows once, the total and every facet's counts from them
+        rows = self.conn.execute(
+            f"WITH m AS MATERIALIZED (SELECT facets FROM {TABLE} WHERE {condition}) "
+            "SELECT NULL, count(*) FROM m UNION ALL "
+            "SELECT f, count(*) FROM m, unnest(m.facets) f WHERE split_part(f, ':', 1) || ':' = ANY(?) GROUP BY f",
+            [*params, prefixes],
+        ).fetchall()
+        total = 0
+        counts: dict[str, list[tuple[str, int]]] = {p: [] for p in prefixes}
+        for value, n in rows:
+            if value is None:
+                total = int(n)
+                continue
+            prefix, _, name = value.partition(":")
+            if name:
+                counts[prefix + ":"].append((name, int(n)))
+        facets = []
+        for name, prefix in zip(request.facets, prefixes, strict=True):
+            found = sorted(counts[prefix], key=lambda kv: (-kv[1], kv[0]))
+            facets.append(Facet(name, tuple(found[: request.facet_size] if request.facet_size > 0 else found)))
+        return total, tuple(facets)
+
+    def _page(
+        self, condition: str, params: list[Any], query: str, request: SearchRequest, total: int
+    ) -> tuple[SearchHit, ...]:
+        limit = request.limit if request.limit > 0 else total
+        offset = request.offset if request.limit > 0 else 0
+        if limit <= 0 or offset >= total:
+            return ()
+        if request.sort == "date":
+            # the page by date first; ts_rank then only for its rows
+            inner = f"SELECT id, terms FROM {TABLE} WHERE {condition} ORDER BY date_key DESC, id LIMIT ? OFFSET ?"
+            sql = (
+                f"SELECT p.id, ts_rank(p.terms, ?::tsquery, {RANK_NORMALIZATION}), d.record FROM ({inner}) p "
+                f"JOIN {TABLE} d USING (id) ORDER BY d.date_key DESC, p.id"
+            )
+            rows = self.conn.execute(sql, [query, *params, limit, offset]).fetchall()
+        else:
+            inner = (
+                f"SELECT id, date_key, ts_rank(terms, ?::tsquery, {RANK_NORMALIZATION}) AS score "
+                f"FROM {TABLE} WHERE {condition} ORDER BY score DESC, date_key DESC, id LIMIT ? OFFSET ?"
+            )
+            sql = (
+                f"SELECT p.id, p.score, d.record FROM ({inner}) p JOIN {TABLE} d USING (id) "
+                "ORDER BY p.score DESC, p.date_key DESC, p.id"
+            )
+            rows = self.conn.execute(sql, [query, *params, limit, offset]).fetchall()
+        return tuple(_hit(doc_id, float(score), record) for doc_id, score, record in rows)
+
+
+def _hit(doc_id: str, score: float, raw: str) -> SearchHit:
+    record: dict[str, Any] = json.loads(raw) if raw else {}
+    evidence = tuple(
+        EvidenceSentence(p, s, sk, o, ok, q, int(a), int(b))
+        for p, s, sk, o, ok, q, a, b in record.get("sentences") or ()
+    )
+    return SearchHit(
+        id=doc_id,
+        title=record.get("title", ""),
+        date=record.get("date", ""),
+        source=record.get("source", ""),
+        file=record.get("file", ""),
+        score=score,
+        regions=tuple(record.get("regions") or ()),
+        evidence=evidence,
+    )
