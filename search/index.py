@@ -145,11 +145,18 @@ class SearchIndex:
             return shown(str(self.path))
         return str(self.path)
 
+    def _borrowed(self) -> Any:
+        """The connection of the store this index was opened with, while it is open: searches
+        read through it rather than connecting again (the API's come from its pool)."""
+        if self._reader is None or self._reader.conn.raw.closed:  # type: ignore[attr-defined]
+            return None
+        return self._reader.conn
+
     def exists(self) -> bool:
-        if self._reader is not None:
+        if (conn := self._borrowed()) is not None:
             from .postgres_engine import PostgresEngine
 
-            return PostgresEngine.exists(str(self.path), self._reader.conn)  # type: ignore[arg-type]
+            return PostgresEngine.exists(str(self.path), conn)
         return engine_exists(self.engine_name, self.path)
 
     @property
@@ -164,10 +171,10 @@ class SearchIndex:
             option = "--store" if self.postgres else "--data"
             store = self.shown if self.postgres else str(self.data_dir)
             raise NotFound(f"no search index in {where} (run `zxkg reindex {option} {store}`)")
-        if self._reader is not None:
+        if (conn := self._borrowed()) is not None:
             from .postgres_engine import PostgresEngine
 
-            return PostgresEngine.open(str(self.path), conn=self._reader.conn)  # type: ignore[arg-type]
+            return PostgresEngine.open(str(self.path), conn=conn)
         return open_engine(self.engine_name, self.path)
 
     # -- upkeep --------------------------------------------------------------------------

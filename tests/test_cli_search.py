@@ -9,7 +9,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from tests.conftest import SEED, run_cli
+from tests.conftest import SEED, Places, run_cli
 
 
 def test_ingest_indexes_and_search_finds_phrases_with_highlights(tmp_path: Path, engine: str) -> None:
@@ -89,3 +89,41 @@ def test_each_engine_has_its_own_index_and_an_unknown_engine_is_named(tmp_path: 
         wrong = run_cli(command, "--data", str(data), "--engine", "lucene", str(SEED))
         assert wrong.returncode == 2
         assert wrong.stderr.startswith("Error: unknown search engine 'lucene'; expected one of whoosh, tantivy")
+
+
+def test_a_postgresql_store_searches_with_its_own_tables(tmp_path: Path, pg_database: str) -> None:
+    """ingest, search, reindex and check with --store URL; the engine is the store's."""
+    url = Places("postgresql", pg_database).new(tmp_path / "unused")
+    ingested = run_cli("ingest", "--store", url, str(SEED))
+    assert ingested.returncode == 0, ingested.stderr
+    assert not (tmp_path / "unused").exists()  # no index directory anywhere
+
+    found = run_cli("search", "--store", url, "“考勤考绩”", "--region", "湖南省", "--json")
+    assert found.returncode == 0, found.stderr
+    result = json.loads(found.stdout)
+    (hit,) = result["hits"]
+    start, end = hit["fragments"][0]["marks"][0]
+    assert hit["fragments"][0]["text"][start:end] == "考勤考绩"
+    assert result["facets"]["year"][0] == {"value": "2024", "count": 1}
+    excluded = run_cli("search", "--store", url, "--engine", "postgresql", "委员工作室", "-党建")
+    assert excluded.returncode == 0 and excluded.stdout.strip() == "no article matches 委员工作室 -党建"
+
+    rebuilt = run_cli("reindex", "--store", url)
+    assert rebuilt.returncode == 0 and rebuilt.stdout.startswith("indexed 1 articles into postgresql://"), rebuilt
+    checked = run_cli("check", "--store", url)
+    assert checked.returncode == 0 and "the postgresql index holds the store's 1 articles" in checked.stdout
+
+    tantivy = run_cli("search", "--store", url, "--engine", "tantivy", "委员")
+    assert tantivy.returncode == 2 and "searches with its own tables (engine postgresql), not tantivy" in tantivy.stderr
+    assert run_cli("ingest", "--data", str(tmp_path / "data"), str(SEED)).returncode == 0
+    directory = run_cli("search", "--data", str(tmp_path / "data"), "--engine", "postgresql", "委员")
+    assert directory.returncode == 2 and "the postgresql engine is the search of a PostgreSQL store" in directory.stderr
+
+
+def test_a_search_on_a_server_that_is_gone_is_a_clear_error(tmp_path: Path, pg_database: str) -> None:
+    url = Places("postgresql", pg_database).new(tmp_path / "unused")
+    assert run_cli("ingest", "--store", url, str(SEED)).returncode == 0
+    gone = url.replace("postgresql:///", "postgresql://127.0.0.1:1/")  # nothing listens there
+    result = run_cli("search", "--store", gone, "委员")
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("Error: cannot reach the PostgreSQL store"), result.stderr

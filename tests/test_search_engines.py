@@ -224,3 +224,70 @@ def test_tantivy_orders_dates_by_a_number_that_sorts_like_the_text(date: str, ke
 )
 def test_tantivy_date_bounds_include_the_whole_period(value: str, low: int, high: int) -> None:
     assert (_bound(value, upper=False), _bound(value, upper=True)) == (low, high)
+
+
+def test_two_postgresql_writers_racing_on_the_same_articles_keep_one_row_each(
+    postgres_index: tuple[SearchIndex, Store], tmp_path: Path, pg_database: str
+) -> None:
+    import threading
+
+    from zxkg.search.postgres_engine import PostgresEngine
+
+    index, store = postgres_index
+    docs = [index.builder.build(ex) for ex in store.extractions()]
+    url = Places("postgresql", pg_database).new(tmp_path / "unused")
+    many = [dataclasses.replace(docs[k % len(docs)], id=f"{k:016x}") for k in range(120)]
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def write(order: list[int]) -> None:
+        engine = PostgresEngine.open(url, create=True)
+        try:
+            writer = engine.writer()
+            for k in order:
+                writer.add(many[k])
+            start.wait()
+            writer.commit()
+        except BaseException as exc:  # reported below, in the test's thread
+            errors.append(exc)
+        finally:
+            engine.close()
+
+    forward = list(range(len(many)))
+    racers = [threading.Thread(target=write, args=(o,)) for o in (forward, forward[::-1])]
+    for t in racers:
+        t.start()
+    for t in racers:
+        t.join()
+    assert errors == []
+    engine = PostgresEngine.open(url)
+    try:
+        assert engine.count() == len(many) and engine.ids() == {d.id for d in many}
+    finally:
+        engine.close()
+
+
+def test_a_postgresql_index_whose_server_went_away_says_so(
+    postgres_index: tuple[SearchIndex, Store], pg_database: str
+) -> None:
+    import psycopg
+
+    from zxkg.ingest.errors import StoreUnavailable
+
+    index, store = postgres_index
+    doc = index.builder.build(next(iter(store.extractions())))
+    engine = open_engine(POSTGRES_ENGINE, index.path)
+    try:
+        request = index.request("委员")
+        assert engine.search(request).total > 0
+        pid = engine.conn.raw.info.backend_pid  # type: ignore[attr-defined]
+        with psycopg.connect(pg_database, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        with pytest.raises(StoreUnavailable, match="lost the connection to the PostgreSQL store"):
+            engine.search(request)
+        writer = engine.writer()
+        writer.add(doc)
+        with pytest.raises(StoreUnavailable):
+            writer.commit()
+    finally:
+        engine.close()

@@ -1,4 +1,8 @@
-"""The index keeps step with the store: ingest adds, sync repairs, reindex swaps in a new one."""
+"""The index keeps step with the store: ingest adds, sync repairs, reindex swaps in a new one.
+
+The tests that take ``any_engine`` run on whoosh and tantivy in a data directory and on a
+PostgreSQL store's own search tables.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SEED
+from tests.conftest import ROOT, SEED, engine_store
 from zxkg.ingest.link import Context
 from zxkg.ingest.models import Extraction
 from zxkg.ingest.pipeline import ingest
 from zxkg.ingest.store import Store
 from zxkg.search.document import DocBuilder
-from zxkg.search.engine import open_engine
+from zxkg.search.engine import POSTGRES_ENGINE, open_engine
 from zxkg.search.index import SearchIndex
 
 OTHER = """title: 兰州市政协召开常委会议
@@ -27,9 +31,8 @@ date: 2020-01-10
 
 
 def ingest_with_index(
-    paths: list[str], data_dir: Path, ctx: Context, engine: str = "whoosh"
+    paths: list[str], data_dir: Path | str, ctx: Context, engine: str = "whoosh"
 ) -> tuple[SearchIndex, list[Extraction]]:
-    index = SearchIndex(data_dir, ctx.segmenter, ctx.gazetteer, engine)
     seen: list[Extraction] = []
 
     def keep(ex: Extraction) -> None:
@@ -37,24 +40,32 @@ def ingest_with_index(
         indexer.add(ex)
 
     with Store.open(data_dir) as store:
+        index = SearchIndex.of(store, ctx.segmenter, ctx.gazetteer, engine)
         with index.indexer() as indexer:
             ingest(paths, store, ctx, after_save=keep)
         index.sync(store)
     return index, seen
 
 
-def agree(index: SearchIndex, data_dir: Path) -> bool:
+def agree(index: SearchIndex, data_dir: Path | str) -> bool:
     with Store.open(data_dir, readonly=True) as store:
-        engine = index.open()
+        engine = open_engine(index.engine_name, index.path)
         try:
             return engine.ids() == frozenset(store.article_ids())
         finally:
             engine.close()
 
 
+@pytest.fixture
+def place(any_engine: str, data_dir: Path, request: pytest.FixtureRequest) -> str:
+    """A fresh store for ``any_engine``: the data directory, or a PostgreSQL schema."""
+    return engine_store(any_engine, data_dir, request)
+
+
 def test_ingest_hands_each_saved_article_with_its_tokens(
-    tmp_path: Path, data_dir: Path, ctx: Context, engine: str
+    tmp_path: Path, place: str, ctx: Context, any_engine: str
 ) -> None:
+    data_dir, engine = place, any_engine
     (tmp_path / "other.txt").write_text(OTHER, encoding="utf-8")
     index, seen = ingest_with_index([str(SEED), str(tmp_path / "other.txt")], data_dir, ctx, engine)
     assert len(seen) == 2 and all(ex.tokens and "".join(ex.tokens) == ex.article.text for ex in seen)
@@ -74,12 +85,13 @@ def test_an_extraction_read_back_from_the_store_indexes_the_same(data_dir: Path,
 
 
 def test_sync_repairs_an_index_that_missed_or_kept_articles(
-    tmp_path: Path, data_dir: Path, ctx: Context, engine: str
+    tmp_path: Path, place: str, ctx: Context, any_engine: str
 ) -> None:
+    data_dir, engine = place, any_engine
     (tmp_path / "other.txt").write_text(OTHER, encoding="utf-8")
     with Store.open(data_dir) as store:
         ingest([str(SEED), str(tmp_path / "other.txt")], store, ctx)  # an older zxkg: no index at all
-        index = SearchIndex(data_dir, ctx.segmenter, ctx.gazetteer, engine)
+        index = SearchIndex.of(store, ctx.segmenter, ctx.gazetteer, engine)
         report = index.sync(store)
         assert (report.added, report.removed, report.total) == (2, 0, 2)
         # the index loses one article and holds one the store no longer has
@@ -95,31 +107,50 @@ def test_sync_repairs_an_index_that_missed_or_kept_articles(
     assert agree(index, data_dir)
 
 
-def test_reindex_builds_aside_and_swaps_in(tmp_path: Path, data_dir: Path, ctx: Context, engine: str) -> None:
-    index, _ = ingest_with_index([str(SEED)], data_dir, ctx, engine)
-    before = {p.name for p in (data_dir / "index" / engine).iterdir()}
-    with Store.open(data_dir) as store:
-        assert index.reindex(store) == 1
-    assert [p.name for p in (data_dir / "index").iterdir()] == [engine]  # no temporary directory left
-    assert {p.name for p in (data_dir / "index" / engine).iterdir()} != before
-    assert agree(index, data_dir)
-    with Store.open(data_dir, readonly=True) as store:
+def held(place: str, engine: str) -> set[str]:
+    """What the index is made of: its directory's files, or the PostgreSQL store's tables."""
+    if engine != POSTGRES_ENGINE:
+        return {p.name for p in (Path(place) / "index").rglob("*")}
+    with Store.open(place, readonly=True) as store:
+        rows = store.conn.execute(
+            "SELECT c.relname || ':' || c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = current_schema() AND c.relname LIKE 'search%'"
+        )
+        return {row[0] for row in rows}
+
+
+def test_reindex_builds_aside_and_swaps_in(place: str, ctx: Context, any_engine: str) -> None:
+    index, _ = ingest_with_index([str(SEED)], place, ctx, any_engine)
+    before = held(place, any_engine)
+    with Store.open(place) as store:
+        assert SearchIndex.of(store, ctx.segmenter, ctx.gazetteer, any_engine).reindex(store) == 1
+    after = held(place, any_engine)
+    if any_engine == POSTGRES_ENGINE:  # a new table and indexes under the old names
+        assert {n.split(":")[0] for n in after} == {n.split(":")[0] for n in before} and after != before
+    else:
+        assert [p.name for p in (Path(place) / "index").iterdir()] == [any_engine]  # no temporary directory left
+        assert after != before
+    assert agree(index, place)
+    with Store.open(place, readonly=True) as store:
+        index = SearchIndex.of(store, ctx.segmenter, ctx.gazetteer, any_engine)
         result = index.search(index.request("“考勤考绩”"), store)
     assert result.total == 1
 
 
-def test_a_failed_reindex_leaves_the_old_index(data_dir: Path, ctx: Context, engine: str) -> None:
-    index, _ = ingest_with_index([str(SEED)], data_dir, ctx, engine)
+def test_a_failed_reindex_leaves_the_old_index(place: str, ctx: Context, any_engine: str) -> None:
+    index, _ = ingest_with_index([str(SEED)], place, ctx, any_engine)
+    before = held(place, any_engine)
 
     class Broken(Store):
         def extractions(self, ids: object = None) -> object:  # type: ignore[override]
             raise RuntimeError("disk on fire")
 
-    with Store.open(data_dir) as store:
-        broken = Broken(store.data_dir, store.conn, readonly=False)
+    with Store.open(place) as store:
+        broken = type("BrokenStore", (Broken, type(store)), {})(store.location, store.conn, readonly=False)
+        broken.location_for_workers, broken.data_dir = store.location_for_workers, store.data_dir
         with pytest.raises(RuntimeError):
-            index.reindex(broken)
-    assert [p.name for p in (data_dir / "index").iterdir()] == [engine]
+            SearchIndex.of(broken, ctx.segmenter, ctx.gazetteer, any_engine).reindex(broken)
+    assert held(place, any_engine) == before
     assert index.count() == 1
 
 
