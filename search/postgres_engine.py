@@ -13,6 +13,11 @@ touches a term, and queries are built from our query tree, never by ``to_tsquery
 - ``title~:`` … hold the rest of each position's terms (sub-words, a learned word beside
   its first piece) at the same position; a word is looked up in both, a phrase in the
   first, as the tantivy engine does (so both find the same articles);
+- ``title>:`` … hold each pair of words side by side (``'body>:委员 工作室'``): a two-word
+  phrase is one lexeme the GIN index answers exactly, and a longer one asks for its pairs
+  and its words at consecutive positions, so PostgreSQL reads the terms of only the rows
+  that hold every pair (the phrase operator alone would make it read those of every row
+  holding the words);
 - ``region:`` (the regions, their ancestors and their division codes), ``province:``,
   ``year:`` and one prefix per entity kind (``mechanism:``, ``brand:``, ``document:`` …)
   hold the exact values filters ask for, lower-cased.
@@ -20,8 +25,12 @@ touches a term, and queries are built from our query tree, never by ``to_tsquery
 So a whole query — words, phrases, OR/NOT/groups, fields and filters — is one tsquery
 against one GIN index; only the date range is a column (``date_key``, as tantivy's). Title
 lexemes carry weight A, so ``ts_rank`` counts a title match ten times a body's (the title
-boost). A filter whose value may be contained in a name (``mechanism:考核``) is widened to
-the names that contain it, found in ``search_values`` (every entity name indexed, by kind).
+boost). Ranking every match by ``ts_rank`` would read every matching row's terms (a
+common word matches most articles), so every match is ranked by ``head``, a small tsvector
+of the title and the body's first words kept in the row, and only the best ``RERANKED``
+by all their terms (``ts_rank`` divided by the length, as BM25 does). A filter whose value
+may be contained in a name (``mechanism:考核``) is widened to the names that contain it,
+found in ``search_values`` (every entity name indexed, by kind).
 
 Facets are one ``GROUP BY`` over the ``facets`` array (``region:长沙市``, ``year:2024`` …)
 of the matched rows; the total comes with them from the same scan.
@@ -45,6 +54,7 @@ import json
 import random
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any, get_args
 
 from zxkg.ingest.errors import StoreUnavailable
@@ -75,6 +85,9 @@ if TYPE_CHECKING:
 TABLE = "search_documents"
 VALUES = "search_values"
 SUB = "~"  # title~: … a text field's terms beyond the word at each position
+PAIR = ">"  # body>:委员 工作室 … two words side by side: a two-word phrase needs no positions
+HEAD_POSITIONS = 64  # the body's first words in ``head``
+RERANKED = 100  # the best matches by ``head`` that ts_rank orders again over all their terms
 FILTER_PREFIXES = {"region": "region", "province": "province", "year": "year"}
 FACET_PREFIXES = {"region": "regions", "province": "province", "year": "year"}
 ENTITY_KINDS = tuple(k for k in get_args(EntityKind) if k not in ("region", "article"))
@@ -87,14 +100,16 @@ RANK_NORMALIZATION = 2
 BATCH = 500  # documents a writer sends in one transaction
 RETRIES = 8
 SETUP_LOCK = 0x7A78_5345  # "zxSE": one process creates the tables at a time
-SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS {TABLE} (
-    id TEXT PRIMARY KEY,           -- the article's id (its content hash)
+DOCUMENT_COLUMNS = """
+    id TEXT NOT NULL,              -- the article's id (its content hash)
     terms TSVECTOR NOT NULL,       -- field-qualified lexemes: 'body:委员':12 'title:委员':3A …
+    head TSVECTOR NOT NULL,        -- the title's and the body's first words: ranks every match cheaply
     date_key INTEGER NOT NULL,     -- the date as YYYYMMDD, missing parts 00, 0 for none
     facets TEXT[] NOT NULL,        -- 'regions:长沙市', 'province:湖南省', 'year:2024', 'brand:…'
     record TEXT NOT NULL           -- what a hit shows (JSON): title, date, source, file, regions, sentences
-);
+"""
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS {TABLE} ({DOCUMENT_COLUMNS}, PRIMARY KEY (id));
 CREATE INDEX IF NOT EXISTS {TABLE}_terms ON {TABLE} USING gin (terms);
 CREATE INDEX IF NOT EXISTS {TABLE}_date ON {TABLE} (date_key);
 CREATE TABLE IF NOT EXISTS {VALUES} (
@@ -103,11 +118,11 @@ CREATE TABLE IF NOT EXISTS {VALUES} (
     PRIMARY KEY (field, value)
 );
 """
-COLUMNS = "id, terms, date_key, facets, record"
+COLUMNS = "id, terms, head, date_key, facets, record"
 
 # A document as plain values, built where the article was extracted (ingest's workers):
-# id, the tsvector's literal, date key, facet values, (kind, name) pairs, the record's JSON.
-Prepared = tuple[str, str, int, list[str], list[tuple[str, str]], str]
+# id, the tsvectors' literals (all, head), date key, facet values, (kind, name) pairs, the record's JSON.
+Prepared = tuple[str, str, str, int, list[str], list[tuple[str, str]], str]
 
 
 def quoted(lexeme: str) -> str:
@@ -115,13 +130,40 @@ def quoted(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _positioned(out: dict[str, list[str]], field: str, positions: Positions, weight: str) -> None:
+def _positioned(out: dict[str, list[str]], field: str, positions: Positions, weight: str, pairs: bool = True) -> None:
+    """The lexemes of one text field, at their positions; ``pairs``: its word pairs too."""
     for at, group in enumerate(positions, start=1):
         pos = f"{min(at, MAX_POSITION)}{weight}"
         for k, term in enumerate(group):
             lexeme = f"{field}{SUB if k else ''}:{term}"
             if len(lexeme.encode("utf-8")) <= MAX_LEXEME_BYTES:
                 out.setdefault(lexeme, []).append(pos)
+    if not pairs:
+        return
+    for first, second in pairwise(positions):
+        if first and second:  # a gap is no neighbour
+            lexeme = pair(field, first[0], second[0])
+            if len(lexeme.encode("utf-8")) <= MAX_LEXEME_BYTES:
+                out.setdefault(lexeme, [])
+
+
+def pair(field: str, first: str, second: str) -> str:
+    """The lexeme of two words side by side (terms hold no whitespace, so a space parts them)."""
+    return f"{field}{PAIR}:{first} {second}"
+
+
+def _literal(out: dict[str, list[str]]) -> str:
+    return " ".join(
+        f"{quoted(lexeme)}:{','.join(dict.fromkeys(pos))}" if pos else quoted(lexeme) for lexeme, pos in out.items()
+    )
+
+
+def head_literal(doc: IndexDoc) -> str:
+    """The title and the body's first words: what the first ranking of every match reads."""
+    out: dict[str, list[str]] = {}
+    _positioned(out, "title", doc.title_terms, "A", pairs=False)
+    _positioned(out, "body", doc.body_terms[:HEAD_POSITIONS], "", pairs=False)
+    return _literal(out)
 
 
 def tsvector_literal(doc: IndexDoc) -> str:
@@ -135,7 +177,7 @@ def tsvector_literal(doc: IndexDoc) -> str:
     values += [(kind, name) for kind, names in doc.entities for name in names]
     if doc.date:
         values.append(("year", doc.year))
-    parts = [f"{quoted(lexeme)}:{','.join(dict.fromkeys(pos).keys())}" for lexeme, pos in out.items()]
+    parts = [_literal(out)]
     for field, value in dict.fromkeys((f, v.lower()) for f, v in values):
         lexeme = f"{field}:{value}"
         if len(lexeme.encode("utf-8")) <= MAX_LEXEME_BYTES:
@@ -165,6 +207,7 @@ def prepare(doc: IndexDoc) -> Prepared:
     return (
         doc.id,
         tsvector_literal(doc),
+        head_literal(doc),
         date_key(doc.date),
         facets,
         names,
@@ -186,7 +229,7 @@ class _Compiler:
         if isinstance(node, Words | Phrase):
             fields = (node.field,) if node.field else self.text_fields
             if isinstance(node, Phrase) and len(node.tokens) > 1:
-                return _any(" <-> ".join(quoted(f"{f}:{t}") for t in node.tokens) for f in fields)
+                return _any(self.phrase(f, node.tokens) for f in fields)
             return _all(_any(quoted(f"{f}{sub}:{t}") for f in fields for sub in ("", SUB)) for t in node.tokens)
         if isinstance(node, Filter):
             return self.filter(node)
@@ -197,6 +240,16 @@ class _Compiler:
         if isinstance(node, Or):
             return _any(self.node(c) for c in node.children)
         raise TypeError(f"not a query node: {node!r}")
+
+    @staticmethod
+    def phrase(field: str, tokens: tuple[str, ...]) -> str:
+        """Every word pair of the phrase (the index finds those alone, exactly); from three
+        words on, also the words at consecutive positions, which PostgreSQL checks only in
+        the rows holding every pair."""
+        pairs = [quoted(pair(field, a, b)) for a, b in pairwise(tokens)]
+        if len(tokens) == 2:
+            return pairs[0]
+        return _all([*dict.fromkeys(pairs), "(" + " <-> ".join(quoted(f"{field}:{t}") for t in tokens) + ")"])
 
     def filter(self, f: Filter) -> str:
         if f.field in ("title", "body", "source", "evidence"):
@@ -258,7 +311,7 @@ class PostgresWriter:
             self._target = f"{TABLE}_new"
             self._conn.execute(f"DROP TABLE IF EXISTS {self._target}")
             # no index yet: they are built once, over all rows, when the table is complete
-            self._conn.execute(f"CREATE TABLE {self._target} (LIKE {TABLE} INCLUDING DEFAULTS INCLUDING STORAGE)")
+            self._conn.execute(f"CREATE TABLE {self._target} ({DOCUMENT_COLUMNS})")
 
     def add(self, doc: IndexDoc) -> None:
         self.add_prepared(prepare(doc))
@@ -308,7 +361,7 @@ class PostgresWriter:
                     raw.execute(f"DELETE FROM {self._target} WHERE id = ANY(%s)", (gone,))
                 if rows:
                     self._copy(raw, rows)
-                names = sorted({pair for r in rows for pair in r[4]})
+                names = sorted({kv for r in rows for kv in r[5]})
                 if names:
                     raw.execute(
                         f"INSERT INTO {VALUES} (field, value) SELECT * FROM unnest(%s::text[], %s::text[])"
@@ -328,13 +381,14 @@ class PostgresWriter:
             raw.execute(f"CREATE TEMP TABLE IF NOT EXISTS {TABLE}_incoming (LIKE {TABLE}) ON COMMIT DELETE ROWS")
             target = f"{TABLE}_incoming"
         with raw.cursor().copy(f"COPY {target} ({COLUMNS}) FROM STDIN") as copy:
-            for doc_id, terms, key, facets, _names, record in rows:
-                copy.write_row((doc_id, terms, key, facets, record))
+            for doc_id, terms, head, key, facets, _names, record in rows:
+                copy.write_row((doc_id, terms, head, key, facets, record))
         if not self._bulk:
             # in id order, so two writers lock the rows they share in the same order
             raw.execute(
                 f"INSERT INTO {TABLE} ({COLUMNS}) SELECT {COLUMNS} FROM {target} ORDER BY id"
-                " ON CONFLICT (id) DO UPDATE SET terms = excluded.terms, date_key = excluded.date_key,"
+                " ON CONFLICT (id) DO UPDATE SET terms = excluded.terms, head = excluded.head,"
+                " date_key = excluded.date_key,"
                 " facets = excluded.facets, record = excluded.record"
             )
 
@@ -437,13 +491,15 @@ class PostgresEngine:
         rows = self.conn.execute(f"SELECT value FROM {VALUES} WHERE field = ? AND value LIKE ANY(?)", (kind, patterns))
         return sorted(row[0] for row in rows)
 
-    def tsquery(self, request: SearchRequest) -> str:
+    def tsquery(self, request: SearchRequest) -> tuple[str, str]:
+        """The tsquery that selects (query and filters), and the one that ranks (the query)."""
         text_fields = ("evidence",) if request.scope == "evidence" else ("title", "body")
         compiler = _Compiler(text_fields, self.widen)
-        return _all([compiler.node(request.query), *(compiler.filter(f) for f in request.filters)])
+        ranked = compiler.node(request.query)
+        return _all([ranked, *(compiler.filter(f) for f in request.filters)]), ranked
 
     def search(self, request: SearchRequest) -> SearchResult:
-        query = self.tsquery(request)
+        query, ranked = self.tsquery(request)
         where = ["terms @@ ?::tsquery"]
         params: list[Any] = [query]
         if request.since or request.until:
@@ -455,7 +511,7 @@ class PostgresEngine:
         condition = " AND ".join(where)
         with self._reading():
             total, facets = self._count(condition, params, request)
-            hits = self._page(condition, params, query, request, total)
+            hits = self._page(condition, params, ranked, request, total)
         return SearchResult(total=total, hits=hits, facets=facets, offset=request.offset, limit=request.limit)
 
     @contextlib.contextmanager
@@ -466,6 +522,10 @@ class PostgresEngine:
             yield
             return
         self.conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        # The GIN index answers words, pairs and filters exactly, without reading a row's
+        # terms; a scan of the table reads (and decompresses) every row's, which the planner
+        # does not price, so it would choose it whenever most rows match.
+        self.conn.execute("SET LOCAL enable_seqscan = off")
         try:
             yield
         finally:
@@ -514,15 +574,22 @@ class PostgresEngine:
             )
             rows = self.conn.execute(sql, [query, *params, limit, offset]).fetchall()
         else:
-            inner = (
-                f"SELECT id, date_key, ts_rank(terms, ?::tsquery, {RANK_NORMALIZATION}) AS score "
-                f"FROM {TABLE} WHERE {condition} ORDER BY score DESC, date_key DESC, id LIMIT ? OFFSET ?"
-            )
+            # Every match ranked by its small ``head`` (title, opening words); the best
+            # RERANKED of those again by all their terms, before the rest. The order does not
+            # depend on the page asked for, so pages never overlap.
+            n = RANK_NORMALIZATION
             sql = (
-                f"SELECT p.id, p.score, d.record FROM ({inner}) p JOIN {TABLE} d USING (id) "
-                "ORDER BY p.score DESC, p.date_key DESC, p.id"
+                f"WITH m AS MATERIALIZED (SELECT id, date_key, ts_rank(head, ?::tsquery, {n}) AS first "
+                f"FROM {TABLE} WHERE {condition}), "
+                f"best AS MATERIALIZED (SELECT m.id FROM m ORDER BY first DESC, date_key DESC, id LIMIT {RERANKED}), "
+                f"ordered AS (SELECT m.id, m.date_key, 0 AS tier, ts_rank(d.terms, ?::tsquery, {n}) AS key "
+                f"FROM best JOIN m USING (id) JOIN {TABLE} d USING (id) "
+                "UNION ALL SELECT id, date_key, 1, first FROM m WHERE id NOT IN (SELECT id FROM best)), "
+                "page AS (SELECT * FROM ordered ORDER BY tier, key DESC, date_key DESC, id LIMIT ? OFFSET ?) "
+                f"SELECT p.id, ts_rank(d.terms, ?::tsquery, {n}), d.record FROM page p JOIN {TABLE} d USING (id) "
+                "ORDER BY p.tier, p.key DESC, p.date_key DESC, p.id"
             )
-            rows = self.conn.execute(sql, [query, *params, limit, offset]).fetchall()
+            rows = self.conn.execute(sql, [query, *params, query, limit, offset, query]).fetchall()
         return tuple(_hit(doc_id, float(score), record) for doc_id, score, record in rows)
 
 
