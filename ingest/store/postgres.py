@@ -12,6 +12,7 @@ again (``retried``). Readers see one state of the store for a whole answer
 from __future__ import annotations
 
 import contextlib
+import logging
 import random
 import re
 import time
@@ -28,6 +29,15 @@ if TYPE_CHECKING:
     import psycopg
 
 T = TypeVar("T")
+
+
+def _not_a_lost_pipeline(record: logging.LogRecord) -> bool:
+    """psycopg logs a warning when a batch (``executemany``'s pipeline) ends on a connection
+    the server dropped; ``Connection.reporting`` already says so as the command's one error."""
+    return not str(record.msg).startswith("error ignored terminating")
+
+
+logging.getLogger("psycopg").addFilter(_not_a_lost_pipeline)
 RETRIES = 8  # a transaction given up for a deadlock is run again this many times at most
 META = """
 CREATE TABLE IF NOT EXISTS zxkg_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
