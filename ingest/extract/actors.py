@@ -68,9 +68,11 @@ LEVEL_CUE = re.compile(
     rf"|(?P<voice>(?:我|本)(?P<g>[{_LEVEL}]))"
     rf"|(?P<one>(?P<h>[{_LEVEL}])政协))"
 )
-# Several committees, none in particular: 各县政协, 区县政协, 县(市、区)政协, 7个区(市)县政协
+# Several committees, none in particular: 各县政协, 区县政协, 县(市、区)政协, 7个区(市)县政协;
+# a count before 政协委员 counts what the members run (4个政协委员联系界别群众工作站), not committees
 PLURAL_CUE = re.compile(
-    r"(?=[各兄\d一二两三四五六七八九十区县市地])(?:各|兄弟|\d+个|[一二两三四五六七八九十]+个)[\u4e00-\u9fff()()、]{0,8}?政协(?!委员会)"
+    r"(?=[各兄\d一二两三四五六七八九十区县市地])(?:各|兄弟|(?P<count>\d+个|[一二两三四五六七八九十]+个))[\u4e00-\u9fff()()、]{0,8}?政协"
+    r"(?(count)(?!委员)|(?!委员会))"
     r"|(?:区县|县区|市县|县市区|市州|地市|县\(市、区\)|区\(市\)县)政协"
 )
 PLURAL_BEFORE = set("省各地等个两三区县市州")  # 省市政协, 各县政协: the level word of a plural

@@ -102,7 +102,7 @@ INSTITUTION = re.compile(
     r"|协商议事(?:室|厅|堂|中心|会)|履职(?:考核|考评|积分管理|档案)|提案办理评议"
 )
 SYSTEM_AFTER_VERB = re.compile(
-    r"(?:健全|建立|完善|实行|推行|落实|探索|构建|出台|创新|制定|制订)(?:了|完善|并)?"
+    r"(?:健全|建立|完善|实行|推行|落实|探索|构建|出台|创新|制定|制订|(?<![^,;:。,;:\n])强化)(?:了|完善|并)?"
     r"([\u4e00-\u9fff]{2,16}?(?:制度|机制))(?!体系|框架|格局|建设)"
 )
 # 向委员工作室派驻了219名党建指导员: officers posted to a body are a standing arrangement
@@ -327,6 +327,11 @@ def extract_initiatives(
                 taken.append((hit.start, hit.end))
     known = [(h.start, h.end) for h in hits if h.kind != "slogan" and h.rule != "initiative.lexicon"]
     for start, end in unquoted.siblings(text, known):
+        # a known term that found no owner gives way to the list that has one
+        weak = [h for h in hits if h.rule == "initiative.lexicon" and not h.owners]
+        for h in [h for h in weak if h.start < end and start < h.end]:
+            hits.remove(h)
+            taken.remove((h.start, h.end))
         if not any(a < end and start < b for a, b in taken):
             name = text[start:end]
             hits.append(InitiativeHit(start, end, name, kind_of_name(name) or "mechanism",
@@ -352,12 +357,28 @@ def _known_terms(text: str, actors: Actors, lexicon: Lexicon, quoted: list[tuple
         if any(a <= start and end <= b for a, b in quoted):
             continue
         kind = lexicon.kind_of(name) or "mechanism"
+        if _glued_modifier(text, start):
+            # 开展小微协商: a character glued between the verb and a known term (微协商) makes
+            # a name of its own, a kind of the known one
+            start -= 1
+            name = text[start:end]
         owners = actors.regions_before(start)
         if not owners and verb_before(text, start):
             found = actors.actor_at(start)
             owners = (found[0],) if found else ()
         out.append(InitiativeHit(start, end, name, kind, owners, "initiative.lexicon", 0.6))
     return out
+
+
+GLUE_NEVER = set("了着过好的各多全一二两三四五六七八九十个这此该其等和与及在为把将对")
+ADOPTED_BEFORE = re.compile("(?:" + "|".join(sorted(ADOPT_VERBS, key=len, reverse=True)) + ")$")
+
+
+def _glued_modifier(text: str, start: int) -> bool:
+    """Whether one character stands between an adoption verb and ``start`` (开展小微协商)."""
+    if start < 3 or not "\u4e00" <= text[start - 1] <= "\u9fff" or text[start - 1] in GLUE_NEVER:
+        return False
+    return ADOPTED_BEFORE.search(text, max(0, start - 5), start - 1) is not None
 
 
 def _chains(text: str, qs: list[Quote], actors: Actors | None = None) -> list[list[Quote]]:
