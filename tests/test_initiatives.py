@@ -261,6 +261,12 @@ def found_knowing(text: str, known: dict[str, str], ctx: Context) -> set[tuple[s
         ("宁陕县政协逐步建立委员工作室、活动站、基层联系点,覆盖全县。",
          {("宁陕县", "委员工作室", "mechanism"), ("宁陕县", "活动站", "mechanism"),
           ("宁陕县", "基层联系点", "mechanism")}),
+        # a sector's name before 界别 is part of the studio's; the next item listed shares its owner
+        ("调研组走访了延安市安塞区经济界别委员工作室、文艺新闻界别委员工作室。",
+         {("安塞区", "经济界别委员工作室", "mechanism"), ("安塞区", "文艺新闻界别委员工作室", "mechanism")}),
+        ("宁陕县政协成立了经济界别委员工作室。", {("宁陕县", "经济界别委员工作室", "mechanism")}),
+        # the committee's own lecture series, closed by a dash: 政协 and the head are its name
+        ("宁陕县政协讲坛——委员履职分享会举行。", {("宁陕县", "政协讲坛", "mechanism")}),
     ],
 )  # fmt: skip
 def test_adoptions_of_the_second_round(text: str, expected: set[tuple[str, str, str]], ctx: Context) -> None:

@@ -337,8 +337,27 @@ def extract_initiatives(
             hits.append(InitiativeHit(start, end, name, kind_of_name(name) or "mechanism",
                                       _owners(actors, start, end), "initiative.sibling", 0.6))  # fmt: skip
             taken.append((start, end))
-    out = [_canonical(hit, lexicon) for hit in sorted(hits, key=lambda h: h.start)]
+    out = [_canonical(hit, lexicon) for hit in _listed_share_owners(text, sorted(hits, key=lambda h: h.start))]
     return [hit for hit in out if hit is not None]
+
+
+def _listed_share_owners(text: str, hits: list[InitiativeHit]) -> list[InitiativeHit]:
+    """安塞区经济界别委员工作室、文艺新闻界别委员工作室: an institution listed right after one
+    with an owner written before it, and with nobody of its own, has the same owner."""
+    out: list[InitiativeHit] = []
+    for hit in hits:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and not hit.owners
+            and prev.owners
+            and prev.kind == hit.kind != "slogan"
+            and prev.end + 1 == hit.start
+            and text[prev.end] == "、"
+        ):
+            hit = replace(hit, owners=prev.owners)
+        out.append(hit)
+    return out
 
 
 def _canonical(hit: InitiativeHit, lexicon: Lexicon) -> InitiativeHit | None:
@@ -584,11 +603,15 @@ def _systems(text: str, actors: Actors) -> list[InitiativeHit]:
 
 def _institutions(text: str, actors: Actors) -> list[InitiativeHit]:
     out: list[InitiativeHit] = []
+    region_ends = {h.end for h in actors.hits}
     for m in INSTITUTION.finditer(text):
         name = m.group(0)
         start = m.start()
         if name.startswith("政协"):
             name, start = name[2:], start + 2
+        elif name.startswith("界别"):
+            start = unquoted.sector_before(text, start, region_ends)
+            name = text[start : m.end()]
         if len(name) < 4 and not name.startswith("协商"):
             continue
         owners = _owners(actors, start)

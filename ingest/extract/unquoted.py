@@ -54,7 +54,7 @@ NOT_A_NAME = re.compile(
     r"带领|陪同|依托|通过|利用|开展|推动|推进|加强|发挥|围绕|结合|进入|进驻|入驻|组织|邀请|成立|建立|设立|健全|完善|"
     r"探索|打造|构建|创新|实施|落实|要|了|着|过|是|有|在|被|由|第[一二三四五六七八九十\d]+次"
 )
-OWNED_PHRASE = re.compile(rf"(?:政协)?({_MOD}{{2,12}}?)(?=[,。;、,;:等]|$|建设|运行|应用|活动)")
+OWNED_PHRASE = re.compile(rf"(?:政协)?({_MOD}{{2,12}}?)(?=[,。;、,;:等—]|$|建设|运行|应用|活动)")
 # heads an owner written right before may take besides the institutions: 咸阳市智慧政协平台
 OWNER_HEADS = re.compile(rf"(?:{_HEADS}|平台|系统|论坛)$")
 
@@ -105,8 +105,12 @@ def institutions(text: str, actors: Actors) -> list[Found]:
         seen.add((start, end))
         out.append((start, end, name, "mechanism", rule, conf))
 
+    region_ends = {h.end for h in actors.hits}
     for m in MEMBER_LED.finditer(text):
-        add(m.start(), m.end(), "initiative.institution", 0.6)
+        start = m.start()
+        if text.startswith("界别", start):
+            start = sector_before(text, start, region_ends)
+        add(start, m.end(), "initiative.institution", 0.6)
     for m in VERB_LED.finditer(text):
         if m.group(1).startswith(("委员", "政协委员")) or len(m.group(1)) < 3:
             continue  # MEMBER_LED has it
@@ -116,14 +120,33 @@ def institutions(text: str, actors: Actors) -> list[Found]:
         after = OWNED_PHRASE.match(text[h.end : h.end + 16])
         if after is None:
             continue
-        phrase = after.group(1)
+        phrase, offset = after.group(1), after.start(1)
+        if phrase in INSTITUTION_HEADS and offset == 2:
+            phrase, offset = "政协" + phrase, 0  # 鹿城政协讲坛: not a bare head, the committee's
         if not OWNER_HEADS.search(phrase) or NOT_A_NAME.search(phrase) or len(phrase) < 4:
             continue
         if phrase.startswith(("委员", "政协委员")):
             continue
-        start = h.end + after.start(1)
+        start = h.end + offset
         add(start, start + len(phrase), "initiative.institution.owner", 0.6)
     return out
+
+
+SECTOR_OPENS_AFTER = re.compile(r"(?:政协|委员会|设立|组建|建立|建成|成立|开设|打造|走访|观摩|参观)了?$")
+
+
+def sector_before(text: str, start: int, region_ends: set[int]) -> int:
+    """Where the sector's name before 界别 starts (安塞区经济界别委员工作室, 、文艺新闻界别…):
+    two to four characters after a region, a list mark, 政协 or a verb; else ``start``."""
+    for n in (4, 3, 2):
+        i = start - n
+        if i <= 0 or not all("\u4e00" <= ch <= "\u9fff" and ch not in _STOP for ch in text[i:start]):
+            continue
+        if NOT_A_NAME.search(text, i, start):
+            continue
+        if i in region_ends or text[i - 1] in _STOP or SECTOR_OPENS_AFTER.search(text, max(0, i - 3), i):
+            return i
+    return start
 
 
 def partly_quoted(text: str) -> list[tuple[int, int, str]]:
