@@ -607,7 +607,7 @@ class Actors:
         return ()
 
     def both_at(self, pos: int) -> tuple[RegionHit, ...] | None:
-        """The two committees named before 两地政协 (in its sentence or in the title), when the
+        """The two committees named before 两地政协 (in its sentence, its paragraph or the title), when the
         sentence of ``pos`` says both act (before or after ``pos``)."""
         sent = self.sentence(pos)
         marks = [m.start() for m in BOTH_COMMITTEES.finditer(self.text, sent.start, sent.end)]
@@ -616,8 +616,13 @@ class Actors:
         limit = max(pos, marks[-1])
         title_mark = BOTH_COMMITTEES.search(self.text, 0, self.title_end) if self.title_end else None
         named: dict[str, RegionHit] = {}
+        # the two named last before it: in its sentence, else earlier in its paragraph
+        # (A政协与B政协签署…。两地政协将…)
+        opened = sent.start
+        if sum(1 for h in self._hits_between(sent.start, limit) if h.committee) < 2:
+            opened = self.paragraph(pos).start
         for h in self.hits:
-            in_sentence = sent.start <= h.start and h.end <= limit and h.committee
+            in_sentence = opened <= h.start and h.end <= limit and h.committee
             in_title = title_mark is not None and h.end <= title_mark.start()
             if in_sentence or in_title:
                 named.pop(h.entity.code, None)
