@@ -171,6 +171,14 @@ CANDIDATES = [
         {("介休市", "协商议事室", "mechanism")},
         id="b5-glosses",
     ),
+    # a4: 两地政协 in the sentence after the two committees are named: both of them
+    pytest.param(
+        "两地政协签署合作协议",
+        "",
+        "南岸区政协主席与邛崃市政协主席签署合作协议。两地政协将轮流牵头召开联合协商议政会。",
+        {("南岸区", "联合协商议政会", "mechanism"), ("邛崃市", "联合协商议政会", "mechanism")},
+        id="a4-both-committees-of-the-sentence-before",
+    ),
     # b6: 作为 is not a purpose
     pytest.param(
         "平遥县政协专刊",

@@ -12,6 +12,8 @@ MINIMUMS = {
     # the held-out figures of the code these annotations were first scored on
     "corpus2 gold": {"regions": 0.956, "documents": 0.74, "initiatives": 0.461},
     "patterns": {"regions": 0.95, "documents": 0.85, "initiatives": 0.85},
+    # proposals ask, nobody adopts: only their regions are scored (the first figure, held)
+    "proposals gold": {"regions": 1.0},
 }
 
 
@@ -36,7 +38,7 @@ def test_every_set_names_its_inputs() -> None:
 
 def test_own_gold_files_are_well_formed() -> None:
     gold_dir = Path(__file__).parent / "gold"
-    files = sorted(gold_dir.glob("*.json")) + sorted((gold_dir / "corpus2").glob("*.json"))
+    files = sorted(gold_dir.glob("*.json")) + sorted(gold_dir.glob("*/*.json"))
     assert len(files) >= 8
     for path in files:
         gold = json.loads(path.read_text(encoding="utf-8"))

@@ -7,6 +7,7 @@ import pytest
 from zxkg.ingest.extract.actors import Actors
 from zxkg.ingest.extract.initiatives import extract_initiatives, quotes
 from zxkg.ingest.extract.regions import extract_regions
+from zxkg.ingest.lexicon import Lexicon
 from zxkg.ingest.link import Context, everyday_word, extract
 from zxkg.ingest.models import Source
 from zxkg.ingest.parse import parse
@@ -225,3 +226,75 @@ def test_a_report_that_quotes_a_proposal_reports_up_to_its_sections(ctx: Context
     runs = {r.object.name for r in ex.relations if r.predicate == "runs"}
     assert runs == {"甲乙工程"}
     assert {"丙丁工程", "戊己工程"} <= {r.object.name for r in ex.relations if r.predicate == "mentions"}
+
+
+def found_knowing(text: str, known: dict[str, str], ctx: Context) -> set[tuple[str, str, str]]:
+    """``found`` with a lexicon that already knows ``known`` (name → kind), as after other articles."""
+    lexicon = Lexicon()
+    for name, kind in known.items():
+        lexicon.learn(name, kind, strong=True)  # type: ignore[arg-type]
+    hits = extract_regions(text, ctx.gazetteer, ctx.segmenter)
+    return {
+        (owner.entity.name, i.name, i.kind)
+        for i in extract_initiatives(text, Actors(text, hits, ctx.gazetteer), lexicon)
+        if i.kind != "slogan"
+        for owner in i.owners
+    }
+
+
+# Recall on unseen articles (#16, second round): each row a general shape, invented sentences.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a system strengthened at the head of a clause (强化X机制,以…) is the committee's
+        ("南湖区政协今年着力“六个机制”。强化调研议政机制,以履职质效体现新作为。",
+         {("南湖区", "六个机制", "mechanism"), ("南湖区", "调研议政机制", "mechanism")}),
+        # a count before 政协委员 counts what the members run, not committees: the subject acts
+        ("宁陕县政协介绍,全县已有3个政协委员联系界别群众工作站投入使用。",
+         {("宁陕县", "委员联系界别群众工作站", "mechanism")}),
+        # an owner's institution closed by 等 (以县政协…实践中心等为依托)
+        ("宁陕县政协召开全会。要以宁陕县政协协商民主实践中心等为依托,扩大覆盖面。",
+         {("宁陕县", "协商民主实践中心", "mechanism")}),
+        # a members' week is an institution of the members' vocabulary
+        ("宁陕县政协委员履职服务周启动。", {("宁陕县", "委员履职服务周", "mechanism")}),
+        # the verb inside the first item of a list opens it: all items are built
+        ("宁陕县政协逐步建立委员工作室、活动站、基层联系点,覆盖全县。",
+         {("宁陕县", "委员工作室", "mechanism"), ("宁陕县", "活动站", "mechanism"),
+          ("宁陕县", "基层联系点", "mechanism")}),
+        # a sector's name before 界别 is part of the studio's; the next item listed shares its owner
+        ("调研组走访了延安市安塞区经济界别委员工作室、文艺新闻界别委员工作室。",
+         {("安塞区", "经济界别委员工作室", "mechanism"), ("安塞区", "文艺新闻界别委员工作室", "mechanism")}),
+        ("宁陕县政协成立了经济界别委员工作室。", {("宁陕县", "经济界别委员工作室", "mechanism")}),
+        # the committee's own lecture series, closed by a dash: 政协 and the head are its name
+        ("宁陕县政协讲坛——委员履职分享会举行。", {("宁陕县", "政协讲坛", "mechanism")}),
+    ],
+)  # fmt: skip
+def test_adoptions_of_the_second_round(text: str, expected: set[tuple[str, str, str]], ctx: Context) -> None:
+    assert found(text, ctx) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a character glued between the verb and a known term names a kind of it
+        ("宁陕县政协深入开展小微协商,参与委员百余人次。", {("宁陕县", "小微协商", "brand")}),
+        # … but a particle or a count is not part of a name
+        ("宁陕县政协开展了微协商,参与委员百余人次。", {("宁陕县", "微协商", "brand")}),
+        # a known term with no owner of its own gives way to the list that has one
+        ("宁陕县政协的工作体系,涵盖委员工作室、书香政协、协商驿站等三级阵地。",
+         {("宁陕县", "委员工作室", "mechanism"), ("宁陕县", "书香政协", "brand"), ("宁陕县", "协商驿站", "mechanism")}),
+    ],
+)  # fmt: skip
+def test_known_terms_of_the_second_round(text: str, expected: set[tuple[str, str, str]], ctx: Context) -> None:
+    assert found_knowing(text, {"微协商": "brand", "书香政协": "brand"}, ctx) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "宁陕县政协委员要进一步强化责任意识和担当机制建设。",  # 强化 inside a clause is a goal, not a system
+        "全市12个政协开展“微协商”活动。",  # a count of committees names nobody
+    ],
+)
+def test_no_adoption_of_the_second_round(text: str, ctx: Context) -> None:
+    assert not found(text, ctx)

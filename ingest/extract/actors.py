@@ -68,9 +68,11 @@ LEVEL_CUE = re.compile(
     rf"|(?P<voice>(?:我|本)(?P<g>[{_LEVEL}]))"
     rf"|(?P<one>(?P<h>[{_LEVEL}])政协))"
 )
-# Several committees, none in particular: 各县政协, 区县政协, 县(市、区)政协, 7个区(市)县政协
+# Several committees, none in particular: 各县政协, 区县政协, 县(市、区)政协, 7个区(市)县政协;
+# a count before 政协委员 counts what the members run (4个政协委员联系界别群众工作站), not committees
 PLURAL_CUE = re.compile(
-    r"(?=[各兄\d一二两三四五六七八九十区县市地])(?:各|兄弟|\d+个|[一二两三四五六七八九十]+个)[\u4e00-\u9fff()()、]{0,8}?政协(?!委员会)"
+    r"(?=[各兄\d一二两三四五六七八九十区县市地])(?:各|兄弟|(?P<count>\d+个|[一二两三四五六七八九十]+个))[\u4e00-\u9fff()()、]{0,8}?政协"
+    r"(?(count)(?!委员)|(?!委员会))"
     r"|(?:区县|县区|市县|县市区|市州|地市|县\(市、区\)|区\(市\)县)政协"
 )
 PLURAL_BEFORE = set("省各地等个两三区县市州")  # 省市政协, 各县政协: the level word of a plural
@@ -605,7 +607,7 @@ class Actors:
         return ()
 
     def both_at(self, pos: int) -> tuple[RegionHit, ...] | None:
-        """The two committees named before 两地政协 (in its sentence or in the title), when the
+        """The two committees named before 两地政协 (in its sentence, its paragraph or the title), when the
         sentence of ``pos`` says both act (before or after ``pos``)."""
         sent = self.sentence(pos)
         marks = [m.start() for m in BOTH_COMMITTEES.finditer(self.text, sent.start, sent.end)]
@@ -614,8 +616,13 @@ class Actors:
         limit = max(pos, marks[-1])
         title_mark = BOTH_COMMITTEES.search(self.text, 0, self.title_end) if self.title_end else None
         named: dict[str, RegionHit] = {}
+        # the two named last before it: in its sentence, else earlier in its paragraph
+        # (A政协与B政协签署…。两地政协将…)
+        opened = sent.start
+        if sum(1 for h in self._hits_between(sent.start, limit) if h.committee) < 2:
+            opened = self.paragraph(pos).start
         for h in self.hits:
-            in_sentence = sent.start <= h.start and h.end <= limit and h.committee
+            in_sentence = opened <= h.start and h.end <= limit and h.committee
             in_title = title_mark is not None and h.end <= title_mark.start()
             if in_sentence or in_title:
                 named.pop(h.entity.code, None)

@@ -102,7 +102,7 @@ INSTITUTION = re.compile(
     r"|协商议事(?:室|厅|堂|中心|会)|履职(?:考核|考评|积分管理|档案)|提案办理评议"
 )
 SYSTEM_AFTER_VERB = re.compile(
-    r"(?:健全|建立|完善|实行|推行|落实|探索|构建|出台|创新|制定|制订)(?:了|完善|并)?"
+    r"(?:健全|建立|完善|实行|推行|落实|探索|构建|出台|创新|制定|制订|强(?<![^,;:。,;:\n]强)化)(?:了|完善|并)?"
     r"([\u4e00-\u9fff]{2,16}?(?:制度|机制))(?!体系|框架|格局|建设)"
 )
 # 向委员工作室派驻了219名党建指导员: officers posted to a body are a standing arrangement
@@ -327,13 +327,37 @@ def extract_initiatives(
                 taken.append((hit.start, hit.end))
     known = [(h.start, h.end) for h in hits if h.kind != "slogan" and h.rule != "initiative.lexicon"]
     for start, end in unquoted.siblings(text, known):
+        # a known term that found no owner gives way to the list that has one
+        weak = [h for h in hits if h.rule == "initiative.lexicon" and not h.owners]
+        for h in [h for h in weak if h.start < end and start < h.end]:
+            hits.remove(h)
+            taken.remove((h.start, h.end))
         if not any(a < end and start < b for a, b in taken):
             name = text[start:end]
             hits.append(InitiativeHit(start, end, name, kind_of_name(name) or "mechanism",
                                       _owners(actors, start, end), "initiative.sibling", 0.6))  # fmt: skip
             taken.append((start, end))
-    out = [_canonical(hit, lexicon) for hit in sorted(hits, key=lambda h: h.start)]
+    out = [_canonical(hit, lexicon) for hit in _listed_share_owners(text, sorted(hits, key=lambda h: h.start))]
     return [hit for hit in out if hit is not None]
+
+
+def _listed_share_owners(text: str, hits: list[InitiativeHit]) -> list[InitiativeHit]:
+    """安塞区经济界别委员工作室、文艺新闻界别委员工作室: an institution listed right after one
+    with an owner written before it, and with nobody of its own, has the same owner."""
+    out: list[InitiativeHit] = []
+    for hit in hits:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and not hit.owners
+            and prev.owners
+            and prev.kind == hit.kind != "slogan"
+            and prev.end + 1 == hit.start
+            and text[prev.end] == "、"
+        ):
+            hit = replace(hit, owners=prev.owners)
+        out.append(hit)
+    return out
 
 
 def _canonical(hit: InitiativeHit, lexicon: Lexicon) -> InitiativeHit | None:
@@ -352,12 +376,28 @@ def _known_terms(text: str, actors: Actors, lexicon: Lexicon, quoted: list[tuple
         if any(a <= start and end <= b for a, b in quoted):
             continue
         kind = lexicon.kind_of(name) or "mechanism"
+        if _glued_modifier(text, start):
+            # 开展小微协商: a character glued between the verb and a known term (微协商) makes
+            # a name of its own, a kind of the known one
+            start -= 1
+            name = text[start:end]
         owners = actors.regions_before(start)
         if not owners and verb_before(text, start):
             found = actors.actor_at(start)
             owners = (found[0],) if found else ()
         out.append(InitiativeHit(start, end, name, kind, owners, "initiative.lexicon", 0.6))
     return out
+
+
+GLUE_NEVER = set("了着过好的各多全一二两三四五六七八九十个这此该其等和与及在为把将对")
+ADOPTED_BEFORE = re.compile("(?:" + "|".join(sorted(ADOPT_VERBS, key=len, reverse=True)) + ")$")
+
+
+def _glued_modifier(text: str, start: int) -> bool:
+    """Whether one character stands between an adoption verb and ``start`` (开展小微协商)."""
+    if start < 3 or not "\u4e00" <= text[start - 1] <= "\u9fff" or text[start - 1] in GLUE_NEVER:
+        return False
+    return ADOPTED_BEFORE.search(text, max(0, start - 5), start - 1) is not None
 
 
 def _chains(text: str, qs: list[Quote], actors: Actors | None = None) -> list[list[Quote]]:
@@ -563,11 +603,15 @@ def _systems(text: str, actors: Actors) -> list[InitiativeHit]:
 
 def _institutions(text: str, actors: Actors) -> list[InitiativeHit]:
     out: list[InitiativeHit] = []
+    region_ends = {h.end for h in actors.hits}
     for m in INSTITUTION.finditer(text):
         name = m.group(0)
         start = m.start()
         if name.startswith("政协"):
             name, start = name[2:], start + 2
+        elif name.startswith("界别"):
+            start = unquoted.sector_before(text, start, region_ends)
+            name = text[start : m.end()]
         if len(name) < 4 and not name.startswith("协商"):
             continue
         owners = _owners(actors, start)

@@ -29,7 +29,7 @@ from .regions import SURNAMES
 INSTITUTION_HEADS = (
     "联系界别群众工作站 委员会客厅 会客厅 工作室 工作站 联络站 联络室 联系点 服务站 活动站 活动室 之家 "
     "议事厅 议事堂 议事室 议事站 议事会 议政会 协商室 驿站 值班日 接待日 述职评议 联席会议 领导小组 "
-    "大讲堂 讲堂 讲坛 实践中心 活动基地 信箱"
+    "大讲堂 讲堂 讲坛 实践中心 活动基地 信箱 服务周 活动周"
 ).split()
 _HEADS = "|".join(sorted(INSTITUTION_HEADS, key=len, reverse=True))
 # What never stands inside a name: particles, list marks, and verbs of doing rather than naming.
@@ -54,7 +54,7 @@ NOT_A_NAME = re.compile(
     r"带领|陪同|依托|通过|利用|开展|推动|推进|加强|发挥|围绕|结合|进入|进驻|入驻|组织|邀请|成立|建立|设立|健全|完善|"
     r"探索|打造|构建|创新|实施|落实|要|了|着|过|是|有|在|被|由|第[一二三四五六七八九十\d]+次"
 )
-OWNED_PHRASE = re.compile(rf"(?:政协)?({_MOD}{{2,12}}?)(?=[,。;、,;:]|$|建设|运行|应用|活动)")
+OWNED_PHRASE = re.compile(rf"(?:政协)?({_MOD}{{2,12}}?)(?=[,。;、,;:等—]|$|建设|运行|应用|活动)")
 # heads an owner written right before may take besides the institutions: 咸阳市智慧政协平台
 OWNER_HEADS = re.compile(rf"(?:{_HEADS}|平台|系统|论坛)$")
 
@@ -70,10 +70,12 @@ COUNT_CLOSER = re.compile(
 # “智”汇协商、“码上”议事两个工作品牌
 PARTLY_QUOTED = re.compile(r"“([^“”\n]{1,3})”([\u4e00-\u9fff]{1,4})(?=、|和|与|(?:两|三|四|五|六|\d)(?:个|项|大)|等)")
 COUNT_TAIL = re.compile(r"(?:等)?(?:\d+|[一二两三四五六七八九十]+)(?:个|项|大|种|批)$")
-ADOPT_BEFORE = re.compile(
+_ADOPT_WORDS = (
     r"(?:设立|设置|组建|建立|建起|建成|建设|成立|搭建|开通|打造|创建|推出|推行|实行|开展|开设|构建|完善|健全|形成|培育|涵盖|包括|依托)"
-    r"(?:了|起)?$"
+    r"(?:了|起)?"
 )
+ADOPT_BEFORE = re.compile(_ADOPT_WORDS + "$")
+ADOPT_INSIDE = re.compile(_ADOPT_WORDS)
 
 
 def _name_of(span: str) -> str:
@@ -103,8 +105,12 @@ def institutions(text: str, actors: Actors) -> list[Found]:
         seen.add((start, end))
         out.append((start, end, name, "mechanism", rule, conf))
 
+    region_ends = {h.end for h in actors.hits}
     for m in MEMBER_LED.finditer(text):
-        add(m.start(), m.end(), "initiative.institution", 0.6)
+        start = m.start()
+        if text.startswith("界别", start):
+            start = sector_before(text, start, region_ends)
+        add(start, m.end(), "initiative.institution", 0.6)
     for m in VERB_LED.finditer(text):
         if m.group(1).startswith(("委员", "政协委员")) or len(m.group(1)) < 3:
             continue  # MEMBER_LED has it
@@ -114,14 +120,33 @@ def institutions(text: str, actors: Actors) -> list[Found]:
         after = OWNED_PHRASE.match(text[h.end : h.end + 16])
         if after is None:
             continue
-        phrase = after.group(1)
+        phrase, offset = after.group(1), after.start(1)
+        if phrase in INSTITUTION_HEADS and offset == 2:
+            phrase, offset = "政协" + phrase, 0  # 鹿城政协讲坛: not a bare head, the committee's
         if not OWNER_HEADS.search(phrase) or NOT_A_NAME.search(phrase) or len(phrase) < 4:
             continue
         if phrase.startswith(("委员", "政协委员")):
             continue
-        start = h.end + after.start(1)
+        start = h.end + offset
         add(start, start + len(phrase), "initiative.institution.owner", 0.6)
     return out
+
+
+SECTOR_OPENS_AFTER = re.compile(r"(?:政协|委员会|设立|组建|建立|建成|成立|开设|打造|走访|观摩|参观)了?$")
+
+
+def sector_before(text: str, start: int, region_ends: set[int]) -> int:
+    """Where the sector's name before 界别 starts (安塞区经济界别委员工作室, 、文艺新闻界别…):
+    two to four characters after a region, a list mark, 政协 or a verb; else ``start``."""
+    for n in (4, 3, 2):
+        i = start - n
+        if i <= 0 or not all("\u4e00" <= ch <= "\u9fff" and ch not in _STOP for ch in text[i:start]):
+            continue
+        if NOT_A_NAME.search(text, i, start):
+            continue
+        if i in region_ends or text[i - 1] in _STOP or SECTOR_OPENS_AFTER.search(text, max(0, i - 3), i):
+            return i
+    return start
 
 
 def partly_quoted(text: str) -> list[tuple[int, int, str]]:
@@ -166,7 +191,7 @@ def siblings(text: str, known: list[tuple[int, int]]) -> list[tuple[int, int]]:
     the others are the same kind of thing (建立委员工作室、活动站、基层联系点)."""
     out: list[tuple[int, int]] = []
     windows: list[tuple[int, int]] = []
-    for a, b in known:  # the clause around each known item
+    for a, b in sorted(known):  # the clause around each known item
         opener = max(CLAUSE_START.finditer(text, max(0, a - 80), a), key=lambda x: x.end(), default=None)
         stop = CLAUSE_STOP.search(text, b)
         window = (opener.end() if opener else max(0, a - 80), stop.start() if stop else len(text))
@@ -187,9 +212,14 @@ def siblings(text: str, known: list[tuple[int, int]]) -> list[tuple[int, int]]:
         tail = COUNT_TAIL.search(text, start, end)
         if tail:
             items[-1] = (start, tail.start())
-        if not any((a <= s and e <= b) or (s <= a and b <= e) for s, e in items for a, b in known):
-            continue
         if not ADOPT_BEFORE.search(text, max(0, m.start(1) - 4), m.start(1)):
+            # 逐步建立委员工作室、活动站…: the last verb of the first item opens the list
+            s0, e0 = items[0]
+            verb = next(reversed(list(ADOPT_INSIDE.finditer(text, s0, e0))), None)
+            if verb is None:
+                continue
+            items[0] = (verb.end(), e0)
+        if not any((a <= s and e <= b) or (s <= a and b <= e) for s, e in items for a, b in known):
             continue
         for s, e in items:
             part = text[s:e]
