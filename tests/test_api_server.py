@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests import api_data
-from tests.conftest import ROOT, ZXKG, Places
+from tests.conftest import ROOT, SEED, ZXKG, Places
 
 pytestmark = pytest.mark.slow  # real processes and servers
 
@@ -162,3 +163,79 @@ def test_load_test_on_loopback_finds_no_errors(server: str) -> None:
     for elsewhere in ("http://192.0.2.1:8000", "http://example.com/", "http://[2001:db8::1]:8000"):
         refused = subprocess.run([sys.executable, script, elsewhere, "--seconds", "1"], capture_output=True, text=True)
         assert refused.returncode == 2 and "only loopback addresses" in refused.stderr, refused.stderr
+
+
+def answer(url: str) -> tuple[int, dict[str, str], dict[str, object]]:
+    """Status, headers and JSON body of a GET, whatever the status."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return r.status, {k.lower(): v for k, v in r.headers.items()}, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, {k.lower(): v for k, v in e.headers.items()}, json.loads(e.read())
+
+
+def wait_for(url: str, status: int, seconds: float = 30) -> tuple[int, dict[str, str], dict[str, object]]:
+    deadline = time.monotonic() + seconds
+    while True:
+        got = answer(url)
+        if got[0] == status or time.monotonic() > deadline:
+            return got
+        time.sleep(0.2)
+
+
+def empty_store(data: Path) -> None:
+    """What a first ingest leaves for a moment: the store's file, in WAL mode, without its tables."""
+    data.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(data / "zxkg.db") as db:
+        db.execute("PRAGMA journal_mode = WAL")
+
+
+def test_a_store_not_there_yet_is_503_with_retry_after_and_recovers(tmp_path: Path) -> None:
+    """Served while a first ingest creates the store, or while the store is replaced: 503 and
+    Retry-After, never a 500 ``no such table``; the same server answers once the store is there."""
+    data = tmp_path / "data"
+    empty_store(data)
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(ZXKG), "serve", "--data", str(data), "--port", str(port), "--workers", "1"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status, headers, body = answer(base + "/stats")
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert proc.poll() is None and time.monotonic() < deadline, "server did not start"
+                time.sleep(0.2)
+        for path in ("/stats", "/regions", "/adoptions?format=csv", "/healthz"):
+            status, headers, body = answer(base + path)
+            assert status == 503 and int(headers["retry-after"]) >= 1, (path, status, body)
+            assert body["error"]["code"] == "busy"  # type: ignore[index]
+        ran = subprocess.run([str(ZXKG), "ingest", "--data", str(data), str(SEED)], capture_output=True, text=True)
+        assert ran.returncode == 0, ran.stderr
+        status, _, stats = wait_for(base + "/stats", 200)
+        assert status == 200 and stats["articles"] == 1
+        # the store replaced under the server: moved away, then back
+        aside = tmp_path / "aside"
+        aside.mkdir()
+        for f in data.glob("zxkg.db*"):
+            f.rename(aside / f.name)
+        status, headers, _ = answer(base + "/regions")
+        assert status == 503 and "retry-after" in headers
+        empty_store(data)
+        status, headers, _ = answer(base + "/regions")
+        assert status == 503 and "retry-after" in headers
+        for f in data.glob("zxkg.db*"):
+            f.unlink()
+        for f in aside.iterdir():
+            f.rename(data / f.name)
+        status, _, stats = wait_for(base + "/stats", 200)
+        assert status == 200 and stats["articles"] == 1
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=20)
+    assert "Traceback" not in err and "no such table" not in err, err[-2000:]
