@@ -149,3 +149,29 @@ def test_articles_with_a_predicate_they_never_have_stop_with_what_to_add(locatio
     )
     assert ran.returncode == 2 and not out.exists()
     assert "add predicate mentions, or another kind" in ran.stderr
+
+
+def test_dash_writes_a_one_file_format_to_standard_output(location: str, tmp_path: Path) -> None:
+    ran = run_cli("export", "--data", location, "-f", "json", "-o", "-")
+    assert ran.returncode == 0, ran.stderr
+    data = json.loads(ran.stdout)
+    assert data["nodes"] and data["edges"]
+    assert "→ standard output" in ran.stderr and not Path("-").exists()
+    gexf = run_cli("export", "--data", location, "-f", "gexf", "-o", "-")
+    assert gexf.returncode == 0 and etree.fromstring(gexf.stdout.encode("utf-8")).tag.endswith("gexf")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "neo4j"])
+def test_dash_is_refused_for_directory_formats(location: str, fmt: str) -> None:
+    ran = run_cli("export", "--data", location, "-f", fmt, "-o", "-")
+    assert ran.returncode == 2 and "give -o DIR instead of -o -" in ran.stderr and not ran.stdout
+    assert not Path("-").exists()
+
+
+def test_a_missing_folder_is_created_and_said(location: str, tmp_path: Path) -> None:
+    target = tmp_path / "not" / "yet" / "g.graphml"
+    ran = run_cli("export", "--data", location, "-f", "graphml", "-o", str(target))
+    assert ran.returncode == 0 and target.exists()
+    assert f"created the folder {target.parent}" in ran.stderr
+    again = run_cli("export", "--data", location, "-f", "graphml", "-o", str(target))
+    assert again.returncode == 0 and "created the folder" not in again.stderr
