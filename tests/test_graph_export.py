@@ -121,7 +121,11 @@ def test_gexf_is_dynamic_with_start_dates(names: Names, expected: nx.MultiDiGrap
     assert len(edges) == expected.number_of_edges()
     first = edges[("region:430100", "mechanism:双考", "adopts")]
     assert (first.get("start"), first.get("weight")) == ("2021-03-01", "2")
-    assert edges[("region:430100", "region:430000", "part_of")].get("start") is None
+    # an undated edge starts with its later endpoint: never before both its nodes are there
+    assert edges[("region:430100", "region:430000", "part_of")].get("start") == starts["region:430100"] is not None
+    for e in graph.iter(f"{GEXF_NS}edge"):
+        ends = [starts[e.get("source")], starts[e.get("target")]]
+        assert all(e.get("start") >= s for s in ends if s), (e.get("source"), e.get("target"))
     g = nx.read_gexf(path)
     assert g.graph["mode"] == "dynamic" and g.nodes["region:433100"]["start"] == "2020-01-05"
 
