@@ -271,7 +271,7 @@ class SearchIndex:
         since = self.parser.date(since, "since")
         until = self.parser.date(until, "until")
         if since and until and since > until:
-            raise QueryError(f"--since {since} is after --until {until}")
+            raise QueryError(f"since {since} is after until {until}")
         return SearchRequest(
             query=node,
             filters=tuple(filters),
