@@ -47,6 +47,25 @@ def zxkg_response(exc: ZxkgError) -> JSONResponse:
     return response
 
 
+def allowed_methods(request: Request, given: str) -> str:
+    """Every method some route of the request's path answers (``given`` when no route has
+    the path, as for the static files): Starlette's 405 names only the first route's, where
+    a path such as ``/reviews`` has one route per method."""
+    path = request.scope.get("path", "")
+    methods: set[str] = set()
+    routes = list(request.app.router.routes)
+    while routes:
+        route = routes.pop()
+        included = getattr(route, "original_router", None)  # an included router's own routes
+        if included is not None:
+            routes.extend(included.routes)
+            continue
+        regex, own = getattr(route, "path_regex", None), getattr(route, "methods", None)
+        if regex is not None and own and regex.match(path):
+            methods |= set(own)
+    return ", ".join(sorted(methods)) if methods else given
+
+
 def install(app: FastAPI) -> None:
     """Map zxkg's errors, invalid requests, HTTP errors and anything unexpected to the one shape."""
 
@@ -63,9 +82,11 @@ def install(app: FastAPI) -> None:
         return error_response(422, "; ".join(parts) or "invalid request")
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         response = error_response(exc.status_code, str(exc.detail))
         response.headers.update(exc.headers or {})
+        if exc.status_code == 405:
+            response.headers["Allow"] = allowed_methods(request, response.headers.get("Allow", "GET"))
         return response
 
     @app.exception_handler(Exception)
