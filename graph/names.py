@@ -133,14 +133,15 @@ class Names:
                 raise choices("predicate", p, PREDICATES)
         for label, value in (("since", filters.since), ("until", filters.until)):
             if value and not _is_date(value):
-                raise UsageError(f"--{label} {value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+                raise UsageError(f"{label} {value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        kinds, predicates = _article_selection(tuple(filters.kinds) or GRAPH_KINDS, tuple(filters.predicates))
         codes = self.subtree(self.region(filters.region)) if filters.region else None
         touching = None
         if filters.terms:
             touching = tuple(sorted({n.key for t in filters.terms for n in self.terms(t)}))
         return RelationQuery(
-            predicates=tuple(filters.predicates),
-            kinds=tuple(filters.kinds) or GRAPH_KINDS,
+            predicates=predicates,
+            kinds=kinds,
             region_codes=codes,
             touching=touching,
             since=filters.since,
@@ -169,3 +170,23 @@ class Names:
 
 def _is_date(value: str) -> bool:
     return bool(iso_date(value))
+
+
+def _article_selection(kinds: tuple[str, ...], predicates: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Kinds and predicates that give what a selection of articles or mentions asks for.
+
+    An article is an end of ``mentions`` only, and its other end is a region or a term:
+    articles alone are their mentions of everything, and mentions need the articles. A
+    selection that can hold nothing (articles alone with another predicate) is an error
+    that says what to add, never an empty graph.
+    """
+    if "mentions" in predicates and "article" not in kinds:
+        kinds = (*kinds, "article")
+    if kinds == ("article",):
+        if predicates and "mentions" not in predicates:
+            raise UsageError(
+                f"articles are linked by mentions only, so kind article with predicate {', '.join(predicates)} "
+                "selects nothing; add predicate mentions, or another kind"
+            )
+        return ("article", *GRAPH_KINDS), predicates or ("mentions",)
+    return kinds, predicates

@@ -52,6 +52,15 @@ class StoreUnavailable(ZxkgError):
     status = 503
 
 
+class StoreNotReady(ZxkgError):
+    """The store is not there to read yet: a first ingest is creating it, or it is being
+    replaced. It passes by itself; the API answers 503 with ``Retry-After``."""
+
+    exit_code = 3
+    status = 503
+    retry_after = 2  # seconds
+
+
 class AlreadyStored(ZxkgError):
     """Another writer stored the same text first (two ingesters racing on one article)."""
 

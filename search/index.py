@@ -311,10 +311,10 @@ class SearchIndex:
             src = self.parser.words(source, phrase=True, field="source")
             if src is not None:
                 node = And((node, src))
-        since = self.parser.date(since, "--since")
-        until = self.parser.date(until, "--until")
+        since = self.parser.date(since, "since")
+        until = self.parser.date(until, "until")
         if since and until and since > until:
-            raise QueryError(f"--since {since} is after --until {until}")
+            raise QueryError(f"since {since} is after until {until}")
         return SearchRequest(
             query=node,
             filters=tuple(filters),

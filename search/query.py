@@ -46,6 +46,14 @@ class QueryError(UsageError):
     """A query that cannot be searched: the message says why and what to type instead."""
 
 
+class UnknownPlace(QueryError):
+    """A region or province filter that names no division: nothing by that name (404), as
+    ``/regions/{name}`` answers, not a malformed request."""
+
+    exit_code = 1
+    status = 404
+
+
 @dataclass(frozen=True, slots=True)
 class _Lex:
     kind: str  # WORD, PHRASE, FIELD, LP, RP, OR, NOT
@@ -165,7 +173,7 @@ class QueryParser:
             return Filter("region", (found.code,))
         divisions = sorted({a.division for a in gaz.lookup(value)}, key=lambda d: d.code)
         if not divisions:
-            raise QueryError(f"unknown region {value!r}; give a division's name or code, e.g. 湖南省, 长沙, 430100")
+            raise UnknownPlace(f"unknown region {value!r}; give a division's name or code, e.g. 湖南省, 长沙, 430100")
         shown = ", ".join(f"{d.name} {d.code} ({_parent_name(gaz, d.parent)})" for d in divisions[:8])
         raise QueryError(f"region {value!r} names several divisions: {shown}; give the code")
 
@@ -178,7 +186,7 @@ class QueryParser:
             if len(provinces) == 1:
                 d = provinces[0]
             else:
-                raise QueryError(f"unknown province {value!r}; give a province-level name, e.g. 湖南省, 湖南, 北京")
+                raise UnknownPlace(f"unknown province {value!r}; give a province-level name, e.g. 湖南省, 湖南, 北京")
         return Filter("province", (d.name,))
 
     def date(self, value: str, name: str) -> str:

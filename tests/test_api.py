@@ -7,6 +7,7 @@ import gc
 import io
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -143,7 +144,7 @@ def test_graph_ego_and_exports(client: TestClient) -> None:
         ("/regions?limit=100000", 422, "limit"),
         ("/regions?offset=-1", 422, "offset"),
         ("/adoptions?format=xml", 422, "format"),
-        ("/graph/export?format=gml", 400, "expected one of graphml, gexf, json, cyjs, neo4j, csv, adoptions, panel"),
+        ("/graph/export?format=gml", 422, "format: Input should be 'graphml', 'gexf', 'json', 'cyjs', 'neo4j'"),
         ("/timeline/两力两率?by=week", 422, "by"),
         ("/regions/株洲?since=yesterday", 422, "since"),
         ("/nowhere", 404, "Not Found"),
@@ -263,3 +264,30 @@ def test_response_models_declare_what_the_serializer_writes(client: TestClient) 
     ]
     for model, record in pairs:
         assert set(model.model_fields) == set(record), model.__name__
+
+
+def test_openapi_states_the_servers_choices_limits_and_media(client: TestClient) -> None:
+    from zxkg.graph.export import FORMATS
+    from zxkg.search.index import FACETS
+    from zxkg.search.query import MAX_QUERY_CHARS
+
+    doc = client.get("/openapi.json").json()
+
+    def param(path: str, name: str) -> dict[str, Any]:
+        found = next(p for p in doc["paths"][path]["get"]["parameters"] if p["name"] == name)
+        schema: dict[str, Any] = found["schema"]
+        return schema.get("anyOf", [schema])[0]
+
+    assert tuple(param("/graph/export", "format")["enum"]) == FORMATS
+    assert tuple(param("/search", "facet")["items"]["enum"]) == FACETS
+    assert param("/timeline/{term}", "by")["enum"] == ["date", "month", "year"]
+    assert param("/search", "q")["maxLength"] == MAX_QUERY_CHARS == param("/evidence", "q")["maxLength"]
+    assert param("/evidence", "offset")["maximum"] == 10_000
+    assert param("/adoptions", "offset")["maximum"] == 1_000_000
+    assert param("/search", "region")["items"]["minLength"] == 1  # region= says nothing: refused
+    assert set(doc["paths"]["/adoptions"]["get"]["responses"]["200"]["content"]) == {"application/json", "text/csv"}
+    media = set(doc["paths"]["/graph/export"]["get"]["responses"]["200"]["content"])
+    assert {"application/graphml+xml", "application/gexf+xml", "text/csv", "application/zip"} <= media
+    assert client.get("/search", params={"q": "政协", "region": ""}).status_code == 422
+    bad = client.get("/graph/export", params={"format": "json", "since": "soon"}).json()["error"]["message"]
+    assert "--" not in bad

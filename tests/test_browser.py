@@ -12,7 +12,7 @@ import playwright.sync_api as playwright
 import pytest
 
 from tests.conftest import ROOT, need_browser
-from tests.test_api_server import server  # noqa: F401 - the served data directory fixture
+from tests.test_api_server import server, store  # noqa: F401 - the served store and its server
 
 pytestmark = pytest.mark.slow
 SHOTS = ROOT / "test-output" / "screenshots"

@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Request
 
-from zxkg.ingest.errors import NotFound
+from zxkg.ingest.errors import NotFound, StoreNotReady
 from zxkg.ingest.store import PostgresStore, Store, is_postgres, location_from
 from zxkg.search.index import SearchIndex
+
+from .errors import NOT_READY, not_ready
 
 if TYPE_CHECKING:
     from psycopg_pool import ConnectionPool
@@ -50,9 +52,13 @@ class Resources:
         try:
             store: Store | None = Store.open(self.location, readonly=True)
         except NotFound:
-            store = None  # nothing ingested yet: the routes answer 404 until there is
+            store = None  # nothing ingested yet: the routes answer 503 until there is
         try:
             ctx = build_context(store)  # the same divisions, lexicon and segmenter as ingest
+        except Exception as exc:
+            if not not_ready(exc):
+                raise
+            ctx = build_context(None)  # a first ingest is creating the store: requests wait for it
         finally:
             if store is not None:
                 store.close()
@@ -63,8 +69,15 @@ class Resources:
         settle_gc()
 
     def open_store(self) -> Store:
+        """A read-only store; 503 (``StoreNotReady``) while there is none yet or it is being
+        replaced, so a client waits and asks again instead of reading a 404 or a 500."""
         if self.pool is None:
-            return Store.open(self.location, readonly=True)
+            try:
+                return Store.open(self.location, readonly=True)
+            except NotFound:
+                raise StoreNotReady(
+                    "no store yet: the first ingest has not created it; try again in a moment"
+                ) from None
         return PostgresStore.reading(self.pool.getconn(), self.location)
 
     def close_store(self, store: Store) -> None:
@@ -101,6 +114,10 @@ def get_store(res: Annotated[Resources, Depends(get_resources)]) -> Iterator[Sto
     store = res.open_store()
     try:
         yield store
+    except Exception as exc:
+        if not_ready(exc):  # the tables went away under the request: 503, not a 500 with a traceback
+            raise NOT_READY from None
+        raise
     finally:
         res.close_store(store)
 

@@ -2,8 +2,10 @@
 
 The graph is ``mode="dynamic"`` with ``timeformat="date"``. A node starts at the first
 date of its relations in the export, an edge at its first date (partial dates become the
-first day: ``2024-05`` → ``2024-05-01``); undated ones (regions known only from the
-division table) are there all along. Edges weigh their number of articles (at least 1).
+first day: ``2024-05`` → ``2024-05-01``); undated nodes (regions known only from the
+division table) are there all along. An undated edge (part_of, an undated adoption) starts
+with its later endpoint, so the timeline never shows an edge before both its nodes. Edges
+weigh their number of articles (at least 1).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ def write_gexf(view: GraphView, path: str | Path) -> Written:
     node_attrs = [c for c in NODE_COLUMNS if c not in ("label", "start")]
     node_attrs += [a for a in view.attr_names() if a not in NODE_COLUMNS]
     nodes = edges = 0
+    starts: dict[str, str] = {}  # node key → its start, for the undated edges
     with atomic_open(target) as fh:
         fh.write(
             '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -44,6 +47,8 @@ def write_gexf(view: GraphView, path: str | Path) -> Written:
         fh.write("    </attributes>\n    <nodes>\n")
         for node in view.nodes():
             start = iso_date(node.start)
+            if start:
+                starts[node.key] = start
             span = f' start="{start}"' if start else ""
             fh.write(f"      <node id={xml_attr(node.key)} label={xml_attr(node.label)}{span}><attvalues>")
             values = node.flat()
@@ -55,7 +60,8 @@ def write_gexf(view: GraphView, path: str | Path) -> Written:
             nodes += 1
         fh.write("    </nodes>\n    <edges>\n")
         for edge in view.edges():
-            start = iso_date(edge.first_date)
+            ends = [starts[k] for k in (edge.source, edge.target) if k in starts]
+            start = iso_date(edge.first_date) or max(ends, default="")
             span = f' start="{start}"' if start else ""
             fh.write(
                 f'      <edge id="{edges}" source={xml_attr(edge.source)} target={xml_attr(edge.target)}'

@@ -13,6 +13,7 @@ from typing import Any
 from ..errors import ZxkgError
 from .filters import RelationQuery, grouped_relations, relation_filter
 from .pairs import ADOPTED, EVIDENCE, first_id
+from .reads import attrs_with_aliases
 from .records import EdgeRow, NodeRow, SharedPair
 from .schema import PREDICATE_IDS
 from .session import Session
@@ -50,14 +51,15 @@ class GraphReads(Session):
     def graph_nodes(self, q: RelationQuery) -> Iterator[NodeRow]:
         """Every entity at an end of an edge ``graph_edges(q)`` keeps.
 
-        Columns: key, kind, name, code, level, parent, province, attrs (JSON), start (the
-        first date of its kept relations, NULL when they have none), and for articles their
-        title, date and file. Ordered by kind and name.
+        Columns: key, kind, name, code, level, parent, province, attrs (JSON, with the
+        aliases the lexicon learnt merged in, as every other read of an entity has them),
+        start (the first date of its kept relations, NULL when they have none), and for
+        articles their title, date and file. Ordered by kind and name.
         """
         grouped, params = grouped_relations(self.sql, q)
         sql = f"""
             WITH g AS ({grouped})
-            SELECT e.key, e.kind, e.name, e.code, e.level, e.parent, e.province, e.attrs,
+            SELECT e.key, e.kind, e.name, e.code, e.level, e.parent, e.province, {attrs_with_aliases(self.sql)},
                    min(n.first_date) AS start, a.title, a.date, a.file
             FROM (SELECT source AS key, first_date FROM g UNION ALL SELECT target, first_date FROM g) n
             JOIN entities e ON e.key = n.key
@@ -81,14 +83,22 @@ class GraphReads(Session):
         return [(str(child), str(parent)) for child, parent in self.conn.execute(sql)]
 
     def attr_names(self, kinds: Sequence[str] = ()) -> list[str]:
-        """The keys found in the ``attrs`` of entities (of ``kinds``), sorted."""
+        """The keys found in the ``attrs`` of entities (of ``kinds``), and ``aliases`` when the
+        lexicon learnt some for them, sorted."""
         d = self.sql
         sql = f"SELECT DISTINCT j.key FROM entities e, {d.object_keys('e.attrs', 'j')} WHERE e.attrs LIKE '{{%'"
         params: list[Any] = []
         if kinds:
             sql += f" AND e.kind IN {d.among()}"
             params.append(json.dumps(list(kinds)))
-        return sorted(str(k) for (k,) in self.conn.execute(sql, params))
+        names = {str(k) for (k,) in self.conn.execute(sql, params)}
+        # aliases the lexicon learnt live in their own table; graph_nodes merges them in
+        learnt = "SELECT 1 FROM aliases x JOIN entities e ON e.id = x.entity"
+        if kinds:
+            learnt += f" WHERE e.kind IN {d.among()}"
+        if self.conn.execute(learnt + " LIMIT 1", params).fetchone() is not None:
+            names.add("aliases")
+        return sorted(names)
 
     def shared_adoptions(
         self, q: RelationQuery, term_kinds: Sequence[str], by: str, focus: Sequence[str] = (), limit: int = 50

@@ -14,7 +14,7 @@ from zxkg.graph.export.adoptions import ADOPTION_COLUMNS, adoption_row
 from zxkg.graph.models import Adoption, Filters
 from zxkg.graph.names import Names
 from zxkg.graph.query import adopters, adoption_table, region_profile, similar_regions, timeline
-from zxkg.ingest.errors import NotFound, UsageError
+from zxkg.ingest.errors import NotFound
 
 from ... import serialize
 from ..deps import ResourcesDep, StoreDep
@@ -151,13 +151,21 @@ def term_timeline(
     return serialize.timeline(timeline(Names(store, res.gazetteer), term, by=by), by)
 
 
-@router.get("/adoptions", response_model=AdoptionPage)
+ADOPTIONS_MAX_OFFSET = 1_000_000  # a page is counted through the table: deeper, download format=csv
+CSV_DOWNLOAD = {"text/csv": {"schema": {"type": "string"}}}
+
+
+@router.get(
+    "/adoptions",
+    response_model=AdoptionPage,
+    responses={200: {"description": "A page as JSON, or with format=csv every row as CSV", "content": CSV_DOWNLOAD}},
+)
 def adoptions(
     store: StoreDep,
     res: ResourcesDep,
     format: Literal["json", "csv"] = "json",
     limit: Limit = 100,
-    offset: Offset = 0,
+    offset: Annotated[int, Query(ge=0, le=ADOPTIONS_MAX_OFFSET, description="Rows to skip")] = 0,
     region: Annotated[str, Query(max_length=50)] = "",
     term: Annotated[str, Query(max_length=200)] = "",
     kind: Annotated[Literal["mechanism", "brand", "document", ""], Query()] = "",
@@ -177,8 +185,6 @@ def adoptions(
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="adoptions.csv"'},
         )
-    if offset > 1_000_000:
-        raise UsageError("offset too large")
     total = 0
     page: list[dict[str, Any]] = []
     for a in adoption_table(names, filters, by_date=True):

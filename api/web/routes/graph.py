@@ -5,10 +5,11 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path as FilePath
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import FileResponse
+from pydantic import StringConstraints
 from starlette.background import BackgroundTask
 
 from zxkg.graph.build import ego_network
@@ -22,6 +23,7 @@ from ..deps import ResourcesDep, StoreDep
 from ..schemas import EgoOut
 
 router = APIRouter(prefix="/graph", tags=["graph"])
+DateParam = Annotated[str, Query(max_length=10, pattern=r"^$|^\d{4}(-\d{2}(-\d{2})?)?$", description="YYYY[-MM[-DD]]")]
 
 MEDIA = {
     "graphml": ("application/graphml+xml", "graphml"),
@@ -47,15 +49,29 @@ def ego(
     return serialize.ego(ego_network(Names(store, res.gazetteer), entity, depth, limit))
 
 
-@router.get("/export")
+ExportFormat = Literal[
+    "graphml", "gexf", "json", "cyjs", "neo4j", "csv", "adoptions", "panel", "cascade", "cascade-gexf"
+]
+# every media type the download can have; node-link and Cytoscape JSON are objects, the rest files
+DOWNLOADS: dict[str, Any] = {
+    media: {"schema": {"type": "object"} if media == "application/json" else {"type": "string", "format": "binary"}}
+    for media in sorted({m for m, _ in MEDIA.values()} | {"application/zip"})
+}
+
+
+@router.get(
+    "/export",
+    response_class=FileResponse,
+    responses={200: {"description": "The export as a file (neo4j and csv as a zip archive)", "content": DOWNLOADS}},
+)
 def download(
     store: StoreDep,
     res: ResourcesDep,
-    format: Annotated[str, Query(description=f"One of {', '.join(FORMATS)}")],
+    format: Annotated[ExportFormat, Query(description=f"One of {', '.join(FORMATS)}")],
     region: Annotated[str, Query(max_length=50)] = "",
-    terms: Annotated[list[str] | None, Query(max_length=200)] = None,
-    since: Annotated[str, Query(max_length=10)] = "",
-    until: Annotated[str, Query(max_length=10)] = "",
+    terms: Annotated[list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] | None, Query()] = None,
+    since: DateParam = "",
+    until: DateParam = "",
 ) -> FileResponse:
     """The relation graph (or adoption table, panel) as a file; ``neo4j`` and ``csv`` come zipped."""
     check_format(format)

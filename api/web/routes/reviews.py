@@ -23,6 +23,7 @@ from zxkg.graph.names import Names
 from zxkg.ingest.store import Store
 
 from ..deps import ResourcesDep, StoreDep
+from ..schemas import ErrorResponse
 
 router = APIRouter(tags=["reviews"])
 COOKIE = "zxkg_review"
@@ -52,6 +53,11 @@ def writer(res: ResourcesDep, token: Annotated[str, Header(alias=HEADER)] = "") 
 
 
 WriterDep = Annotated[Store, Depends(writer)]
+# what a write answers without the token, or on a read-only server: stated in the schema
+WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorResponse, "description": "The review token is missing or wrong"},
+    403: {"model": ErrorResponse, "description": "The server is read-only (started without reviewing)"},
+}
 
 
 class ReviewIn(BaseModel):
@@ -93,7 +99,7 @@ def list_reviews(
     return {"total": len(rows), "items": [{**r._asdict(), "orphaned": r.orphaned} for r in rows]}
 
 
-@router.post("/reviews")
+@router.post("/reviews", responses=WRITE_RESPONSES)
 def review(store: WriterDep, res: ResourcesDep, body: ReviewIn) -> dict[str, int]:
     """Accept or reject relations (needs the review token)."""
     from zxkg.graph.reviews import targets
@@ -103,7 +109,7 @@ def review(store: WriterDep, res: ResourcesDep, body: ReviewIn) -> dict[str, int
     return {"reviewed": store.review(found, body.status, body.note, body.reviewer)}
 
 
-@router.delete("/reviews")
+@router.delete("/reviews", responses=WRITE_RESPONSES)
 def reset(
     store: WriterDep,
     res: ResourcesDep,
@@ -119,7 +125,7 @@ def reset(
     return {"reset": store.reset_reviews(targets(names, relation, region, term, article))}
 
 
-@router.post("/reviews/added")
+@router.post("/reviews/added", responses=WRITE_RESPONSES)
 def add(store: WriterDep, res: ResourcesDep, body: AddIn) -> dict[str, Any]:
     """Add a relation the extractor missed (needs the review token); the quote must be in the text."""
     from zxkg.graph.reviews import add as add_relation

@@ -6,9 +6,10 @@ import dataclasses
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
+from pydantic import StringConstraints
 
-from zxkg.ingest.errors import UsageError
 from zxkg.search.index import FACETS
+from zxkg.search.query import MAX_QUERY_CHARS
 
 from ... import serialize
 from ..deps import ResourcesDep, StoreDep
@@ -18,12 +19,17 @@ router = APIRouter(tags=["search"])
 
 QueryText = Annotated[
     str,
-    Query(min_length=1, max_length=1000, description="Words (AND), “phrases”, OR, NOT/-word, field:value"),
+    Query(min_length=1, max_length=MAX_QUERY_CHARS, description="Words (AND), “phrases”, OR, NOT/-word, field:value"),
 ]
-Filter = Annotated[list[str] | None, Query(max_length=100)]
-DateParam = Annotated[str, Query(max_length=10, description="YYYY[-MM[-DD]]")]
+# a value of a repeatable filter: empty says nothing, so the schema refuses it as the server does
+FilterValue = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+Filter = Annotated[list[FilterValue] | None, Query()]
+Facet = Literal["region", "province", "year", "mechanism", "brand", "document"]  # search.index.FACETS
+DateParam = Annotated[str, Query(max_length=10, pattern=r"^$|^\d{4}(-\d{2}(-\d{2})?)?$", description="YYYY[-MM[-DD]]")]
 Limit = Annotated[int, Query(ge=1, le=100)]
 Offset = Annotated[int, Query(ge=0, le=100_000)]
+EVIDENCE_MAX_OFFSET = 10_000  # evidence pages are read in order: deeper is a narrower query's job
+EvidenceOffset = Annotated[int, Query(ge=0, le=EVIDENCE_MAX_OFFSET)]
 
 
 @router.get("/search", response_model=SearchPage)
@@ -42,7 +48,7 @@ def search(
     sort: Literal["relevance", "date"] = "relevance",
     limit: Limit = 10,
     offset: Offset = 0,
-    facet: Annotated[list[str] | None, Query(description=f"Facets to count: {', '.join(FACETS)}")] = None,
+    facet: Annotated[list[Facet] | None, Query(description=f"Facets to count: {', '.join(FACETS)}")] = None,
 ) -> dict[str, Any]:
     """Articles matching ``q``, with highlighted fragments and facet counts over all matches."""
     index = res.search_index(store)
@@ -75,12 +81,10 @@ def evidence(
     since: DateParam = "",
     until: DateParam = "",
     limit: Limit = 20,
-    offset: Offset = 0,
+    offset: EvidenceOffset = 0,
 ) -> dict[str, Any]:
     """Sentences that state an adoption, a brand or a document (region adopts/runs/issues …) and match ``q``."""
     index = res.search_index(store)
     request = index.request(q, regions=tuple(region or ()), since=since, until=until, limit=limit)
-    if offset > 10_000:
-        raise UsageError("offset too large")
     result = index.evidence(dataclasses.replace(request, offset=offset))
     return serialize.evidence_result(q, result)

@@ -1,0 +1,177 @@
+"""What strict consumers of the exports demand, on a store of a real ingest (both backends):
+every alias the lexicon learnt in every graph format, GraphML whose ids are NMTOKENs, files
+that validate against the official GraphML and GEXF schemas, and the edge cases of ``-o``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+from lxml import etree
+
+from tests.conftest import SEED, Places, run_cli
+from zxkg.graph.export import export
+from zxkg.graph.names import Names
+from zxkg.ingest.gazetteer import Gazetteer
+from zxkg.ingest.link import Context
+from zxkg.ingest.pipeline import ingest
+from zxkg.ingest.store import Store
+
+SCHEMAS = Path(__file__).parent / "schemas"
+# XML 1.0's NameChar, as NMTOKEN takes it: letters, digits, . - _ : and the Unicode ranges
+NAME_CHAR = (
+    r"A-Za-z0-9._:\-\u00B7\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u037D\u037F-\u1FFF\u200C\u200D"
+    r"\u203F\u2040\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\U00010000-\U000EFFFF\u0300-\u036F"
+)
+NMTOKEN = re.compile(f"^[{NAME_CHAR}]+$")
+
+
+@pytest.fixture(scope="module")
+def location(places: Places, tmp_path_factory: pytest.TempPathFactory, module_ctx: Context) -> str:
+    where = places.new(tmp_path_factory.mktemp("contracts") / "data")
+    with Store.open(where) as store:
+        assert ingest([str(SEED)], store, module_ctx).counts()["failed"] == 0
+    return where
+
+
+@pytest.fixture
+def names(location: str, gaz: Gazetteer) -> Iterator[Names]:
+    with Store.open(location, readonly=True) as store:
+        yield Names(store, gaz)
+
+
+def learnt_aliases(names: Names) -> dict[tuple[str, str], set[str]]:
+    """(kind, name) → the aliases the lexicon learnt for it, as the store reports them."""
+    return {(t.kind, t.name): set(t.aliases) for t in names.store.corpus_terms() if t.aliases}
+
+
+def node_aliases(fmt: str, path: Path) -> dict[tuple[str, str], set[str]]:
+    """(kind, name) → aliases, read from an export the way its consumers read it."""
+    out: dict[tuple[str, str], set[str]] = {}
+
+    def add(data: dict[str, Any]) -> None:
+        value = data.get("aliases") or ""
+        items = value if isinstance(value, list) else [a for a in re.split(r"[|;]", value) if a]
+        out[(data["kind"], data["name"])] = set(items)
+
+    if fmt in ("graphml", "gexf"):
+        g = nx.read_graphml(path) if fmt == "graphml" else nx.read_gexf(path)
+        for _, data in g.nodes(data=True):
+            add(data)
+    elif fmt == "json":
+        for data in json.loads(path.read_text(encoding="utf-8"))["nodes"]:
+            add(data)
+    elif fmt == "cyjs":
+        for n in json.loads(path.read_text(encoding="utf-8"))["elements"]["nodes"]:
+            add(n["data"])
+    else:
+        with (path / "nodes.csv").open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                add({k.split(":")[0]: v for k, v in row.items() if k})
+    return out
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "json", "cyjs", "neo4j", "csv"])
+def test_every_learnt_alias_reaches_every_graph_format(names: Names, tmp_path: Path, fmt: str) -> None:
+    learnt = learnt_aliases(names)
+    assert learnt, "the seed article teaches aliases"
+    path = tmp_path / f"g.{fmt}"
+    export(names, fmt, path)
+    found = node_aliases(fmt, path)
+    for term, aliases in learnt.items():
+        if term in found:  # a term with no relation in the graph is no node
+            assert aliases <= found[term], (fmt, term)
+    assert sum(term in found for term in learnt) >= len(learnt) // 2
+
+
+def test_graphml_ids_are_nmtokens_and_the_key_is_kept(names: Names, tmp_path: Path) -> None:
+    path = tmp_path / "g.graphml"
+    export(names, "graphml", path)
+    root = etree.parse(str(path)).getroot()
+    ns = "{http://graphml.graphdrawing.org/xmlns}"
+    ids = [n.get("id") for n in root.iter(f"{ns}node")]
+    ends = [e.get(a) for e in root.iter(f"{ns}edge") for a in ("source", "target")]
+    names_ = [k.get("attr.name") for k in root.iter(f"{ns}key")]
+    assert all(NMTOKEN.match(str(v)) for v in [*ids, *ends, *names_])
+    g = nx.read_graphml(path)
+    keys = {d["key"] for _, d in g.nodes(data=True)}
+    assert len(keys) == len(ids)
+    hostile = [k for k in keys if not NMTOKEN.match(k)]
+    assert hostile, "the seed has keys that are not NMTOKENs (a + or a Chinese comma), which ids may not be"
+
+
+def schema(kind: str) -> etree.XMLSchema:
+    """The official schema, vendored under tests/schemas/ (each folder with its licence)."""
+    main = {"graphml": SCHEMAS / "graphml" / "graphml.xsd", "gexf": SCHEMAS / "gexf" / "gexf.xsd"}[kind]
+    if not main.exists():
+        pytest.skip(f"NOT VALIDATED: the official {kind} schema is not vendored at {main}")
+    return etree.XMLSchema(etree.parse(str(main)))
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "cascade-gexf"])
+def test_xml_exports_validate_against_the_official_schemas(names: Names, tmp_path: Path, fmt: str) -> None:
+    xsd = schema("graphml" if fmt == "graphml" else "gexf")
+    path = tmp_path / f"g.{fmt}"
+    export(names, fmt, path)
+    doc = etree.parse(str(path))
+    assert xsd.validate(doc), "\n".join(str(e) for e in list(xsd.error_log)[:10])
+
+
+def test_cli_export_of_articles_gives_articles_and_mentions(location: str, tmp_path: Path) -> None:
+    out = tmp_path / "articles.json"
+    ran = run_cli("export", "--data", location, "-f", "json", "-o", str(out), "--kind", "article")
+    assert ran.returncode == 0, ran.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert {n["kind"] for n in data["nodes"]} >= {"article"} and data["edges"]
+    assert {e["predicate"] for e in data["edges"]} == {"mentions"}
+
+
+def test_cli_export_of_mentions_brings_the_articles(location: str, tmp_path: Path) -> None:
+    out = tmp_path / "mentions.json"
+    ran = run_cli("export", "--data", location, "-f", "json", "-o", str(out), "--predicate", "mentions")
+    assert ran.returncode == 0, ran.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert "article" in {n["kind"] for n in data["nodes"]}
+    assert data["edges"] and {e["predicate"] for e in data["edges"]} == {"mentions"}
+
+
+def test_articles_with_a_predicate_they_never_have_stop_with_what_to_add(location: str, tmp_path: Path) -> None:
+    out = tmp_path / "none.json"
+    ran = run_cli(
+        "export", "--data", location, "-f", "json", "-o", str(out), "--kind", "article", "--predicate", "adopts"
+    )
+    assert ran.returncode == 2 and not out.exists()
+    assert "add predicate mentions, or another kind" in ran.stderr
+
+
+def test_dash_writes_a_one_file_format_to_standard_output(location: str, tmp_path: Path) -> None:
+    ran = run_cli("export", "--data", location, "-f", "json", "-o", "-")
+    assert ran.returncode == 0, ran.stderr
+    data = json.loads(ran.stdout)
+    assert data["nodes"] and data["edges"]
+    assert "→ standard output" in ran.stderr and not Path("-").exists()
+    gexf = run_cli("export", "--data", location, "-f", "gexf", "-o", "-")
+    assert gexf.returncode == 0 and etree.fromstring(gexf.stdout.encode("utf-8")).tag.endswith("gexf")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "neo4j"])
+def test_dash_is_refused_for_directory_formats(location: str, fmt: str) -> None:
+    ran = run_cli("export", "--data", location, "-f", fmt, "-o", "-")
+    assert ran.returncode == 2 and "give -o DIR instead of -o -" in ran.stderr and not ran.stdout
+    assert not Path("-").exists()
+
+
+def test_a_missing_folder_is_created_and_said(location: str, tmp_path: Path) -> None:
+    target = tmp_path / "not" / "yet" / "g.graphml"
+    ran = run_cli("export", "--data", location, "-f", "graphml", "-o", str(target))
+    assert ran.returncode == 0 and target.exists()
+    assert f"created the folder {target.parent}" in ran.stderr
+    again = run_cli("export", "--data", location, "-f", "graphml", "-o", str(target))
+    assert again.returncode == 0 and "created the folder" not in again.stderr
