@@ -18,6 +18,7 @@ from .models import (
     TERM_KINDS,
     Adopters,
     Adoption,
+    Evidence,
     Filters,
     Node,
     Pair,
@@ -67,6 +68,20 @@ def adopters(names: Names, term: str, filters: Filters = Filters()) -> Adopters:
     matched, q = _term_query(names, term, filters)
     rows = names.store.adoptions(q, _term_kinds(filters), merge_terms=True)
     return Adopters(term=term, matched=matched, adoptions=tuple(rows))
+
+
+def adoption_evidence(names: Names, term: str, filters: Filters = Filters(), region: str = "") -> Evidence:
+    """Every sentence that states an adoption of ``term`` (aliases included): of one ``region``
+    exactly (not the regions under it), or of every adopter that ``filters`` keep.
+
+    A row of ``adopters`` cites its first sentence; these are all of them, first first.
+    """
+    matched, q = _term_query(names, term, filters)
+    node = names.region(region) if region else None
+    if node is not None:
+        q = dataclasses.replace(q, subjects=(node.key,))
+    rows = names.store.adoption_evidence(q, _term_kinds(filters))
+    return Evidence(term=term, matched=matched, region=node, rows=tuple(rows))
 
 
 def timeline(names: Names, term: str, filters: Filters = Filters(), by: str = "date") -> Timeline:

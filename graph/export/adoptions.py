@@ -1,9 +1,12 @@
 """The adoption table and its region-by-year panel, as CSV for diffusion research.
 
 ``adoptions``: one row per (region, term) — who adopted what, first when, how often, on
-what evidence, and its review (accepted, added, or rejected when asked for). ``panel``:
-one row per region, term and year, ``adopted`` 0 until the year
-of adoption and 1 from then on (empty when the adoption's article carries no date).
+what evidence: the first sentence with its article's id, file (its path under the ingested
+directory), title, URL and source, how many sentences stand behind the row
+(``zxkg adopters TERM --all-evidence`` lists them), and its review (accepted, added, or
+rejected when asked for). ``panel``: one row per region, term and year, ``adopted`` 0
+until the year of adoption and 1 from then on (empty when the adoption's article carries
+no date).
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ ADOPTION_COLUMNS = (
     "last_date",
     "confidence",
     "review",
+    "url",
+    "source",
+    "evidence_count",
 )
 PANEL_COLUMNS = (
     "region", "region_code", "level", "province", "term", "kind", "year", "adopted", "first_year", "review",
@@ -49,6 +55,7 @@ def adoption_row(a: Adoption) -> list[object]:
         a.region, a.code, a.level, a.province, a.term, a.kind, a.predicate, a.first_date, _opt(a.year),
         a.articles, a.evidence, a.article, a.file, a.title, a.last_date, round(a.confidence, 4),
         a.review,
+        a.url, a.source, a.evidence_count,
     ]  # fmt: skip
 
 

@@ -13,13 +13,14 @@ from fastapi.responses import StreamingResponse
 from zxkg.graph.export.adoptions import ADOPTION_COLUMNS, adoption_row
 from zxkg.graph.models import Adoption, Filters
 from zxkg.graph.names import Names
-from zxkg.graph.query import adopters, adoption_table, region_profile, similar_regions, timeline
+from zxkg.graph.query import adopters, adoption_evidence, adoption_table, region_profile, similar_regions, timeline
 from zxkg.ingest.errors import NotFound, UsageError
 
 from ... import serialize
 from ..deps import ResourcesDep, StoreDep
 from ..schemas import (
     AdoptersPage,
+    AdoptionEvidenceOut,
     AdoptionPage,
     ArticleOut,
     RegionPage,
@@ -138,6 +139,22 @@ def mechanism_adopters(
         "offset": offset,
         "items": [serialize.adoption(a) for a in rows[offset : offset + limit]],
     }
+
+
+@router.get("/adoptions/{region}/{term}/evidence", response_model=AdoptionEvidenceOut)
+def adoption_evidence_of(
+    store: StoreDep,
+    res: ResourcesDep,
+    region: Name,
+    term: Name,
+    since: DateParam = "",
+    until: DateParam = "",
+) -> dict[str, Any]:
+    """Every sentence that states a region's adoption of a term (aliases included), first first, each with
+    its article's title, file, source and URL: all the evidence behind one row of the adoption table."""
+    names = Names(store, res.gazetteer)
+    ev = adoption_evidence(names, term, Filters(since=since, until=until), region=region)
+    return serialize.adoption_evidence(ev)
 
 
 @router.get("/timeline/{term}", response_model=TimelineOut)
