@@ -115,7 +115,7 @@ def test_search_hits_name_files_by_their_path(cited: str) -> None:
 
 def test_a_path_is_relative_to_the_deepest_directory_ingested() -> None:
     roots = ingested_roots(['["corpus/", "/data/news"]', '["./corpus/2024", "one.txt", "-"]', None])
-    assert roots[0] == "/data/news/"
+    assert roots[0] == "corpus/2024/" and "/data/news/" in roots
     assert relative_path("corpus/2024/05/1.txt", roots, "1.txt") == "05/1.txt"
     assert relative_path("corpus/2023/1.txt", roots, "1.txt") == "2023/1.txt"
     assert relative_path("/data/news/a.jsonl:7", roots, "a.jsonl:7") == "a.jsonl:7"
