@@ -113,12 +113,15 @@ def test_article_with_mentions(client: TestClient) -> None:
 
 def test_adoption_table_json_and_csv(client: TestClient) -> None:
     table = client.get("/adoptions", params={"limit": 500}).json()
-    rows = list(csv.DictReader(io.StringIO(client.get("/adoptions", params={"format": "csv"}).text)))
+    # the byte-order mark Excel needs: read as utf-8-sig, as pandas and readr do
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/adoptions", params={"format": "csv"}).content.decode("utf-8-sig")))
+    )
     assert len(rows) == table["total"] > 10
     assert {"region", "region_code", "term", "kind", "first_date", "year", "articles", "evidence"} <= set(rows[0])
     only = client.get("/adoptions", params={"term": "两力两率", "format": "csv"})
     assert only.headers["content-type"].startswith("text/csv")
-    assert {r["term"] for r in csv.DictReader(io.StringIO(only.text))} == {"两力两率"}
+    assert {r["term"] for r in csv.DictReader(io.StringIO(only.content.decode("utf-8-sig")))} == {"两力两率"}
 
 
 def test_graph_ego_and_exports(client: TestClient) -> None:

@@ -69,7 +69,20 @@ def adopters_command(term: str, data: str | None, all_evidence: bool, as_json: b
              short(a.evidence), a.file]
             for a in found.adoptions
         ]  # fmt: skip
-        table(["first date", "region", "level", "province", "predicate", "articles", "evidence", "first", "file"], rows)
+        table(
+            [
+                "first date",
+                "region",
+                "level",
+                "province",
+                "predicate",
+                "articles",
+                "sentences",
+                "first evidence",
+                "file",
+            ],
+            rows,
+        )
     if related:
         click.echo("\nalso adopted by the same regions:")
         table(

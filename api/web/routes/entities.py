@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
-from fastapi.responses import StreamingResponse
+from fastapi.responses import FileResponse, StreamingResponse
+from starlette.background import BackgroundTask
 
 from zxkg.graph.export.adoptions import ADOPTION_COLUMNS, adoption_row
+from zxkg.graph.export.workbook import write_workbook
 from zxkg.graph.models import Adoption, Filters
 from zxkg.graph.names import Names
 from zxkg.graph.query import adopters, adoption_evidence, adoption_table, region_profile, similar_regions, timeline
@@ -29,6 +34,7 @@ from ..schemas import (
     TermPage,
     TimelineOut,
 )
+from .graph import XLSX
 
 router = APIRouter(tags=["entities"])
 
@@ -172,7 +178,7 @@ def term_timeline(
 def adoptions(
     store: StoreDep,
     res: ResourcesDep,
-    format: Literal["json", "csv"] = "json",
+    format: Literal["json", "csv", "xlsx"] = "json",
     limit: Limit = 100,
     offset: Offset = 0,
     region: Annotated[str, Query(max_length=50)] = "",
@@ -180,17 +186,21 @@ def adoptions(
     kind: Annotated[Literal["mechanism", "brand", "document", ""], Query()] = "",
     since: DateParam = "",
     until: DateParam = "",
-) -> dict[str, Any] | StreamingResponse:
-    """The adoption table: one row per (region, term), first date and evidence; ``format=csv`` downloads all rows."""
+    bom: Annotated[bool, Query(description="Start the CSV with a UTF-8 byte-order mark, which Excel needs")] = True,
+) -> dict[str, Any] | StreamingResponse | FileResponse:
+    """The adoption table: one row per (region, term), first date and evidence; ``format=csv`` downloads all rows
+    (with a byte-order mark for Excel unless ``bom=false``), ``format=xlsx`` as an Excel workbook."""
     kinds = ("region", kind) if kind else ("region", "mechanism", "brand", "document")
     filters = Filters(kinds=kinds, region=region, since=since, until=until, terms=(term,) if term else ())
     names = Names(store, res.gazetteer)
     if term:
         names.terms(term)  # an unknown term is a 404 with the closest names, not an empty table
+    if format == "xlsx":
+        return _workbook(adoption_table(names, filters, by_date=True))
     if format == "csv":
         rows = list(adoption_table(names, filters, by_date=True))
         return StreamingResponse(
-            _csv(rows),
+            _csv(rows, bom),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="adoptions.csv"'},
         )
@@ -205,8 +215,24 @@ def adoptions(
     return {"total": total, "limit": limit, "offset": offset, "items": page}
 
 
-def _csv(rows: list[Adoption]) -> Iterator[str]:
+def _workbook(rows: Iterable[Adoption]) -> FileResponse:
+    """The rows as a workbook in a temporary file, removed once sent."""
+    tmp = FilePath(tempfile.mkdtemp(prefix="zxkg-adoptions-"))
+    try:
+        target = tmp / "adoptions.xlsx"
+        write_workbook([("adoptions", ADOPTION_COLUMNS, map(adoption_row, rows))], target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return FileResponse(
+        target, media_type=XLSX, filename=target.name, background=BackgroundTask(shutil.rmtree, tmp, True)
+    )
+
+
+def _csv(rows: list[Adoption], bom: bool) -> Iterator[str]:
     buf = io.StringIO()
+    if bom:
+        buf.write("\ufeff")
     w = csv.writer(buf)
     w.writerow(ADOPTION_COLUMNS)
     for i, a in enumerate(rows, 1):

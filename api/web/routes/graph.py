@@ -23,6 +23,7 @@ from ..schemas import EgoOut
 
 router = APIRouter(prefix="/graph", tags=["graph"])
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MEDIA = {
     "graphml": ("application/graphml+xml", "graphml"),
     "gexf": ("application/gexf+xml", "gexf"),
@@ -31,6 +32,7 @@ MEDIA = {
     "adoptions": ("text/csv", "csv"),
     "panel": ("text/csv", "csv"),
     "cascade": ("text/csv", "csv"),
+    "xlsx": (XLSX, "xlsx"),
     "cascade-gexf": ("application/gexf+xml", "gexf"),
 }
 
@@ -56,8 +58,10 @@ def download(
     terms: Annotated[list[str] | None, Query(max_length=200)] = None,
     since: Annotated[str, Query(max_length=10)] = "",
     until: Annotated[str, Query(max_length=10)] = "",
+    bom: Annotated[bool, Query(description="A UTF-8 byte-order mark on table CSV files, for Excel")] = True,
 ) -> FileResponse:
-    """The relation graph (or adoption table, panel) as a file; ``neo4j`` and ``csv`` come zipped."""
+    """The relation graph (or adoption table, panel, both as an Excel workbook) as a file; ``neo4j`` and
+    ``csv`` come zipped."""
     check_format(format)
     names = Names(store, res.gazetteer)
     filters = Filters(region=region, since=since, until=until, terms=tuple(terms or ()))
@@ -77,7 +81,7 @@ def download(
             )
         media, suffix = MEDIA[format]
         target = tmp / f"zxkg-{format}.{suffix}"
-        export(names, format, target, filters)
+        export(names, format, target, filters, bom=bom)
         return FileResponse(target, media_type=media, filename=target.name, background=cleanup)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
