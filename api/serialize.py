@@ -17,7 +17,17 @@ from zxkg.graph.build import EgoNetwork
 from zxkg.graph.cascade import Cascade, CascadeStep, Follow
 from zxkg.graph.communities import Community
 from zxkg.graph.leaders import Leader
-from zxkg.graph.models import Adoption, AdoptionEvidence, Edge, Evidence, Node, Pair, RegionProfile, Timeline
+from zxkg.graph.models import (
+    AdopterCounts,
+    Adoption,
+    AdoptionEvidence,
+    Edge,
+    Evidence,
+    Node,
+    Pair,
+    RegionProfile,
+    Timeline,
+)
 from zxkg.ingest.store.records import (
     ArticlePage,
     FailureRow,
@@ -134,6 +144,15 @@ def ego(g: EgoNetwork) -> JSON:
 
 def adopters(term: str, matched: Iterable[Node], rows: Iterable[Adoption]) -> JSON:
     return {"term": term, "matched": [node(n) for n in matched], "adopters": [adoption(a) for a in rows]}
+
+
+def adopter_counts(c: AdopterCounts) -> JSON:
+    return {
+        "term": c.term,
+        "adopters": c.adopters,
+        "by_province": [{"province": p, "adopters": n} for p, n in c.by_province],
+        "by_level": [{"level": lv, "adopters": n} for lv, n in c.by_level],
+    }
 
 
 def timeline(t: Timeline, by: str) -> JSON:

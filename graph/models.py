@@ -141,6 +141,17 @@ class Adopters:
 
 
 @dataclass(frozen=True, slots=True)
+class AdopterCounts:
+    """A term's adopters counted by province and by level (province, prefecture, county):
+    how far and how deep it spread, in two short tables."""
+
+    term: str
+    adopters: int
+    by_province: tuple[tuple[str, int], ...]  # most adopters first, then by name
+    by_level: tuple[tuple[str, int], ...]  # province, prefecture, county, then any other
+
+
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """Every evidence sentence of a term's adoptions (aliases included), by region: what a
     citation of a row of the adoption table needs beyond its first sentence."""

@@ -266,3 +266,24 @@ def test_response_models_declare_what_the_serializer_writes(client: TestClient) 
     ]
     for model, record in pairs:
         assert set(model.model_fields) == set(record), model.__name__
+
+
+def test_compare_puts_several_timelines_side_by_side(client: TestClient) -> None:
+    both = client.get("/compare", params={"terms": "两力两率,双考"}).json()
+    assert [s["term"] for s in both["series"]] == ["两力两率", "双考"] and both["by"] == "date"
+    one = client.get("/timeline/两力两率").json()
+    assert both["series"][0]["points"] == one["points"]
+    repeated = client.get("/compare", params=[("terms", "两力两率"), ("terms", "双考"), ("by", "year")]).json()
+    assert [p["date"] for p in repeated["series"][0]["points"]] == ["2023", "2024", "2025"]
+    assert client.get("/compare", params={"terms": "两力两率,没有这个"}).status_code == 404
+    assert client.get("/compare", params={"terms": ",".join(f"t{i}" for i in range(9))}).status_code == 400
+
+
+def test_adopters_counted_by_province_and_level(client: TestClient) -> None:
+    counts = client.get("/mechanisms/两力两率/counts").json()
+    adopters = client.get("/mechanisms/两力两率/adopters").json()["items"]
+    assert counts["adopters"] == len(adopters) == sum(c["adopters"] for c in counts["by_level"])
+    assert sum(c["adopters"] for c in counts["by_province"]) == len(adopters)
+    assert {"province": "湖南省", "adopters": len(adopters)} in counts["by_province"]
+    assert counts["by_level"][0]["level"] == "prefecture"
+    assert client.get("/mechanisms/两力两率/counts", params={"since": "2025"}).json()["adopters"] == 1

@@ -12,7 +12,7 @@ import playwright.sync_api as playwright
 import pytest
 
 from tests.conftest import ROOT, need_browser
-from tests.test_api_server import server  # noqa: F401 - the served data directory fixture
+from tests.test_api_server import server, store  # noqa: F401 - the served store and its server
 
 pytestmark = pytest.mark.slow
 SHOTS = ROOT / "test-output" / "screenshots"
@@ -67,7 +67,7 @@ def test_mechanism_page_adopters_and_download(page: object, tmp_path: Path) -> N
         pg.click("#download-adoptions")  # type: ignore[attr-defined]
     target = tmp_path / "adoptions.csv"
     info.value.save_as(target)
-    lines = target.read_text(encoding="utf-8").splitlines()
+    lines = target.read_text(encoding="utf-8-sig").splitlines()  # Excel's byte-order mark
     assert lines[0].startswith("region,region_code") and len(lines) == rows.count() + 1
 
 

@@ -246,6 +246,28 @@ class TimelineOut(BaseModel):
     undated: list[str]
 
 
+class ComparisonOut(BaseModel):
+    by: str
+    series: list[TimelineOut]
+
+
+class ProvinceCountOut(BaseModel):
+    province: str
+    adopters: int
+
+
+class LevelCountOut(BaseModel):
+    level: str = Field(description="province, prefecture, county (or another level the store holds)")
+    adopters: int
+
+
+class AdopterCountsOut(BaseModel):
+    term: str
+    adopters: int
+    by_province: list[ProvinceCountOut]
+    by_level: list[LevelCountOut]
+
+
 class EgoNodeOut(BaseModel):
     id: str
     kind: str

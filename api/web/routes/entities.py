@@ -18,16 +18,26 @@ from zxkg.graph.export.adoptions import ADOPTION_COLUMNS, adoption_row
 from zxkg.graph.export.workbook import write_workbook
 from zxkg.graph.models import Adoption, Filters
 from zxkg.graph.names import Names
-from zxkg.graph.query import adopters, adoption_evidence, adoption_table, region_profile, similar_regions, timeline
+from zxkg.graph.query import (
+    adopter_counts,
+    adopters,
+    adoption_evidence,
+    adoption_table,
+    region_profile,
+    similar_regions,
+    timeline,
+)
 from zxkg.ingest.errors import NotFound, UsageError
 
 from ... import serialize
 from ..deps import ResourcesDep, StoreDep
 from ..schemas import (
+    AdopterCountsOut,
     AdoptersPage,
     AdoptionEvidenceOut,
     AdoptionPage,
     ArticleOut,
+    ComparisonOut,
     RegionPage,
     RegionProfileOut,
     TermOut,
@@ -161,6 +171,41 @@ def adoption_evidence_of(
     names = Names(store, res.gazetteer)
     ev = adoption_evidence(names, term, Filters(since=since, until=until), region=region)
     return serialize.adoption_evidence(ev)
+
+
+@router.get("/mechanisms/{name}/counts", response_model=AdopterCountsOut)
+def mechanism_counts(
+    store: StoreDep,
+    res: ResourcesDep,
+    name: Name,
+    region: Annotated[str, Query(max_length=50, description="Only this region and the regions under it")] = "",
+    since: DateParam = "",
+    until: DateParam = "",
+) -> dict[str, Any]:
+    """A mechanism's or brand's adopters counted by province and by level (province, prefecture, county)."""
+    names = Names(store, res.gazetteer)
+    filters = Filters(kinds=("region", "mechanism", "brand"), region=region, since=since, until=until)
+    return serialize.adopter_counts(adopter_counts(adopters(names, name, filters)))
+
+
+MAX_COMPARED = 8
+
+
+@router.get("/compare", response_model=ComparisonOut)
+def compare(
+    store: StoreDep,
+    res: ResourcesDep,
+    terms: Annotated[
+        list[str], Query(min_length=1, max_length=MAX_COMPARED * 2, description="Terms (repeat, or separate by commas)")
+    ],
+    by: Literal["date", "month", "year"] = "date",
+) -> dict[str, Any]:
+    """The timelines of two or more terms, to draw their spread on one time axis."""
+    wanted = list(dict.fromkeys(t.strip() for value in terms for t in value.replace("、", ",").split(",") if t.strip()))
+    if not 1 <= len(wanted) <= MAX_COMPARED:
+        raise UsageError(f"compare takes 1 to {MAX_COMPARED} terms, not {len(wanted)}")
+    names = Names(store, res.gazetteer)
+    return {"by": by, "series": [serialize.timeline(timeline(names, t, by=by), by) for t in wanted]}
 
 
 @router.get("/timeline/{term}", response_model=TimelineOut)
