@@ -17,7 +17,17 @@ from zxkg.graph.build import EgoNetwork
 from zxkg.graph.cascade import Cascade, CascadeStep, Follow
 from zxkg.graph.communities import Community
 from zxkg.graph.leaders import Leader
-from zxkg.graph.models import Adoption, Edge, Node, Pair, RegionProfile, Timeline
+from zxkg.graph.models import (
+    AdopterCounts,
+    Adoption,
+    AdoptionEvidence,
+    Edge,
+    Evidence,
+    Node,
+    Pair,
+    RegionProfile,
+    Timeline,
+)
 from zxkg.ingest.store.records import (
     ArticlePage,
     FailureRow,
@@ -53,6 +63,42 @@ def adoption(a: Adoption) -> JSON:
         "file": a.file,
         "title": a.title,
         "review": a.review,
+        "url": a.url,
+        "source": a.source,
+        "evidence_count": a.evidence_count,
+    }
+
+
+def evidence_row(e: AdoptionEvidence) -> JSON:
+    """One sentence behind a row of the adoption table, with what cites it."""
+    return {
+        "relation": e.relation,
+        "region_key": e.region_key,
+        "region": e.region,
+        "term_key": e.term_key,
+        "term": e.term,
+        "kind": e.kind,
+        "predicate": e.predicate,
+        "date": e.date,
+        "evidence": e.evidence,
+        "start": e.start,
+        "end": e.end,
+        "confidence": round(e.confidence, 4),
+        "article": e.article,
+        "file": e.file,
+        "title": e.title,
+        "url": e.url,
+        "source": e.source,
+    }
+
+
+def adoption_evidence(ev: Evidence) -> JSON:
+    return {
+        "term": ev.term,
+        "matched": [node(n) for n in ev.matched],
+        "region": node(ev.region) if ev.region is not None else None,
+        "total": len(ev.rows),
+        "items": [evidence_row(e) for e in ev.rows],
     }
 
 
@@ -98,6 +144,15 @@ def ego(g: EgoNetwork) -> JSON:
 
 def adopters(term: str, matched: Iterable[Node], rows: Iterable[Adoption]) -> JSON:
     return {"term": term, "matched": [node(n) for n in matched], "adopters": [adoption(a) for a in rows]}
+
+
+def adopter_counts(c: AdopterCounts) -> JSON:
+    return {
+        "term": c.term,
+        "adopters": c.adopters,
+        "by_province": [{"province": p, "adopters": n} for p, n in c.by_province],
+        "by_level": [{"level": lv, "adopters": n} for lv, n in c.by_level],
+    }
 
 
 def timeline(t: Timeline, by: str) -> JSON:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from zxkg.ingest.store.records import Adoption as Adoption  # the store's record, handed out as it is
+from zxkg.ingest.store.records import AdoptionEvidence as AdoptionEvidence
 from zxkg.ingest.store.records import EdgeRow, EntityRow, NodeRow
 
 Scalar = str | int | float
@@ -137,6 +138,35 @@ class Adopters:
     term: str
     matched: tuple[Node, ...]
     adoptions: tuple[Adoption, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AdopterCounts:
+    """A term's adopters counted by province and by level (province, prefecture, county):
+    how far and how deep it spread, in two short tables."""
+
+    term: str
+    adopters: int
+    by_province: tuple[tuple[str, int], ...]  # most adopters first, then by name
+    by_level: tuple[tuple[str, int], ...]  # province, prefecture, county, then any other
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Every evidence sentence of a term's adoptions (aliases included), by region: what a
+    citation of a row of the adoption table needs beyond its first sentence."""
+
+    term: str
+    matched: tuple[Node, ...]
+    region: Node | None  # the one region asked about, or None for every adopter
+    rows: tuple[AdoptionEvidence, ...]
+
+    def by_region(self) -> dict[str, list[AdoptionEvidence]]:
+        """The rows grouped by region key, each group in the order of the table's first evidence."""
+        out: dict[str, list[AdoptionEvidence]] = {}
+        for r in self.rows:
+            out.setdefault(r.region_key, []).append(r)
+        return out
 
 
 @dataclass(frozen=True, slots=True)

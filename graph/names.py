@@ -11,13 +11,14 @@ import difflib
 import json
 from collections.abc import Iterable, Sequence
 
+from zxkg.ingest.datespec import check_date
 from zxkg.ingest.errors import NotFound, UsageError, choices
 from zxkg.ingest.gazetteer import Division, Gazetteer
 from zxkg.ingest.lexicon import fold
 from zxkg.ingest.store import RelationQuery, Store
 from zxkg.ingest.store.records import EntityName, EntityRow
 
-from .models import GRAPH_KINDS, KINDS, PREDICATES, TERM_KINDS, Filters, Node, iso_date, node_from_row
+from .models import GRAPH_KINDS, KINDS, PREDICATES, TERM_KINDS, Filters, Node, node_from_row
 
 ALIAS_KINDS = ("mechanism", "brand", "slogan")  # kinds that carry aliases (documents are titles)
 
@@ -132,8 +133,7 @@ class Names:
             if p not in PREDICATES:
                 raise choices("predicate", p, PREDICATES)
         for label, value in (("since", filters.since), ("until", filters.until)):
-            if value and not _is_date(value):
-                raise UsageError(f"{label} {value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+            check_date(value, label)
         kinds, predicates = _article_selection(tuple(filters.kinds) or GRAPH_KINDS, tuple(filters.predicates))
         codes = self.subtree(self.region(filters.region)) if filters.region else None
         touching = None
@@ -166,10 +166,6 @@ class Names:
         if not close:  # a long title rarely scores high: try the names that contain it
             close = sorted((f for f in by_fold if key and key in f), key=len)[:5]
         return list(dict.fromkeys(by_fold[c] for c in close))
-
-
-def _is_date(value: str) -> bool:
-    return bool(iso_date(value))
 
 
 def _article_selection(kinds: tuple[str, ...], predicates: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -8,6 +8,7 @@ document). A term's name matches its aliases too (see ``names``).
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Iterator, Sequence
 
 from zxkg.ingest.errors import choices
@@ -16,8 +17,10 @@ from zxkg.ingest.store.records import SharedPair
 
 from .models import (
     TERM_KINDS,
+    AdopterCounts,
     Adopters,
     Adoption,
+    Evidence,
     Filters,
     Node,
     Pair,
@@ -67,6 +70,37 @@ def adopters(names: Names, term: str, filters: Filters = Filters()) -> Adopters:
     matched, q = _term_query(names, term, filters)
     rows = names.store.adoptions(q, _term_kinds(filters), merge_terms=True)
     return Adopters(term=term, matched=matched, adoptions=tuple(rows))
+
+
+def adoption_evidence(names: Names, term: str, filters: Filters = Filters(), region: str = "") -> Evidence:
+    """Every sentence that states an adoption of ``term`` (aliases included): of one ``region``
+    exactly (not the regions under it), or of every adopter that ``filters`` keep.
+
+    A row of ``adopters`` cites its first sentence; these are all of them, first first.
+    """
+    matched, q = _term_query(names, term, filters)
+    node = names.region(region) if region else None
+    if node is not None:
+        q = dataclasses.replace(q, subjects=(node.key,))
+    rows = names.store.adoption_evidence(q, _term_kinds(filters))
+    return Evidence(term=term, matched=matched, region=node, rows=tuple(rows))
+
+
+LEVELS = ("province", "prefecture", "county")
+
+
+def adopter_counts(found: Adopters) -> AdopterCounts:
+    """The adopters of ``found`` counted by province and by level; a region with no province
+    (none known) counts under "" so the counts add up to the adopters."""
+    provinces = Counter(a.province for a in found.adoptions)
+    levels = Counter(a.level for a in found.adoptions)
+    by_level = [(lv, levels.pop(lv)) for lv in LEVELS if lv in levels] + sorted(levels.items())
+    return AdopterCounts(
+        term=found.term,
+        adopters=len(found.adoptions),
+        by_province=tuple(sorted(provinces.items(), key=lambda kv: (-kv[1], kv[0]))),
+        by_level=tuple(by_level),
+    )
 
 
 def timeline(names: Names, term: str, filters: Filters = Filters(), by: str = "date") -> Timeline:

@@ -84,8 +84,12 @@ def ingest(
     after_save: Callable[[Any], None] | None = None,
     workers: int = 1,
     step: str | None = None,
+    stage: Callable[[str], None] | None = None,
 ) -> Summary:
     """Ingest every article under ``paths`` into ``store``; see the module docstring.
+
+    ``progress`` hears of each article read (its origin); ``stage`` of the work after the
+    last one, which reads no file and may take a while (the store's indexes).
 
     ``after_save`` receives each Extraction once it is stored (the search index keeps up
     this way, with the tokens already cut); ingest itself knows nothing of what it does.
@@ -112,8 +116,12 @@ def ingest(
                 _land_all(store, ctx, run_id, summary, outcomes, progress, after_save, finish)
             finally:
                 store.commit_batch()  # what landed stays landed, whatever stopped the loop
+            if stage is not None:
+                stage("store: building its indexes")  # those an ingest into an empty store left to the end
         if summary.replaced:
-            store.prune_entities()  # terms only the replaced texts named
+            if stage is not None:
+                stage("store: dropping terms only the replaced texts named")
+            store.prune_entities()
         store.finish_run(run_id, summary.counts())
     finally:
         store.release()

@@ -337,8 +337,13 @@ class SearchIndex:
             engine.close()
         terms = positive_terms(request.query)
         texts = store.texts(h.id for h in result.hits)
+        paths = store.article_paths(h.id for h in result.hits)  # two folders may both hold a 1.txt
         hits = tuple(
-            replace(h, fragments=fragments(texts.get(h.id, ""), terms_in(texts.get(h.id, ""), terms)))
+            replace(
+                h,
+                file=paths.get(h.id, h.file),
+                fragments=fragments(texts.get(h.id, ""), terms_in(texts.get(h.id, ""), terms)),
+            )
             for h in result.hits
         )
         return replace(result, hits=hits)

@@ -22,6 +22,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import get_args
 
+from zxkg.ingest.datespec import FORMS, date_problem
 from zxkg.ingest.errors import UsageError
 from zxkg.ingest.gazetteer import Gazetteer
 from zxkg.ingest.models import EntityKind
@@ -38,7 +39,6 @@ FIELDS = (*TEXT_FIELDS, "region", "province", "year", *ENTITY_FIELDS)
 QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』"}
 CLOSING = set(QUOTES.values())
 FIELD_PREFIX = re.compile(r"([A-Za-z_]+):")
-DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 EXAMPLE = "e.g. 委员工作室 or “有事好商量”"
 
 
@@ -191,8 +191,9 @@ class QueryParser:
 
     def date(self, value: str, name: str) -> str:
         value = value.strip()
-        if value and not DATE.match(value):
-            raise QueryError(f"{name} {value!r} is not a date; expected YYYY, YYYY-MM or YYYY-MM-DD")
+        problem = date_problem(value) if value else ""
+        if problem:
+            raise QueryError(f"{name} {value!r} is not a date: {problem} ({FORMS})")
         return value
 
 

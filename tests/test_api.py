@@ -114,12 +114,15 @@ def test_article_with_mentions(client: TestClient) -> None:
 
 def test_adoption_table_json_and_csv(client: TestClient) -> None:
     table = client.get("/adoptions", params={"limit": 500}).json()
-    rows = list(csv.DictReader(io.StringIO(client.get("/adoptions", params={"format": "csv"}).text)))
+    # the byte-order mark Excel needs: read as utf-8-sig, as pandas and readr do
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/adoptions", params={"format": "csv"}).content.decode("utf-8-sig")))
+    )
     assert len(rows) == table["total"] > 10
     assert {"region", "region_code", "term", "kind", "first_date", "year", "articles", "evidence"} <= set(rows[0])
     only = client.get("/adoptions", params={"term": "两力两率", "format": "csv"})
     assert only.headers["content-type"].startswith("text/csv")
-    assert {r["term"] for r in csv.DictReader(io.StringIO(only.text))} == {"两力两率"}
+    assert {r["term"] for r in csv.DictReader(io.StringIO(only.content.decode("utf-8-sig")))} == {"两力两率"}
 
 
 def test_graph_ego_and_exports(client: TestClient) -> None:
@@ -291,3 +294,24 @@ def test_openapi_states_the_servers_choices_limits_and_media(client: TestClient)
     assert client.get("/search", params={"q": "政协", "region": ""}).status_code == 422
     bad = client.get("/graph/export", params={"format": "json", "since": "soon"}).json()["error"]["message"]
     assert "--" not in bad
+
+
+def test_compare_puts_several_timelines_side_by_side(client: TestClient) -> None:
+    both = client.get("/compare", params={"terms": "两力两率,双考"}).json()
+    assert [s["term"] for s in both["series"]] == ["两力两率", "双考"] and both["by"] == "date"
+    one = client.get("/timeline/两力两率").json()
+    assert both["series"][0]["points"] == one["points"]
+    repeated = client.get("/compare", params=[("terms", "两力两率"), ("terms", "双考"), ("by", "year")]).json()
+    assert [p["date"] for p in repeated["series"][0]["points"]] == ["2023", "2024", "2025"]
+    assert client.get("/compare", params={"terms": "两力两率,没有这个"}).status_code == 404
+    assert client.get("/compare", params={"terms": ",".join(f"t{i}" for i in range(9))}).status_code == 400
+
+
+def test_adopters_counted_by_province_and_level(client: TestClient) -> None:
+    counts = client.get("/mechanisms/两力两率/counts").json()
+    adopters = client.get("/mechanisms/两力两率/adopters").json()["items"]
+    assert counts["adopters"] == len(adopters) == sum(c["adopters"] for c in counts["by_level"])
+    assert sum(c["adopters"] for c in counts["by_province"]) == len(adopters)
+    assert {"province": "湖南省", "adopters": len(adopters)} in counts["by_province"]
+    assert counts["by_level"][0]["level"] == "prefecture"
+    assert client.get("/mechanisms/两力两率/counts", params={"since": "2025"}).json()["adopters"] == 1

@@ -67,7 +67,7 @@ def test_mechanism_page_adopters_and_download(page: object, tmp_path: Path) -> N
         pg.click("#download-adoptions")  # type: ignore[attr-defined]
     target = tmp_path / "adoptions.csv"
     info.value.save_as(target)
-    lines = target.read_text(encoding="utf-8").splitlines()
+    lines = target.read_text(encoding="utf-8-sig").splitlines()  # Excel's byte-order mark
     assert lines[0].startswith("region,region_code") and len(lines) == rows.count() + 1
 
 

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -106,3 +107,23 @@ def test_two_texts_from_standard_input_are_two_articles(tmp_path: Path) -> None:
         result = run_cli("ingest", "--data", data, "-", stdin=text)
         assert result.returncode == 0 and "ingested 1, unchanged 0" in result.stdout, result.stdout + result.stderr
     assert json.loads(run_cli("stats", "--data", data, "--json").stdout)["articles"] == 2
+
+
+def test_an_ingest_logs_its_progress_where_no_bar_can_be_drawn(tmp_path: Path) -> None:
+    """stderr is not a terminal here: lines with the total, the share done and the time left,
+    the stages of the last seconds, and a summary with the elapsed time."""
+    src = tmp_path / "in"
+    for i in range(4):
+        (src / str(i)).mkdir(parents=True)
+        (src / str(i) / "news.txt").write_text(f"株洲市政协第{i}次推进“两力两率”评价。", encoding="utf-8")
+    env = {**os.environ, "ZXKG_PROGRESS_SECONDS": "0"}
+    result = run_cli("ingest", "--data", str(tmp_path / "data"), str(src), env=env)
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert "ingest: 1/4 files (25%)" in lines[0] and "left" in lines[0], lines
+    assert any(line.startswith("ingest: 4/4 files (100%)") for line in lines), lines
+    assert any("store: building its indexes" in line for line in lines)
+    assert any("search index: writing" in line for line in lines)
+    assert re.search(r"failed 0 → .* in \d+\.\d s$", result.stdout.strip()), result.stdout
+    quiet = run_cli("ingest", "-q", "--data", str(tmp_path / "data"), str(src), env=env)
+    assert quiet.stderr == "" and "unchanged 4" in quiet.stdout

@@ -34,7 +34,19 @@ def test_adopters_json_and_table(data: str) -> None:
     assert table.returncode == 0, table.stderr
     lines = table.stdout.splitlines()
     assert lines[0] == "双考 (mechanism; matches 双考制度): 3 adopting region(s)"
-    assert lines[1].split() == ["first", "date", "region", "level", "province", "predicate", "articles", "evidence"]
+    assert lines[1].split() == [
+        "first",
+        "date",
+        "region",
+        "level",
+        "province",
+        "predicate",
+        "articles",
+        "sentences",
+        "first",
+        "evidence",
+        "file",
+    ]
     assert "长沙市 (430100)" in lines[3] and "广州市" not in table.stdout
 
 
@@ -73,7 +85,7 @@ def test_region_and_timeline(data: str) -> None:
             ["export", "--format", "gml", "-o", "x.gml"],
             2,
             "Error: unknown export format 'gml'; expected one of graphml, gexf, json, cyjs, neo4j, csv, adoptions, "
-            "panel, cascade, cascade-gexf\n",
+            "panel, xlsx, cascade, cascade-gexf\n",
         ),
         (["export", "-f", "csv", "-o", "out", "--kind", "place"], 2, "Error: unknown kind 'place'; expected one of"),
     ],
@@ -95,7 +107,7 @@ def test_every_export_of_the_seed_article_opens_again(tmp_path: Path) -> None:
     assert nx.read_graphml(tmp_path / "seed.graphml").number_of_nodes() > 20
     assert nx.read_gexf(tmp_path / "seed.gexf").number_of_edges() > 20
     issues = [
-        r for r in csv.DictReader((tmp_path / "seed.adoptions").open(encoding="utf-8")) if r["kind"] == "document"
+        r for r in csv.DictReader((tmp_path / "seed.adoptions").open(encoding="utf-8-sig")) if r["kind"] == "document"
     ]
     assert len(issues) == 9 and {r["first_date"] for r in issues} == {"2024-05-24"}
     assert (tmp_path / "seed.neo4j" / "relationships.csv").exists()

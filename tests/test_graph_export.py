@@ -131,7 +131,7 @@ def test_gexf_is_dynamic_with_start_dates(names: Names, expected: nx.MultiDiGrap
 
 
 def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    with path.open(encoding="utf-8", newline="") as fh:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
         return list(reader.fieldnames or []), list(reader)
 
@@ -225,7 +225,7 @@ def test_unknown_format_names_the_valid_ones(names: Names, tmp_path: Path) -> No
         export(names, "gml", tmp_path / "x.gml")
     assert str(err.value) == (
         "unknown export format 'gml'; expected one of graphml, gexf, json, cyjs, neo4j, csv, adoptions, panel,"
-        " cascade, cascade-gexf"
+        " xlsx, cascade, cascade-gexf"
     )
     assert FORMATS == (
         "graphml",
@@ -236,6 +236,7 @@ def test_unknown_format_names_the_valid_ones(names: Names, tmp_path: Path) -> No
         "csv",
         "adoptions",
         "panel",
+        "xlsx",
         "cascade",
         "cascade-gexf",
     )

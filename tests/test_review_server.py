@@ -73,7 +73,7 @@ def call(url: str, method: str = "GET", body: object = None, headers: dict[str, 
 
 
 def adopters(base: str) -> dict[str, str]:
-    _, text = call(base + "/adoptions?format=csv&term=" + urllib.parse.quote("两力两率"))
+    _, text = call(base + "/adoptions?format=csv&bom=false&term=" + urllib.parse.quote("两力两率"))
     return {r["region"]: r["review"] for r in csv.DictReader(io.StringIO(text))}
 
 

@@ -12,7 +12,7 @@ import click
 
 from .options import data_option, filter_options, handle_errors, location, make_filters
 
-FORMAT_NAMES = "graphml, gexf, json, cyjs, neo4j, csv, adoptions, panel, cascade, cascade-gexf"
+FORMAT_NAMES = "graphml, gexf, json, cyjs, neo4j, csv, adoptions, panel, xlsx, cascade, cascade-gexf"
 
 
 @click.command("export")
@@ -30,17 +30,31 @@ FORMAT_NAMES = "graphml, gexf, json, cyjs, neo4j, csv, adoptions, panel, cascade
 @click.option("--term", "terms", multiple=True, help="Only relations of this mechanism, brand or document.")
 @click.option("--around", default=None, metavar="NAME", help="Only the ego network of this entity.")
 @click.option("--depth", default=1, type=click.IntRange(min=1), help="Steps out from --around (default 1).")
+@click.option(
+    "--bom/--no-bom",
+    default=True,
+    help="Start the adoptions, panel and cascade CSV files with a UTF-8 byte-order mark, which Excel needs "
+    "to read Chinese (default: with).",
+)
 @handle_errors
 def export_command(
-    data: str | None, fmt: str, output: str, terms: tuple[str, ...], around: str | None, depth: int, **kw: Any
+    data: str | None,
+    fmt: str,
+    output: str,
+    terms: tuple[str, ...],
+    around: str | None,
+    depth: int,
+    bom: bool,
+    **kw: Any,
 ) -> None:
     """Export the relation graph, the adoption table or the adoption panel.
 
     Formats: graphml, gexf (dynamic, for Gephi's timeline), json (node-link), cyjs
     (Cytoscape), neo4j (a directory of import CSV files), csv (a directory with nodes.csv
     and edges.csv), adoptions (a row per region and term), panel (a row per region, term
-    and year), cascade (a row per adoption with its class and the unit it follows),
-    cascade-gexf (who followed whom, dynamic). Files are written whole or not at all.
+    and year), xlsx (both as sheets of one Excel workbook), cascade (a row per adoption with
+    its class and the unit it follows), cascade-gexf (who followed whom, dynamic). Files are
+    written whole or not at all.
     """
     from zxkg.graph.export import DIRECTORY_FORMATS, check_format, export
     from zxkg.graph.names import Names
@@ -65,7 +79,7 @@ def export_command(
     parent = Path(output).parent
     missing = next((p for p in (parent, *parent.parents) if p.exists()), None)
     with Store.open(location(data), readonly=True) as store:
-        written = export(Names(store, Gazetteer.load()), fmt, output, filters, around=around, depth=depth)
+        written = export(Names(store, Gazetteer.load()), fmt, output, filters, around=around, depth=depth, bom=bom)
     if missing is not None and missing != parent:
         click.echo(f"created the folder {parent}", err=True)
     click.echo(f"{fmt}: {written.summary()} → {written.path}")

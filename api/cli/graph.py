@@ -17,7 +17,7 @@ from .options import data_option, filter_options, handle_errors, json_option, lo
 from .output import echo_json, short, table
 
 if TYPE_CHECKING:
-    from zxkg.graph.models import Adoption, Node
+    from zxkg.graph.models import Adoption, AdoptionEvidence, Node
     from zxkg.graph.names import Names
 
 
@@ -36,11 +36,14 @@ def opened_names(data: str | None) -> Iterator[Names]:
 @click.argument("term")
 @data_option
 @filter_options
+@click.option(
+    "--all-evidence", is_flag=True, help="Every evidence sentence of each adopter, with title, file, source and URL."
+)
 @json_option
 @handle_errors
-def adopters_command(term: str, data: str | None, as_json: bool, **kw: Any) -> None:
+def adopters_command(term: str, data: str | None, all_evidence: bool, as_json: bool, **kw: Any) -> None:
     """Regions that adopted a mechanism, brand or document (aliases included), first first."""
-    from zxkg.graph.query import adopters, co_adoption
+    from zxkg.graph.query import adopters, adoption_evidence, co_adoption
 
     from .. import serialize
 
@@ -48,17 +51,38 @@ def adopters_command(term: str, data: str | None, as_json: bool, **kw: Any) -> N
     with opened_names(data) as names:
         found = adopters(names, term, filters)
         related = co_adoption(names, term, filters, limit=10)
+        cited = adoption_evidence(names, term, filters).by_region() if all_evidence else {}
     if as_json:
         record = serialize.adopters(term, found.matched, found.adoptions)
+        if all_evidence:
+            for row, a in zip(record["adopters"], found.adoptions, strict=True):
+                row["all_evidence"] = [serialize.evidence_row(e) for e in cited.get(a.region_key, ())]
         record["co_adopted"] = [serialize.pair(p) for p in related]
         echo_json(record)
         return
     click.echo(f"{_matched(term, found.matched)}: {len(found.adoptions)} adopting region(s)")
-    rows = [
-        [a.first_date or "?", _region(a), a.level, a.province, a.predicate, a.articles, short(a.evidence)]
-        for a in found.adoptions
-    ]
-    table(["first date", "region", "level", "province", "predicate", "articles", "evidence"], rows)
+    if all_evidence:
+        _print_evidence(found.adoptions, cited)
+    else:
+        rows = [
+            [a.first_date or "?", _region(a), a.level, a.province, a.predicate, a.articles, a.evidence_count,
+             short(a.evidence), a.file]
+            for a in found.adoptions
+        ]  # fmt: skip
+        table(
+            [
+                "first date",
+                "region",
+                "level",
+                "province",
+                "predicate",
+                "articles",
+                "sentences",
+                "first evidence",
+                "file",
+            ],
+            rows,
+        )
     if related:
         click.echo("\nalso adopted by the same regions:")
         table(
@@ -145,6 +169,17 @@ def timeline_command(term: str, data: str | None, step: str, as_json: bool, **kw
     )
     if line.undated:
         click.echo(f"undated: {'、'.join(line.undated)}")
+
+
+def _print_evidence(adoptions: Sequence[Adoption], cited: dict[str, list[AdoptionEvidence]]) -> None:
+    """Each adopter, then every sentence that states its adoption with what cites it."""
+    for a in adoptions:
+        rows = cited.get(a.region_key, [])
+        click.echo(f"\n{_region(a)} — {a.level}, {a.province}: {len(rows)} evidence sentence(s)")
+        for e in rows:
+            click.echo(f"  {e.date or '?'}  {e.predicate} {e.term}: {' '.join(e.evidence.split())}")
+            where = "; ".join(x for x in (e.title, e.source, e.file, e.url) if x)
+            click.echo(f"      {where} [article {e.article}, characters {e.start}–{e.end}]")
 
 
 def _matched(term: str, matched: Sequence[Node]) -> str:

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+import time
 
 import click
 
 from .options import data_option, engine_option, handle_errors, location
-
-if TYPE_CHECKING:
-    from tqdm import tqdm
+from .progress import Progress, duration
 
 FIELD_KEYS = ("title", "text", "date", "url", "source", "author")
 
@@ -61,7 +58,8 @@ def ingest(
         if not sep or key not in FIELD_KEYS:
             raise choices("--field key", key, FIELD_KEYS)
         mapping[key] = name
-    bar = _progress(quiet)
+    started = time.monotonic()
+    bar = None if quiet else Progress(_count_files(list(paths)))
     target = location(data)
     with Store.open(target) as store:
         where = store.location  # without a password
@@ -76,11 +74,14 @@ def ingest(
                 store,
                 ctx,
                 mapping,
-                progress=_ticker(bar),
+                progress=bar.tick if bar is not None else None,
+                stage=bar.stage if bar is not None else None,
                 after_save=indexer.add_prepared,
                 workers=workers if workers is not None else default_workers(list(paths)),
                 step=index.step,
             )
+            if bar is not None:
+                bar.stage("search index: writing and checking it against the store")
     if bar is not None:
         bar.close()
     if indexer.synced is not None and (indexer.synced.added or indexer.synced.removed):
@@ -90,7 +91,7 @@ def ingest(
     replaced = f" (replacing {c['replaced']} whose file changed)" if c["replaced"] else ""
     click.echo(
         f"read {c['read']}, ingested {c['ingested']}{replaced}, unchanged {c['unchanged']}, "
-        f"duplicates {c['duplicates']}, failed {c['failed']} → {where}"
+        f"duplicates {c['duplicates']}, failed {c['failed']} → {where} in {duration(time.monotonic() - started)}"
     )
     if not quiet:
         for origin, first in summary.duplicates:
@@ -101,21 +102,8 @@ def ingest(
         sys.exit(1)
 
 
-def _progress(quiet: bool) -> tqdm[Any] | None:
-    """tqdm's bar on a terminal (stderr), none in a pipe or with --quiet."""
-    if quiet or not sys.stderr.isatty():
-        return None
-    from tqdm import tqdm
+def _count_files(paths: list[str]) -> int:
+    """How many files the ingest will read (a walk of the directories, no file opened)."""
+    from zxkg.ingest.sources import discover
 
-    return tqdm(unit=" files", desc="ingest", leave=False, file=sys.stderr)
-
-
-def _ticker(bar: tqdm[Any] | None) -> Callable[[str], None] | None:
-    """What the pipeline calls after each file: one step of the bar."""
-    if bar is None:
-        return None
-
-    def tick(_origin: str) -> None:
-        bar.update(1)
-
-    return tick
+    return sum(1 for _ in discover(paths))  # failures too: each is reported as a file is

@@ -103,8 +103,19 @@ def filter_options(fn: F) -> F:
 
 def make_filters(kw: dict[str, Any], terms: Sequence[str] = ()) -> Filters:
     """The ``Filters`` of ``filter_options``' values (taken out of ``kw``)."""
-    from zxkg.graph.models import Filters
+    from zxkg.graph.models import KINDS, PREDICATES, Filters
+    from zxkg.ingest.datespec import check_date
+    from zxkg.ingest.errors import choices
 
+    # checked here, as the API checks them, before any command may drop what it does not use
+    for kind in kw.get("kinds", ()):
+        if kind not in KINDS:
+            raise choices("kind", kind, KINDS)
+    for predicate in kw.get("predicates", ()):
+        if predicate not in PREDICATES:
+            raise choices("predicate", predicate, PREDICATES)
+    for name in ("since", "until"):
+        check_date(kw.get(name, ""), f"--{name}")
     return Filters(
         kinds=tuple(kw.pop("kinds", ())),
         predicates=tuple(kw.pop("predicates", ())),

@@ -15,8 +15,10 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from swagger_ui_bundle import swagger_ui_path
 
 from zxkg.search.engine import check_engine
 
@@ -39,6 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.engine is not None:
         check_engine(settings.engine)  # a clear error now, not on the first search
     app = FastAPI(
+        docs_url=None,  # served below from the installed Swagger UI, not from a CDN
         title="zxkg",
         summary="Knowledge graph and full-text search over Chinese committee (政协) news",
         version="0.1.0",
@@ -54,6 +57,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     static_dir = Path(str(resources.files("zxkg.api") / "static"))
     app.mount("/static", StaticFiles(directory=static_dir), name="static")
+    # /docs works without the internet, like the page: Swagger UI's files come from the
+    # swagger-ui-bundle package, where FastAPI's default page fetches them from a CDN.
+    app.mount("/docs/assets", StaticFiles(directory=swagger_ui_path), name="swagger-ui")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="zxkg API",
+            swagger_js_url="/docs/assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs/assets/swagger-ui.css",
+            swagger_favicon_url="/docs/assets/favicon-32x32.png",
+        )
 
     @app.get("/", include_in_schema=False, response_model=None)
     def index(token: str = "") -> FileResponse | RedirectResponse:

@@ -163,9 +163,12 @@ class AdoptionOut(BaseModel):
     confidence: float
     evidence: str
     article: str
-    file: str
+    file: str = Field(description="The first evidence's file, by its path under the ingested directory")
     title: str
     review: str = Field("", description="accepted, added (by a reviewer), rejected (when asked for), or empty")
+    url: str
+    source: str
+    evidence_count: int = Field(description="Evidence sentences (relations) behind the row")
 
 
 class AdoptionPage(Page):
@@ -176,6 +179,34 @@ class AdoptersPage(Page):
     term: str
     matched: list[NodeOut]
     items: list[AdoptionOut]
+
+
+class EvidenceRowOut(BaseModel):
+    relation: int
+    region_key: str
+    region: str
+    term_key: str
+    term: str
+    kind: str
+    predicate: str
+    date: str
+    evidence: str
+    start: int = Field(description="The sentence is the article's text[start:end]")
+    end: int
+    confidence: float
+    article: str
+    file: str = Field(description="The article's file, by its path under the ingested directory")
+    title: str
+    url: str
+    source: str
+
+
+class AdoptionEvidenceOut(BaseModel):
+    term: str
+    matched: list[NodeOut]
+    region: NodeOut | None
+    total: int
+    items: list[EvidenceRowOut]
 
 
 class ProfileRegionOut(NodeOut):
@@ -213,6 +244,28 @@ class TimelineOut(BaseModel):
     by: str
     points: list[TimelinePointOut]
     undated: list[str]
+
+
+class ComparisonOut(BaseModel):
+    by: str
+    series: list[TimelineOut]
+
+
+class ProvinceCountOut(BaseModel):
+    province: str
+    adopters: int
+
+
+class LevelCountOut(BaseModel):
+    level: str = Field(description="province, prefecture, county (or another level the store holds)")
+    adopters: int
+
+
+class AdopterCountsOut(BaseModel):
+    term: str
+    adopters: int
+    by_province: list[ProvinceCountOut]
+    by_level: list[LevelCountOut]
 
 
 class EgoNodeOut(BaseModel):

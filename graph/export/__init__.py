@@ -10,11 +10,13 @@
 | ``csv`` | a directory: nodes.csv, edges.csv | spreadsheets, R, pandas |
 | ``adoptions`` | one CSV file: a row per (region, term) | spreadsheets, Stata, R |
 | ``panel`` | one CSV file: a row per region, term, year | event-history models |
+| ``xlsx`` | one workbook: the adoption table and the panel as sheets | Excel, LibreOffice, WPS |
 | ``cascade`` | one CSV file: a row per adoption with its class and source | event-history and network-inference tools |
 | ``cascade-gexf`` | one file (GEXF 1.2, dynamic): who followed whom | Gephi, with its timeline |
 
 Every writer streams (nodes and edges come from SQL cursors) into temporary files that
-are renamed into place when complete.
+are renamed into place when complete. The CSV files of tables (adoptions, panel, cascade)
+carry a UTF-8 byte-order mark unless ``bom`` is false (see ``adoptions``).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from ..cascade import cascades
 from ..models import Filters
 from ..names import Names
 from ..query import adoption_table, panel
-from .adoptions import write_adoptions, write_panel
+from .adoptions import ADOPTION_COLUMNS, PANEL_COLUMNS, adoption_row, panel_row, write_adoptions, write_panel
 from .cascade import write_cascade_csv, write_cascade_gexf
 from .cyjs import write_cyjs
 from .files import Written
@@ -39,6 +41,7 @@ from .graphml import write_graphml
 from .neo4j import write_neo4j
 from .nodelink import write_node_link
 from .plaincsv import write_csv
+from .workbook import write_workbook
 
 GraphWriter = Callable[[GraphView, str | Path], Written]
 GRAPH_WRITERS: dict[str, GraphWriter] = {
@@ -49,7 +52,7 @@ GRAPH_WRITERS: dict[str, GraphWriter] = {
     "neo4j": write_neo4j,
     "csv": write_csv,
 }
-FORMATS = (*GRAPH_WRITERS, "adoptions", "panel", "cascade", "cascade-gexf")
+FORMATS = (*GRAPH_WRITERS, "adoptions", "panel", "xlsx", "cascade", "cascade-gexf")
 DIRECTORY_FORMATS = ("neo4j", "csv")
 
 
@@ -66,6 +69,7 @@ def export(
     filters: Filters = Filters(),
     around: str | None = None,
     depth: int = 1,
+    bom: bool = True,
 ) -> Written:
     """Export the relations ``filters`` keep (or the ego network ``around`` an entity).
 
@@ -75,11 +79,19 @@ def export(
     """
     check_format(fmt)
     if fmt == "adoptions":
-        return write_adoptions(adoption_table(names, filters), path)
+        return write_adoptions(adoption_table(names, filters), path, bom=bom)
     if fmt == "panel":
-        return write_panel(panel(names, filters), path)
+        return write_panel(panel(names, filters), path, bom=bom)
+    if fmt == "xlsx":
+        return write_workbook(
+            [
+                ("adoptions", ADOPTION_COLUMNS, map(adoption_row, adoption_table(names, filters))),
+                ("panel", PANEL_COLUMNS, map(panel_row, panel(names, filters))),
+            ],
+            path,
+        )
     if fmt == "cascade":
-        return write_cascade_csv(cascades(names, filters), path)
+        return write_cascade_csv(cascades(names, filters), path, bom=bom)
     if fmt == "cascade-gexf":
         return write_cascade_gexf(cascades(names, filters), path)
     query: RelationQuery = ego_query(names, around, depth, filters) if around else names.query(filters)

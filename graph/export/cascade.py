@@ -45,11 +45,12 @@ def cascade_rows(c: Cascade) -> Iterable[list[object]]:
                "", "", "", "", "", a.evidence, a.article, "", ""]  # fmt: skip
 
 
-def write_cascade_csv(cascades: Iterable[Cascade], path: str | Path) -> Written:
-    """Write the adoptions of ``cascades`` with their classes and sources to ``path`` (atomically)."""
+def write_cascade_csv(cascades: Iterable[Cascade], path: str | Path, bom: bool = True) -> Written:
+    """Write the adoptions of ``cascades`` with their classes and sources to ``path`` (atomically;
+    with a byte-order mark for Excel unless not ``bom``, as the adoption table)."""
     target = file_target(path)
     rows = terms = 0
-    with atomic_open(target) as fh:
+    with atomic_open(target, bom=bom) as fh:
         w = csv.writer(fh)
         w.writerow(CASCADE_COLUMNS)
         for c in cascades:

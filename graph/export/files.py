@@ -50,17 +50,26 @@ def dir_target(path: str | Path) -> Path:
 
 
 @contextlib.contextmanager
-def atomic_open(path: str | Path) -> Iterator[IO[str]]:
-    """Open a temporary file beside ``path`` (UTF-8 text); rename it to ``path`` on success."""
+def atomic_open(path: str | Path, bom: bool = False) -> Iterator[IO[str]]:
+    """Open a temporary file beside ``path`` (UTF-8 text, with a byte-order mark if ``bom``);
+    rename it to ``path`` on success."""
+    encoding = "utf-8-sig" if bom else "utf-8"
+    with atomic_path(path) as tmp, open(tmp, "w", encoding=encoding, newline="", buffering=1 << 20) as fh:
+        yield fh
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """A new, empty temporary file beside ``path`` for a writer to fill; renamed to ``path``
+    when the block ends without an error, removed when it does not."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies, as for any file
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))  # the umask applies, as for any file
     try:
-        with open(fd, "w", encoding="utf-8", newline="", buffering=1 << 20) as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
+        yield tmp
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -8,14 +8,15 @@ relations. The plans are tuned: the bench and the pair-equivalence tests guard t
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from .dates import text_of
 from .dialect import Dialect
 from .filters import RelationQuery, entity_ids, relation_filter
 from .pairs import ADOPTED, EVIDENCE, KEPT, REJECTED, first_id, first_ref
-from .records import Adoption, FirstAdoption
+from .paths import relative_path, stored_roots
+from .records import Adoption, AdoptionEvidence, FirstAdoption
 from .schema import PREDICATE_NAMES
 from .session import Session
 
@@ -23,6 +24,11 @@ from .session import Session
 PREDICATE_NAME = "CASE p.predicate " + " ".join(f"WHEN {i} THEN '{n}'" for i, n in PREDICATE_NAMES.items()) + " END"
 
 ADOPTION_COLUMNS = Adoption._fields
+
+# What cites the first evidence's article (``a``) beside its title and file.
+CITATION = "coalesce(a.url, '') AS url, coalesce(a.source, '') AS source"
+# The pairs keep the first evidence's article by its public id.
+CITED_PAIR = "JOIN articles a ON a.id = p.article_id"
 
 
 def review_mark(term: str, region: str) -> str:
@@ -75,13 +81,15 @@ class Adoptions(Session):
                    g.articles, g.confidence, {EVIDENCE} AS evidence,
                    a.id AS article, coalesce(a.file, '') AS file, coalesce(a.title, '') AS title,
                    CASE WHEN g.rejected = g.relations THEN 'rejected'
-                        ELSE {review_mark("o.key" if merge_terms else "g.term_key", "g.region_key")} END AS review
+                        ELSE {review_mark("o.key" if merge_terms else "g.term_key", "g.region_key")} END AS review,
+                   {CITATION}, g.relations, a.origin
             FROM (
                 SELECT s.key AS region_key, s.name AS region, s.code, s.level, s.province,
                        {inner_term}
                        count(*) AS relations, sum(CASE WHEN r.id IN {REJECTED} THEN 1 ELSE 0 END) AS rejected,
                        min(r.date) AS first_day, max(r.date) AS last_day,
-                       count(DISTINCT r.article) AS articles, avg({d.real("r.confidence")}) / 1000.0 AS confidence,
+                       count(DISTINCT r.article) AS articles,
+                       avg({d.real("r.confidence")}) / 1000.0 AS confidence,
                        {first_ref(d)} AS first_ref
                 FROM relations r  -- read the relations first, through their adoption indexes
                 {d.forced_join} entities s ON s.id = r.subject
@@ -98,7 +106,7 @@ class Adoptions(Session):
             {order}
         """
         params += [json.dumps(list(term_kinds)), q.min_articles]
-        return map(Adoption._make, self.conn.execute(sql, params))
+        return self._cited(self.conn.execute(sql, params))
 
     def first_adoptions(self, q: RelationQuery, term_kinds: Sequence[str]) -> Iterator[FirstAdoption]:
         """The region and first date of ``adoptions(q, term_kinds, merge_terms=True)``, in its order.
@@ -136,12 +144,14 @@ class Adoptions(Session):
             SELECT p.region_key, p.region_name, p.code, p.level, p.province, p.term_key, p.term_name, p.kind,
                    {PREDICATE_NAME}, coalesce(p.first_date, '') AS first_date, coalesce(p.last_date, '') AS last_date,
                    p.articles, {self.sql.real("p.confidence_sum")} / 1000.0 / p.relations AS confidence, p.evidence,
-                   p.article_id AS article, p.file, p.title, {review_mark("p.term_key", "p.region_key")}
+                   p.article_id AS article, p.file, p.title, {review_mark("p.term_key", "p.region_key")},
+                   {CITATION}, p.relations, a.origin
             FROM adoption_pairs p
+            {CITED_PAIR}
             WHERE {where}
             {order}
         """
-        return map(Adoption._make, self.conn.execute(sql, params))
+        return self._cited(self.conn.execute(sql, params))
 
     def _merged_pairs(self, q: RelationQuery, term_kinds: Sequence[str], by_date: bool) -> Iterator[Adoption]:
         """``adoptions`` of several terms merged into one (a term and its aliases), from their pairs.
@@ -156,8 +166,9 @@ class Adoptions(Session):
             SELECT p.region_key, p.region_name, p.code, p.level, p.province, p.term_key, p.term_name, p.kind,
                    {PREDICATE_NAME}, coalesce(p.first_date, ''), coalesce(p.last_date, ''), p.articles,
                    {self.sql.real("p.confidence_sum")} / 1000.0, p.evidence, p.article_id, p.file, p.title,
-                   p.relations, p.first_ref, {review_mark("p.term_key", "p.region_key")}
+                   p.relations, p.first_ref, {review_mark("p.term_key", "p.region_key")}, {CITATION}, a.origin
             FROM adoption_pairs p
+            {CITED_PAIR}
             WHERE {where}
         """
         merged: dict[str, _PairRow] = {}
@@ -168,15 +179,28 @@ class Adoptions(Session):
                 shared.append(row.region_key)
                 merged[row.region_key] = _merge_pairs(held, row)
         exact = self._distinct_articles(shared, q.objects or ()) if shared else {}
+        roots = self.ingested_roots()
         rows = [
             Adoption._make(
-                (*m[:11], exact.get(m.region_key, m.articles), m.confidence_sum / m.relations, *m[13:17], m.review)
+                (*m[:11], exact.get(m.region_key, m.articles), m.confidence_sum / m.relations, *m[13:15],
+                 relative_path(m.origin, roots, m.file), m.title, m.review, m.url, m.source, m.relations)
             )
             for m in merged.values()
             if exact.get(m.region_key, m.articles) >= q.min_articles
-        ]
+        ]  # fmt: skip
         rows.sort(key=_by_first_date if by_date else _by_region)
         return iter(rows)
+
+    def ingested_roots(self) -> tuple[str, ...]:
+        """The directories every ingest was given (``paths.ingested_roots``)."""
+        return stored_roots(self.conn)
+
+    def _cited(self, rows: Iterable[Sequence[Any]]) -> Iterator[Adoption]:
+        """Adoptions of rows that end with the first evidence's origin: its file becomes its
+        path under the ingested directory."""
+        roots = self.ingested_roots()
+        for row in rows:
+            yield Adoption._make((*row[:15], relative_path(row[21], roots, row[15]), *row[16:21]))
 
     def _distinct_articles(self, regions: Sequence[str], terms: Sequence[str]) -> dict[str, int]:
         """How many articles state an adoption of any of ``terms``, for each of ``regions``."""
@@ -186,6 +210,32 @@ class Adoptions(Session):
             GROUP BY r.subject, s.key
         """
         return dict(self.conn.execute(sql, (json.dumps(list(regions)), json.dumps(list(terms)))).fetchall())
+
+    def adoption_evidence(self, q: RelationQuery, term_kinds: Sequence[str]) -> Iterator[AdoptionEvidence]:
+        """Every relation behind the rows of ``adoptions(q, term_kinds)``, one per evidence sentence.
+
+        In the order that picks a row's first evidence (dated before undated, earliest
+        first, then first stored), so a row's first evidence here is the one the table shows.
+        """
+        d = self.sql
+        where, params = relation_filter(d, q)
+        sql = f"""
+            SELECT r.id, s.key, s.name, o.key, o.name, o.kind, pr.name, coalesce({text_of(d, "r.date")}, ''),
+                   substr(a.text, r.sentence_start + 1, r.sentence_end - r.sentence_start),
+                   r.sentence_start, r.sentence_end, {d.real("r.confidence")} / 1000.0,
+                   a.id, coalesce(a.file, ''), coalesce(a.title, ''), {CITATION}, a.origin
+            FROM relations r
+            JOIN entities s ON s.id = r.subject
+            JOIN entities o ON o.id = r.object
+            JOIN predicates pr ON pr.id = r.predicate
+            JOIN articles a ON a.key = r.article
+            WHERE {where} AND {ADOPTED} AND s.kind = 'region' AND o.kind IN {d.among()}
+            ORDER BY r.date IS NULL, r.date, r.id
+        """
+        params.append(json.dumps(list(term_kinds)))
+        roots = self.ingested_roots()
+        for row in self.conn.execute(sql, params):
+            yield AdoptionEvidence._make((*row[:13], relative_path(row[17], roots, row[13]), *row[14:17]))
 
     def mention_count(self, keys: Sequence[str]) -> int:
         """How many articles mention any of ``keys``."""
@@ -208,7 +258,7 @@ def _pair_filter(d: Dialect, q: RelationQuery, term_kinds: Sequence[str]) -> tup
 
 class _PairRow(NamedTuple):
     """A pair as ``Store._merged_pairs`` reads it: an adoption's columns with the sum of its
-    confidences, its relations, the sort key of its first relation and its review."""
+    confidences, its relations, the sort key of its first relation, its review and what cites it."""
 
     region_key: str
     region: str
@@ -230,6 +280,9 @@ class _PairRow(NamedTuple):
     relations: int
     first_ref: str
     review: str
+    url: str
+    source: str
+    origin: str | None
 
 
 def _merge_pairs(a: _PairRow, b: _PairRow) -> _PairRow:

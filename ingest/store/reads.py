@@ -10,6 +10,7 @@ from typing import Any
 from ..models import Article, Entity, Evidence, Extraction, Mention, Relation
 from . import dates, originals
 from .dialect import Dialect
+from .paths import relative_path, stored_roots
 from .records import (
     ArticlePage,
     CorpusTerm,
@@ -90,7 +91,7 @@ class Reads(Session):
     def article(self, article_id: str) -> ArticlePage | None:
         """One article with its mentions (for the article page), or None."""
         cur = self.conn.execute(
-            "SELECT id, file, title, date, source, author, url, text FROM articles WHERE id = ?", (article_id,)
+            "SELECT id, file, title, date, source, author, url, text, origin FROM articles WHERE id = ?", (article_id,)
         )
         row = cur.fetchone()
         if row is None:
@@ -105,9 +106,10 @@ class Reads(Session):
                 (article_id,),
             ),
         )
-        id_, file, title, date, source, author, url, text = row
+        id_, file, title, date, source, author, url, text, origin = row
         return ArticlePage(
-            id=id_, file=file, title=title or "", date=date or "", source=source or "", author=author or "",
+            id=id_, file=relative_path(origin, stored_roots(self.conn), file), title=title or "",
+            date=date or "", source=source or "", author=author or "",
             url=url or "", text=text, mentions=tuple(mentions),
         )  # fmt: skip
 
@@ -155,6 +157,19 @@ class Reads(Session):
             chunk = wanted[i : i + 500]
             marks = ", ".join("?" * len(chunk))
             out.update(self.conn.execute(f"SELECT id, text FROM articles WHERE id IN ({marks})", chunk).fetchall())
+        return out
+
+    def article_paths(self, ids: Iterable[str]) -> dict[str, str]:
+        """The file of each article in ``ids`` by its path under the ingested directory
+        (``paths.relative_path``); unknown ids are left out."""
+        wanted = list(dict.fromkeys(ids))
+        roots = stored_roots(self.conn) if wanted else ()
+        out: dict[str, str] = {}
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = self.conn.execute(f"SELECT id, origin, file FROM articles WHERE id IN ({marks})", chunk)
+            out.update((id_, relative_path(origin, roots, file)) for id_, origin, file in rows)
         return out
 
     def extractions(self, ids: Iterable[str] | None = None) -> Iterator[Extraction]:

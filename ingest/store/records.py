@@ -212,6 +212,9 @@ class Adoption(NamedTuple):
     """A region's relation to a term (mechanism, brand, document …): when first, how often.
 
     Text columns are "" rather than None; ``first_date`` is "" when no article is dated.
+    ``file`` is the first evidence's file by its path under the ingested directory
+    (``paths.relative_path``); ``url``, ``source`` and ``title`` cite the same article, and
+    ``evidence_count`` says how many relations (evidence sentences) stand behind the row.
     """
 
     region_key: str
@@ -232,11 +235,37 @@ class Adoption(NamedTuple):
     file: str = ""
     title: str = ""
     review: str = ""  # accepted, added (a reviewer's), rejected (asked for), "" when none
+    url: str = ""
+    source: str = ""
+    evidence_count: int = 1
 
     @property
     def year(self) -> int | None:
         m = _YEAR.match(self.first_date)
         return int(m.group(1)) if m else None
+
+
+class AdoptionEvidence(NamedTuple):
+    """One relation behind a row of the adoption table: the sentence, where it stands, what
+    cites it (``Store.adoption_evidence``). ``file`` is its path under the ingested directory."""
+
+    relation: int
+    region_key: str
+    region: str
+    term_key: str
+    term: str
+    kind: str
+    predicate: str
+    date: str
+    evidence: str
+    start: int
+    end: int
+    confidence: float
+    article: str
+    file: str
+    title: str
+    url: str
+    source: str
 
 
 class FirstAdoption(NamedTuple):

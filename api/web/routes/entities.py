@@ -4,30 +4,47 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
-from fastapi.responses import StreamingResponse
+from fastapi.responses import FileResponse, StreamingResponse
+from starlette.background import BackgroundTask
 
 from zxkg.graph.export.adoptions import ADOPTION_COLUMNS, adoption_row
+from zxkg.graph.export.workbook import write_workbook
 from zxkg.graph.models import Adoption, Filters
 from zxkg.graph.names import Names
-from zxkg.graph.query import adopters, adoption_table, region_profile, similar_regions, timeline
-from zxkg.ingest.errors import NotFound
+from zxkg.graph.query import (
+    adopter_counts,
+    adopters,
+    adoption_evidence,
+    adoption_table,
+    region_profile,
+    similar_regions,
+    timeline,
+)
+from zxkg.ingest.errors import NotFound, UsageError
 
 from ... import serialize
 from ..deps import ResourcesDep, StoreDep
 from ..schemas import (
+    AdopterCountsOut,
     AdoptersPage,
+    AdoptionEvidenceOut,
     AdoptionPage,
     ArticleOut,
+    ComparisonOut,
     RegionPage,
     RegionProfileOut,
     TermOut,
     TermPage,
     TimelineOut,
 )
+from .graph import XLSX
 
 router = APIRouter(tags=["entities"])
 
@@ -140,6 +157,57 @@ def mechanism_adopters(
     }
 
 
+@router.get("/adoptions/{region}/{term}/evidence", response_model=AdoptionEvidenceOut)
+def adoption_evidence_of(
+    store: StoreDep,
+    res: ResourcesDep,
+    region: Name,
+    term: Name,
+    since: DateParam = "",
+    until: DateParam = "",
+) -> dict[str, Any]:
+    """Every sentence that states a region's adoption of a term (aliases included), first first, each with
+    its article's title, file, source and URL: all the evidence behind one row of the adoption table."""
+    names = Names(store, res.gazetteer)
+    ev = adoption_evidence(names, term, Filters(since=since, until=until), region=region)
+    return serialize.adoption_evidence(ev)
+
+
+@router.get("/mechanisms/{name}/counts", response_model=AdopterCountsOut)
+def mechanism_counts(
+    store: StoreDep,
+    res: ResourcesDep,
+    name: Name,
+    region: Annotated[str, Query(max_length=50, description="Only this region and the regions under it")] = "",
+    since: DateParam = "",
+    until: DateParam = "",
+) -> dict[str, Any]:
+    """A mechanism's or brand's adopters counted by province and by level (province, prefecture, county)."""
+    names = Names(store, res.gazetteer)
+    filters = Filters(kinds=("region", "mechanism", "brand"), region=region, since=since, until=until)
+    return serialize.adopter_counts(adopter_counts(adopters(names, name, filters)))
+
+
+MAX_COMPARED = 8
+
+
+@router.get("/compare", response_model=ComparisonOut)
+def compare(
+    store: StoreDep,
+    res: ResourcesDep,
+    terms: Annotated[
+        list[str], Query(min_length=1, max_length=MAX_COMPARED * 2, description="Terms (repeat, or separate by commas)")
+    ],
+    by: Literal["date", "month", "year"] = "date",
+) -> dict[str, Any]:
+    """The timelines of two or more terms, to draw their spread on one time axis."""
+    wanted = list(dict.fromkeys(t.strip() for value in terms for t in value.replace("、", ",").split(",") if t.strip()))
+    if not 1 <= len(wanted) <= MAX_COMPARED:
+        raise UsageError(f"compare takes 1 to {MAX_COMPARED} terms, not {len(wanted)}")
+    names = Names(store, res.gazetteer)
+    return {"by": by, "series": [serialize.timeline(timeline(names, t, by=by), by) for t in wanted]}
+
+
 @router.get("/timeline/{term}", response_model=TimelineOut)
 def term_timeline(
     store: StoreDep,
@@ -163,7 +231,7 @@ CSV_DOWNLOAD = {"text/csv": {"schema": {"type": "string"}}}
 def adoptions(
     store: StoreDep,
     res: ResourcesDep,
-    format: Literal["json", "csv"] = "json",
+    format: Literal["json", "csv", "xlsx"] = "json",
     limit: Limit = 100,
     offset: Annotated[int, Query(ge=0, le=ADOPTIONS_MAX_OFFSET, description="Rows to skip")] = 0,
     region: Annotated[str, Query(max_length=50)] = "",
@@ -171,17 +239,21 @@ def adoptions(
     kind: Annotated[Literal["mechanism", "brand", "document", ""], Query()] = "",
     since: DateParam = "",
     until: DateParam = "",
-) -> dict[str, Any] | StreamingResponse:
-    """The adoption table: one row per (region, term), first date and evidence; ``format=csv`` downloads all rows."""
+    bom: Annotated[bool, Query(description="Start the CSV with a UTF-8 byte-order mark, which Excel needs")] = True,
+) -> dict[str, Any] | StreamingResponse | FileResponse:
+    """The adoption table: one row per (region, term), first date and evidence; ``format=csv`` downloads all rows
+    (with a byte-order mark for Excel unless ``bom=false``), ``format=xlsx`` as an Excel workbook."""
     kinds = ("region", kind) if kind else ("region", "mechanism", "brand", "document")
     filters = Filters(kinds=kinds, region=region, since=since, until=until, terms=(term,) if term else ())
     names = Names(store, res.gazetteer)
     if term:
         names.terms(term)  # an unknown term is a 404 with the closest names, not an empty table
+    if format == "xlsx":
+        return _workbook(adoption_table(names, filters, by_date=True))
     if format == "csv":
         rows = list(adoption_table(names, filters, by_date=True))
         return StreamingResponse(
-            _csv(rows),
+            _csv(rows, bom),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="adoptions.csv"'},
         )
@@ -194,8 +266,24 @@ def adoptions(
     return {"total": total, "limit": limit, "offset": offset, "items": page}
 
 
-def _csv(rows: list[Adoption]) -> Iterator[str]:
+def _workbook(rows: Iterable[Adoption]) -> FileResponse:
+    """The rows as a workbook in a temporary file, removed once sent."""
+    tmp = FilePath(tempfile.mkdtemp(prefix="zxkg-adoptions-"))
+    try:
+        target = tmp / "adoptions.xlsx"
+        write_workbook([("adoptions", ADOPTION_COLUMNS, map(adoption_row, rows))], target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return FileResponse(
+        target, media_type=XLSX, filename=target.name, background=BackgroundTask(shutil.rmtree, tmp, True)
+    )
+
+
+def _csv(rows: list[Adoption], bom: bool) -> Iterator[str]:
     buf = io.StringIO()
+    if bom:
+        buf.write("\ufeff")
     w = csv.writer(buf)
     w.writerow(ADOPTION_COLUMNS)
     for i, a in enumerate(rows, 1):

@@ -25,6 +25,7 @@ from ..schemas import EgoOut
 router = APIRouter(prefix="/graph", tags=["graph"])
 DateParam = Annotated[str, Query(max_length=10, pattern=r"^$|^\d{4}(-\d{2}(-\d{2})?)?$", description="YYYY[-MM[-DD]]")]
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MEDIA = {
     "graphml": ("application/graphml+xml", "graphml"),
     "gexf": ("application/gexf+xml", "gexf"),
@@ -33,6 +34,7 @@ MEDIA = {
     "adoptions": ("text/csv", "csv"),
     "panel": ("text/csv", "csv"),
     "cascade": ("text/csv", "csv"),
+    "xlsx": (XLSX, "xlsx"),
     "cascade-gexf": ("application/gexf+xml", "gexf"),
 }
 
@@ -72,8 +74,10 @@ def download(
     terms: Annotated[list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] | None, Query()] = None,
     since: DateParam = "",
     until: DateParam = "",
+    bom: Annotated[bool, Query(description="A UTF-8 byte-order mark on table CSV files, for Excel")] = True,
 ) -> FileResponse:
-    """The relation graph (or adoption table, panel) as a file; ``neo4j`` and ``csv`` come zipped."""
+    """The relation graph (or adoption table, panel, both as an Excel workbook) as a file; ``neo4j`` and
+    ``csv`` come zipped."""
     check_format(format)
     names = Names(store, res.gazetteer)
     filters = Filters(region=region, since=since, until=until, terms=tuple(terms or ()))
@@ -93,7 +97,7 @@ def download(
             )
         media, suffix = MEDIA[format]
         target = tmp / f"zxkg-{format}.{suffix}"
-        export(names, format, target, filters)
+        export(names, format, target, filters, bom=bom)
         return FileResponse(target, media_type=media, filename=target.name, background=cleanup)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

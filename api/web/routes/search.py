@@ -49,6 +49,7 @@ def search(
     limit: Limit = 10,
     offset: Offset = 0,
     facet: Annotated[list[Facet] | None, Query(description=f"Facets to count: {', '.join(FACETS)}")] = None,
+    facet_size: Annotated[int, Query(ge=1, le=100, description="Values per facet, most frequent first")] = 10,
 ) -> dict[str, Any]:
     """Articles matching ``q``, with highlighted fragments and facet counts over all matches."""
     index = res.search_index(store)
@@ -67,6 +68,7 @@ def search(
         sort=sort,
         limit=limit,
         facets=facets,
+        facet_size=facet_size,
     )
     result = index.search(dataclasses.replace(request, offset=offset), store)
     return serialize.search_result(q, result)
