@@ -85,8 +85,8 @@ class Names:
         """Every entity of ``kinds`` named ``name`` or carrying it as an alias."""
         kinds = tuple(k for k in kinds if k in TERM_KINDS) or TERM_KINDS
         key = fold(name)
-        if not key:
-            raise UsageError("an empty name matches nothing")
+        if not key:  # nothing but quotes, spaces or marks: a name no entity has
+            raise NotFound(f"no term is named {name!r}: it holds no letter")
         rows = self.store.find_entities([name.strip(), key], kinds, [k for k in kinds if k in ALIAS_KINDS])
         found = [r for r in rows if any(fold(n) == key for n in _names_of(r))]
         if not found:  # spelled in another width or with quotes inside: compare every name

@@ -43,5 +43,6 @@ def check_date(value: str, name: str) -> str:
     value = value.strip()
     problem = date_problem(value) if value else ""
     if problem:
-        raise UsageError(f"{name} {value!r} is not a date: {problem} ({FORMS})")
+        forms = "" if problem.endswith(FORMS) else f" ({FORMS})"
+        raise UsageError(f"{name} {value!r} is not a date: {problem}{forms}")
     return value

@@ -288,7 +288,9 @@ def test_openapi_states_the_servers_choices_limits_and_media(client: TestClient)
     assert param("/evidence", "offset")["maximum"] == 10_000
     assert param("/adoptions", "offset")["maximum"] == 1_000_000
     assert param("/search", "region")["items"]["minLength"] == 1  # region= says nothing: refused
-    assert set(doc["paths"]["/adoptions"]["get"]["responses"]["200"]["content"]) == {"application/json", "text/csv"}
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    adoption_media = set(doc["paths"]["/adoptions"]["get"]["responses"]["200"]["content"])
+    assert adoption_media == {"application/json", "text/csv", xlsx}
     media = set(doc["paths"]["/graph/export"]["get"]["responses"]["200"]["content"])
     assert {"application/graphml+xml", "application/gexf+xml", "text/csv", "application/zip"} <= media
     assert client.get("/search", params={"q": "政协", "region": ""}).status_code == 422

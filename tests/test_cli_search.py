@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from tests.conftest import SEED, Places, run_cli
 
@@ -123,7 +124,9 @@ def test_a_postgresql_store_searches_with_its_own_tables(tmp_path: Path, pg_data
 def test_a_search_on_a_server_that_is_gone_is_a_clear_error(tmp_path: Path, pg_database: str) -> None:
     url = Places("postgresql", pg_database).new(tmp_path / "unused")
     assert run_cli("ingest", "--store", url, str(SEED)).returncode == 0
-    gone = url.replace("postgresql:///", "postgresql://127.0.0.1:1/")  # nothing listens there
+    parts = urlsplit(url)  # the same database on a port nothing listens on (host and port of the query dropped)
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k not in ("host", "port")])
+    gone = urlunsplit(parts._replace(netloc="127.0.0.1:1", query=query))
     result = run_cli("search", "--store", gone, "委员")
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert result.stderr.startswith("Error: cannot reach the PostgreSQL store"), result.stderr

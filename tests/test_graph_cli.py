@@ -80,7 +80,7 @@ def test_region_and_timeline(data: str) -> None:
     [
         (["adopters", "双烤"], 1, "Error: no mechanism, brand, slogan or document named '双烤'; closest: 双考"),
         (["region", "鼓楼区"], 2, "Error: region '鼓楼区' is ambiguous: 鼓楼区 (320106)"),
-        (["timeline", "双考", "--since", "soon"], 2, "Error: since 'soon' is not a date"),
+        (["timeline", "双考", "--since", "soon"], 2, "Error: --since 'soon' is not a date"),
         (
             ["export", "--format", "gml", "-o", "x.gml"],
             2,

@@ -15,12 +15,12 @@ from zxkg.graph.query import similar_regions
 
 from ... import serialize
 from ..deps import ResourcesDep, StoreDep
+from ..params import DateParam
 from ..schemas import CascadeOut, CommunitiesOut, LeadersOut, SimilarOut
 
 router = APIRouter(tags=["diffusion"])
 
 Name = Annotated[str, Path(min_length=1, max_length=200)]
-DateParam = Annotated[str, Query(max_length=10, pattern=r"^$|^\d{4}(-\d{2}(-\d{2})?)?$", description="YYYY[-MM[-DD]]")]
 RegionParam = Annotated[str, Query(max_length=50, description="Only this region and the regions under it")]
 Kind = Literal["mechanism", "brand", "document", "slogan"]
 KindsParam = Annotated[list[Kind] | None, Query(description="Term kinds (default mechanism and brand)")]

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import FileResponse, StreamingResponse
+from pydantic import StringConstraints
 from starlette.background import BackgroundTask
 
 from zxkg.graph.export.adoptions import ADOPTION_COLUMNS, adoption_row
@@ -31,6 +32,7 @@ from zxkg.ingest.errors import NotFound, UsageError
 
 from ... import serialize
 from ..deps import ResourcesDep, StoreDep
+from ..params import DateParam
 from ..schemas import (
     AdopterCountsOut,
     AdoptersPage,
@@ -51,7 +53,6 @@ router = APIRouter(tags=["entities"])
 Limit = Annotated[int, Query(ge=1, le=500, description="Rows per page (1–500)")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip")]
 Name = Annotated[str, Path(min_length=1, max_length=200)]
-DateParam = Annotated[str, Query(max_length=10, pattern=r"^$|^\d{4}(-\d{2}(-\d{2})?)?$", description="YYYY[-MM[-DD]]")]
 
 
 @router.get("/articles/{article_id}", response_model=ArticleOut)
@@ -196,7 +197,8 @@ def compare(
     store: StoreDep,
     res: ResourcesDep,
     terms: Annotated[
-        list[str], Query(min_length=1, max_length=MAX_COMPARED * 2, description="Terms (repeat, or separate by commas)")
+        list[Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"[^,、\s]")]],
+        Query(min_length=1, max_length=MAX_COMPARED, description="Terms (repeat, or separate by commas)"),
     ],
     by: Literal["date", "month", "year"] = "date",
 ) -> dict[str, Any]:
@@ -226,7 +228,12 @@ CSV_DOWNLOAD = {"text/csv": {"schema": {"type": "string"}}}
 @router.get(
     "/adoptions",
     response_model=AdoptionPage,
-    responses={200: {"description": "A page as JSON, or with format=csv every row as CSV", "content": CSV_DOWNLOAD}},
+    responses={
+        200: {
+            "description": "A page as JSON, or every row as CSV (format=csv) or as an Excel workbook (format=xlsx)",
+            "content": {**CSV_DOWNLOAD, XLSX: {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
 )
 def adoptions(
     store: StoreDep,

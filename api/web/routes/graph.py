@@ -20,10 +20,10 @@ from zxkg.ingest.errors import UsageError
 
 from ... import serialize
 from ..deps import ResourcesDep, StoreDep
+from ..params import DateParam
 from ..schemas import EgoOut
 
 router = APIRouter(prefix="/graph", tags=["graph"])
-DateParam = Annotated[str, Query(max_length=10, pattern=r"^$|^\d{4}(-\d{2}(-\d{2})?)?$", description="YYYY[-MM[-DD]]")]
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MEDIA = {
@@ -52,8 +52,8 @@ def ego(
 
 
 ExportFormat = Literal[
-    "graphml", "gexf", "json", "cyjs", "neo4j", "csv", "adoptions", "panel", "cascade", "cascade-gexf"
-]
+    "graphml", "gexf", "json", "cyjs", "neo4j", "csv", "adoptions", "panel", "xlsx", "cascade", "cascade-gexf"
+]  # graph.export.FORMATS, in its order (a test holds them equal)
 # every media type the download can have; node-link and Cytoscape JSON are objects, the rest files
 DOWNLOADS: dict[str, Any] = {
     media: {"schema": {"type": "object"} if media == "application/json" else {"type": "string", "format": "binary"}}

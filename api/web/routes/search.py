@@ -13,6 +13,7 @@ from zxkg.search.query import MAX_QUERY_CHARS
 
 from ... import serialize
 from ..deps import ResourcesDep, StoreDep
+from ..params import DateParam
 from ..schemas import EvidencePage, SearchPage
 
 router = APIRouter(tags=["search"])
@@ -25,7 +26,6 @@ QueryText = Annotated[
 FilterValue = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 Filter = Annotated[list[FilterValue] | None, Query()]
 Facet = Literal["region", "province", "year", "mechanism", "brand", "document"]  # search.index.FACETS
-DateParam = Annotated[str, Query(max_length=10, pattern=r"^$|^\d{4}(-\d{2}(-\d{2})?)?$", description="YYYY[-MM[-DD]]")]
 Limit = Annotated[int, Query(ge=1, le=100)]
 Offset = Annotated[int, Query(ge=0, le=100_000)]
 EVIDENCE_MAX_OFFSET = 10_000  # evidence pages are read in order: deeper is a narrower query's job
