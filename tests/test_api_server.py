@@ -39,23 +39,28 @@ def serve(data: Path | str, *extra: str) -> Iterator[str]:
         text=True,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=1).close()
-            break
-        except (urllib.error.URLError, ConnectionError):
-            if proc.poll() is not None:
-                raise AssertionError(proc.stderr.read() if proc.stderr else "server died") from None
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        raise AssertionError("server did not start")
+    wait_until_up(proc, base)
     try:
         yield base
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def wait_until_up(proc: subprocess.Popen[str], base: str) -> None:
+    """Return once the server at ``base`` answers /healthz; fail with its stderr if it dies,
+    or after a minute."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=1).close()
+            return
+        except (urllib.error.URLError, ConnectionError):
+            if proc.poll() is not None:
+                raise AssertionError(proc.stderr.read() if proc.stderr else "server died") from None
+            time.sleep(0.2)
+    proc.kill()
+    raise AssertionError("server did not start")
 
 
 @pytest.fixture(scope="module")

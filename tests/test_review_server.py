@@ -8,7 +8,6 @@ import io
 import json
 import re
 import subprocess
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -19,7 +18,7 @@ import pytest
 
 from tests import api_data
 from tests.conftest import ZXKG
-from tests.test_api_server import free_port, serve
+from tests.test_api_server import free_port, serve, wait_until_up
 
 pytestmark = pytest.mark.slow  # real processes and servers
 
@@ -38,14 +37,7 @@ def review_server(data: Path) -> Iterator[tuple[str, str]]:
     found = re.search(r"http://127\.0\.0\.1:\d+/\?token=(\S+)", line)
     assert found, line
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=1).close()
-            break
-        except (urllib.error.URLError, ConnectionError):
-            assert proc.poll() is None, proc.stderr.read() if proc.stderr else "server died"
-            time.sleep(0.2)
+    wait_until_up(proc, base)
     try:
         yield base, found.group(1)
     finally:
