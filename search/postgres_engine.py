@@ -61,6 +61,7 @@ from zxkg.ingest.errors import StoreUnavailable
 from zxkg.ingest.models import EntityKind
 from zxkg.ingest.store.postgres import Connection, shown
 
+from .date_keys import date_bound, date_key
 from .models import (
     And,
     EvidenceSentence,
@@ -77,7 +78,6 @@ from .models import (
     SearchResult,
     Words,
 )
-from .tantivy_engine import _bound, date_key
 
 if TYPE_CHECKING:
     import psycopg
@@ -504,10 +504,10 @@ class PostgresEngine:
         params: list[Any] = [query]
         if request.since or request.until:
             where.append("date_key >= ?")  # 0 is "no date", outside every range
-            params.append(max(_bound(request.since, upper=False), 1) if request.since else 1)
+            params.append(max(date_bound(request.since, upper=False), 1) if request.since else 1)
             if request.until:
                 where.append("date_key <= ?")
-                params.append(_bound(request.until, upper=True))
+                params.append(date_bound(request.until, upper=True))
         condition = " AND ".join(where)
         with self._reading():
             total, facets = self._count(condition, params, request)

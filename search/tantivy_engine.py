@@ -41,6 +41,7 @@ import tantivy
 from zxkg.ingest.errors import StoreBusy, ZxkgError, choices
 from zxkg.ingest.models import EntityKind
 
+from .date_keys import date_bound, date_key
 from .models import (
     And,
     EvidenceSentence,
@@ -93,24 +94,6 @@ def split_positions(positions: Positions) -> tuple[str, str]:
     words = " ".join([group[0] if group else GAP for group in positions])
     rest = " ".join([term for group in positions if len(group) > 1 for term in group[1:]])
     return words, rest
-
-
-def date_key(date: str) -> int:
-    """``YYYY[-MM[-DD]]`` as YYYYMMDD, missing parts 00; 0 for no (or no readable) date."""
-    parts = date.split("-")
-    if not date or len(parts) > 3 or not all(p.isdigit() for p in parts):
-        return 0
-    year, month, day = [*parts, "0", "0"][:3]
-    return int(year) * 10_000 + int(month) * 100 + int(day)
-
-
-def _bound(value: str, upper: bool) -> int:
-    """The ``date_key`` bound of an inclusive ``--since`` / ``--until`` (2024-05 until → 20240599)."""
-    key = date_key(value)
-    if not upper:
-        return key
-    depth = value.count("-")
-    return key + (9999 if depth == 0 else 99 if depth == 1 else 0)
 
 
 # A document as plain values: (field, value) pairs, an int for the unsigned field and bytes
@@ -267,8 +250,8 @@ class TantivyEngine:
         q = _query(s, request.query, text_fields)
         filters = [_filter(s, f) for f in request.filters]
         if request.since or request.until:
-            low = max(_bound(request.since, upper=False), 1) if request.since else 1  # 0 is "no date"
-            high = _bound(request.until, upper=True) if request.until else None
+            low = max(date_bound(request.since, upper=False), 1) if request.since else 1  # 0 is "no date"
+            high = date_bound(request.until, upper=True) if request.until else None
             filters.append(tantivy.Query.range_query(s, "date_key", tantivy.FieldType.Unsigned, low, high))
         if filters:
             # filters select without changing the ranking

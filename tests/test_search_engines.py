@@ -19,10 +19,10 @@ from zxkg.ingest.errors import StoreBusy
 from zxkg.ingest.link import Context
 from zxkg.ingest.pipeline import ingest
 from zxkg.ingest.store import Store
+from zxkg.search.date_keys import date_bound, date_key
 from zxkg.search.engine import ENGINES, POSTGRES_ENGINE, open_engine
 from zxkg.search.index import FACETS, SearchIndex
 from zxkg.search.models import SearchResult
-from zxkg.search.tantivy_engine import _bound, date_key
 
 OTHERS = [e for e in ENGINES if e != "whoosh"]  # compared with whoosh, the default
 assert OTHERS
@@ -223,7 +223,7 @@ def test_tantivy_orders_dates_by_a_number_that_sorts_like_the_text(date: str, ke
     [("2024", 20240000, 20249999), ("2024-05", 20240500, 20240599), ("2024-05-24", 20240524, 20240524)],
 )
 def test_tantivy_date_bounds_include_the_whole_period(value: str, low: int, high: int) -> None:
-    assert (_bound(value, upper=False), _bound(value, upper=True)) == (low, high)
+    assert (date_bound(value, upper=False), date_bound(value, upper=True)) == (low, high)
 
 
 def test_two_postgresql_writers_racing_on_the_same_articles_keep_one_row_each(
