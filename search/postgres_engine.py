@@ -13,11 +13,12 @@ touches a term, and queries are built from our query tree, never by ``to_tsquery
 - ``title~:`` … hold the rest of each position's terms (sub-words, a learned word beside
   its first piece) at the same position; a word is looked up in both, a phrase in the
   first, as the tantivy engine does (so both find the same articles);
-- ``title>:`` … hold each pair of words side by side (``'body>:委员 工作室'``): a two-word
-  phrase is one lexeme the GIN index answers exactly, and a longer one asks for its pairs
-  and its words at consecutive positions, so PostgreSQL reads the terms of only the rows
-  that hold every pair (the phrase operator alone would make it read those of every row
-  holding the words);
+- ``title>:`` … hold each run of two words side by side (``'body>:委员 工作室'``) and
+  ``title>>:`` … each run of three (``'body>>:有事 好 商量'``): a phrase of two or three
+  words is one lexeme the GIN index answers exactly, and a longer one asks for its runs of
+  three and its words at consecutive positions, so PostgreSQL reads the terms of only the
+  rows that hold every run (the phrase operator alone would make it read those of every
+  row holding the words);
 - ``region:`` (the regions, their ancestors and their division codes), ``province:``,
   ``year:`` and one prefix per entity kind (``mechanism:``, ``brand:``, ``document:`` …)
   hold the exact values filters ask for, lower-cased.
@@ -25,15 +26,23 @@ touches a term, and queries are built from our query tree, never by ``to_tsquery
 So a whole query — words, phrases, OR/NOT/groups, fields and filters — is one tsquery
 against one GIN index; only the date range is a column (``date_key``, as tantivy's). Title
 lexemes carry weight A, so ``ts_rank`` counts a title match ten times a body's (the title
-boost). Ranking every match by ``ts_rank`` would read every matching row's terms (a
-common word matches most articles), so every match is ranked by ``head``, a small tsvector
-of the title and the body's first words kept in the row, and only the best ``RERANKED``
-by all their terms (``ts_rank`` divided by the length, as BM25 does). A filter whose value
-may be contained in a name (``mechanism:考核``) is widened to the names that contain it,
-found in ``search_values`` (every entity name indexed, by kind).
+boost). A filter whose value may be contained in a name (``mechanism:考核``) is widened to
+the names that contain it, found in ``search_values`` (every facet value, by kind).
 
-Facets are one ``GROUP BY`` over the ``facets`` array (``region:长沙市``, ``year:2024`` …)
-of the matched rows; the total comes with them from the same scan.
+**Cost grows with the matches, so a large result is not ranked match by match.** Up to
+``RANK_ALL`` matches, each is ranked by ``head``, a small tsvector of the title and the
+body's first words, and the best ``RERANKED`` again by all their terms (``ts_rank``
+divided by the length, as BM25 does). Above it (a common word over a large corpus), the
+order is the matches holding a query word in their title, then the rest, each newest
+first: two GIN counts, and a page read by walking the date index while the matches are
+dense (few rows checked) or by sorting them by date when they are sparse; only the page's
+rows are ranked, for their score. The table itself is narrow (every wide value out of line,
+``toast_tuple_target``; terms lz4-compressed), so counting and sorting the matches read
+about 300 bytes a row.
+
+Facets are one ``GROUP BY`` over the matched rows' ``facet_ids`` (integers, kept in the
+row): each value of ``search_values`` has an id whose high bits name its facet, so the
+facets asked for are picked with a shift, and the names joined to the counts at the end.
 
 Limits of tsvector, which the tests' articles are far from: a position above 16,383 is
 read as 16,383 and a lexeme keeps its first 256 positions, so a phrase in the far tail of
@@ -54,7 +63,6 @@ import json
 import random
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import pairwise
 from typing import TYPE_CHECKING, Any, get_args
 
 from zxkg.ingest.errors import StoreUnavailable
@@ -88,9 +96,15 @@ SUB = "~"  # title~: … a text field's terms beyond the word at each position
 PAIR = ">"  # body>:委员 工作室 … two words side by side: a two-word phrase needs no positions
 HEAD_POSITIONS = 64  # the body's first words in ``head``
 RERANKED = 100  # the best matches by ``head`` that ts_rank orders again over all their terms
+# Above this many matches, relevance is "a query word in the title first, then the newest":
+# ranking each match would read its terms, and PostgreSQL's cost grows with the matches.
+RANK_ALL = 3_000
+# A page walks the date index (checking each row's terms) when that reads this many times
+# fewer rows than collecting every match and sorting them; else it sorts the matches.
+WALK_ADVANTAGE = 50
 FILTER_PREFIXES = {"region": "region", "province": "province", "year": "year"}
-FACET_PREFIXES = {"region": "regions", "province": "province", "year": "year"}
 ENTITY_KINDS = tuple(k for k in get_args(EntityKind) if k not in ("region", "article"))
+FACET_PREFIXES = {"region": "regions"}  # a facet's name → its field in search_values
 NOTHING = "'\\:nothing'"  # a lexeme no document holds: a filter on a kind never indexed
 MAX_POSITION = 16_383
 MAX_LEXEME_BYTES = 2_000
@@ -102,27 +116,41 @@ RETRIES = 8
 SETUP_LOCK = 0x7A78_5345  # "zxSE": one process creates the tables at a time
 DOCUMENT_COLUMNS = """
     id TEXT NOT NULL,              -- the article's id (its content hash)
-    terms TSVECTOR NOT NULL,       -- field-qualified lexemes: 'body:委员':12 'title:委员':3A …
-    head TSVECTOR NOT NULL,        -- the title's and the body's first words: ranks every match cheaply
+    terms TSVECTOR {z} NOT NULL,   -- field-qualified lexemes: 'body:委员':12 'title:委员':3A …
+    head TSVECTOR {z} NOT NULL,    -- the title's and the body's first words: ranks a few matches cheaply
     date_key INTEGER NOT NULL,     -- the date as YYYYMMDD, missing parts 00, 0 for none
-    facets TEXT[] NOT NULL,        -- 'regions:长沙市', 'province:湖南省', 'year:2024', 'brand:…'
-    record TEXT NOT NULL           -- what a hit shows (JSON): title, date, source, file, regions, sentences
+    facet_ids INTEGER[] {z} NOT NULL,  -- the ids (in search_values) of its facet values: regions, year, brands …
+    record TEXT {z} NOT NULL       -- what a hit shows (JSON): title, date, source, file, regions, sentences
 """
+# Facet values are counted as integers, each holding its facet's number above KIND_SHIFT bits,
+# so the values of the facets asked for are picked by a shift, without a lookup per value.
+FACET_FIELDS = ("regions", "province", "year", *ENTITY_KINDS)
+KIND_SHIFT = 26
+KIND_SHIFT_SPAN = 1 << KIND_SHIFT
+assert len(FACET_FIELDS) < 32  # the numbers 1 … 31 fit an INTEGER's 31 bits above the shift
+# Every wide value lives out of line (TOAST), so the table itself holds about 300 bytes a row
+# (its facet ids stay in it, STORAGE MAIN): counting the matches, ordering them by date and
+# counting their facets read that narrow table, never the terms.
+# lz4 decompresses a row's terms several times faster than pglz, where PostgreSQL reads them.
+TABLE_OPTIONS = "WITH (toast_tuple_target = 128)"
 SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS {TABLE} ({DOCUMENT_COLUMNS}, PRIMARY KEY (id));
+CREATE TABLE IF NOT EXISTS {TABLE} ({DOCUMENT_COLUMNS}, PRIMARY KEY (id)) {TABLE_OPTIONS};
+ALTER TABLE {TABLE} ALTER COLUMN facet_ids SET STORAGE MAIN;
 CREATE INDEX IF NOT EXISTS {TABLE}_terms ON {TABLE} USING gin (terms);
 CREATE INDEX IF NOT EXISTS {TABLE}_date ON {TABLE} (date_key);
+CREATE SEQUENCE IF NOT EXISTS {VALUES}_ids MAXVALUE {KIND_SHIFT_SPAN - 1};
 CREATE TABLE IF NOT EXISTS {VALUES} (
-    field TEXT NOT NULL,           -- an entity kind
-    value TEXT NOT NULL,           -- a name of that kind some article held (lower-cased)
+    field TEXT NOT NULL,           -- a facet: regions, province, year or an entity kind
+    value TEXT NOT NULL,           -- a value of it some article held (lower-cased)
+    id INTEGER NOT NULL UNIQUE,    -- the facet's number << 26 | a serial: the kind is in the id
     PRIMARY KEY (field, value)
 );
 """
-COLUMNS = "id, terms, head, date_key, facets, record"
+COLUMNS = "id, terms, head, date_key, facet_ids, record"
 
 # A document as plain values, built where the article was extracted (ingest's workers):
-# id, the tsvectors' literals (all, head), date key, facet values, (kind, name) pairs, the record's JSON.
-Prepared = tuple[str, str, str, int, list[str], list[tuple[str, str]], str]
+# id, the tsvectors' literals (all, head), date key, its (facet, value) pairs, the record's JSON.
+Prepared = tuple[str, str, str, int, list[tuple[str, str]], str]
 
 
 def quoted(lexeme: str) -> str:
@@ -140,16 +168,20 @@ def _positioned(out: dict[str, list[str]], field: str, positions: Positions, wei
                 out.setdefault(lexeme, []).append(pos)
     if not pairs:
         return
-    for first, second in pairwise(positions):
-        if first and second:  # a gap is no neighbour
-            lexeme = pair(field, first[0], second[0])
-            if len(lexeme.encode("utf-8")) <= MAX_LEXEME_BYTES:
-                out.setdefault(lexeme, [])
+    words = [group[0] if group else "" for group in positions]  # "": a gap is no neighbour
+    for k in range(len(words) - 1):
+        for width in (2, 3):
+            chunk = words[k : k + width]
+            if len(chunk) == width and all(chunk):
+                lexeme = run(field, chunk)
+                if len(lexeme.encode("utf-8")) <= MAX_LEXEME_BYTES:
+                    out.setdefault(lexeme, [])
 
 
-def pair(field: str, first: str, second: str) -> str:
-    """The lexeme of two words side by side (terms hold no whitespace, so a space parts them)."""
-    return f"{field}{PAIR}:{first} {second}"
+def run(field: str, words: Sequence[str]) -> str:
+    """The lexeme of two or three words side by side: ``body>:委员 工作室``, ``body>>:有事 好 商量``
+    (terms hold no whitespace, so a space parts them)."""
+    return f"{field}{PAIR * (len(words) - 1)}:" + " ".join(words)
 
 
 def _literal(out: dict[str, list[str]]) -> str:
@@ -187,12 +219,10 @@ def tsvector_literal(doc: IndexDoc) -> str:
 
 def prepare(doc: IndexDoc) -> Prepared:
     """The row of ``doc``: plain values a writer copies as they are."""
-    facets = [f"regions:{v}" for v in dict.fromkeys(r.lower() for r in doc.regions)]
-    facets += [f"province:{v}" for v in dict.fromkeys(p.lower() for p in doc.provinces)]
+    facets = [("regions", r.lower()) for r in doc.regions] + [("province", p.lower()) for p in doc.provinces]
     if doc.date:
-        facets.append(f"year:{doc.year}")
-    names = [(kind, n) for kind, names in doc.entities for n in dict.fromkeys(x.lower() for x in names)]
-    facets += [f"{kind}:{n}" for kind, n in names]
+        facets.append(("year", doc.year))
+    facets += [(kind, n.lower()) for kind, names in doc.entities for n in names]
     record = {
         "title": doc.title,
         "date": doc.date,
@@ -209,8 +239,7 @@ def prepare(doc: IndexDoc) -> Prepared:
         tsvector_literal(doc),
         head_literal(doc),
         date_key(doc.date),
-        facets,
-        names,
+        list(dict.fromkeys(facets)),
         json.dumps(record, ensure_ascii=False),
     )
 
@@ -243,13 +272,20 @@ class _Compiler:
 
     @staticmethod
     def phrase(field: str, tokens: tuple[str, ...]) -> str:
-        """Every word pair of the phrase (the index finds those alone, exactly); from three
-        words on, also the words at consecutive positions, which PostgreSQL checks only in
-        the rows holding every pair."""
-        pairs = [quoted(pair(field, a, b)) for a, b in pairwise(tokens)]
-        if len(tokens) == 2:
-            return pairs[0]
-        return _all([*dict.fromkeys(pairs), "(" + " <-> ".join(quoted(f"{field}:{t}") for t in tokens) + ")"])
+        """A phrase of two or three words is one run lexeme the index finds exactly; a longer
+        one asks for every run of three, and for its words at consecutive positions, which
+        PostgreSQL checks only in the rows holding every run."""
+        if len(tokens) <= 3:
+            return quoted(run(field, tokens))
+        runs = [quoted(run(field, tokens[k : k + 3])) for k in range(len(tokens) - 2)]
+        return _all([*dict.fromkeys(runs), "(" + " <-> ".join(quoted(f"{field}:{t}") for t in tokens) + ")"])
+
+    def title_words(self, node: Node) -> str | None:
+        """Any word the query asks for, in the title: the first tier of a large result."""
+        if "title" not in self.text_fields:
+            return None
+        tokens = dict.fromkeys(_asked(node))
+        return _any(quoted(f"title{sub}:{t}") for t in tokens for sub in ("", SUB)) if tokens else None
 
     def filter(self, f: Filter) -> str:
         if f.field in ("title", "body", "source", "evidence"):
@@ -262,6 +298,16 @@ class _Compiler:
             values += self.widen(f.field, [v for v in values if v])
         lexemes = [quoted(f"{prefix}:{v}") for v in dict.fromkeys(values)]
         return _any(lexemes) if lexemes else NOTHING
+
+
+def _asked(node: Node) -> Iterator[str]:
+    """The words a query asks for in the title or anywhere (not those it excludes)."""
+    if isinstance(node, Words | Phrase):
+        if node.field in ("", "title"):
+            yield from node.tokens
+    elif isinstance(node, And | Or):
+        for child in node.children:
+            yield from _asked(child)
 
 
 def _any(parts: Iterable[str]) -> str:
@@ -293,8 +339,32 @@ def connect(url: str) -> Connection:
     return Connection(raw, shown(url))
 
 
+def columns(conn: Connection) -> str:
+    """The document columns, compressed with lz4 where the server was built with it."""
+    row = conn.execute("SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
+    found = row.fetchone()
+    return DOCUMENT_COLUMNS.format(z="COMPRESSION lz4" if found and found[0] else "")
+
+
 def exists(conn: Connection) -> bool:
-    return bool(conn.execute(f"SELECT to_regclass('{TABLE}') IS NOT NULL").fetchone()[0])
+    """Whether the search tables are there, in this version's layout: tables of an older
+    layout (derived data) count as none, so an ingest replaces them and a reader is told to
+    reindex."""
+    return bool(conn.execute(f"SELECT to_regclass('{TABLE}') IS NOT NULL").fetchone()[0]) and not _outdated(conn)
+
+
+def _outdated(conn: Connection) -> list[str]:
+    """The search tables present in an older layout (without the column this one reads)."""
+    out = []
+    for table, column in ((TABLE, "facet_ids"), (VALUES, "id")):
+        present, current = conn.execute(
+            "SELECT to_regclass(?) IS NOT NULL, EXISTS (SELECT 1 FROM pg_attribute"
+            " WHERE attrelid = to_regclass(?) AND attname = ? AND NOT attisdropped)",
+            (table, table, column),
+        ).fetchone()
+        if present and not current:
+            out.append(table)
+    return out
 
 
 class PostgresWriter:
@@ -311,7 +381,8 @@ class PostgresWriter:
             self._target = f"{TABLE}_new"
             self._conn.execute(f"DROP TABLE IF EXISTS {self._target}")
             # no index yet: they are built once, over all rows, when the table is complete
-            self._conn.execute(f"CREATE TABLE {self._target} ({DOCUMENT_COLUMNS})")
+            self._conn.execute(f"CREATE TABLE {self._target} ({columns(self._conn)}) {TABLE_OPTIONS}")
+            self._conn.execute(f"ALTER TABLE {self._target} ALTER COLUMN facet_ids SET STORAGE MAIN")
 
     def add(self, doc: IndexDoc) -> None:
         self.add_prepared(prepare(doc))
@@ -360,36 +431,52 @@ class PostgresWriter:
                 if gone:
                     raw.execute(f"DELETE FROM {self._target} WHERE id = ANY(%s)", (gone,))
                 if rows:
-                    self._copy(raw, rows)
-                names = sorted({kv for r in rows for kv in r[5]})
-                if names:
-                    raw.execute(
-                        f"INSERT INTO {VALUES} (field, value) SELECT * FROM unnest(%s::text[], %s::text[])"
-                        " ON CONFLICT DO NOTHING",
-                        ([k for k, _ in names], [v for _, v in names]),
-                    )
+                    self._copy(raw, rows, self._value_ids(raw, rows))
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction and not (raw.closed or raw.broken):
                 conn.execute("ROLLBACK")
             raise
 
-    def _copy(self, raw: psycopg.Connection[Any], rows: Sequence[Prepared]) -> None:
+    @staticmethod
+    def _value_ids(raw: psycopg.Connection[Any], rows: Sequence[Prepared]) -> dict[tuple[str, str], int]:
+        """The ids of the rows' facet values, numbering the new ones (in value order, so two
+        writers adding the same values wait on each other instead of deadlocking)."""
+        pairs = sorted({kv for r in rows for kv in r[4]})
+        if not pairs:
+            return {}
+        fields, values = [f for f, _ in pairs], [v for _, v in pairs]
+        codes = [FACET_FIELDS.index(f) + 1 for f in fields]
+        raw.execute(
+            f"INSERT INTO {VALUES} (field, value, id) SELECT x.f, x.v, (x.c << {KIND_SHIFT}) | nextval('{VALUES}_ids')"
+            " FROM unnest(%s::text[], %s::text[], %s::int[]) AS x(f, v, c)"
+            f" WHERE NOT EXISTS (SELECT 1 FROM {VALUES} s WHERE s.field = x.f AND s.value = x.v)"
+            " ORDER BY x.f, x.v ON CONFLICT DO NOTHING",
+            (fields, values, codes),
+        )
+        found = raw.execute(
+            f"SELECT s.field, s.value, s.id FROM {VALUES} s"
+            " JOIN unnest(%s::text[], %s::text[]) AS x(f, v) ON s.field = x.f AND s.value = x.v",
+            (fields, values),
+        )
+        return {(f, v): int(i) for f, v, i in found}
+
+    def _copy(self, raw: psycopg.Connection[Any], rows: Sequence[Prepared], ids: dict[tuple[str, str], int]) -> None:
         if self._bulk:  # a table of this writer's own: the rows go straight in
             target = self._target
         else:
             raw.execute(f"CREATE TEMP TABLE IF NOT EXISTS {TABLE}_incoming (LIKE {TABLE}) ON COMMIT DELETE ROWS")
             target = f"{TABLE}_incoming"
         with raw.cursor().copy(f"COPY {target} ({COLUMNS}) FROM STDIN") as copy:
-            for doc_id, terms, head, key, facets, _names, record in rows:
-                copy.write_row((doc_id, terms, head, key, facets, record))
+            for doc_id, terms, head, key, facets, record in rows:
+                copy.write_row((doc_id, terms, head, key, [ids[kv] for kv in facets], record))
         if not self._bulk:
             # in id order, so two writers lock the rows they share in the same order
             raw.execute(
                 f"INSERT INTO {TABLE} ({COLUMNS}) SELECT {COLUMNS} FROM {target} ORDER BY id"
                 " ON CONFLICT (id) DO UPDATE SET terms = excluded.terms, head = excluded.head,"
                 " date_key = excluded.date_key,"
-                " facets = excluded.facets, record = excluded.record"
+                " facet_ids = excluded.facet_ids, record = excluded.record"
             )
 
     def _retried(self, send: Any) -> None:
@@ -434,6 +521,8 @@ class PostgresEngine:
     def __init__(self, conn: Connection, owned: bool) -> None:
         self.conn = conn
         self._owned = owned  # a connection of its own, closed with the engine (else borrowed)
+        self.rank_all = RANK_ALL  # above this many matches: title first, then the newest
+        self.walk_advantage = WALK_ADVANTAGE
 
     @classmethod
     def open(cls, url: str, create: bool = False, conn: Connection | None = None) -> PostgresEngine:
@@ -464,7 +553,9 @@ class PostgresEngine:
 
         self.conn.execute("SELECT pg_advisory_lock(?)", (SETUP_LOCK,))
         try:
-            for statement in statements(SCHEMA):
+            for table in _outdated(self.conn):  # derived data: rebuilt from the store
+                self.conn.execute(f"DROP TABLE {table}")
+            for statement in statements(SCHEMA.replace(DOCUMENT_COLUMNS, columns(self.conn))):
                 self.conn.execute(statement)
         finally:
             self.conn.execute("SELECT pg_advisory_unlock(?)", (SETUP_LOCK,))
@@ -493,25 +584,34 @@ class PostgresEngine:
 
     def tsquery(self, request: SearchRequest) -> tuple[str, str]:
         """The tsquery that selects (query and filters), and the one that ranks (the query)."""
-        text_fields = ("evidence",) if request.scope == "evidence" else ("title", "body")
-        compiler = _Compiler(text_fields, self.widen)
+        compiler = self._compiler(request)
         ranked = compiler.node(request.query)
         return _all([ranked, *(compiler.filter(f) for f in request.filters)]), ranked
 
+    def _compiler(self, request: SearchRequest) -> _Compiler:
+        text_fields = ("evidence",) if request.scope == "evidence" else ("title", "body")
+        return _Compiler(text_fields, self.widen)
+
     def search(self, request: SearchRequest) -> SearchResult:
         query, ranked = self.tsquery(request)
-        where = ["terms @@ ?::tsquery"]
-        params: list[Any] = [query]
+        dated: list[str] = []  # the date range's conditions, and their values
+        dates: list[Any] = []
         if request.since or request.until:
-            where.append("date_key >= ?")  # 0 is "no date", outside every range
-            params.append(max(date_bound(request.since, upper=False), 1) if request.since else 1)
+            dated.append("date_key >= ?")  # 0 is "no date", outside every range
+            dates.append(max(date_bound(request.since, upper=False), 1) if request.since else 1)
             if request.until:
-                where.append("date_key <= ?")
-                params.append(date_bound(request.until, upper=True))
-        condition = " AND ".join(where)
+                dated.append("date_key <= ?")
+                dates.append(date_bound(request.until, upper=True))
+        condition = " AND ".join(["terms @@ ?::tsquery", *dated])
+        params = [query, *dates]
         with self._reading():
             total, facets = self._count(condition, params, request)
-            hits = self._page(condition, params, ranked, request, total)
+            if request.sort == "date" or total > self.rank_all:
+                title = None if request.sort == "date" else self._compiler(request).title_words(request.query)
+                tiers = [query] if title is None else [f"({query}) & ({title})", f"({query}) & !({title})"]
+                hits = self._newest(tiers, ranked, condition, dates, request, total)
+            else:
+                hits = self._page(condition, params, ranked, request, total)
         return SearchResult(total=total, hits=hits, facets=facets, offset=request.offset, limit=request.limit)
 
     @contextlib.contextmanager
@@ -533,64 +633,102 @@ class PostgresEngine:
                 self.conn.execute("COMMIT")
 
     def _count(self, condition: str, params: list[Any], request: SearchRequest) -> tuple[int, tuple[Facet, ...]]:
+        total = int(self.conn.execute(f"SELECT count(*) FROM {TABLE} WHERE {condition}", params).fetchone()[0])
         if not request.facets:
-            return int(self.conn.execute(f"SELECT count(*) FROM {TABLE} WHERE {condition}", params).fetchone()[0]), ()
-        prefixes = [FACET_PREFIXES.get(name, name) + ":" for name in request.facets]
-        # one scan: the matching rows once, the total and every facet's counts from them
-        rows = self.conn.execute(
-            f"WITH m AS MATERIALIZED (SELECT facets FROM {TABLE} WHERE {condition}) "
-            "SELECT NULL, count(*) FROM m UNION ALL "
-            "SELECT f, count(*) FROM m, unnest(m.facets) f WHERE split_part(f, ':', 1) || ':' = ANY(?) GROUP BY f",
-            [*params, prefixes],
-        ).fetchall()
-        total = 0
-        counts: dict[str, list[tuple[str, int]]] = {p: [] for p in prefixes}
-        for value, n in rows:
-            if value is None:
-                total = int(n)
-                continue
-            prefix, _, name = value.partition(":")
-            if name:
-                counts[prefix + ":"].append((name, int(n)))
+            return total, ()
+        fields = [FACET_PREFIXES.get(name, name) for name in request.facets]
+        codes = [FACET_FIELDS.index(f) + 1 for f in fields if f in FACET_FIELDS]
+        counts: dict[str, list[tuple[str, int]]] = {f: [] for f in fields}
+        if total and codes:
+            # every matching row's facet ids, those of the facets asked for picked by a shift
+            rows = self.conn.execute(
+                f"SELECT v.field, v.value, c.n FROM (SELECT f, count(*) AS n FROM {TABLE}, unnest(facet_ids) f"
+                f" WHERE {condition} AND f >> {KIND_SHIFT} = ANY(?) GROUP BY f) c JOIN {VALUES} v ON v.id = c.f",
+                [*params, codes],
+            )
+            for field, value, n in rows:
+                counts[field].append((value, int(n)))
         facets = []
-        for name, prefix in zip(request.facets, prefixes, strict=True):
-            found = sorted(counts[prefix], key=lambda kv: (-kv[1], kv[0]))
+        for name, field in zip(request.facets, fields, strict=True):
+            found = sorted(counts[field], key=lambda kv: (-kv[1], kv[0]))
             facets.append(Facet(name, tuple(found[: request.facet_size] if request.facet_size > 0 else found)))
         return total, tuple(facets)
 
     def _page(
         self, condition: str, params: list[Any], query: str, request: SearchRequest, total: int
     ) -> tuple[SearchHit, ...]:
-        limit = request.limit if request.limit > 0 else total
-        offset = request.offset if request.limit > 0 else 0
+        limit, offset = _window(request, total)
         if limit <= 0 or offset >= total:
             return ()
-        if request.sort == "date":
-            # the page by date first; ts_rank then only for its rows
-            inner = f"SELECT id, terms FROM {TABLE} WHERE {condition} ORDER BY date_key DESC, id LIMIT ? OFFSET ?"
-            sql = (
-                f"SELECT p.id, ts_rank(p.terms, ?::tsquery, {RANK_NORMALIZATION}), d.record FROM ({inner}) p "
-                f"JOIN {TABLE} d USING (id) ORDER BY d.date_key DESC, p.id"
-            )
-            rows = self.conn.execute(sql, [query, *params, limit, offset]).fetchall()
-        else:
-            # Every match ranked by its small ``head`` (title, opening words); the best
-            # RERANKED of those again by all their terms, before the rest. The order does not
-            # depend on the page asked for, so pages never overlap.
-            n = RANK_NORMALIZATION
-            sql = (
-                f"WITH m AS MATERIALIZED (SELECT id, date_key, ts_rank(head, ?::tsquery, {n}) AS first "
-                f"FROM {TABLE} WHERE {condition}), "
-                f"best AS MATERIALIZED (SELECT m.id FROM m ORDER BY first DESC, date_key DESC, id LIMIT {RERANKED}), "
-                f"ordered AS (SELECT m.id, m.date_key, 0 AS tier, ts_rank(d.terms, ?::tsquery, {n}) AS key "
-                f"FROM best JOIN m USING (id) JOIN {TABLE} d USING (id) "
-                "UNION ALL SELECT id, date_key, 1, first FROM m WHERE id NOT IN (SELECT id FROM best)), "
-                "page AS (SELECT * FROM ordered ORDER BY tier, key DESC, date_key DESC, id LIMIT ? OFFSET ?) "
-                f"SELECT p.id, ts_rank(d.terms, ?::tsquery, {n}), d.record FROM page p JOIN {TABLE} d USING (id) "
-                "ORDER BY p.tier, p.key DESC, p.date_key DESC, p.id"
-            )
-            rows = self.conn.execute(sql, [query, *params, query, limit, offset, query]).fetchall()
+        # Every match ranked by its small ``head`` (title, opening words); the best
+        # RERANKED of those again by all their terms, before the rest. The order does not
+        # depend on the page asked for, so pages never overlap.
+        n = RANK_NORMALIZATION
+        sql = (
+            f"WITH m AS MATERIALIZED (SELECT id, date_key, ts_rank(head, ?::tsquery, {n}) AS first "
+            f"FROM {TABLE} WHERE {condition}), "
+            f"best AS MATERIALIZED (SELECT m.id FROM m ORDER BY first DESC, date_key DESC, id LIMIT {RERANKED}), "
+            f"ordered AS (SELECT m.id, m.date_key, 0 AS tier, ts_rank(d.terms, ?::tsquery, {n}) AS key "
+            f"FROM best JOIN m USING (id) JOIN {TABLE} d USING (id) "
+            "UNION ALL SELECT id, date_key, 1, first FROM m WHERE id NOT IN (SELECT id FROM best)), "
+            "page AS (SELECT * FROM ordered ORDER BY tier, key DESC, date_key DESC, id LIMIT ? OFFSET ?) "
+            f"SELECT p.id, ts_rank(d.terms, ?::tsquery, {n}), d.record FROM page p JOIN {TABLE} d USING (id) "
+            "ORDER BY p.tier, p.key DESC, p.date_key DESC, p.id"
+        )
+        rows = self.conn.execute(sql, [query, *params, query, limit, offset, query]).fetchall()
         return tuple(_hit(doc_id, float(score), record) for doc_id, score, record in rows)
+
+    def _newest(
+        self, tiers: list[str], ranked: str, condition: str, dates: list[Any], request: SearchRequest, total: int
+    ) -> tuple[SearchHit, ...]:
+        """A page of a large result (or of one sorted by date): the matches of each tier in
+        turn (``tiers``: the query with a query word in the title, then without; or the
+        query alone), each tier newest first.
+
+        A tier is read in date order by walking the date index and checking each row's terms
+        while it is dense enough that few rows are checked, else by sorting its matches (read
+        from the narrow table) by date; only the page's rows are ranked, for their score."""
+        limit, offset = _window(request, total)
+        if limit <= 0 or offset >= total:
+            return ()
+        rows: list[Any] = []
+        size, seen = self._size(), 0
+        for k, tier in enumerate(tiers):
+            if k == len(tiers) - 1:
+                n = total - seen
+            else:
+                n = int(
+                    self.conn.execute(f"SELECT count(*) FROM {TABLE} WHERE {condition}", [tier, *dates]).fetchone()[0]
+                )
+            seen += n
+            if offset >= n:
+                offset -= n
+                continue
+            take = min(limit - len(rows), n - offset)
+            walk = (offset + take) * size / max(n, 1) * self.walk_advantage < n
+            plan = "bitmapscan" if walk else "indexscan"
+            self.conn.execute(f"SET LOCAL enable_{plan} = off")
+            rows += self.conn.execute(
+                f"SELECT p.id, ts_rank(d.terms, ?::tsquery, {RANK_NORMALIZATION}), d.record FROM "
+                f"(SELECT id, date_key FROM {TABLE} WHERE {condition} ORDER BY date_key DESC, id LIMIT ? OFFSET ?) p "
+                f"JOIN {TABLE} d USING (id) ORDER BY p.date_key DESC, p.id",
+                [ranked, tier, *dates, take, offset],
+            ).fetchall()
+            self.conn.execute(f"SET LOCAL enable_{plan} = on")
+            offset = 0
+            if len(rows) >= limit:
+                break
+        return tuple(_hit(doc_id, float(score), record) for doc_id, score, record in rows)
+
+    def _size(self) -> int:
+        """About how many rows the table holds (the planner's figure: no scan)."""
+        row = self.conn.execute(f"SELECT reltuples FROM pg_class WHERE oid = '{TABLE}'::regclass").fetchone()
+        return max(int(row[0]) if row and row[0] and row[0] > 0 else 0, 1)
+
+
+def _window(request: SearchRequest, total: int) -> tuple[int, int]:
+    """The page's size and start (a limit of 0 or less: every match)."""
+    return (request.limit, request.offset) if request.limit > 0 else (total, 0)
 
 
 def _hit(doc_id: str, score: float, raw: str) -> SearchHit:

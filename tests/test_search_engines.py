@@ -22,7 +22,7 @@ from zxkg.ingest.store import Store
 from zxkg.search.date_keys import date_bound, date_key
 from zxkg.search.engine import ENGINES, POSTGRES_ENGINE, open_engine
 from zxkg.search.index import FACETS, SearchIndex
-from zxkg.search.models import SearchResult
+from zxkg.search.models import SearchHit, SearchResult
 
 OTHERS = [e for e in ENGINES if e != "whoosh"]  # compared with whoosh, the default
 assert OTHERS
@@ -48,6 +48,8 @@ QUESTIONS: list[tuple[str, dict[str, object]]] = [
     ("委员工作室", {"provinces": ("湖南",)}),
     ("“有事好商量”", {}),
     ("“考绩考勤”", {}),
+    ("“湘潭县政协召开委员座谈会”", {}),  # five words: every run of three, then their positions
+    ("“委员座谈会推动”", {}),  # three words each present, never side by side
     ("农业", {}),
     ("履职考核 -兰州", {}),
     ("(养老 OR 春耕) 委员工作室", {}),
@@ -153,6 +155,43 @@ def test_engines_sort_by_date_and_page_the_same(
     assert [f for page in whoosh for f in page][-1] == "undated.txt"  # no date: last
     name, pair = other
     assert pages(pair) == whoosh, name
+
+
+@pytest.mark.parametrize("query", ["委员", "委员工作室 OR 协商", "“委员工作室”"])
+def test_a_large_postgresql_result_shows_title_matches_first_then_the_newest(
+    indexes: dict[str, tuple[SearchIndex, Store]], postgres_index: tuple[SearchIndex, Store], query: str
+) -> None:
+    """Above ``rank_all`` matches PostgreSQL does not rank each one: the matches holding a
+    query word in their title come first, each tier newest first, read either by walking the
+    date index or by sorting the matches; both give the same pages, and the same matches as
+    whoosh."""
+    index, _ = postgres_index
+    engine = index.open()
+    try:
+        engine.rank_all = 0  # every result counts as large
+
+        def order(walk: bool, size: int) -> list[SearchHit]:
+            engine.walk_advantage = 0 if walk else 10**9
+            request = index.request(query, limit=size, page=1)
+            hits = list(engine.search(request).hits)
+            while len(hits) < engine.search(request).total:
+                request = index.request(query, limit=size, page=request.offset // size + 2)
+                hits += engine.search(request).hits
+            return hits
+
+        whole = order(walk=False, size=50)
+        assert [h.id for h in order(walk=True, size=2)] == [h.id for h in whole]
+        assert [h.id for h in order(walk=False, size=3)] == [h.id for h in whole]
+        assert {h.file for h in whole} == {h.file for h in answer(indexes["whoosh"], query).hits}
+        words = [w for w in query.replace("“", " ").replace("”", " ").split() if w != "OR"]
+        titled = [any(w[:2] in h.title for w in words) for h in whole]
+        assert titled == sorted(titled, reverse=True), [h.title for h in whole]
+        assert 0 < sum(titled) < len(titled)  # both tiers hold matches
+        for tier in (True, False):
+            keys = [date_key(h.date) for h, t in zip(whole, titled, strict=True) if t == tier]
+            assert keys == sorted(keys, reverse=True)
+    finally:
+        engine.close()
 
 
 def test_engines_find_the_same_evidence(
@@ -289,5 +328,49 @@ def test_a_postgresql_index_whose_server_went_away_says_so(
         writer.add(doc)
         with pytest.raises(StoreUnavailable):
             writer.commit()
+    finally:
+        engine.close()
+
+
+def test_postgresql_search_tables_of_an_older_layout_count_as_none_and_are_rebuilt(
+    indexes: dict[str, tuple[SearchIndex, Store]],
+    postgres_index: tuple[SearchIndex, Store],
+    tmp_path: Path,
+    pg_database: str,
+) -> None:
+    """Search tables are derived data: a reader of tables an older zxkg laid out is told to
+    reindex (not handed a query error), and the next writer replaces them."""
+    from zxkg.ingest.errors import NotFound
+    from zxkg.search.postgres_engine import PostgresEngine
+
+    index, store = postgres_index
+    docs = [index.builder.build(ex) for ex in store.extractions()]
+    url = Places("postgresql", pg_database).new(tmp_path / "unused")
+
+    def fill() -> None:
+        engine = PostgresEngine.open(url, create=True)
+        try:
+            writer = engine.writer()
+            for doc in docs:
+                writer.add(doc)
+            writer.commit()
+        finally:
+            engine.close()
+
+    fill()
+    engine = PostgresEngine.open(url)
+    engine.conn.execute("ALTER TABLE search_documents DROP COLUMN facet_ids")  # as an older layout had none
+    engine.conn.execute("ALTER TABLE search_values DROP COLUMN id")
+    engine.close()
+    assert not PostgresEngine.exists(url)
+    with pytest.raises(NotFound, match="zxkg reindex"):
+        PostgresEngine.open(url)
+    fill()
+    engine = PostgresEngine.open(url)
+    try:
+        found = engine.search(index.request("委员", facets=("year", "region"), facet_size=0))
+        whoosh = answer(indexes["whoosh"], "委员", facets=("year", "region"))
+        assert found.total == whoosh.total > 0
+        assert [dict(f.counts) for f in found.facets] == [dict(f.counts) for f in whoosh.facets]
     finally:
         engine.close()
