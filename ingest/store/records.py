@@ -44,6 +44,7 @@ class RelationRow(NamedTuple):
     o_name: str
     o_code: str | None
     o_attrs: str | None
+    review: str = ""  # accepted, rejected, added (by hand) or "" (not reviewed)
 
 
 class MentionRow(NamedTuple):
