@@ -154,6 +154,16 @@ class OffsetMismatch(NamedTuple):
     rule: str
 
 
+class MisplacedReview(NamedTuple):
+    """A review whose relation no longer quotes the sentence the review was made on
+    (``zxkg check``): its offsets moved off the text, by a bug or a hand edit."""
+
+    review: int
+    relation: int
+    article: str
+    status: str  # accepted, rejected, added (a relation written from the review)
+
+
 class EntityRow(NamedTuple):
     """An entity's columns; ``attrs`` is JSON with the learnt aliases merged in."""
 
