@@ -16,6 +16,7 @@ import networkx as nx
 import pytest
 from lxml import etree
 
+from bench.corpus import generate
 from tests.conftest import SEED, Places, run_cli
 from zxkg.graph.export import export
 from zxkg.graph.names import Names
@@ -25,6 +26,7 @@ from zxkg.ingest.pipeline import ingest
 from zxkg.ingest.store import Store
 
 SCHEMAS = Path(__file__).parent / "schemas"
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 # XML 1.0's NameChar, as NMTOKEN takes it: letters, digits, . - _ : and the Unicode ranges
 NAME_CHAR = (
     r"A-Za-z0-9._:\-\u00B7\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u037D\u037F-\u1FFF\u200C\u200D"
@@ -108,20 +110,77 @@ def test_graphml_ids_are_nmtokens_and_the_key_is_kept(names: Names, tmp_path: Pa
 
 
 def schema(kind: str) -> etree.XMLSchema:
-    """The official schema, vendored under tests/schemas/ (each folder with its licence)."""
+    """The official schema, vendored under tests/schemas/ (see its README and COPYRIGHT)."""
     main = {"graphml": SCHEMAS / "graphml" / "graphml.xsd", "gexf": SCHEMAS / "gexf" / "gexf.xsd"}[kind]
     if not main.exists():
         pytest.skip(f"NOT VALIDATED: the official {kind} schema is not vendored at {main}")
     return etree.XMLSchema(etree.parse(str(main)))
 
 
-@pytest.mark.parametrize("fmt", ["graphml", "gexf", "cascade-gexf"])
-def test_xml_exports_validate_against_the_official_schemas(names: Names, tmp_path: Path, fmt: str) -> None:
+XML_FORMATS = ["graphml", "gexf", "cascade-gexf"]
+
+
+def assert_valid(fmt: str, path: Path) -> None:
     xsd = schema("graphml" if fmt == "graphml" else "gexf")
+    doc = etree.parse(str(path), etree.XMLParser(huge_tree=True))
+    assert xsd.validate(doc), f"{path}: " + "\n".join(str(e) for e in list(xsd.error_log)[:10])
+    assert any(el.tag.endswith("}node") for el in doc.iter()), f"{path} holds no node: nothing was validated"
+
+
+@pytest.mark.parametrize("fmt", XML_FORMATS)
+def test_xml_exports_validate_against_the_official_schemas(names: Names, tmp_path: Path, fmt: str) -> None:
     path = tmp_path / f"g.{fmt}"
     export(names, fmt, path)
-    doc = etree.parse(str(path))
-    assert xsd.validate(doc), "\n".join(str(e) for e in list(xsd.error_log)[:10])
+    assert_valid(fmt, path)
+
+
+@pytest.mark.parametrize(
+    ("kind", "document"),
+    [
+        (  # a node id that is no NMTOKEN, as GraphML exports wrote them before
+            "graphml",
+            '<graphml xmlns="http://graphml.graphdrawing.org/xmlns"><graph edgedefault="directed">'
+            '<node id="brand:党建+八大员"/></graph></graphml>',
+        ),
+        (  # networkx's name="" on <graph>, which GEXF 1.2 does not have
+            "gexf",
+            '<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2"><graph name=""><nodes/><edges/></graph></gexf>',
+        ),
+    ],
+)
+def test_the_schemas_refuse_what_strict_consumers_refuse(kind: str, document: str) -> None:
+    """The vendored schemas are the ones that judge: they refuse the faults #21 found."""
+    xsd = schema(kind)
+    assert not xsd.validate(etree.fromstring(document.encode("utf-8")))
+
+
+def test_the_shared_corpus_exports_validate(tmp_path: Path, module_ctx: Context) -> None:
+    """GraphML and GEXF of the shared articles (74 real ones) pass the official schemas."""
+    if not (SHARED / "corpus").is_dir():
+        pytest.skip(f"{SHARED / 'corpus'} is absent")
+    data = tmp_path / "data"
+    with Store.open(data) as store:
+        assert ingest([str(SHARED / "corpus")], store, module_ctx).counts()["failed"] == 0
+    with Store.open(data, readonly=True) as store:
+        for fmt in XML_FORMATS:
+            path = tmp_path / f"shared.{fmt}"
+            export(Names(store, module_ctx.gazetteer), fmt, path)
+            assert_valid(fmt, path)
+
+
+@pytest.mark.slow
+def test_a_5000_article_synthetic_export_validates(tmp_path: Path) -> None:
+    """The exports of a 5,000-article synthetic corpus (bench/corpus.py) pass the official
+    schemas; ingesting it takes longer than a fast test may, so it is marked slow."""
+    corpus = tmp_path / "bench.jsonl"
+    assert generate(5000, 20240524, corpus, SHARED if SHARED.is_dir() else None)["articles"] == 5000
+    data = tmp_path / "data"
+    ran = run_cli("ingest", "--data", str(data), "--engine", "tantivy", "--quiet", str(corpus))
+    assert ran.returncode == 0, ran.stderr
+    for fmt in XML_FORMATS:
+        path = tmp_path / f"big.{fmt}"
+        assert run_cli("export", "--data", str(data), "-f", fmt, "-o", str(path)).returncode == 0
+        assert_valid(fmt, path)
 
 
 def test_cli_export_of_articles_gives_articles_and_mentions(location: str, tmp_path: Path) -> None:
