@@ -234,3 +234,32 @@ def test_a_missing_folder_is_created_and_said(location: str, tmp_path: Path) -> 
     assert f"created the folder {target.parent}" in ran.stderr
     again = run_cli("export", "--data", location, "-f", "graphml", "-o", str(target))
     assert again.returncode == 0 and "created the folder" not in again.stderr
+
+
+def _csv_columns(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def test_no_node_column_is_always_empty(places: Places, tmp_path: Path) -> None:
+    """An ambiguous region (鼓楼区: four districts) is only mentioned: its ``candidates`` is a
+    column of an export that holds it, and of no export that leaves it out."""
+    article = tmp_path / "a.txt"
+    article.write_text(
+        "标题：会议\n发布时间:2024-05-24\n\n鼓楼区政协召开常委会议，长沙市政协全面推行“委员双考”机制。\n",
+        encoding="utf-8",
+    )
+    where = places.new(tmp_path / "data")
+    assert run_cli("ingest", "--data", where, "--quiet", str(article)).returncode == 0
+    for extra, holds_article in (([], False), (["--kind", "article", "--kind", "region"], True)):
+        out = tmp_path / f"csv{len(extra)}"
+        ran = run_cli("export", "--data", where, "-f", "csv", "-o", str(out), *extra)
+        assert ran.returncode == 0, ran.stderr
+        columns, rows = _csv_columns(out / "nodes.csv")
+        assert rows
+        assert [c for c in columns if not any(r[c] for r in rows)] == [], columns
+        assert ("candidates" in columns) is holds_article and ("title" in columns) is holds_article
+        if holds_article:
+            (ambiguous,) = [r for r in rows if r["candidates"]]
+            assert ambiguous["name"] == "鼓楼区" and len(ambiguous["candidates"].split(",")) > 1
