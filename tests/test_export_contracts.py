@@ -263,3 +263,43 @@ def test_no_node_column_is_always_empty(places: Places, tmp_path: Path) -> None:
         if holds_article:
             (ambiguous,) = [r for r in rows if r["candidates"]]
             assert ambiguous["name"] == "鼓楼区" and len(ambiguous["candidates"].split(",")) > 1
+
+
+def _neo4j_relationships(folder: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with (folder / "relationships.csv").open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def test_neo4j_keeps_evidence_whitespace_and_date_precision(places: Places, tmp_path: Path) -> None:
+    """Read back as neo4j-admin reads it (RFC 4180 CSV): every evidence is the JSON export's,
+    a leading space included; a year or a month stays a string, and only a whole day is a
+    ``:date``."""
+    src = tmp_path / "src"
+    src.mkdir()
+    articles = {  # date → text; the sentence after 。 starts with a space
+        "2024-05-24": "会议召开。 长沙市政协全面推行“委员双考”机制。",
+        "2024-05": "株洲市政协全面推行“委员双考”机制。",
+        "2023": "湘潭市政协全面推行“两力两率”评价。",
+    }
+    for i, (date, text) in enumerate(articles.items()):
+        (src / f"{i}.txt").write_text(f"title: 第{i}篇\ndate: {date}\n---\n{text}\n", encoding="utf-8")
+    where = places.new(tmp_path / "data")
+    assert run_cli("ingest", "--data", where, "--quiet", str(src)).returncode == 0
+    assert run_cli("export", "--data", where, "-f", "json", "-o", str(tmp_path / "g.json")).returncode == 0
+    assert run_cli("export", "--data", where, "-f", "neo4j", "-o", str(tmp_path / "neo")).returncode == 0
+
+    edges = json.loads((tmp_path / "g.json").read_text(encoding="utf-8"))["edges"]
+    quoted = {(e["source"], e["target"], e["predicate"].upper()): e["evidence"]["quote"] for e in edges}
+    header, rows = _neo4j_relationships(tmp_path / "neo")
+    assert {(r[":START_ID"], r[":END_ID"], r[":TYPE"]): r["evidence"] for r in rows} == quoted
+    assert any(q.startswith(" ") for q in quoted.values()), "the seed texts keep a leading space"
+
+    assert {"first_date", "last_date", "first_day:date", "last_day:date"} <= set(header)
+    assert not any(h.startswith(("first_date:", "last_date:")) for h in header)  # strings, not :date
+    adopted = {r["first_date"]: r["first_day:date"] for r in rows if r[":TYPE"] == "ADOPTS"}
+    assert adopted == {"2024-05-24": "2024-05-24", "2024-05": "", "2023": ""}
+    with (tmp_path / "neo" / "nodes.csv").open(encoding="utf-8", newline="") as fh:
+        nodes = list(csv.DictReader(fh))
+    starts = {r["name"]: (r["start"], r["start_day:date"]) for r in nodes if r["kind"] == "region"}
+    assert starts["株洲市"] == ("2024-05", "") and starts["长沙市"] == ("2024-05-24", "2024-05-24")
