@@ -138,7 +138,8 @@ class State:
                 f"{len(self.misplaced)} of {count(self.reviews, 'review')} judge a relation that no longer quotes"
                 f" the sentence reviewed (first: review #{moved.review}, {moved.status}, relation"
                 f" #{moved.relation} of article {moved.article});"
-                " a repair extracts the article again and writes them from their reviews",
+                " a repair extracts the article again and writes them from their reviews"
+                + (f"; {len(self.orphaned)} orphaned, kept" if self.orphaned else ""),
                 repairable=True,
             )
         if self.orphaned:
@@ -152,6 +153,8 @@ class State:
                 " `zxkg review list --status orphaned` lists them",
                 note=True,
             )
+        if not self.reviews:
+            return Finding("reviews", True, "no relation has been reviewed")
         return Finding("reviews", True, f"all {count(self.reviews, 'review')} judge a stored relation on its sentence")
 
 
