@@ -269,6 +269,7 @@ def relation(r: RelationRow) -> JSON:
         return rec
 
     return {
+        "id": r.id,
         "file": r.file or "",
         "article": r.article_id,
         "date": r.date or "",
@@ -283,6 +284,7 @@ def relation(r: RelationRow) -> JSON:
         },
         "rule": r.rule,
         "confidence": round(float(r.confidence), 3),
+        "review": r.review,
     }
 
 

@@ -38,12 +38,9 @@ class GraphView:
             yield edge_from_row(row)
 
     def attr_names(self) -> list[str]:
-        """Names of the attributes nodes may carry besides the fixed ones, sorted."""
-        kinds = self.query.kinds
-        names = set(self.store.attr_names(kinds))
-        if not kinds or "article" in kinds:
-            names |= {"title", "date", "file"}
-        return sorted(names)
+        """Names of the attributes the view's nodes carry besides the fixed ones, sorted:
+        every one is filled on some node (no column of an export stays empty)."""
+        return self.store.attr_names(self.query)
 
 
 def build_graph(view: GraphView) -> nx.MultiDiGraph[str]:

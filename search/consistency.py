@@ -9,11 +9,16 @@ What is checked, in this order:
 - **links**: no mention, relation, file or alias points at a missing article, entity or run;
 - **adoptions**: the adoption pairs (one row per region and term, kept by the writer for
   fast adoption questions) are the aggregate of their relations;
+- **reviews**: every review's relation still quotes the sentence it was made on (a relation
+  added by hand included); reviews that judge no relation now (orphaned: the extractor no
+  longer produces it) are named, not counted a problem;
 - **runs**: no ingest run is still marked running (a process that died leaves it so);
 - **index**: the search index holds exactly the store's articles, each once.
 
 ``repair`` fixes what can be fixed: findings that point at nothing are dropped and their
-articles extracted again, the adoption pairs computed again, stale runs are marked
+articles extracted again (a relation added by hand is written again from its review, where
+its sentence is), reviews are never deleted (they are a researcher's work: a repair says
+how many are orphaned), the adoption pairs computed again, stale runs are marked
 interrupted, the index is synced (or rebuilt when it holds an article twice). A damaged
 SQLite file is reported, not touched. It lives in ``search`` because it compares the store
 with the index; the command line only parses, calls and prints.
@@ -25,7 +30,7 @@ from dataclasses import dataclass, field
 
 from zxkg.ingest.link import Context, extract
 from zxkg.ingest.store import Store
-from zxkg.ingest.store.records import OffsetMismatch, RunningRun
+from zxkg.ingest.store.records import MisplacedReview, OffsetMismatch, ReviewRow, RunningRun
 
 from .index import SearchIndex
 
@@ -35,10 +40,11 @@ RECOVER = "restore zxkg.db from a copy, or salvage it: sqlite3 zxkg.db .recover 
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    name: str  # store, evidence, links, runs, index
+    name: str  # store, evidence, links, adoptions, reviews, runs, index
     ok: bool
     message: str
     repairable: bool = False
+    note: bool = False  # ok, but worth a look (orphaned reviews)
 
 
 @dataclass(slots=True)
@@ -52,6 +58,9 @@ class State:
     dangling: dict[str, int] = field(default_factory=dict)
     running: list[RunningRun] = field(default_factory=list)
     stale_pairs: list[str] = field(default_factory=list)
+    reviews: int = 0
+    orphaned: list[ReviewRow] = field(default_factory=list)
+    misplaced: list[MisplacedReview] = field(default_factory=list)
     index_exists: bool = True
     stored: int = 0
     held: int = 0  # documents in the index
@@ -96,6 +105,7 @@ class State:
             out.append(Finding("adoptions", False, f"adoption pairs differ from their relations: {shown}", True))
         else:
             out.append(Finding("adoptions", True, "every adoption pair is the aggregate of its relations"))
+        out.append(self._reviews())
         if self.running:
             listed = ", ".join(f"#{r.id} (started {r.started_at})" for r in self.running)
             out.append(Finding("runs", False, f"left running by an ingest that stopped: {listed}", repairable=True))
@@ -119,6 +129,34 @@ class State:
             out.append(Finding("index", True, f"the {engine} index holds the store's {self.stored} articles"))
         return out
 
+    def _reviews(self) -> Finding:
+        if self.misplaced:
+            moved = self.misplaced[0]
+            return Finding(
+                "reviews",
+                False,
+                f"{len(self.misplaced)} of {count(self.reviews, 'review')} judge a relation that no longer quotes"
+                f" the sentence reviewed (first: review #{moved.review}, {moved.status}, relation"
+                f" #{moved.relation} of article {moved.article});"
+                " a repair extracts the article again and writes them from their reviews"
+                + (f"; {len(self.orphaned)} orphaned, kept" if self.orphaned else ""),
+                repairable=True,
+            )
+        if self.orphaned:
+            first = self.orphaned[0]
+            return Finding(
+                "reviews",
+                True,
+                f"{len(self.orphaned)} of {count(self.reviews, 'review')} judge no relation the extractor produces"
+                f" now, kept (first: #{first.id}, {first.status}, {first.region or first.subject_key} →"
+                f" {first.term or first.object_key} in article {first.article});"
+                " `zxkg review list --status orphaned` lists them",
+                note=True,
+            )
+        if not self.reviews:
+            return Finding("reviews", True, "no relation has been reviewed")
+        return Finding("reviews", True, f"all {count(self.reviews, 'review')} judge a stored relation on its sentence")
+
 
 def count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
@@ -130,6 +168,10 @@ def inspect(store: Store, index: SearchIndex) -> State:
     state.checked, state.mismatches = store.offset_mismatches()
     state.dangling = store.dangling()
     state.stale_pairs = store.stale_adoption_pairs()
+    reviews = store.reviews()
+    state.reviews = len(reviews)
+    state.orphaned = sorted((r for r in reviews if r.orphaned), key=lambda r: r.id)
+    state.misplaced = store.misplaced_reviews()
     state.running = store.running_runs()
     ids = store.article_ids()
     state.stored = len(ids)
@@ -150,7 +192,7 @@ def inspect(store: Store, index: SearchIndex) -> State:
 def repair(store: Store, index: SearchIndex, ctx: Context, state: State) -> list[str]:
     """Fix what ``state`` found that can be fixed; returns what was done, one line each."""
     done: list[str] = []
-    again: set[str] = {m.article for m in state.mismatches}
+    again: set[str] = {m.article for m in state.mismatches} | {m.article for m in state.misplaced}
     if state.dangling:
         changed, lost = store.repair_dangling()
         done.append("links: " + ", ".join(f"{what} {n}" for what, n in sorted(changed.items())))
@@ -167,12 +209,22 @@ def repair(store: Store, index: SearchIndex, ctx: Context, state: State) -> list
     if state.stale_pairs and not state.dangling:  # a links repair computes them again already
         store.rebuild_adoption_pairs()
         done.append("adoptions: computed the adoption pairs again")
+    if state.misplaced:
+        written = [r for r in store.reviews() if r.id in {m.review for m in state.misplaced} and not r.orphaned]
+        done.append(
+            f"reviews: {count(len(written), 'relation')} of {len(state.misplaced)} judged again where their sentence"
+            " is; no review deleted"
+        )
+    if state.orphaned:
+        done.append(
+            f"reviews: kept {count(len(state.orphaned), 'orphaned review')} (a researcher's work is not deleted)"
+        )
     if state.running:
         ids = store.interrupt_runs()
         done.append("runs: marked " + ", ".join(f"#{i}" for i in ids) + " interrupted")
     if state.twice:
-        count = index.reindex(store)
-        done.append(f"index: rebuilt with {count} articles")
+        held = index.reindex(store)
+        done.append(f"index: rebuilt with {held} articles")
     else:
         report = index.sync(store)
         if report.added or report.removed or not state.index_exists:

@@ -208,7 +208,8 @@ def v4_relations(data: Path) -> Iterator[RelationRow]:
         SELECT r.id, r.article_id, r.subject_key, r.predicate, r.object_key, r.date, r.evidence, r.start, r.end,
                r.span_start, r.span_end, r.span, r.rule, r.confidence, a.file AS file,
                s.kind AS s_kind, s.name AS s_name, s.code AS s_code, s.attrs AS s_attrs,
-               o.kind AS o_kind, o.name AS o_name, o.code AS o_code, o.attrs AS o_attrs
+               o.kind AS o_kind, o.name AS o_name, o.code AS o_code, o.attrs AS o_attrs,
+               '' AS review  -- schema 4 had no reviews
         FROM relations r
         JOIN entities s ON s.key = r.subject_key
         JOIN entities o ON o.key = r.object_key

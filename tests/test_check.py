@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 
 from tests import api_data
 from tests.conftest import SEED, run_cli
+from zxkg.graph.names import Names
+from zxkg.ingest.link import Context
+from zxkg.ingest.models import Entity
 from zxkg.ingest.store import Store
+from zxkg.ingest.store.schema import ADOPTING
 from zxkg.search.engine import open_engine
 
-CHECKS = ["store", "evidence", "links", "adoptions", "runs", "index"]
+CHECKS = ["store", "evidence", "links", "adoptions", "reviews", "runs", "index"]
 
 
 def index_ids(data: Path) -> frozenset[str]:
@@ -32,7 +37,7 @@ def test_a_sound_directory_checks_clean_and_check_waits_for_no_writer(tmp_path: 
     data = api_data.build(tmp_path)
     result = run_cli("check", "--data", str(data))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert [line.split()[:2] for line in result.stdout.splitlines()[1:7]] == [["ok", f"{c}:"] for c in CHECKS]
+    assert [line.split()[:2] for line in result.stdout.splitlines()[1:8]] == [["ok", f"{c}:"] for c in CHECKS]
     assert result.stdout.splitlines()[-1] == "consistent"
     report = json.loads(run_cli("check", "--data", str(data), "--json").stdout)
     assert report["ok"] is True and [c["name"] for c in report["checks"]] == CHECKS
@@ -78,7 +83,7 @@ def test_check_names_every_kind_of_damage_and_repair_mends_it(tmp_path: Path) ->
     touched = damage(data)
     found = run_cli("check", "--data", str(data))
     assert found.returncode == 1, found.stdout + found.stderr
-    lines = {line.split()[1].rstrip(":"): line for line in found.stdout.splitlines()[1:7]}
+    lines = {line.split()[1].rstrip(":"): line for line in found.stdout.splitlines()[1:8]}
     assert lines["store"].split()[0] == "ok"
     for name in ("evidence", "links", "adoptions", "runs", "index"):
         assert lines[name].split()[0] == "PROBLEM", lines[name]
@@ -191,3 +196,70 @@ def test_check_and_repair_work_on_either_backend(location: str, tmp_path: Path) 
     assert repaired["ok"] is True and all(c["ok"] for c in repaired["after"]), repaired
     again = run_cli("check", "--store", location)
     assert again.returncode == 0 and again.stdout.splitlines()[-1] == "consistent", again.stdout
+
+
+def test_reviews_orphaned_or_moved_off_their_sentence_are_named_and_never_deleted(
+    location: str, tmp_path: Path, ctx: Context
+) -> None:
+    """A review whose relation is no longer produced is named (a note, not a problem); a
+    relation added by hand whose offsets no longer match the text is a problem a repair
+    mends by writing it again from its review. No repair deletes a review."""
+    src = tmp_path / "src"
+    src.mkdir()
+    seed = src / "seed.txt"
+    shutil.copy(SEED, seed)
+    assert run_cli("ingest", "--store", location, str(src)).returncode == 0
+    with Store.open(location, readonly=True) as store:
+        text = store.conn.execute("SELECT text FROM articles").fetchone()[0]
+        quote = text[10:40]
+        rejected = store.conn.execute(  # an adoption whose sentence lies after the quote added by hand
+            "SELECT min(r.id) FROM relations r JOIN entities s ON s.id = r.subject"
+            f" WHERE r.predicate IN ({ADOPTING}) AND s.kind = 'region' AND r.sentence_start > 40"
+        ).fetchone()[0]
+        sentence = store.conn.execute("SELECT sentence_start, sentence_end FROM relations WHERE id = ?", (rejected,))
+        start, end = sentence.fetchone()
+    assert run_cli("review", "reject", str(rejected), "--store", location).returncode == 0
+    with Store.open(location) as store:
+        region = ctx.gazetteer.entity(ctx.gazetteer.by_code[Names(store, ctx.gazetteer).region("湖南省").code])
+        article = store.conn.execute("SELECT id FROM articles").fetchone()[0]
+        store.add_relation(region, Entity(kind="mechanism", name="试点观察机制"), article, quote, reviewer="lw")
+    clean = run_cli("check", "--store", location)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "ok       reviews: all 2 reviews judge a stored relation on its sentence" in clean.stdout
+
+    # the rejected sentence leaves the file: its review judges nothing now, and is kept
+    seed.write_text(text[:start] + text[end:], encoding="utf-8")
+    assert run_cli("ingest", "--store", location, str(src)).returncode == 0
+    orphaned = run_cli("check", "--store", location)
+    assert orphaned.returncode == 0, orphaned.stdout + orphaned.stderr
+    line = next(x for x in orphaned.stdout.splitlines() if x.split()[1:2] == ["reviews:"])
+    assert line.split()[0] == "note" and "1 of 2 reviews judge no relation" in line and "rejected" in line, line
+
+    # the relation added by hand moves off its quote behind zxkg's back
+    tamper(
+        location,
+        "UPDATE relations SET sentence_start = sentence_start + 1, sentence_end = sentence_end + 1,"
+        " span_start = span_start + 1, span_end = span_end + 1"
+        " WHERE rule = (SELECT id FROM rules WHERE name = 'manual')",
+    )
+    found = run_cli("check", "--store", location)
+    assert found.returncode == 1, found.stdout + found.stderr
+    problems = {line.split()[1].rstrip(":") for line in found.stdout.splitlines() if line.split()[:1] == ["PROBLEM"]}
+    assert problems == {"reviews", "adoptions"}, found.stdout  # its pair cites the moved offsets
+    assert (
+        "1 of 2 reviews judge a relation that no longer quotes the sentence reviewed"
+        " (first: review #2, added, relation #"
+        in found.stdout
+        and "; 1 orphaned, kept" in found.stdout
+    )
+    ran = run_cli("check", "--store", location, "--repair", "--json")
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    repaired = json.loads(ran.stdout)
+    assert repaired["ok"] is True and all(c["ok"] for c in repaired["after"]), repaired
+    assert "evidence: extracted 1 articles again" in repaired["repairs"]
+    assert "reviews: 1 relation of 1 judged again where their sentence is; no review deleted" in repaired["repairs"]
+    assert "reviews: kept 1 orphaned review (a researcher's work is not deleted)" in repaired["repairs"]
+    with Store.open(location, readonly=True) as store:
+        assert sorted(r.status for r in store.reviews()) == ["added", "rejected"]
+        (manual,) = [r for r in store.relations() if r.review == "added"]
+        assert manual.evidence == quote

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
+import warnings
+from pathlib import Path
 
 import click
+import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SEED, run_cli
 from zxkg.api.cli import COMMANDS, main
 from zxkg.ingest.store import SCHEMA
 
@@ -71,3 +78,59 @@ def test_relations_help_points_at_the_scorer() -> None:
     command = _commands()["relations"]
     assert "../shared/eval/score.py" in (command.help or "")
     assert (ROOT.parent / "shared" / "eval" / "score.py").exists() or "shared" in (command.help or "")
+
+
+def _node_link_recipe() -> str:
+    """The README's Python block that reads the ``json`` export into networkx."""
+    blocks = re.findall(r"```python\n(.*?)```", README, flags=re.S)
+    (recipe,) = [b for b in blocks if "node_link_graph" in b]
+    return recipe
+
+
+@pytest.fixture(scope="module")
+def node_link_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real ``json`` export of the seed article, as ``graph.json`` in a folder of its own."""
+    where = tmp_path_factory.mktemp("recipe")
+    assert run_cli("ingest", "--data", str(where / "data"), "--quiet", str(SEED)).returncode == 0
+    ran = run_cli("export", "--data", str(where / "data"), "-f", "json", "-o", str(where / "graph.json"))
+    assert ran.returncode == 0, ran.stderr
+    return where
+
+
+def _counts(folder: Path) -> tuple[int, int]:
+    data = json.loads((folder / "graph.json").read_text(encoding="utf-8"))
+    return len(data["nodes"]), len(data["edges"])
+
+
+def test_the_node_link_recipe_reads_an_export(node_link_export: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The recipe, run as written with the installed networkx, gives every node and edge."""
+    import networkx as nx
+
+    monkeypatch.chdir(node_link_export)
+    scope: dict[str, object] = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no FutureWarning of a keyword about to change
+        exec(compile(_node_link_recipe(), "README.md", "exec"), scope)
+    g = scope["g"]
+    assert isinstance(g, nx.MultiDiGraph)
+    nodes, edges = _counts(node_link_export)
+    assert nodes and edges and (g.number_of_nodes(), g.number_of_edges()) == (nodes, edges)
+
+
+@pytest.mark.slow
+def test_the_node_link_recipe_runs_on_networkx_before_3_4(node_link_export: Path, tmp_path: Path) -> None:
+    """The same recipe under networkx 3.3, installed from the package index into a folder of
+    its own and run in a process of its own, where it shadows the installed networkx."""
+    old = tmp_path / "nx33"
+    pip = [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(old), "networkx==3.3"]
+    installed = subprocess.run(pip, capture_output=True, text=True, timeout=300)
+    if installed.returncode != 0:
+        pytest.skip(f"NOT RUN on networkx 3.3: pip could not install it ({installed.stderr.strip()[-200:]})")
+    script = _node_link_recipe() + "\nprint(nx.__version__, g.number_of_nodes(), g.number_of_edges())\n"
+    env = {**os.environ, "PYTHONPATH": str(old)}
+    ran = subprocess.run(
+        [sys.executable, "-c", script], cwd=node_link_export, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert ran.returncode == 0, ran.stderr
+    nodes, edges = _counts(node_link_export)
+    assert ran.stdout.split() == ["3.3", str(nodes), str(edges)]

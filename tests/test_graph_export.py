@@ -22,6 +22,7 @@ from zxkg.graph.export.cyjs import write_cyjs
 from zxkg.graph.export.files import NOT_XML, atomic_open
 from zxkg.graph.export.gexf import write_gexf
 from zxkg.graph.export.graphml import write_graphml
+from zxkg.graph.export.neo4j import write_neo4j
 from zxkg.graph.export.nodelink import write_node_link
 from zxkg.graph.models import Edge, Filters, Node
 from zxkg.graph.names import Names
@@ -151,7 +152,7 @@ def test_neo4j_import_files(names: Names, expected: nx.MultiDiGraph[str], tmp_pa
     export(names, "neo4j", tmp_path / "neo")
     header, nodes = read_csv(tmp_path / "neo" / "nodes.csv")
     assert header[0] == "key:ID" and header[-1] == ":LABEL"
-    assert "aliases:string[]" in header and "start:date" in header
+    assert "aliases:string[]" in header and "start" in header and "start_day:date" in header
     assert {r["key:ID"] for r in nodes} == set(expected.nodes)
     labels = {r["key:ID"]: r[":LABEL"] for r in nodes}
     assert labels["region:430100"] == "Entity;Region" and labels["brand:有事好商量"] == "Entity;Brand"
@@ -333,3 +334,17 @@ def test_any_text_survives_the_round_trip(tmp_path: Path, fmt: str, names_: list
         assert data["label" if fmt != "cyjs" else "name"] == keep(n.name)
     assert sorted(keep(evidence) == (d["evidence"]["quote"] if fmt == "json" else d["evidence"]) for *_, d in
                   g.edges(data=True)) == [True] * len(edges)  # fmt: skip
+
+
+def test_neo4j_quotes_line_breaks_tabs_and_edge_spaces(tmp_path: Path) -> None:
+    """The writer alone, on evidence no ingest normalises away: read back with the CSV rules
+    neo4j-admin --multiline-fields=true reads by, every character is where it was."""
+    evidence = '  第一行\n\t第二行 "引号" ,逗号\r\n第三行  '
+    nodes = [Node("region:430100", "region", "长沙市"), Node("mechanism:双考", "mechanism", "双考")]
+    edge = Edge(nodes[0].key, nodes[1].key, "adopts", 1, "2024", "2024-05-24", 0.9, evidence, "a1", "a.txt", " 标题\t")
+    write_neo4j(ListView(nodes, [edge]), tmp_path / "neo")
+    with (tmp_path / "neo" / "relationships.csv").open(encoding="utf-8", newline="") as fh:
+        (row,) = list(csv.DictReader(fh))
+    assert row["evidence"] == evidence and row["title"] == " 标题\t"
+    assert (row["first_date"], row["first_day:date"]) == ("2024", "")
+    assert (row["last_date"], row["last_day:date"]) == ("2024-05-24", "2024-05-24")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import io
 import json
 import shutil
 from pathlib import Path
@@ -214,3 +215,43 @@ def test_the_command_line_walks_a_review(seeded: tuple[str, Path], ctx: Context,
 def _csv_pairs(path: Path) -> dict[tuple[str, str], str]:
     with path.open(encoding="utf-8") as fh:
         return {(r["region_code"], r["term"]): r["review"] for r in csv.DictReader(fh)}
+
+
+def _listed(*args: str) -> dict[int, dict[str, object]]:
+    """``zxkg relations`` (JSON lines) by relation id."""
+    ran = run_cli("relations", *args)
+    assert ran.returncode == 0, ran.stderr
+    rows = [json.loads(line) for line in ran.stdout.splitlines()]
+    return {int(r["id"]): r for r in rows}
+
+
+def test_relations_listing_marks_reviews_and_leaves_rejected_out(seeded: tuple[str, Path], ctx: Context) -> None:
+    location, _ = seeded
+    data = ("--data", location)
+    before = _listed(*data)
+    assert before and {r["review"] for r in before.values()} == {""}
+    adoptions = sorted(i for i, r in before.items() if r["predicate"] == "adopts")
+    assert len(adoptions) >= 2, "the seed article has adoptions to review"
+    rejected, accepted = adoptions[0], adoptions[1]
+    assert run_cli("review", "reject", str(rejected), *data).returncode == 0
+    assert run_cli("review", "accept", str(accepted), *data).returncode == 0
+    with Store.open(location) as store:
+        article = store.conn.execute("SELECT id, text FROM articles").fetchone()
+        region = ctx.gazetteer.entity(ctx.gazetteer.by_code[Names(store, ctx.gazetteer).region("湖南省").code])
+        store.add_relation(region, Entity(kind="mechanism", name="试点观察机制"), article[0], article[1][10:40])
+
+    after = _listed(*data)
+    assert rejected not in after  # left out, as every other read leaves it
+    assert after[accepted]["review"] == "accepted"
+    (manual,) = [r for r in after.values() if r["review"] == "added"]
+    assert manual["rule"] == "manual" and manual["evidence"]["quote"] == article[1][10:40]  # type: ignore[index]
+    unreviewed = set(after) - {accepted, int(str(manual["id"]))}
+    assert unreviewed == set(before) - {rejected, accepted} and all(after[i]["review"] == "" for i in unreviewed)
+
+    everything = _listed(*data, "--include-rejected")
+    assert everything[rejected]["review"] == "rejected" and set(everything) == set(after) | {rejected}
+
+    ran = run_cli("relations", "--format", "csv", "--include-rejected", *data)
+    assert ran.returncode == 0, ran.stderr
+    marks = {int(r["id"]): r["review"] for r in csv.DictReader(io.StringIO(ran.stdout, newline=""))}
+    assert marks == {i: r["review"] for i, r in everything.items()}

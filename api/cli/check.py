@@ -31,9 +31,10 @@ def check(data: str | None, fix: bool, as_json: bool, engine: str | None) -> Non
     """Check the store and the search index agree (and --repair what can be repaired).
 
     Checks the SQLite file, that every evidence's offsets point at its quote, that nothing
-    points at a missing row, that the adoption pairs match their relations, that no ingest
-    was left running, and that the search index holds exactly the store's articles. Exit 0
-    when consistent (or repaired), 1 if not.
+    points at a missing row, that the adoption pairs match their relations, that every
+    review's relation still quotes the sentence reviewed (orphaned reviews are named, and
+    never deleted), that no ingest was left running, and that the search index holds
+    exactly the store's articles. Exit 0 when consistent (or repaired), 1 if not.
     """
     from zxkg.ingest.pipeline import build_context
     from zxkg.ingest.store import Store
@@ -92,7 +93,7 @@ def _print(target: str, engine: str, before: list[Finding], repairs: list[str], 
 
     click.echo(f"check {target} (search engine {engine})")
     for f in before:
-        click.echo(f"  {'ok' if f.ok else 'PROBLEM':8} {f.name}: {f.message}")
+        click.echo(f"  {('note' if f.note else 'ok') if f.ok else 'PROBLEM':8} {f.name}: {f.message}")
     for line in repairs:
         click.echo(f"  repaired {line}")
     problems = [f for f in after if not f.ok]

@@ -14,7 +14,8 @@ from .options import data_option, handle_errors, location
 
 RELATION_FORMATS = ("jsonl", "csv")
 CSV_COLUMNS = (
-    "file article date subject_type subject predicate object_type object evidence start end span rule confidence"
+    "id file article date subject_type subject predicate object_type object evidence start end span rule confidence"
+    " review"
 ).split()
 
 
@@ -22,11 +23,19 @@ CSV_COLUMNS = (
 @data_option
 @click.option("--format", "fmt", default="jsonl", help="jsonl (default) or csv.")
 @click.option("--predicate", "predicates", multiple=True, help="Only these predicates (repeatable).")
+@click.option(
+    "--include-rejected",
+    is_flag=True,
+    help="Keep the relations a reviewer rejected (marked rejected in the review field).",
+)
 @handle_errors
-def relations(data: str | None, fmt: str, predicates: tuple[str, ...]) -> None:
+def relations(data: str | None, fmt: str, predicates: tuple[str, ...], include_rejected: bool) -> None:
     """Every relation with its evidence, one a line.
 
-    The JSON lines are what ../shared/eval/score.py scores against gold annotations.
+    The JSON lines are what ../shared/eval/score.py scores against gold annotations. Each
+    says its review (accepted, rejected, added by hand, or empty when unreviewed); the
+    relations a reviewer rejected are left out, as every other answer leaves them, unless
+    --include-rejected. The id is what ``zxkg review accept ID`` takes.
     """
     from zxkg.ingest.errors import choices
     from zxkg.ingest.store import Store
@@ -36,7 +45,11 @@ def relations(data: str | None, fmt: str, predicates: tuple[str, ...]) -> None:
     if fmt not in RELATION_FORMATS:
         raise choices("format", fmt, RELATION_FORMATS)
     with Store.open(location(data), readonly=True) as store:
-        rows = (serialize.relation(r) for r in store.relations() if not predicates or r.predicate in predicates)
+        rows = (
+            serialize.relation(r)
+            for r in store.relations(include_rejected=include_rejected)
+            if not predicates or r.predicate in predicates
+        )
         if fmt == "jsonl":
             for rec in rows:
                 sys.stdout.write(json.dumps(rec, ensure_ascii=False) + "\n")
@@ -51,8 +64,8 @@ def _write_csv(out: TextIO, rows: Iterable[dict[str, Any]]) -> None:
         ev = rec["evidence"]
         writer.writerow(
             [
-                rec["file"], rec["article"], rec["date"], rec["subject"]["type"], rec["subject"]["name"],
+                rec["id"], rec["file"], rec["article"], rec["date"], rec["subject"]["type"], rec["subject"]["name"],
                 rec["predicate"], rec["object"]["type"], rec["object"]["name"], ev["quote"], ev["start"], ev["end"],
-                ev["span"]["text"], rec["rule"], rec["confidence"],
+                ev["span"]["text"], rec["rule"], rec["confidence"], rec["review"],
             ]
         )  # fmt: skip

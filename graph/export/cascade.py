@@ -87,5 +87,8 @@ def write_cascade_gexf(cascades: Iterable[Cascade], path: str | Path) -> Written
             del data["start"]  # undated: there all along
     with atomic_open(target) as fh:
         for line in nx.generate_gexf(g, version="1.2draft"):
+            if line.lstrip().startswith("<graph "):
+                # networkx writes name="" on <graph>, an attribute the GEXF 1.2 schema has not
+                line = line.replace(' name=""', "", 1)
             fh.write(line + "\n")
     return Written(str(target), (("nodes", g.number_of_nodes()), ("edges", g.number_of_edges())))

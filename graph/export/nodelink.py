@@ -2,7 +2,8 @@
 
 ``{"directed": true, "multigraph": true, "graph": {...}, "nodes": [{"id": ...}],
 "edges": [{"source": ..., "target": ..., "key": predicate, "evidence": {...}}]}`` — read
-it back with ``networkx.node_link_graph(data, edges="edges")``, or feed it to D3.
+it back with ``networkx.node_link_graph(data, edges="edges")`` (networkx >= 3.4;
+``link="edges"`` before: the README's recipe runs on both), or feed it to D3.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from . import pairs
-from .records import OffsetMismatch, RunningRun
+from .records import MisplacedReview, OffsetMismatch, RunningRun
 from .session import Session
 
 
@@ -55,6 +55,27 @@ class Checks(Session):
                     if not (0 <= start <= end <= n):
                         bad.append(OffsetMismatch("mentions", mid, article_id, rule))
         return checked, bad
+
+    def misplaced_reviews(self) -> list[MisplacedReview]:
+        """Reviews whose relation's evidence no longer reads as the sentence reviewed, or
+        whose mention moved inside it: for a relation added by hand, offsets that no longer
+        match the article's text. A review's relation is attached only where they match, so
+        any found here was moved behind zxkg's back."""
+        sql = """
+            SELECT v.id, r.id, a.id, v.status, v.sentence, v.span_start - v.sentence_start,
+                   v.span_end - v.sentence_start, r.sentence_start, r.sentence_end, r.span_start, r.span_end,
+                   substr(a.text, r.sentence_start + 1, r.sentence_end - r.sentence_start), length(a.text)
+            FROM reviews v
+            JOIN relations r ON r.id = v.relation
+            JOIN articles a ON a.key = r.article
+            ORDER BY v.id
+        """
+        bad: list[MisplacedReview] = []
+        for rid, rel, article, status, sentence, p0, p1, s0, s1, q0, q1, quoted, n in self.conn.execute(sql):
+            inside = 0 <= s0 <= q0 <= q1 <= s1 <= n
+            if not inside or quoted != sentence or (q0 - s0, q1 - s0) != (p0, p1):
+                bad.append(MisplacedReview(rid, rel, article, status))
+        return bad
 
     def dangling(self) -> dict[str, int]:
         """Rows whose reference points at nothing, counted by ``table → referenced table``."""

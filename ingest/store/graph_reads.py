@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from typing import Any
 
 from ..errors import ZxkgError
 from .filters import RelationQuery, grouped_relations, relation_filter
@@ -82,23 +81,30 @@ class GraphReads(Session):
         )
         return [(str(child), str(parent)) for child, parent in self.conn.execute(sql)]
 
-    def attr_names(self, kinds: Sequence[str] = ()) -> list[str]:
-        """The keys found in the ``attrs`` of entities (of ``kinds``), and ``aliases`` when the
-        lexicon learnt some for them, sorted."""
+    def attr_names(self, q: RelationQuery) -> list[str]:
+        """The keys found in the ``attrs`` of the entities ``graph_nodes(q)`` gives, ``aliases``
+        when the lexicon learnt some for one of them, and ``title``, ``date`` and ``file`` when
+        articles are among them; sorted.
+
+        Read over the view's own nodes, not every entity of their kinds: a key only entities
+        outside the view carry (``candidates`` of an ambiguous region that is only mentioned)
+        would be a column no row fills.
+        """
         d = self.sql
-        sql = f"SELECT DISTINCT j.key FROM entities e, {d.object_keys('e.attrs', 'j')} WHERE e.attrs LIKE '{{%'"
-        params: list[Any] = []
-        if kinds:
-            sql += f" AND e.kind IN {d.among()}"
-            params.append(json.dumps(list(kinds)))
-        names = {str(k) for (k,) in self.conn.execute(sql, params)}
-        # aliases the lexicon learnt live in their own table; graph_nodes merges them in
-        learnt = "SELECT 1 FROM aliases x JOIN entities e ON e.id = x.entity"
-        if kinds:
-            learnt += f" WHERE e.kind IN {d.among()}"
-        if self.conn.execute(learnt + " LIMIT 1", params).fetchone() is not None:
-            names.add("aliases")
-        return sorted(names)
+        grouped, params = grouped_relations(d, q)
+        sql = f"""
+            WITH g AS ({grouped}),
+            n AS (
+                SELECT e.id, e.kind, e.attrs
+                FROM (SELECT source AS key FROM g UNION SELECT target FROM g) k
+                JOIN entities e ON e.key = k.key
+            )
+            SELECT j.key FROM n, {d.object_keys("n.attrs", "j")} WHERE n.attrs LIKE '{{%'
+            UNION SELECT 'aliases' FROM aliases x WHERE x.entity IN (SELECT id FROM n)
+            UNION SELECT c.name FROM n, (SELECT 'title' AS name UNION SELECT 'date' UNION SELECT 'file') c
+                  WHERE n.kind = 'article'
+        """
+        return sorted({str(k) for (k,) in self.conn.execute(sql, params)})
 
     def shared_adoptions(
         self, q: RelationQuery, term_kinds: Sequence[str], by: str, focus: Sequence[str] = (), limit: int = 50

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from ..models import Article, Entity, Evidence, Extraction, Mention, Relation
-from . import dates, originals
+from . import dates, originals, pairs
 from .dialect import Dialect
 from .paths import relative_path, stored_roots
 from .records import (
@@ -33,23 +33,27 @@ ENTITY_COLUMNS = "{0}.kind, {0}.name, {0}.code, {0}.level, {0}.parent, {0}.provi
 class Reads(Session):
     """Records read back from the store."""
 
-    def relations(self) -> Iterator[RelationRow]:
+    def relations(self, include_rejected: bool = False) -> Iterator[RelationRow]:
         """Every relation, joined with its entities and article, in a stable order.
 
         The evidence sentence and the mention are cut from the article's text here, once an
-        article: a relation stores their offsets only.
+        article: a relation stores their offsets only. Each row carries its review
+        (``accepted``, ``rejected``, ``added`` by hand, or ""); without ``include_rejected``
+        the relations a reviewer rejected are left out, as every other read leaves them.
         """
-        sql = """
+        sql = f"""
             SELECT r.id, a.id, s.key, pr.name, o.key, r.date, r.article,
                    r.sentence_start, r.sentence_end, r.span_start, r.span_end,
                    u.name, r.confidence / 1000.0, a.file,
-                   s.kind, s.name, s.code, s.attrs, o.kind, o.name, o.code, o.attrs
+                   s.kind, s.name, s.code, s.attrs, o.kind, o.name, o.code, o.attrs,
+                   coalesce((SELECT max(v.status) FROM reviews v WHERE v.relation = r.id), '') AS review
             FROM relations r
             JOIN entities s ON s.id = r.subject
             JOIN entities o ON o.id = r.object
             JOIN predicates pr ON pr.id = r.predicate
             JOIN rules u ON u.id = r.rule
             LEFT JOIN articles a ON a.key = r.article
+            WHERE {"1 = 1" if include_rejected else pairs.KEPT}
             ORDER BY r.article IS NULL, a.file, a.id, r.id
         """
         held, text = None, ""

@@ -44,6 +44,7 @@ class RelationRow(NamedTuple):
     o_name: str
     o_code: str | None
     o_attrs: str | None
+    review: str = ""  # accepted, rejected, added (by hand) or "" (not reviewed)
 
 
 class MentionRow(NamedTuple):
@@ -151,6 +152,16 @@ class OffsetMismatch(NamedTuple):
     id: int
     article: str
     rule: str
+
+
+class MisplacedReview(NamedTuple):
+    """A review whose relation no longer quotes the sentence the review was made on
+    (``zxkg check``): its offsets moved off the text, by a bug or a hand edit."""
+
+    review: int
+    relation: int
+    article: str
+    status: str  # accepted, rejected, added (a relation written from the review)
 
 
 class EntityRow(NamedTuple):
