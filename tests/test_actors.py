@@ -110,6 +110,14 @@ CASES = [
         },
         id="a5-gap-and-owner-after",
     ),
+    # a5: a body in whose house the institution stands does not cut its region off
+    pytest.param(
+        "宝鸡市政协召开现场会",
+        "",
+        "与会人员先后参观了凤翔区果业协会委员工作室、岐山县第二中学委员联络站。",
+        {("凤翔区", "委员工作室", "mechanism"), ("岐山县", "委员联络站", "mechanism")},
+        id="a5-gap-of-a-body",
+    ),
     # a6: the most specific region of a chain
     pytest.param(
         "晋中政协走笔",

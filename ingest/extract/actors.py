@@ -40,12 +40,16 @@ from .regions import RegionHit, is_masthead
 
 LIST_GAP = re.compile(r"(?:政协)?[、和及与·]")
 _PLACE = r"[\u4e00-\u9fff]{1,8}?(?:村|镇|乡|街道|社区|城|区)"
+# A body in whose house an institution stands (南郑区茶业协会委员工作室, 某县第一中学委员联络站):
+# the region before it still says whose committee runs the institution.
+_BODY = r"[\u4e00-\u9fff]{1,8}?(?:协会|商会|学会|联合会|公司|集团|医院|学校|中学|小学|学院|大学|银行)"
+_SITE = rf"(?:{_PLACE}|{_BODY})"
 _COUNT = r"(?:\d+|[一二两三四五六七八九十百千几]+)(?:余|多)?(?:个|家|处|所|座|批|名)?"
 # What may stand between a region and the term it owns: 道县委员工作室, 资阳市政协“…”,
-# 丰县、沛县、贾汪区和贾汪经济开发区协商议事室, 东海县水晶城、高新区、石湖尤塘村协商议事室,
+# 丰县、沛县、贾汪区和贾汪经济开发区协商议事室, 东海县水晶城、高新区、石湖尤塘村协商议事室, a body's house,
 # 榆次区、介休市、平遥县等3个县区的20余个协商议事室.
 OWNER_GAP = re.compile(
-    rf"(?:[、和及与])?(?:{_PLACE}(?:[、和及与]{_PLACE})*)?"
+    rf"(?:[、和及与])?(?:{_SITE}(?:[、和及与]{_SITE})*)?"
     rf"(?:等(?:{_COUNT})?(?:地|[省市州县区旗]{{1,4}}|县\(市、区\))?)?(?:政协)?(?:的)?(?:{_COUNT})?"
     r"(?:“[^“”]{1,20}”)?"
 )
