@@ -57,6 +57,18 @@ CASES = [
         id="a2-visit-host-owns",
     ),
     pytest.param(
+        "大理州政协赴曲靖市学习考察",
+        "",
+        "大理州政协考察组赴曲靖市政协学习基层协商工作,曲靖市政协负责同志陪同。"
+        "考察组先后到陆良县、罗平县协商议事室参观学习。",
+        {
+            ("陆良县", "协商议事室", "mechanism"),
+            ("罗平县", "协商议事室", "mechanism"),
+            ("曲靖市", "协商议事室", "mechanism"),
+        },
+        id="a2-host-shows-its-counties",
+    ),
+    pytest.param(
         "株洲市政协赴湘潭市学习考察",
         "",
         "株洲市政协调研组赴湘潭市学习考察“潭事好商量”工作。大家表示,回去后将结合株洲实际,推进“株事好商量”品牌。",
@@ -204,6 +216,14 @@ NOTHING = [
     ),
     # a city that only visits its counties' rooms does not own them
     pytest.param("", "", "晋中市政协组织委员走访榆次区、介休市的协商议事室。", "晋中市", id="studier-owns-nothing"),
+    # the visitor's own province over the host's counties is no host
+    pytest.param(
+        "曲靖市政协赴陆良县考察",
+        "",
+        "曲靖市政协考察组赴陆良县、罗平县考察,先后到陆良县、罗平县协商议事室参观学习。",
+        "曲靖市",
+        id="visitor-parent-owns-nothing",
+    ),
     # no committee named anywhere: 我省 is the province, not its committee
     pytest.param("", "江苏政协网", "我省大运河文化带建设应注重“八个着力点”。", "江苏省", id="no-committee-no-actor"),
     # many committees at once name nobody

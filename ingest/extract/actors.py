@@ -569,7 +569,7 @@ class Actors:
             # 市政协深圳委员工作室: the place says where the committee's studio stands, not whose it is
             adjacent = self.regions_before(adjacent[0].start)
         if adjacent:
-            launcher = self._launcher(adjacent, start)
+            launcher = self._launcher(adjacent, start) or self._showing_host(adjacent, start)
             return Owners(adjacent + launcher, "owner.prefix")
         after = self._owner_after(end)
         if after:
@@ -597,6 +597,19 @@ class Actors:
         launchers = tuple(r for r in cue.regions if all(self._is_under(a, r) and a.entity.code != r.entity.code
                                                          for a in adjacent))  # fmt: skip
         return launchers
+
+    def _showing_host(self, adjacent: tuple[RegionHit, ...], pos: int) -> tuple[RegionHit, ...]:
+        """In a visit to a committee, what the visitors see in its counties (X政协赴Y市考察…到A县、
+        B县协商议事室参观) is shown by the host too: the host owns it with each county."""
+        visit = self.visit_at(pos)
+        if visit is None:
+            return ()
+        return tuple(
+            host
+            for host in visit.hosts
+            if all(self._is_under(a, host) and a.entity.code != host.entity.code for a in adjacent)
+            and not any(self._is_under(host, v) or self._is_under(v, host) for v in visit.visitors)
+        )
 
     def _owner_after(self, end: int) -> tuple[RegionHit, ...]:
         """An owner written after a span: “晋享协商”这张山西名片, “…”行动在涿州落地见效."""
