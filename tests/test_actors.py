@@ -153,6 +153,21 @@ CANDIDATES = [
         },
         id="b1-institutions",
     ),
+    # b1: a system after 执行, and one named right after its committee (no verb written)
+    pytest.param(
+        "古丈县政协召开提案交办会",
+        "",
+        "县政协主席要求,县政协各专委会要严格执行提案跟踪督办制度。",
+        {("古丈县", "提案跟踪督办制度", "mechanism")},
+        id="b1-system-executed",
+    ),
+    pytest.param(
+        "两地政协召开研讨会",
+        "",
+        "在随后召开的重庆市永川区政协·四川省泸州市泸县政协联合视察机制建设研讨会上,两地政协交流了经验。",
+        {("永川区", "联合视察机制", "mechanism"), ("泸县", "联合视察机制", "mechanism")},
+        id="b1-system-after-its-committees",
+    ),
     # b2: enumerations before a numbered collective and closed by a count
     pytest.param(
         "凤冈县政协推进基层协商",
@@ -226,6 +241,10 @@ NOTHING = [
     ),
     # no committee named anywhere: 我省 is the province, not its committee
     pytest.param("", "江苏政协网", "我省大运河文化带建设应注重“八个着力点”。", "江苏省", id="no-committee-no-actor"),
+    # a system after the national committee or many committees is nobody's here
+    pytest.param(
+        "古丈县政协召开常委会议", "", "会议学习了全国政协委员履职积分制度实施细则。", "", id="national-system-nobodys"
+    ),
     # many committees at once name nobody
     pytest.param(
         "", "", "叶海燕在听取各县(市、区)政协主席发言后指出,各县政协要打造“书香政协”。", "", id="plural-names-nobody"

@@ -562,6 +562,14 @@ class Actors:
             cur = h.start
         return tuple(reversed(out))
 
+    def committee_before(self, pos: int) -> bool:
+        """Whether a committee that stands for a region is named right before ``pos`` (湘西州政协,
+        县政协), not one that names nobody (全国政协, 各县政协)."""
+        if self.regions_before(pos):
+            return True
+        i = bisect_right(self._cue_starts, pos) - 1
+        return i >= 0 and self.cues[i].end == pos and bool(self.cues[i].regions)
+
     def owners(self, start: int, end: int) -> Owners:
         """The regions that own the span ``start:end`` (see the module docstring)."""
         adjacent = self.regions_before(start)

@@ -102,8 +102,14 @@ INSTITUTION = re.compile(
     r"|协商议事(?:室|厅|堂|中心|会)|履职(?:考核|考评|积分管理|档案)|提案办理评议"
 )
 SYSTEM_AFTER_VERB = re.compile(
-    r"(?:健全|建立|完善|实行|推行|落实|探索|构建|出台|创新|制定|制订|强(?<![^,;:。,;:\n]强)化)(?:了|完善|并)?"
+    r"(?:健全|建立|完善|实行|推行|落实|探索|构建|出台|创新|制定|制订|执行|强(?<![^,;:。,;:\n]强)化)(?:了|完善|并)?"
     r"([\u4e00-\u9fff]{2,16}?(?:制度|机制))(?!体系|框架|格局|建设)"
+)
+# A committee's system named right after it, as what a meeting is about or is built
+# (A政协·B政协联合视察机制建设研讨会, 县政协委员履职积分制度实施细则): no verb is written, the
+# committee's name before it says whose it is.
+SYSTEM_AFTER_COMMITTEE = re.compile(
+    r"政协([\u4e00-\u9fff]{2,12}?(?:制度|机制))(?=建设|研讨会|推进会|座谈会|工作会|启动|签约|揭牌|实施|运行)"
 )
 # 向委员工作室派驻了219名党建指导员: officers posted to a body are a standing arrangement
 POSTED_OFFICERS = re.compile(
@@ -580,7 +586,7 @@ def _enumerations(text: str, qs: list[Quote], actors: Actors) -> list[Initiative
 
 def _systems(text: str, actors: Actors) -> list[InitiativeHit]:
     out: list[InitiativeHit] = []
-    for m in SYSTEM_AFTER_VERB.finditer(text):
+    for m in [*SYSTEM_AFTER_VERB.finditer(text), *SYSTEM_AFTER_COMMITTEE.finditer(text)]:
         start = m.start(1)
         name = m.group(1)
         lead = LEADING_VERBS.match(name)
@@ -588,6 +594,8 @@ def _systems(text: str, actors: Actors) -> list[InitiativeHit]:
             name, start = name[lead.end() :], start + lead.end()
         if len(name) < 4 or GENERIC_SYSTEM.match(name) or re.search(r"[的和及与]", name) or _has_verb(name):
             continue
+        if m.re is SYSTEM_AFTER_COMMITTEE and not actors.committee_before(m.start(1)):
+            continue  # 全国政协, 各县政协: nobody to own it
         owners = _owners(actors, start)
         out.append(InitiativeHit(start, m.end(1), name, "mechanism", owners, "initiative.system", 0.7))
     for m in POSTED_OFFICERS.finditer(text):
