@@ -143,15 +143,33 @@ def extract_regions(
 
     raw_ends = {r.end for r in raw}
     out: list[RegionHit] = []
-    for r in raw:
-        committee = _is_committee(text, r.start, r.end)
-        after = text[r.end : r.end + 6]
-        body = (
-            committee or BODY_AFTER.match(after) is not None or (source_line and MEDIA_AFTER.match(after) is not None)
-        )
-        judged = _judge(r, text, gaz, seg, boundaries, context, body, raw_ends)
-        if judged is None:
+    quoted: list[tuple[int, int]] | None = None
+    taken = 0
+    for first in raw:
+        cand: _Raw | None = first
+        judged = None
+        while cand is not None and cand.start >= taken:
+            r = cand
+            committee = _is_committee(text, r.start, r.end)
+            after = text[r.end : r.end + 6]
+            body = (
+                committee
+                or BODY_AFTER.match(after) is not None
+                or (source_line and MEDIA_AFTER.match(after) is not None)
+            )
+            judged = _judge(r, text, gaz, seg, boundaries, context, body, raw_ends)
+            if judged is not None:
+                break
+            # 其中宁远县: the scan took 中宁, a word's tail and head; the name that starts inside
+            # it and runs past it is tried in its place
+            quoted = quoted_ranges(text) if quoted is None else quoted
+            cand = _inner(text, gaz, r, quoted)
+            if cand is not None and not boundaries:
+                boundaries = _boundaries(text, seg, words)
+        if judged is None or cand is None:
             continue
+        r = cand
+        taken = r.end
         division, rule, conf = judged
         entity = gaz.entity(division) if isinstance(division, Division) else division
         out.append(RegionHit(r.start, r.end, entity, committee, rule, conf))
@@ -161,6 +179,16 @@ def extract_regions(
         out.extend(_bare_committees(text, gaz, home, out))
     out.sort(key=lambda h: h.start)
     return out
+
+
+def _inner(text: str, gaz: Gazetteer, r: _Raw, quoted: list[tuple[int, int]]) -> _Raw | None:
+    """The longest form that starts inside ``r`` (after its first character) and ends after it."""
+    for start in range(r.start + 1, r.end):
+        for length in range(min(gaz.longest_form, len(text) - start), r.end - start, -1):
+            form = text[start : start + length]
+            if form in gaz.forms:
+                return _Raw(start, start + length, tuple(gaz.forms[form]), _inside(start, quoted))
+    return None
 
 
 def _chain_committees(text: str, hits: list[RegionHit]) -> list[RegionHit]:
