@@ -130,6 +130,15 @@ CASES = [
         {("凤翔区", "委员工作室", "mechanism"), ("岐山县", "委员联络站", "mechanism")},
         id="a5-gap-of-a-body",
     ),
+    # a4: in an overview of a committee system, a county that opens a clause and acts there
+    # (其中宁远县建成…, 道县也推出…) is the one acting, not the whole system
+    pytest.param(
+        "永州市政协工作综述",
+        "",
+        "全市各级政协积极推进“请你来协商”平台建设,其中宁远县建成协商议事室23个,道县也推出了“道县有约”品牌。",
+        {("永州市", "请你来协商", "brand"), ("宁远县", "协商议事室", "mechanism"), ("道县", "道县有约", "brand")},
+        id="a4-county-opens-its-clause",
+    ),
     # a6: the most specific region of a chain
     pytest.param(
         "晋中政协走笔",
@@ -241,6 +250,14 @@ NOTHING = [
     ),
     # no committee named anywhere: 我省 is the province, not its committee
     pytest.param("", "江苏政协网", "我省大运河文化带建设应注重“八个着力点”。", "江苏省", id="no-committee-no-actor"),
+    # a region that opens a clause is seen, not acting, inside a visit
+    pytest.param(
+        "郴州市政协赴永州市考察",
+        "",
+        "郴州市政协考察组赴永州市考察学习,其中宁远县建成的协商议事室给考察组留下深刻印象。",
+        "郴州市",
+        id="visit-region-clause-is-host",
+    ),
     # a system after the national committee or many committees is nobody's here
     pytest.param(
         "古丈县政协召开常委会议", "", "会议学习了全国政协委员履职积分制度实施细则。", "", id="national-system-nobodys"

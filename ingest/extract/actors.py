@@ -105,6 +105,13 @@ OWNER_AFTER = re.compile(r"(?:这张|这一|这块|这个)?$")
 AFTER_CARD = re.compile(r"(?:这张|这一|这块|这个)")
 LANDED_IN = re.compile(r"[\u4e00-\u9fff]{0,4}在$")
 LANDED = re.compile(r"落地|落户|推广|实施|开花|生根|铺开|试点|推行|见效")
+# A region that opens a clause and acts there (…,其中江永县建成协商议事室23个,宁远县开展“…”活动):
+# the lead words an overview puts before it, and the adverbs and verb right after it.
+CLAUSE_LEAD = re.compile(r"(?:其中|如|比如|例如|特别是|尤其是)?")
+REGION_ACTS = re.compile(
+    r"(?:(?:先后|率先|已经|已|还|也|积极|全面|大力|首先|相继|陆续|创新|探索)(?:在[^,,。;;]{1,8})?){0,2}"
+    r"(?:建成|建立|设立|开展|推出|打造|推行|实行|成立|组建|开通|搭建|举办|实施|启动|创建|构建|创设|培育|擦亮)"
+)
 BOTH_COMMITTEES = re.compile(r"两地政协|双方政协|两地委员")
 RESPECTIVELY = re.compile(r"分别")
 
@@ -479,6 +486,9 @@ class Actors:
         if in_clause:
             regions, rule = self._resolve(in_clause[-1], pos, "actor.clause")
             return Owners(regions, rule)
+        acting = self._region_opens(clause_start, pos)
+        if acting is not None:
+            return Owners((acting,), "actor.clause.region")
         opening = [c for c in self._cues_between(sent.start, pos) if self._opens_clause(sent, c)]
         if opening:
             regions, rule = self._resolve(opening[-1], pos, "actor.sentence")
@@ -499,6 +509,25 @@ class Actors:
         if self.default is not None:
             return Owners((self.default,), "actor.home")
         return Owners((), "actor.none")
+
+    def _region_opens(self, clause_start: int, pos: int) -> RegionHit | None:
+        """A region named without 政协 that opens the clause of ``pos`` and does something right
+        after it (其中江永县建成…, 宁远县开展…): in an overview of a committee system it is that
+        county's committee acting, not the whole system's; never inside a visit, where what is
+        seen is the host's."""
+        lead = CLAUSE_LEAD.match(self.text, clause_start)
+        at = lead.end() if lead else clause_start
+        chain = self._most_specific(self._hits_between(at, min(pos, at + 20)))
+        if not chain or chain[0].start != at or self.visit_at(pos) is not None:
+            return None
+        first = self._hits_between(at, chain[0].end)[0]  # 长沙市长沙县建成: the chain starts at the clause
+        if first.start != at:
+            return None
+        verb = REGION_ACTS.match(self.text, chain[0].end)
+        if verb is None or verb.end() > pos:
+            return None
+        h = chain[0]
+        return RegionHit(h.start, h.end, h.entity, True, "actor.clause.region", h.confidence)
 
     def actor_at(self, pos: int) -> tuple[RegionHit, str] | None:
         """The (first) acting region at ``pos`` with the rule that decided, if any."""
