@@ -112,6 +112,10 @@ REGION_ACTS = re.compile(
     r"(?:(?:先后|率先|已经|已|还|也|积极|全面|大力|首先|相继|陆续|创新|探索)(?:在[^,,。;;]{1,8})?){0,2}"
     r"(?:建成|建立|设立|开展|推出|打造|推行|实行|成立|组建|开通|搭建|举办|实施|启动|创建|构建|创设|培育|擦亮)"
 )
+# Regions listed and closed by one 政协: 赣州市、吉安市等地政协, 榆次区、介休市等3个县区政协
+LISTED_COMMITTEES = re.compile(
+    r"等(?:地|(?:\d+|[两三四五六七八九十]+)个[县市区州旗()()、]{1,8}|[县市区州旗]{1,4})?政协(?!委员)"
+)
 BOTH_COMMITTEES = re.compile(r"两地政协|双方政协|两地委员")
 RESPECTIVELY = re.compile(r"分别")
 
@@ -318,6 +322,11 @@ class Actors:
         cues = [Cue(h.start, h.end, (h,), "actor.committee") for h in self.committees]
         named_ends = {h.end for h in self.hits}
         taken = [(c.start, c.end) for c in cues]
+        for m in LISTED_COMMITTEES.finditer(self.text):
+            listed = self.regions_before(m.start())
+            if listed and listed[-1].end == m.start():
+                cues.append(Cue(listed[0].start, m.end(), listed, "actor.committee.list"))
+                taken.append((listed[0].start, m.end()))
         for m in LEVEL_CUE.finditer(self.text):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
