@@ -139,6 +139,14 @@ CASES = [
         {("永州市", "请你来协商", "brand"), ("宁远县", "协商议事室", "mechanism"), ("道县", "道县有约", "brand")},
         id="a4-county-opens-its-clause",
     ),
+    # a4: regions listed and closed by one 政协 are each a committee
+    pytest.param(
+        "江西省政协召开会议",
+        "",
+        "会议指出,赣州市、吉安市等地政协在推进“赣事好商量”工作中积累了好经验。",
+        {("赣州市", "赣事好商量", "brand"), ("吉安市", "赣事好商量", "brand")},
+        id="a4-listed-committees",
+    ),
     # a6: the most specific region of a chain
     pytest.param(
         "晋中政协走笔",
@@ -199,6 +207,14 @@ CANDIDATES = [
         },
         id="b3-quoted-without-head",
     ),
+    # b3: a quote the committee takes up as the carrier of its work (以“…”为抓手, 把“…”作为…品牌)
+    pytest.param(
+        "娄底市政协推进基层协商",
+        "",
+        "娄底市政协以“娄事好商量”为抓手推动协商向基层延伸。新化县政协把“梅山议事”作为履职品牌。",
+        {("娄底市", "娄事好商量", "brand"), ("新化县", "梅山议事", "brand")},
+        id="b3-quote-as-carrier",
+    ),
     # b4: a partly quoted name is one name
     pytest.param(
         "庄河市政协工作综述",
@@ -257,6 +273,14 @@ NOTHING = [
         "郴州市政协考察组赴永州市考察学习,其中宁远县建成的协商议事室给考察组留下深刻印象。",
         "郴州市",
         id="visit-region-clause-is-host",
+    ),
+    # 以“…”为引领/为主题 cites a line or names a subject: no carrier
+    pytest.param(
+        "郴州市政协召开会议",
+        "",
+        "郴州市政协坚持以“协商于民、协商为民”为主题,以“两个维护”为引领。",
+        "",
+        id="theme-is-no-carrier",
     ),
     # a system after the national committee or many committees is nobody's here
     pytest.param(

@@ -440,6 +440,22 @@ def _prefix_alias(word: str | None, name: str) -> tuple[str, ...]:
     return (word + name,)
 
 
+# 以“娄事好商量”为抓手, 把“屈子议事”作为履职品牌: the committee takes the quote up as the carrier
+# of its work. Only carriers that name a vehicle (抓手, 载体, 平台, 品牌): 以“…”为引领/为指导 is
+# how political lines are cited, and 以“…”为主题 names a subject.
+CARRIER_BEFORE = re.compile(r"[以把将]$")
+CARRIER_AFTER = re.compile(r"(?:为|作为)(?:重要|主要|有效|有力)?[\u4e00-\u9fff]{0,4}?(?:抓手|载体|平台|品牌)")
+
+
+def _carrier(text: str, chain: list[Quote], after: int) -> EntityKind | None:
+    """A brand, when the quotes are taken up as a carrier (see CARRIER_AFTER), else None."""
+    if not CARRIER_BEFORE.search(text, max(0, chain[0].start - 2), chain[0].start - 1):
+        return None
+    if CARRIER_AFTER.match(text, after) is None:
+        return None
+    return "brand"
+
+
 def _judge_chain(
     text: str,
     chain: list[Quote],
@@ -456,6 +472,7 @@ def _judge_chain(
             after += m.end()
     head = head_after(text, after)
     verb = verb_before(text, chain[0].start - 1)
+    carrier = _carrier(text, chain, after) if head is None else None
     topics = about_a_topic(text, chain[0].start - 1, last.end + 1)
     out: list[InitiativeHit] = []
     for q in chain:
@@ -465,7 +482,7 @@ def _judge_chain(
         kind: EntityKind | None = head[1] if head else None
         own = kind_of_name(name)
         if kind is None:
-            kind = own
+            kind = own or carrier
         if looks_like_topic(name) or text[max(0, q.start - 3) : q.start - 1] == "关于" or topics:
             continue  # the subject of a study or a meeting (审议关于“…”的方案), not a name
         if is_common is not None and is_common(name) and not (head and head[1] == "brand" and head[0] != "工作"):
@@ -483,7 +500,7 @@ def _judge_chain(
         each = actors.respectively(q.start) if len(chain) > 1 else None
         if each is not None and len(each) == len(chain):
             owners = (each[chain.index(q)],)  # 两地政协分别介绍了“A”、“B”
-        rule = "initiative.quoted" + (".head" if head else ".verb" if verb else ".name")
+        rule = "initiative.quoted" + (".head" if head else ".verb" if verb else ".carrier" if carrier else ".name")
         conf = 0.9 if head and verb else 0.8 if head or verb else 0.7
         # “两力两率”评价 is also written 两力两率评价: an alias for unquoted mentions later
         aliases: tuple[str, ...] = (
