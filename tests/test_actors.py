@@ -147,6 +147,14 @@ CASES = [
         {("赣州市", "赣事好商量", "brand"), ("吉安市", "赣事好商量", "brand")},
         id="a4-listed-committees",
     ),
+    # a6: 在X, opening a sentence of an overview says where its work is done
+    pytest.param(
+        "湖南省政协工作综述",
+        "",
+        "在长沙,市政协推出“星城协商”品牌;在株洲,“株事好商量”协商品牌已覆盖全市。",
+        {("长沙市", "星城协商", "brand"), ("株洲市", "株事好商量", "brand")},
+        id="a6-place-opens-sentence",
+    ),
     # a6: the most specific region of a chain
     pytest.param(
         "晋中政协走笔",

@@ -504,6 +504,10 @@ class Actors:
             return Owners(regions, rule)
         if OTHER_BODY.search(self.text, sent.start, pos):
             return Owners((), "actor.other_body")
+        place = self._place_opens(sent, pos)
+        if place is not None:
+            regions, rule = self._resolve(place, pos, "actor.sentence.place")
+            return Owners(regions, rule)
         para = self.paragraph(pos)
         subject = self.subject(para)
         if subject is not None and subject.start <= pos:
@@ -563,6 +567,22 @@ class Actors:
                 last = chain[0]
                 return Cue(h.start, last.end, (RegionHit(last.start, last.end, last.entity, True, "actor.paragraph",
                                                          last.confidence),), "actor.paragraph")  # fmt: skip
+        return None
+
+    def _place_opens(self, sent: Span, pos: int) -> Cue | None:
+        """在X, opening a sentence of an overview (在长沙,…;在株洲,“…”已覆盖全市): X (the most
+        specific region of a chain) is where the sentence's work is done, like a paragraph's."""
+        lead = OPENING_LEAD.match(self.text, sent.start)
+        for h in self._hits_between(sent.start, min(pos, sent.start + SUBJECT_WINDOW + 12)):
+            before = self.text[sent.start : h.start]
+            if not before.endswith("在") or (lead is not None and len(before) - 1 > lead.end() - sent.start):
+                return None
+            chain = self._most_specific(self._hits_between(h.start, h.start + 20))
+            last = chain[0]
+            if self.text[last.end : last.end + 1] not in ",,":
+                return None
+            hit = RegionHit(last.start, last.end, last.entity, True, "actor.sentence.place", last.confidence)
+            return Cue(h.start, last.end, (hit,), "actor.sentence.place")
         return None
 
     def _default(self) -> RegionHit | None:
