@@ -68,6 +68,14 @@ CASES = [
         },
         id="a2-host-shows-its-counties",
     ),
+    # 县委员之家 is a county's members' house, not 县委 (another body) acting in the sentence
+    pytest.param(
+        "临湘市政协学习考察",
+        "",
+        "临湘市政协考察组赴汨罗市考察学习。考察组先后参观了汨罗市委员之家、屈原委员工作室。",
+        {("汨罗市", "委员之家", "mechanism"), ("汨罗市", "委员工作室", "mechanism")},
+        id="a2-county-members-are-no-other-body",
+    ),
     pytest.param(
         "株洲市政协赴湘潭市学习考察",
         "",

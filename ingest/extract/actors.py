@@ -59,8 +59,8 @@ SUBJECT_WINDOW = 8  # characters of a paragraph before a leading 在X may start
 # 12月19日,沙坪坝区政协…; 今年县政协…), not a clause of its own (叶海燕在听取各县政协…).
 OPENING_LEAD = re.compile(r"(?:[^,,。;;]{0,12}[,,])?[^,,。;;]{0,3}")
 # Another body acting in the sentence (县委全会审议通过…, 市政府出台…): the committee of the
-# paragraph or the article is not the actor there.
-OTHER_BODY = re.compile(r"(?:党委|省委|市委|州委|县委|区委|政府|人大|全会)(?!书记|副书记|常委)")
+# paragraph or the article is not the actor there. 县委员工作室 is a county's members' studio.
+OTHER_BODY = re.compile(r"(?:党委|省委|市委|州委|县委|区委|政府|人大|全会)(?!书记|副书记|常委|员)")
 
 # Cues that name committees without naming places.
 _LEVEL = "省市州县区旗盟"
