@@ -76,6 +76,14 @@ CASES = [
         {("汨罗市", "委员之家", "mechanism"), ("汨罗市", "委员工作室", "mechanism")},
         id="a2-county-members-are-no-other-body",
     ),
+    # an exchange: what each committee presents (介绍了“…”经验/做法) is its own, a visitor's too
+    pytest.param(
+        "华容县政协开展交流",
+        "",
+        "华容县政协邀请平江县政协来华容交流,平江县政协介绍了“平江有约”经验,华容县政协介绍了“华容议事”做法。",
+        {("平江县", "平江有约", "brand"), ("华容县", "华容议事", "brand")},
+        id="a2-each-presents-its-own",
+    ),
     pytest.param(
         "株洲市政协赴湘潭市学习考察",
         "",

@@ -100,6 +100,8 @@ SEEING = re.compile(
 INTENT = re.compile(
     r"(?:表示|一致认为|纷纷表示)[^。;]*?(?:将|要|回去后|回来后)|回去后|回来后|结合[^,。]{0,8}实际|以此次[^,。]{0,10}为契机"
 )
+# … and what a visitor presents of its own (平江县政协介绍了“平江有约”经验): its, not the host's.
+PRESENTS = re.compile(r"(?:政协)?(?:主席|副主席|负责同志|负责人)?(?:分别)?(?:介绍|分享|汇报|展示)")
 # Owners written after a span: “晋享协商”这张山西名片, “协商进万家”行动在涿州落地见效
 OWNER_AFTER = re.compile(r"(?:这张|这一|这块|这个)?$")
 AFTER_CARD = re.compile(r"(?:这张|这一|这块|这个)")
@@ -476,6 +478,8 @@ class Actors:
         if not cue.regions or not visit.visitors:
             return False
         if not all(any(r.entity.code == v.entity.code for v in visit.visitors) for r in cue.regions):
+            return False
+        if PRESENTS.match(self.text, cue.end) and self.sentence(cue.start).start == self.sentence(pos).start:
             return False
         return INTENT.search(self.text, cue.end, pos) is None
 
