@@ -85,6 +85,13 @@ def test_not_regions(ctx: Context, text: str) -> None:
     assert [n for n in names(text, ctx) if n != "大连市"] == [] and "大连市" not in names(text, ctx)
 
 
+def test_a_person_named_like_a_district_is_no_district(ctx: Context) -> None:
+    # 华容 (鄂州市华容区) with a surname before it and a title after it is a member's name;
+    # a region before a members' institution stays a region
+    assert names("鄂州市政协召开会议,九三学社张华容委员作大会发言。", ctx) == ["鄂州市"]
+    assert names("鄂州市政协走访了华容委员工作室。", ctx) == ["鄂州市", "华容区"]
+
+
 def test_short_county_form_needs_its_parent_in_the_article(ctx: Context) -> None:
     assert names("江华委员积极履职。", ctx) == []
     assert names("永州市政协组织江华委员积极履职。", ctx) == ["永州市", "江华瑶族自治县"]

@@ -51,6 +51,8 @@ NOUN_BEFORE = ("各位", "诸位", "全体", "广大", "与会")
 TITLE_BEFORE = re.compile(
     r"(?:主席|书记|主任|委员|部长|秘书长|市长|县长|区长|州长|局长|会长|组长|院长|代表|主委|常委|同志|记者|通讯员|摄影|校长|经理)$"
 )
+# …张华容委员: a surname before a short form and a person's title after it make a person's name.
+TITLE_AFTER = re.compile(r"(?:委员|同志|先生|女士|教授|老师)(?!会|工作|之家|联络|联系|履职|接待|活动)")
 SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔"
     "钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢"
@@ -275,8 +277,10 @@ def _judge(
 
 def _inside_a_name(text: str, start: int, end: int) -> bool:
     """A short form inside a smaller place's name (长治里社区, 朝阳村) or a person's (副主席刘丽江,
-    …、王大同、陈金华等)."""
+    …、王大同、陈金华等, 张华容委员)."""
     if PLACE_AFTER.match(text, end):
+        return True
+    if start > 0 and text[start - 1] in SURNAMES and TITLE_AFTER.match(text, end):
         return True
     pos = start - 1
     for _ in range(12):  # back through a list of names to the title that opens it
