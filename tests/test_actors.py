@@ -171,6 +171,20 @@ CASES = [
         {("长沙市", "星城协商", "brand"), ("株洲市", "株事好商量", "brand")},
         id="a6-place-opens-sentence",
     ),
+    # a4: regions listed before one 政协 share it; 分别 gives each its own quote
+    pytest.param(
+        "邵阳市政协召开现场推进会",
+        "",
+        "会上,隆回县、洞口县政协作典型发言,分别介绍了“隆回议事”“洞口有约”的经验做法。"
+        "新邵县和邵东市政协联合开展“两地同心”活动。",
+        {
+            ("隆回县", "隆回议事", "brand"),
+            ("洞口县", "洞口有约", "brand"),
+            ("新邵县", "两地同心", "brand"),
+            ("邵东市", "两地同心", "brand"),
+        },
+        id="a4-committees-listed-before-one-zhengxie",
+    ),
     # a6: the most specific region of a chain
     pytest.param(
         "晋中政协走笔",

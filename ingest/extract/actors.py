@@ -321,7 +321,7 @@ class Actors:
     # -- cues ------------------------------------------------------------------------------
 
     def _cues(self) -> list[Cue]:
-        cues = [Cue(h.start, h.end, (h,), "actor.committee") for h in self.committees]
+        cues = [self._committee_cue(h) for h in self.committees]
         named_ends = {h.end for h in self.hits}
         taken = [(c.start, c.end) for c in cues]
         for m in LISTED_COMMITTEES.finditer(self.text):
@@ -361,6 +361,25 @@ class Actors:
             return []  # no committee named anywhere: 我省 is the province, not its committee
         cues.sort(key=lambda c: c.start)
         return cues
+
+    def _committee_cue(self, h: RegionHit) -> Cue:
+        """A named committee's cue; regions listed right before it share its 政协 (隆回县、洞口县政协)."""
+        listed: list[RegionHit] = []
+        cur = h.start
+        i = bisect_right(self._hit_starts, h.start - 1) - 1
+        while i >= 0:
+            prev = self.hits[i]
+            i -= 1
+            if prev.end > cur:
+                continue
+            if not re.fullmatch(r"[、和及与]", self.text[prev.end : cur]):
+                break
+            listed.insert(0, prev)
+            cur = prev.start
+        regions = tuple({r.entity.code: r for r in (h, *listed)}.values())  # 县委和县政协: one region
+        if len(regions) > 1:
+            return Cue(listed[0].start, h.end, tuple(sorted(regions, key=lambda r: r.start)), "actor.committee.list")
+        return Cue(h.start, h.end, (h,), "actor.committee")
 
     def _level_cue(self, m: re.Match[str]) -> Cue | None:
         if m.group("auto"):
@@ -726,5 +745,7 @@ class Actors:
             return None
         both = self.both_at(pos)
         if both is None:
-            return None
+            # 隆回县、洞口县政协…分别介绍了“A”“B”: the committees listed last before it
+            listed = [c for c in self._cues_between(sent.start, pos) if len(c.regions) > 1]
+            return listed[-1].regions if listed else None
         return tuple(sorted(both, key=lambda h: h.start))
