@@ -185,6 +185,14 @@ CASES = [
         },
         id="a4-committees-listed-before-one-zhengxie",
     ),
+    # a3: towns have no committee: 各乡镇政协联络组 are the county committee's own organs
+    pytest.param(
+        "苍南县政协推进基层协商",
+        "",
+        "苍南县政协召开会议。各乡镇政协联络组积极开展“协商在一线”活动。",
+        {("苍南县", "协商在一线", "brand")},
+        id="a3-town-organs-are-the-county",
+    ),
     # a6: the most specific region of a chain
     pytest.param(
         "晋中政协走笔",
@@ -222,6 +230,14 @@ CANDIDATES = [
         "在随后召开的重庆市永川区政协·四川省泸州市泸县政协联合视察机制建设研讨会上,两地政协交流了经验。",
         {("永川区", "联合视察机制", "mechanism"), ("泸县", "联合视察机制", "mechanism")},
         id="b1-system-after-its-committees",
+    ),
+    # b1: a points scheme written 积分制
+    pytest.param(
+        "邵东市政协工作综述",
+        "",
+        "邵东市政协探索建立委员履职积分制,在全市推开。",
+        {("邵东市", "委员履职积分制", "mechanism")},
+        id="b1-points-scheme",
     ),
     # b2: enumerations before a numbered collective and closed by a count
     pytest.param(
@@ -320,6 +336,12 @@ NOTHING = [
         "",
         id="theme-is-no-carrier",
     ),
+    # “…”工作理念 is a style phrase: 工作 does not make it a programme
+    pytest.param(
+        "瑞安市政协召开会议", "", "瑞安市政协坚持“三服务”工作理念。", "瑞安市", id="work-philosophy-is-a-slogan"
+    ),
+    # many committees of counties still name nobody
+    pytest.param("", "", "温州市政协召开会议,各县政协要开展“协商在一线”活动。", "", id="county-plural-names-nobody"),
     # a system after the national committee or many committees is nobody's here
     pytest.param(
         "古丈县政协召开常委会议", "", "会议学习了全国政协委员履职积分制度实施细则。", "", id="national-system-nobodys"

@@ -79,6 +79,8 @@ PLURAL_CUE = re.compile(
     r"(?(count)(?!委员)|(?!委员会))"
     r"|(?:区县|县区|市县|县市区|市州|地市|县\(市、区\)|区\(市\)县)政协"
 )
+TOWN_ORGANS = re.compile(r"乡镇|街道|乡|镇")
+TOWN_ORGAN_AFTER = re.compile(r"(?:联络组|工作组|联络处|联络站|工作站|委员小组|活动组|工作委员会)")
 PLURAL_BEFORE = set("省各地等个两三区县市州")  # 省市政协, 各县政协: the level word of a plural
 WHOLE = re.compile(r"全([省市州县区旗盟])(?!.*全[省市州县区旗盟])")  # the last 全X before 各级政协
 OUR_COMMITTEE = re.compile(r"本会|我会")
@@ -352,7 +354,7 @@ class Actors:
                 regions = (found,) if found is not None else ()
                 cues.append(Cue(m.start(), m.end(), regions, "actor.collective"))
             else:
-                cues.append(Cue(m.start(), m.end(), (), "actor.plural"))
+                cues.append(self._plural_cue(m))
             taken.append((m.start(), m.end()))
         for m in OUR_COMMITTEE.finditer(self.text):
             if self.home is not None:
@@ -380,6 +382,20 @@ class Actors:
         if len(regions) > 1:
             return Cue(listed[0].start, h.end, tuple(sorted(regions, key=lambda r: r.start)), "actor.committee.list")
         return Cue(h.start, h.end, (h,), "actor.committee")
+
+    def _plural_cue(self, m: re.Match[str]) -> Cue:
+        """Many committees name nobody, except a county's own organs in its towns (各乡镇政协联络组,
+        各街道政协工作组): towns have no committee, so they are the county's, the home's."""
+        home = self.home
+        if (
+            TOWN_ORGANS.search(m.group())
+            and home is not None
+            and home.entity.level == "county"
+            and TOWN_ORGAN_AFTER.match(self.text, m.end())
+        ):
+            return Cue(m.start(), m.end(), (RegionHit(m.start(), m.end(), home.entity, True, "actor.towns",
+                                                      home.confidence),), "actor.towns")  # fmt: skip
+        return Cue(m.start(), m.end(), (), "actor.plural")
 
     def _level_cue(self, m: re.Match[str]) -> Cue | None:
         if m.group("auto"):

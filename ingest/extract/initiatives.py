@@ -98,8 +98,8 @@ PHRASE_STOP = re.compile(r"[,;:。!?,;:!?()()\n、“”‘’「」《》\"的�
 # where one of them stands (an optional group first made it try every position: 3× slower).
 INSTITUTION = re.compile(
     r"(?:(?:界别|党员)(?:政协)?委员|政协(?:政协)?委员|委员)"
-    r"(?:履职管理|(?:履职)?(?:工作室|工作站|联络站|联系点|之家|履职档案|档案|考核|考评|积分管理))"
-    r"|协商议事(?:室|厅|堂|中心|会)|履职(?:考核|考评|积分管理|档案)|提案办理评议"
+    r"(?:履职管理|(?:履职)?(?:工作室|工作站|联络站|联系点|之家|履职档案|档案|考核|考评|积分管理|积分制(?!度)))"
+    r"|协商议事(?:室|厅|堂|中心|会)|履职(?:考核|考评|积分管理|积分制(?!度)|档案)|提案办理评议"
 )
 SYSTEM_AFTER_VERB = re.compile(
     r"(?:健全|建立|完善|实行|推行|落实|探索|构建|出台|创新|制定|制订|执行|强(?<![^,;:。,;:\n]强)化)(?:了|完善|并)?"
@@ -189,6 +189,10 @@ def head_after(text: str, pos: int) -> tuple[str, EntityKind, int] | None:
     m = HEAD_WORD.search(phrase)
     if m is None or m.start() > 8:
         return None
+    if m.group() == "工作":
+        # “三服务”工作理念, “…”工作机制: the head after 工作 says what kind of work it is
+        after = HEAD_WORD.match(phrase, m.end())
+        m = after if after is not None else m
     head = m.group()
     return head, HEAD_KIND[head], pos + m.end()
 
