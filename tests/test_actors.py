@@ -269,6 +269,14 @@ CANDIDATES = [
         {("娄底市", "娄事好商量", "brand"), ("新化县", "梅山议事", "brand")},
         id="b3-quote-as-carrier",
     ),
+    # a committee's own organs (机关党支部) are no other body
+    pytest.param(
+        "永兴县政协机关建设",
+        "",
+        "永兴县政协深入推进机关党支部“两学两比”评价。",
+        {("永兴县", "两学两比", "mechanism")},
+        id="b3-own-organ-is-no-other-body",
+    ),
     # b4: a partly quoted name is one name
     pytest.param(
         "庄河市政协工作综述",
@@ -342,6 +350,22 @@ NOTHING = [
     ),
     # many committees of counties still name nobody
     pytest.param("", "", "温州市政协召开会议,各县政协要开展“协商在一线”活动。", "", id="county-plural-names-nobody"),
+    # what a committee supervises or supports, or another body runs, is not the committee's
+    pytest.param(
+        "望城区政协开展民主监督",
+        "",
+        "区政协委员积极参与“清水护河”行动,监督落实“十年禁渔”。",
+        "望城区",
+        id="supported-programmes-are-not-its-own",
+    ),
+    pytest.param(
+        "长沙县政协视察",
+        "",
+        "长沙县政协组织委员视察县政府推行的“一网快办”改革,县审批局介绍了“一事一次办”工作情况,"
+        "委员们还察看了区城管局“城管进小区”活动。",
+        "长沙县",
+        id="another-bodys-programmes",
+    ),
     # a system after the national committee or many committees is nobody's here
     pytest.param(
         "古丈县政协召开常委会议", "", "会议学习了全国政协委员履职积分制度实施细则。", "", id="national-system-nobodys"

@@ -236,6 +236,29 @@ PURPOSE = re.compile(
 )
 
 
+# 监督落实“十年禁渔”, 积极参与“洁净浏阳”行动, 配合做好“…”: the committee supervises or supports
+# someone else's programme; it does not run it
+SUPPORTS = re.compile(
+    r"(?:监督|督促|助推|参与|配合|协助|支持)(?:落实|推进|实施|开展|做好|执行)?(?:了)?[^,。;,;“”]{0,4}$"
+)
+# 区城管局“城管进社区”, 县政府推行的“…”, 审批局介绍了“…”: a quote written right after another
+# body (or what it does or presents) is that body's (a
+# committee's own organs, 机关党支部“…”, are not another body)
+BODY_BEFORE = re.compile(
+    r"(?:局|厅|[省市州县区]委|政府|党委|法院|检察院)(?:负责同志|负责人)?"
+    r"(?:介绍|汇报|通报|推出|推行|实施|开展|出台|提出)?了?(?:的)?$"
+)
+
+
+def someone_elses(text: str, pos: int) -> bool:
+    """A quote at ``pos`` (its opening mark) that is another body's programme the committee
+    supervises, supports or looks at (see SUPPORTS, BODY_BEFORE)."""
+    before = text[max(0, pos - 12) : pos]
+    if SUPPORTS.search(before):
+        return True
+    return BODY_BEFORE.search(before) is not None and "政协" not in before[-8:]
+
+
 def for_a_goal(text: str, pos: int) -> bool:
     """为建设“六新河池”作出贡献, 助力加强“医养+”…: the quote names a goal the committee serves."""
     return PURPOSE.search(text, max(0, pos - 10), pos) is not None
@@ -489,6 +512,8 @@ def _judge_chain(
             kind = own or carrier
         if looks_like_topic(name) or text[max(0, q.start - 3) : q.start - 1] == "关于" or topics:
             continue  # the subject of a study or a meeting (审议关于“…”的方案), not a name
+        if q is chain[0] and someone_elses(text, q.start - 1):
+            break  # the chain is another body's: 监督落实“…”, 区城管局“…”
         if is_common is not None and is_common(name) and not (head and head[1] == "brand" and head[0] != "工作"):
             continue  # “商量” is emphasis, “储蓄”制度 a figure of speech; “商量”平台 names a platform
         goal = for_a_goal(text, chain[0].start - 1)
