@@ -112,6 +112,14 @@ CASES = [
         {("益阳市", "请你来协商", "brand")},
         id="a3-city-of-a-county",
     ),
+    # a3: 市县两级政协 in a city's article: the city, though its counties are named nowhere
+    pytest.param(
+        "常德市政协工作",
+        "常德日报",
+        "市县两级政协联动推进“有事好商量”协商议事室建设。",
+        {("常德市", "有事好商量", "mechanism"), ("常德市", "协商议事室", "mechanism")},
+        id="a3-two-levels-of-a-city",
+    ),
     # a4: the launching committee and each county own the counties' programmes
     pytest.param(
         "邵阳市政协推进协商品牌建设",

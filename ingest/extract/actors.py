@@ -413,9 +413,13 @@ class Actors:
         out: list[RegionHit] = []
         for word in words:
             found = self._resolve_level(word, m.start(), rule)
-            if found is None:
+            if found is not None:
+                out.append(found)
+            elif len(words) == 1:
                 return Cue(m.start(), m.end(), (), rule) if rule != "actor.voice" else None
-            out.append(found)
+        # 市县两级政协 in a city's article: the city; its counties are many and named nowhere here
+        if not out:
+            return Cue(m.start(), m.end(), (), rule)
         unique = tuple({h.entity.code: h for h in out}.values())
         return Cue(m.start(), m.end(), tuple(RegionHit(m.start(), m.end(), h.entity, True, rule, h.confidence)
                                              for h in unique), rule)  # fmt: skip
