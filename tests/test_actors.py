@@ -407,3 +407,11 @@ def test_documents_of_a_chain(ctx: Context) -> None:
 
 def test_a_headline_reporting_an_adoption_is_no_document(ctx: Context) -> None:
     assert documents(ctx, "株洲市政协推行“协商夜话”机制", "", "株洲市政协推行“协商夜话”机制。") == set()
+
+
+def test_an_agreement_is_each_signatory_committees(ctx: Context) -> None:
+    body = "沙坪坝区政协主席与四川省广安市政协主席签署《协同履职合作协议》。会上,区政府与企业签订《项目投资协议》。"
+    assert documents(ctx, "两地政协签署合作协议", "", body) == {
+        ("沙坪坝区", "协同履职合作协议"),
+        ("广安市", "协同履职合作协议"),
+    }
