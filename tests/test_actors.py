@@ -84,6 +84,14 @@ CASES = [
         {("平江县", "平江有约", "brand"), ("华容县", "华容议事", "brand")},
         id="a2-each-presents-its-own",
     ),
+    # a later leg of the visit (考察团深入X区) keeps the visitors of the visit that frames it
+    pytest.param(
+        "株洲市政协学习考察",
+        "",
+        "株洲市政协考察团赴浙江省湖州市学习考察。考察团深入湖州市吴兴区,学习“吴兴议事堂”经验。",
+        {("吴兴区", "吴兴议事堂", "mechanism")},
+        id="a2-later-leg-of-a-visit",
+    ),
     pytest.param(
         "株洲市政协赴湘潭市学习考察",
         "",

@@ -453,6 +453,10 @@ class Actors:
             if frame is None:
                 continue
             visitors, hosts = frame
+            if not visitors:
+                # 考察团深入湖州市吴兴区: a later leg of the visit that frames it; same visitors
+                outer = [v for v in out if v.start <= sent.start < v.end and v.visitors]
+                visitors = outer[-1].visitors if outer else ()
             whole = sent.start < self.title_end or sent.start <= body_first
             end = len(self.text) if whole else self.paragraph(sent.start).end
             out.append(Visit(sent.start, end, visitors, hosts))
