@@ -365,7 +365,8 @@ class Actors:
         return cues
 
     def _committee_cue(self, h: RegionHit) -> Cue:
-        """A named committee's cue; regions listed right before it share its 政协 (隆回县、洞口县政协)."""
+        """A named committee's cue; regions listed right before it share its 政协 (隆回县、洞口县政协),
+        and committees joined by 与/和 act together (张家界市政协与慈利县政协联合开展…)."""
         listed: list[RegionHit] = []
         cur = h.start
         i = bisect_right(self._hit_starts, h.start - 1) - 1
@@ -374,8 +375,8 @@ class Actors:
             i -= 1
             if prev.end > cur:
                 continue
-            if not re.fullmatch(r"[、和及与]", self.text[prev.end : cur]):
-                break
+            if not LIST_GAP.fullmatch(self.text[prev.end : cur]):
+                break  # 隆回县、洞口县政协; 张家界市政协与慈利县政协
             listed.insert(0, prev)
             cur = prev.start
         regions = tuple({r.entity.code: r for r in (h, *listed)}.values())  # 县委和县政协: one region
