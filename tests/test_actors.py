@@ -209,6 +209,14 @@ CASES = [
         {("苍南县", "协商在一线", "brand")},
         id="a3-town-organs-are-the-county",
     ),
+    # a4: two committees joined by 与 act together
+    pytest.param(
+        "张家界市政协工作",
+        "",
+        "张家界市政协与慈利县政协联合开展“协商进山乡”活动。",
+        {("张家界市", "协商进山乡", "brand"), ("慈利县", "协商进山乡", "brand")},
+        id="a4-committees-joined-by-yu",
+    ),
     # a6: the most specific region of a chain
     pytest.param(
         "晋中政协走笔",
@@ -292,6 +300,14 @@ CANDIDATES = [
         "永兴县政协深入推进机关党支部“两学两比”评价。",
         {("永兴县", "两学两比", "mechanism")},
         id="b3-own-organ-is-no-other-body",
+    ),
+    # b3: a list opened by a colon after its verb and head (打造特色品牌:A区“…”、B市“…”)
+    pytest.param(
+        "益阳市政协工作综述",
+        "",
+        "各区县(市)政协积极打造特色品牌:赫山区“赫山有约”、沅江市“沅江议事”。",
+        {("赫山区", "赫山有约", "brand"), ("沅江市", "沅江议事", "brand")},
+        id="b3-list-after-colon",
     ),
     # b4: a partly quoted name is one name
     pytest.param(

@@ -474,6 +474,23 @@ CARRIER_BEFORE = re.compile(r"[以把将]$")
 CARRIER_AFTER = re.compile(r"(?:为|作为)(?:重要|主要|有效|有力)?[\u4e00-\u9fff]{0,4}?(?:抓手|载体|平台|品牌)")
 
 
+# 打造特色品牌:赫山区“…”、资阳区“…”: the head and the verb stand before a colon that opens the list
+HEAD_BEFORE_COLON = re.compile(
+    r"(?:打造|推出|形成|培育|创建|建立|建成|涌现)(?:了|出)?[^,。;:,;:“”]{0,8}?"
+    r"(品牌|平台|机制|模式|工作法)(?:[^,。;:,;:“”]{0,4})?[::]$"
+)
+
+
+def _head_before_colon(text: str, chain: list[Quote], actors: Actors) -> EntityKind | None:
+    """The kind a list's head gives when it stands before the colon that opens the list."""
+    start = chain[0].start - 1
+    led = actors.regions_before(start)
+    if led:
+        start = led[0].start
+    m = HEAD_BEFORE_COLON.search(text, max(0, start - 24), start)
+    return HEAD_KIND[m.group(1)] if m else None
+
+
 def _carrier(text: str, chain: list[Quote], after: int) -> EntityKind | None:
     """A brand, when the quotes are taken up as a carrier (see CARRIER_AFTER), else None."""
     if not CARRIER_BEFORE.search(text, max(0, chain[0].start - 2), chain[0].start - 1):
@@ -499,7 +516,7 @@ def _judge_chain(
             after += m.end()
     head = head_after(text, after)
     verb = verb_before(text, chain[0].start - 1)
-    carrier = _carrier(text, chain, after) if head is None else None
+    carrier = (_carrier(text, chain, after) or _head_before_colon(text, chain, actors)) if head is None else None
     topics = about_a_topic(text, chain[0].start - 1, last.end + 1)
     out: list[InitiativeHit] = []
     for q in chain:
