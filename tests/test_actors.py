@@ -398,6 +398,14 @@ NOTHING = [
         "长沙县",
         id="another-bodys-programmes",
     ),
+    # a county that opens a clause outside an overview of committees is not a committee acting
+    pytest.param(
+        "长沙市政协调研",
+        "",
+        "市政协调研组指出,长沙县推出“一网快办”改革,成效明显。",
+        "长沙县",
+        id="county-outside-an-overview",
+    ),
     # a system after the national committee or many committees is nobody's here
     pytest.param(
         "古丈县政协召开常委会议", "", "会议学习了全国政协委员履职积分制度实施细则。", "", id="national-system-nobodys"

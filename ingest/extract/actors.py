@@ -120,6 +120,8 @@ REGION_ACTS = re.compile(
 LISTED_COMMITTEES = re.compile(
     r"等(?:地|(?:\d+|[两三四五六七八九十]+)个[县市区州旗()()、]{1,8}|[县市区州旗]{1,4})?政协(?!委员)"
 )
+# Cues that open an overview of many committees (全市各级政协, 各县政协, 市县两级政协, A、B等地政协)
+OVERVIEW_CUES = frozenset({"actor.collective", "actor.plural", "actor.committee.list"})
 BOTH_COMMITTEES = re.compile(r"两地政协|双方政协|两地委员")
 RESPECTIVELY = re.compile(r"分别")
 
@@ -573,9 +575,17 @@ class Actors:
 
     def _region_opens(self, clause_start: int, pos: int) -> RegionHit | None:
         """A region named without 政协 that opens the clause of ``pos`` and does something right
-        after it (其中江永县建成…, 宁远县开展…): in an overview of a committee system it is that
-        county's committee acting, not the whole system's; never inside a visit, where what is
-        seen is the host's."""
+        after it (其中宁远县建成…, 道县开展…), in a sentence that an overview's cue opens (全市各级政协,
+        各县政协…): that county's committee acts there, not the whole system; never inside a visit,
+        where what is seen is the host's."""
+        sent = self.sentence(pos)
+        overview = [
+            c
+            for c in self._cues_between(sent.start, clause_start)
+            if c.rule in OVERVIEW_CUES or "两级" in self.text[c.start : c.end]
+        ]
+        if not overview:
+            return None  # 调研组指出,长沙县推出“…”改革: a county's government, not an overview of committees
         lead = CLAUSE_LEAD.match(self.text, clause_start)
         at = lead.end() if lead else clause_start
         chain = self._most_specific(self._hits_between(at, min(pos, at + 20)))
