@@ -119,6 +119,10 @@ class Gazetteer:
         return cls(rows)
 
     @cached_property
+    def longest_form(self) -> int:
+        return max(map(len, self.forms))
+
+    @cached_property
     def full_names(self) -> frozenset[str]:
         return frozenset(d.name for d in self.by_code.values())
 

@@ -57,6 +57,42 @@ CASES = [
         id="a2-visit-host-owns",
     ),
     pytest.param(
+        "大理州政协赴曲靖市学习考察",
+        "",
+        "大理州政协考察组赴曲靖市政协学习基层协商工作,曲靖市政协负责同志陪同。"
+        "考察组先后到陆良县、罗平县协商议事室参观学习。",
+        {
+            ("陆良县", "协商议事室", "mechanism"),
+            ("罗平县", "协商议事室", "mechanism"),
+            ("曲靖市", "协商议事室", "mechanism"),
+        },
+        id="a2-host-shows-its-counties",
+    ),
+    # 县委员之家 is a county's members' house, not 县委 (another body) acting in the sentence
+    pytest.param(
+        "临湘市政协学习考察",
+        "",
+        "临湘市政协考察组赴汨罗市考察学习。考察组先后参观了汨罗市委员之家、屈原委员工作室。",
+        {("汨罗市", "委员之家", "mechanism"), ("汨罗市", "委员工作室", "mechanism")},
+        id="a2-county-members-are-no-other-body",
+    ),
+    # an exchange: what each committee presents (介绍了“…”经验/做法) is its own, a visitor's too
+    pytest.param(
+        "华容县政协开展交流",
+        "",
+        "华容县政协邀请平江县政协来华容交流,平江县政协介绍了“平江有约”经验,华容县政协介绍了“华容议事”做法。",
+        {("平江县", "平江有约", "brand"), ("华容县", "华容议事", "brand")},
+        id="a2-each-presents-its-own",
+    ),
+    # a later leg of the visit (考察团深入X区) keeps the visitors of the visit that frames it
+    pytest.param(
+        "株洲市政协学习考察",
+        "",
+        "株洲市政协考察团赴浙江省湖州市学习考察。考察团深入湖州市吴兴区,学习“吴兴议事堂”经验。",
+        {("吴兴区", "吴兴议事堂", "mechanism")},
+        id="a2-later-leg-of-a-visit",
+    ),
+    pytest.param(
         "株洲市政协赴湘潭市学习考察",
         "",
         "株洲市政协调研组赴湘潭市学习考察“潭事好商量”工作。大家表示,回去后将结合株洲实际,推进“株事好商量”品牌。",
@@ -84,6 +120,14 @@ CASES = [
         {("益阳市", "请你来协商", "brand")},
         id="a3-city-of-a-county",
     ),
+    # a3: 市县两级政协 in a city's article: the city, though its counties are named nowhere
+    pytest.param(
+        "常德市政协工作",
+        "常德日报",
+        "市县两级政协联动推进“有事好商量”协商议事室建设。",
+        {("常德市", "有事好商量", "mechanism"), ("常德市", "协商议事室", "mechanism")},
+        id="a3-two-levels-of-a-city",
+    ),
     # a4: the launching committee and each county own the counties' programmes
     pytest.param(
         "邵阳市政协推进协商品牌建设",
@@ -110,6 +154,69 @@ CASES = [
         },
         id="a5-gap-and-owner-after",
     ),
+    # a5: a body in whose house the institution stands does not cut its region off
+    pytest.param(
+        "宝鸡市政协召开现场会",
+        "",
+        "与会人员先后参观了凤翔区果业协会委员工作室、岐山县第二中学委员联络站。",
+        {("凤翔区", "委员工作室", "mechanism"), ("岐山县", "委员联络站", "mechanism")},
+        id="a5-gap-of-a-body",
+    ),
+    # a4: in an overview of a committee system, a county that opens a clause and acts there
+    # (其中宁远县建成…, 道县也推出…) is the one acting, not the whole system
+    pytest.param(
+        "永州市政协工作综述",
+        "",
+        "全市各级政协积极推进“请你来协商”平台建设,其中宁远县建成协商议事室23个,道县也推出了“道县有约”品牌。",
+        {("永州市", "请你来协商", "brand"), ("宁远县", "协商议事室", "mechanism"), ("道县", "道县有约", "brand")},
+        id="a4-county-opens-its-clause",
+    ),
+    # a4: regions listed and closed by one 政协 are each a committee
+    pytest.param(
+        "江西省政协召开会议",
+        "",
+        "会议指出,赣州市、吉安市等地政协在推进“赣事好商量”工作中积累了好经验。",
+        {("赣州市", "赣事好商量", "brand"), ("吉安市", "赣事好商量", "brand")},
+        id="a4-listed-committees",
+    ),
+    # a6: 在X, opening a sentence of an overview says where its work is done
+    pytest.param(
+        "湖南省政协工作综述",
+        "",
+        "在长沙,市政协推出“星城协商”品牌;在株洲,“株事好商量”协商品牌已覆盖全市。",
+        {("长沙市", "星城协商", "brand"), ("株洲市", "株事好商量", "brand")},
+        id="a6-place-opens-sentence",
+    ),
+    # a4: regions listed before one 政协 share it; 分别 gives each its own quote
+    pytest.param(
+        "邵阳市政协召开现场推进会",
+        "",
+        "会上,隆回县、洞口县政协作典型发言,分别介绍了“隆回议事”“洞口有约”的经验做法。"
+        "新邵县和邵东市政协联合开展“两地同心”活动。",
+        {
+            ("隆回县", "隆回议事", "brand"),
+            ("洞口县", "洞口有约", "brand"),
+            ("新邵县", "两地同心", "brand"),
+            ("邵东市", "两地同心", "brand"),
+        },
+        id="a4-committees-listed-before-one-zhengxie",
+    ),
+    # a3: towns have no committee: 各乡镇政协联络组 are the county committee's own organs
+    pytest.param(
+        "苍南县政协推进基层协商",
+        "",
+        "苍南县政协召开会议。各乡镇政协联络组积极开展“协商在一线”活动。",
+        {("苍南县", "协商在一线", "brand")},
+        id="a3-town-organs-are-the-county",
+    ),
+    # a4: two committees joined by 与 act together
+    pytest.param(
+        "张家界市政协工作",
+        "",
+        "张家界市政协与慈利县政协联合开展“协商进山乡”活动。",
+        {("张家界市", "协商进山乡", "brand"), ("慈利县", "协商进山乡", "brand")},
+        id="a4-committees-joined-by-yu",
+    ),
     # a6: the most specific region of a chain
     pytest.param(
         "晋中政协走笔",
@@ -133,6 +240,29 @@ CANDIDATES = [
         },
         id="b1-institutions",
     ),
+    # b1: a system after 执行, and one named right after its committee (no verb written)
+    pytest.param(
+        "古丈县政协召开提案交办会",
+        "",
+        "县政协主席要求,县政协各专委会要严格执行提案跟踪督办制度。",
+        {("古丈县", "提案跟踪督办制度", "mechanism")},
+        id="b1-system-executed",
+    ),
+    pytest.param(
+        "两地政协召开研讨会",
+        "",
+        "在随后召开的重庆市永川区政协·四川省泸州市泸县政协联合视察机制建设研讨会上,两地政协交流了经验。",
+        {("永川区", "联合视察机制", "mechanism"), ("泸县", "联合视察机制", "mechanism")},
+        id="b1-system-after-its-committees",
+    ),
+    # b1: a points scheme written 积分制
+    pytest.param(
+        "邵东市政协工作综述",
+        "",
+        "邵东市政协探索建立委员履职积分制,在全市推开。",
+        {("邵东市", "委员履职积分制", "mechanism")},
+        id="b1-points-scheme",
+    ),
     # b2: enumerations before a numbered collective and closed by a count
     pytest.param(
         "凤冈县政协推进基层协商",
@@ -154,6 +284,30 @@ CANDIDATES = [
             ("遵义市", "凤鸣协商", "brand"),
         },
         id="b3-quoted-without-head",
+    ),
+    # b3: a quote the committee takes up as the carrier of its work (以“…”为抓手, 把“…”作为…品牌)
+    pytest.param(
+        "娄底市政协推进基层协商",
+        "",
+        "娄底市政协以“娄事好商量”为抓手推动协商向基层延伸。新化县政协把“梅山议事”作为履职品牌。",
+        {("娄底市", "娄事好商量", "brand"), ("新化县", "梅山议事", "brand")},
+        id="b3-quote-as-carrier",
+    ),
+    # a committee's own organs (机关党支部) are no other body
+    pytest.param(
+        "永兴县政协机关建设",
+        "",
+        "永兴县政协深入推进机关党支部“两学两比”评价。",
+        {("永兴县", "两学两比", "mechanism")},
+        id="b3-own-organ-is-no-other-body",
+    ),
+    # b3: a list opened by a colon after its verb and head (打造特色品牌:A区“…”、B市“…”)
+    pytest.param(
+        "益阳市政协工作综述",
+        "",
+        "各区县(市)政协积极打造特色品牌:赫山区“赫山有约”、沅江市“沅江议事”。",
+        {("赫山区", "赫山有约", "brand"), ("沅江市", "沅江议事", "brand")},
+        id="b3-list-after-colon",
     ),
     # b4: a partly quoted name is one name
     pytest.param(
@@ -196,8 +350,66 @@ NOTHING = [
     ),
     # a city that only visits its counties' rooms does not own them
     pytest.param("", "", "晋中市政协组织委员走访榆次区、介休市的协商议事室。", "晋中市", id="studier-owns-nothing"),
+    # the visitor's own province over the host's counties is no host
+    pytest.param(
+        "曲靖市政协赴陆良县考察",
+        "",
+        "曲靖市政协考察组赴陆良县、罗平县考察,先后到陆良县、罗平县协商议事室参观学习。",
+        "曲靖市",
+        id="visitor-parent-owns-nothing",
+    ),
     # no committee named anywhere: 我省 is the province, not its committee
     pytest.param("", "江苏政协网", "我省大运河文化带建设应注重“八个着力点”。", "江苏省", id="no-committee-no-actor"),
+    # a region that opens a clause is seen, not acting, inside a visit
+    pytest.param(
+        "郴州市政协赴永州市考察",
+        "",
+        "郴州市政协考察组赴永州市考察学习,其中宁远县建成的协商议事室给考察组留下深刻印象。",
+        "郴州市",
+        id="visit-region-clause-is-host",
+    ),
+    # 以“…”为引领/为主题 cites a line or names a subject: no carrier
+    pytest.param(
+        "郴州市政协召开会议",
+        "",
+        "郴州市政协坚持以“协商于民、协商为民”为主题,以“两个维护”为引领。",
+        "",
+        id="theme-is-no-carrier",
+    ),
+    # “…”工作理念 is a style phrase: 工作 does not make it a programme
+    pytest.param(
+        "瑞安市政协召开会议", "", "瑞安市政协坚持“三服务”工作理念。", "瑞安市", id="work-philosophy-is-a-slogan"
+    ),
+    # many committees of counties still name nobody
+    pytest.param("", "", "温州市政协召开会议,各县政协要开展“协商在一线”活动。", "", id="county-plural-names-nobody"),
+    # what a committee supervises or supports, or another body runs, is not the committee's
+    pytest.param(
+        "望城区政协开展民主监督",
+        "",
+        "区政协委员积极参与“清水护河”行动,监督落实“十年禁渔”。",
+        "望城区",
+        id="supported-programmes-are-not-its-own",
+    ),
+    pytest.param(
+        "长沙县政协视察",
+        "",
+        "长沙县政协组织委员视察县政府推行的“一网快办”改革,县审批局介绍了“一事一次办”工作情况,"
+        "委员们还察看了区城管局“城管进小区”活动。",
+        "长沙县",
+        id="another-bodys-programmes",
+    ),
+    # a county that opens a clause outside an overview of committees is not a committee acting
+    pytest.param(
+        "长沙市政协调研",
+        "",
+        "市政协调研组指出,长沙县推出“一网快办”改革,成效明显。",
+        "长沙县",
+        id="county-outside-an-overview",
+    ),
+    # a system after the national committee or many committees is nobody's here
+    pytest.param(
+        "古丈县政协召开常委会议", "", "会议学习了全国政协委员履职积分制度实施细则。", "", id="national-system-nobodys"
+    ),
     # many committees at once name nobody
     pytest.param(
         "", "", "叶海燕在听取各县(市、区)政协主席发言后指出,各县政协要打造“书香政协”。", "", id="plural-names-nobody"
@@ -227,3 +439,11 @@ def test_documents_of_a_chain(ctx: Context) -> None:
 
 def test_a_headline_reporting_an_adoption_is_no_document(ctx: Context) -> None:
     assert documents(ctx, "株洲市政协推行“协商夜话”机制", "", "株洲市政协推行“协商夜话”机制。") == set()
+
+
+def test_an_agreement_is_each_signatory_committees(ctx: Context) -> None:
+    body = "沙坪坝区政协主席与四川省广安市政协主席签署《协同履职合作协议》。会上,区政府与企业签订《项目投资协议》。"
+    assert documents(ctx, "两地政协签署合作协议", "", body) == {
+        ("沙坪坝区", "协同履职合作协议"),
+        ("广安市", "协同履职合作协议"),
+    }

@@ -59,6 +59,11 @@ def test_derived_aliases(name: str, forms: set[str]) -> None:
         ("湖南省长沙市雨花区政协", ["湖南省", "长沙市", "雨花区"]),
         ("新疆维吾尔族自治区克拉玛依市政协主席", ["新疆维吾尔自治区", "克拉玛依市"]),
         ("張家界市政協", []),  # extraction runs on normalised (simplified) text only
+        # a name that starts inside a rejected form and runs past it: 中宁 (a word's tail and
+        # head) is no place, 宁远县 after it is; the same for 台江 in 出台江苏省, 市南 in 城市南京市
+        ("全市建成议事室40个,其中宁远县建成8个。", ["宁远县"]),
+        ("率先出台江苏省首个办法。", ["江苏省"]),
+        ("在省会城市南京市调研。", ["南京市"]),
     ],
 )
 def test_region_mentions(ctx: Context, text: str, expected: list[str]) -> None:
@@ -78,6 +83,13 @@ def test_region_mentions(ctx: Context, text: str, expected: list[str]) -> None:
 )
 def test_not_regions(ctx: Context, text: str) -> None:
     assert [n for n in names(text, ctx) if n != "大连市"] == [] and "大连市" not in names(text, ctx)
+
+
+def test_a_person_named_like_a_district_is_no_district(ctx: Context) -> None:
+    # 华容 (鄂州市华容区) with a surname before it and a title after it is a member's name;
+    # a region before a members' institution stays a region
+    assert names("鄂州市政协召开会议,九三学社张华容委员作大会发言。", ctx) == ["鄂州市"]
+    assert names("鄂州市政协走访了华容委员工作室。", ctx) == ["鄂州市", "华容区"]
 
 
 def test_short_county_form_needs_its_parent_in_the_article(ctx: Context) -> None:

@@ -40,12 +40,16 @@ from .regions import RegionHit, is_masthead
 
 LIST_GAP = re.compile(r"(?:政协)?[、和及与·]")
 _PLACE = r"[\u4e00-\u9fff]{1,8}?(?:村|镇|乡|街道|社区|城|区)"
+# A body in whose house an institution stands (南郑区茶业协会委员工作室, 某县第一中学委员联络站):
+# the region before it still says whose committee runs the institution.
+_BODY = r"[\u4e00-\u9fff]{1,8}?(?:协会|商会|学会|联合会|公司|集团|医院|学校|中学|小学|学院|大学|银行)"
+_SITE = rf"(?:{_PLACE}|{_BODY})"
 _COUNT = r"(?:\d+|[一二两三四五六七八九十百千几]+)(?:余|多)?(?:个|家|处|所|座|批|名)?"
 # What may stand between a region and the term it owns: 道县委员工作室, 资阳市政协“…”,
-# 丰县、沛县、贾汪区和贾汪经济开发区协商议事室, 东海县水晶城、高新区、石湖尤塘村协商议事室,
+# 丰县、沛县、贾汪区和贾汪经济开发区协商议事室, 东海县水晶城、高新区、石湖尤塘村协商议事室, a body's house,
 # 榆次区、介休市、平遥县等3个县区的20余个协商议事室.
 OWNER_GAP = re.compile(
-    rf"(?:[、和及与])?(?:{_PLACE}(?:[、和及与]{_PLACE})*)?"
+    rf"(?:[、和及与])?(?:{_SITE}(?:[、和及与]{_SITE})*)?"
     rf"(?:等(?:{_COUNT})?(?:地|[省市州县区旗]{{1,4}}|县\(市、区\))?)?(?:政协)?(?:的)?(?:{_COUNT})?"
     r"(?:“[^“”]{1,20}”)?"
 )
@@ -55,8 +59,8 @@ SUBJECT_WINDOW = 8  # characters of a paragraph before a leading 在X may start
 # 12月19日,沙坪坝区政协…; 今年县政协…), not a clause of its own (叶海燕在听取各县政协…).
 OPENING_LEAD = re.compile(r"(?:[^,,。;;]{0,12}[,,])?[^,,。;;]{0,3}")
 # Another body acting in the sentence (县委全会审议通过…, 市政府出台…): the committee of the
-# paragraph or the article is not the actor there.
-OTHER_BODY = re.compile(r"(?:党委|省委|市委|州委|县委|区委|政府|人大|全会)(?!书记|副书记|常委)")
+# paragraph or the article is not the actor there. 县委员工作室 is a county's members' studio.
+OTHER_BODY = re.compile(r"(?:党委|省委|市委|州委|县委|区委|政府|人大|全会)(?!书记|副书记|常委|员)")
 
 # Cues that name committees without naming places.
 _LEVEL = "省市州县区旗盟"
@@ -75,6 +79,8 @@ PLURAL_CUE = re.compile(
     r"(?(count)(?!委员)|(?!委员会))"
     r"|(?:区县|县区|市县|县市区|市州|地市|县\(市、区\)|区\(市\)县)政协"
 )
+TOWN_ORGANS = re.compile(r"乡镇|街道|乡|镇")
+TOWN_ORGAN_AFTER = re.compile(r"(?:联络组|工作组|联络处|联络站|工作站|委员小组|活动组|工作委员会)")
 PLURAL_BEFORE = set("省各地等个两三区县市州")  # 省市政协, 各县政协: the level word of a plural
 WHOLE = re.compile(r"全([省市州县区旗盟])(?!.*全[省市州县区旗盟])")  # the last 全X before 各级政协
 OUR_COMMITTEE = re.compile(r"本会|我会")
@@ -96,11 +102,26 @@ SEEING = re.compile(
 INTENT = re.compile(
     r"(?:表示|一致认为|纷纷表示)[^。;]*?(?:将|要|回去后|回来后)|回去后|回来后|结合[^,。]{0,8}实际|以此次[^,。]{0,10}为契机"
 )
+# … and what a visitor presents of its own (平江县政协介绍了“平江有约”经验): its, not the host's.
+PRESENTS = re.compile(r"(?:政协)?(?:主席|副主席|负责同志|负责人)?(?:分别)?(?:介绍|分享|汇报|展示)")
 # Owners written after a span: “晋享协商”这张山西名片, “协商进万家”行动在涿州落地见效
 OWNER_AFTER = re.compile(r"(?:这张|这一|这块|这个)?$")
 AFTER_CARD = re.compile(r"(?:这张|这一|这块|这个)")
 LANDED_IN = re.compile(r"[\u4e00-\u9fff]{0,4}在$")
 LANDED = re.compile(r"落地|落户|推广|实施|开花|生根|铺开|试点|推行|见效")
+# A region that opens a clause and acts there (…,其中江永县建成协商议事室23个,宁远县开展“…”活动):
+# the lead words an overview puts before it, and the adverbs and verb right after it.
+CLAUSE_LEAD = re.compile(r"(?:其中|如|比如|例如|特别是|尤其是)?")
+REGION_ACTS = re.compile(
+    r"(?:(?:先后|率先|已经|已|还|也|积极|全面|大力|首先|相继|陆续|创新|探索)(?:在[^,,。;;]{1,8})?){0,2}"
+    r"(?:建成|建立|设立|开展|推出|打造|推行|实行|成立|组建|开通|搭建|举办|实施|启动|创建|构建|创设|培育|擦亮)"
+)
+# Regions listed and closed by one 政协: 赣州市、吉安市等地政协, 榆次区、介休市等3个县区政协
+LISTED_COMMITTEES = re.compile(
+    r"等(?:地|(?:\d+|[两三四五六七八九十]+)个[县市区州旗()()、]{1,8}|[县市区州旗]{1,4})?政协(?!委员)"
+)
+# Cues that open an overview of many committees (全市各级政协, 各县政协, 市县两级政协, A、B等地政协)
+OVERVIEW_CUES = frozenset({"actor.collective", "actor.plural", "actor.committee.list"})
 BOTH_COMMITTEES = re.compile(r"两地政协|双方政协|两地委员")
 RESPECTIVELY = re.compile(r"分别")
 
@@ -304,9 +325,14 @@ class Actors:
     # -- cues ------------------------------------------------------------------------------
 
     def _cues(self) -> list[Cue]:
-        cues = [Cue(h.start, h.end, (h,), "actor.committee") for h in self.committees]
+        cues = [self._committee_cue(h) for h in self.committees]
         named_ends = {h.end for h in self.hits}
         taken = [(c.start, c.end) for c in cues]
+        for m in LISTED_COMMITTEES.finditer(self.text):
+            listed = self.regions_before(m.start())
+            if listed and listed[-1].end == m.start():
+                cues.append(Cue(listed[0].start, m.end(), listed, "actor.committee.list"))
+                taken.append((listed[0].start, m.end()))
         for m in LEVEL_CUE.finditer(self.text):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
@@ -330,7 +356,7 @@ class Actors:
                 regions = (found,) if found is not None else ()
                 cues.append(Cue(m.start(), m.end(), regions, "actor.collective"))
             else:
-                cues.append(Cue(m.start(), m.end(), (), "actor.plural"))
+                cues.append(self._plural_cue(m))
             taken.append((m.start(), m.end()))
         for m in OUR_COMMITTEE.finditer(self.text):
             if self.home is not None:
@@ -339,6 +365,40 @@ class Actors:
             return []  # no committee named anywhere: 我省 is the province, not its committee
         cues.sort(key=lambda c: c.start)
         return cues
+
+    def _committee_cue(self, h: RegionHit) -> Cue:
+        """A named committee's cue; regions listed right before it share its 政协 (隆回县、洞口县政协),
+        and committees joined by 与/和 act together (张家界市政协与慈利县政协联合开展…)."""
+        listed: list[RegionHit] = []
+        cur = h.start
+        i = bisect_right(self._hit_starts, h.start - 1) - 1
+        while i >= 0:
+            prev = self.hits[i]
+            i -= 1
+            if prev.end > cur:
+                continue
+            if not LIST_GAP.fullmatch(self.text[prev.end : cur]):
+                break  # 隆回县、洞口县政协; 张家界市政协与慈利县政协
+            listed.insert(0, prev)
+            cur = prev.start
+        regions = tuple({r.entity.code: r for r in (h, *listed)}.values())  # 县委和县政协: one region
+        if len(regions) > 1:
+            return Cue(listed[0].start, h.end, tuple(sorted(regions, key=lambda r: r.start)), "actor.committee.list")
+        return Cue(h.start, h.end, (h,), "actor.committee")
+
+    def _plural_cue(self, m: re.Match[str]) -> Cue:
+        """Many committees name nobody, except a county's own organs in its towns (各乡镇政协联络组,
+        各街道政协工作组): towns have no committee, so they are the county's, the home's."""
+        home = self.home
+        if (
+            TOWN_ORGANS.search(m.group())
+            and home is not None
+            and home.entity.level == "county"
+            and TOWN_ORGAN_AFTER.match(self.text, m.end())
+        ):
+            return Cue(m.start(), m.end(), (RegionHit(m.start(), m.end(), home.entity, True, "actor.towns",
+                                                      home.confidence),), "actor.towns")  # fmt: skip
+        return Cue(m.start(), m.end(), (), "actor.plural")
 
     def _level_cue(self, m: re.Match[str]) -> Cue | None:
         if m.group("auto"):
@@ -356,9 +416,13 @@ class Actors:
         out: list[RegionHit] = []
         for word in words:
             found = self._resolve_level(word, m.start(), rule)
-            if found is None:
+            if found is not None:
+                out.append(found)
+            elif len(words) == 1:
                 return Cue(m.start(), m.end(), (), rule) if rule != "actor.voice" else None
-            out.append(found)
+        # 市县两级政协 in a city's article: the city; its counties are many and named nowhere here
+        if not out:
+            return Cue(m.start(), m.end(), (), rule)
         unique = tuple({h.entity.code: h for h in out}.values())
         return Cue(m.start(), m.end(), tuple(RegionHit(m.start(), m.end(), h.entity, True, rule, h.confidence)
                                              for h in unique), rule)  # fmt: skip
@@ -392,6 +456,10 @@ class Actors:
             if frame is None:
                 continue
             visitors, hosts = frame
+            if not visitors:
+                # 考察团深入湖州市吴兴区: a later leg of the visit that frames it; same visitors
+                outer = [v for v in out if v.start <= sent.start < v.end and v.visitors]
+                visitors = outer[-1].visitors if outer else ()
             whole = sent.start < self.title_end or sent.start <= body_first
             end = len(self.text) if whole else self.paragraph(sent.start).end
             out.append(Visit(sent.start, end, visitors, hosts))
@@ -457,6 +525,8 @@ class Actors:
             return False
         if not all(any(r.entity.code == v.entity.code for v in visit.visitors) for r in cue.regions):
             return False
+        if PRESENTS.match(self.text, cue.end) and self.sentence(cue.start).start == self.sentence(pos).start:
+            return False
         return INTENT.search(self.text, cue.end, pos) is None
 
     # -- who acts at a place -------------------------------------------------------------
@@ -475,12 +545,19 @@ class Actors:
         if in_clause:
             regions, rule = self._resolve(in_clause[-1], pos, "actor.clause")
             return Owners(regions, rule)
+        acting = self._region_opens(clause_start, pos)
+        if acting is not None:
+            return Owners((acting,), "actor.clause.region")
         opening = [c for c in self._cues_between(sent.start, pos) if self._opens_clause(sent, c)]
         if opening:
             regions, rule = self._resolve(opening[-1], pos, "actor.sentence")
             return Owners(regions, rule)
         if OTHER_BODY.search(self.text, sent.start, pos):
             return Owners((), "actor.other_body")
+        place = self._place_opens(sent, pos)
+        if place is not None:
+            regions, rule = self._resolve(place, pos, "actor.sentence.place")
+            return Owners(regions, rule)
         para = self.paragraph(pos)
         subject = self.subject(para)
         if subject is not None and subject.start <= pos:
@@ -495,6 +572,33 @@ class Actors:
         if self.default is not None:
             return Owners((self.default,), "actor.home")
         return Owners((), "actor.none")
+
+    def _region_opens(self, clause_start: int, pos: int) -> RegionHit | None:
+        """A region named without 政协 that opens the clause of ``pos`` and does something right
+        after it (其中宁远县建成…, 道县开展…), in a sentence that an overview's cue opens (全市各级政协,
+        各县政协…): that county's committee acts there, not the whole system; never inside a visit,
+        where what is seen is the host's."""
+        sent = self.sentence(pos)
+        overview = [
+            c
+            for c in self._cues_between(sent.start, clause_start)
+            if c.rule in OVERVIEW_CUES or "两级" in self.text[c.start : c.end]
+        ]
+        if not overview:
+            return None  # 调研组指出,长沙县推出“…”改革: a county's government, not an overview of committees
+        lead = CLAUSE_LEAD.match(self.text, clause_start)
+        at = lead.end() if lead else clause_start
+        chain = self._most_specific(self._hits_between(at, min(pos, at + 20)))
+        if not chain or chain[0].start != at or self.visit_at(pos) is not None:
+            return None
+        first = self._hits_between(at, chain[0].end)[0]  # 长沙市长沙县建成: the chain starts at the clause
+        if first.start != at:
+            return None
+        verb = REGION_ACTS.match(self.text, chain[0].end)
+        if verb is None or verb.end() > pos:
+            return None
+        h = chain[0]
+        return RegionHit(h.start, h.end, h.entity, True, "actor.clause.region", h.confidence)
 
     def actor_at(self, pos: int) -> tuple[RegionHit, str] | None:
         """The (first) acting region at ``pos`` with the rule that decided, if any."""
@@ -521,6 +625,22 @@ class Actors:
                 last = chain[0]
                 return Cue(h.start, last.end, (RegionHit(last.start, last.end, last.entity, True, "actor.paragraph",
                                                          last.confidence),), "actor.paragraph")  # fmt: skip
+        return None
+
+    def _place_opens(self, sent: Span, pos: int) -> Cue | None:
+        """在X, opening a sentence of an overview (在长沙,…;在株洲,“…”已覆盖全市): X (the most
+        specific region of a chain) is where the sentence's work is done, like a paragraph's."""
+        lead = OPENING_LEAD.match(self.text, sent.start)
+        for h in self._hits_between(sent.start, min(pos, sent.start + SUBJECT_WINDOW + 12)):
+            before = self.text[sent.start : h.start]
+            if not before.endswith("在") or (lead is not None and len(before) - 1 > lead.end() - sent.start):
+                return None
+            chain = self._most_specific(self._hits_between(h.start, h.start + 20))
+            last = chain[0]
+            if self.text[last.end : last.end + 1] not in ",,":
+                return None
+            hit = RegionHit(last.start, last.end, last.entity, True, "actor.sentence.place", last.confidence)
+            return Cue(h.start, last.end, (hit,), "actor.sentence.place")
         return None
 
     def _default(self) -> RegionHit | None:
@@ -558,6 +678,14 @@ class Actors:
             cur = h.start
         return tuple(reversed(out))
 
+    def committee_before(self, pos: int) -> bool:
+        """Whether a committee that stands for a region is named right before ``pos`` (湘西州政协,
+        县政协), not one that names nobody (全国政协, 各县政协)."""
+        if self.regions_before(pos):
+            return True
+        i = bisect_right(self._cue_starts, pos) - 1
+        return i >= 0 and self.cues[i].end == pos and bool(self.cues[i].regions)
+
     def owners(self, start: int, end: int) -> Owners:
         """The regions that own the span ``start:end`` (see the module docstring)."""
         adjacent = self.regions_before(start)
@@ -565,7 +693,7 @@ class Actors:
             # 市政协深圳委员工作室: the place says where the committee's studio stands, not whose it is
             adjacent = self.regions_before(adjacent[0].start)
         if adjacent:
-            launcher = self._launcher(adjacent, start)
+            launcher = self._launcher(adjacent, start) or self._showing_host(adjacent, start)
             return Owners(adjacent + launcher, "owner.prefix")
         after = self._owner_after(end)
         if after:
@@ -593,6 +721,19 @@ class Actors:
         launchers = tuple(r for r in cue.regions if all(self._is_under(a, r) and a.entity.code != r.entity.code
                                                          for a in adjacent))  # fmt: skip
         return launchers
+
+    def _showing_host(self, adjacent: tuple[RegionHit, ...], pos: int) -> tuple[RegionHit, ...]:
+        """In a visit to a committee, what the visitors see in its counties (X政协赴Y市考察…到A县、
+        B县协商议事室参观) is shown by the host too: the host owns it with each county."""
+        visit = self.visit_at(pos)
+        if visit is None:
+            return ()
+        return tuple(
+            host
+            for host in visit.hosts
+            if all(self._is_under(a, host) and a.entity.code != host.entity.code for a in adjacent)
+            and not any(self._is_under(host, v) or self._is_under(v, host) for v in visit.visitors)
+        )
 
     def _owner_after(self, end: int) -> tuple[RegionHit, ...]:
         """An owner written after a span: “晋享协商”这张山西名片, “…”行动在涿州落地见效."""
@@ -639,5 +780,7 @@ class Actors:
             return None
         both = self.both_at(pos)
         if both is None:
-            return None
+            # 隆回县、洞口县政协…分别介绍了“A”“B”: the committees listed last before it
+            listed = [c for c in self._cues_between(sent.start, pos) if len(c.regions) > 1]
+            return listed[-1].regions if listed else None
         return tuple(sorted(both, key=lambda h: h.start))

@@ -30,7 +30,7 @@ VERB_STATUS = (
 DOC_TYPES = (
     "实施细则 实施办法 实施意见 指导意见 实施方案 工作方案 工作规则 议事规则 工作要点 工作计划 管理办法 "
     "办法 规定 意见 方案 细则 规则 通知 制度 条例 决定 章程 守则 准则 规程 指引 措施 标准 要点 计划 机制 "
-    "规划 纲要 决议 清单 公约 导则 通则 规范 指南 须知 工作指引"
+    "规划 纲要 决议 清单 公约 导则 通则 规范 指南 须知 工作指引 合作协议 协议"
 ).split()
 NOT_NORMATIVE = (
     "报告",
@@ -102,6 +102,27 @@ def type_of(title: str) -> str:
     return ""
 
 
+# A南岸区政协主席与B邛崃市政协主席签署《…合作协议》: each committee that signs is a party to it
+SIGNED = re.compile(r"(?:签署|签订|签约)(?:了)?$")
+CLAUSE_OPEN = re.compile(r"[,;:。!?,;:!?\n]")
+
+
+def _signatories(text: str, start: int, hits: list[RegionHit]) -> list[RegionHit]:
+    """The committees named in the clause of a signed agreement (whose title opens at ``start``)."""
+    if not SIGNED.search(text, max(0, start - 4), start - 1):
+        return []
+    clause = max((m.end() for m in CLAUSE_OPEN.finditer(text, max(0, start - 80), start)), default=max(0, start - 80))
+    if OTHER_BODY_IN_CLAUSE.search(text, clause, start):
+        return []
+    named = {h.entity.code: h for h in hits if clause <= h.start < start and h.committee and h.entity.code}
+    return list(named.values())
+
+
+OTHER_BODY_IN_CLAUSE = re.compile(
+    r"(?:党委|省委|市委|州委|县委|区委|政府|人大|局|公司|企业|学校|医院)(?!书记|副书记|常委|员)"
+)
+
+
 def extract_documents(
     text: str, gaz: Gazetteer, seg: Segmenter, hits: list[RegionHit], actors: Actors
 ) -> list[DocumentHit]:
@@ -121,6 +142,10 @@ def extract_documents(
         entity = Entity(kind="document", name=title, attrs=attrs)
         conf = 0.9 if rule == "document.issuer_in_title" else 0.75 if issuer else 0.5
         out.append(DocumentHit(m.start(1), m.end(1), entity, issuer, rule, conf))
+        if doc_type.endswith("协议") and issuer is not None:
+            for party in _signatories(text, m.start(1), hits):
+                if party.entity.code != issuer.entity.code:
+                    out.append(DocumentHit(m.start(1), m.end(1), entity, party, "document.signatory", 0.75))
     return out
 
 

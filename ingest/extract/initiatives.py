@@ -98,12 +98,18 @@ PHRASE_STOP = re.compile(r"[,;:。!?,;:!?()()\n、“”‘’「」《》\"的�
 # where one of them stands (an optional group first made it try every position: 3× slower).
 INSTITUTION = re.compile(
     r"(?:(?:界别|党员)(?:政协)?委员|政协(?:政协)?委员|委员)"
-    r"(?:履职管理|(?:履职)?(?:工作室|工作站|联络站|联系点|之家|履职档案|档案|考核|考评|积分管理))"
-    r"|协商议事(?:室|厅|堂|中心|会)|履职(?:考核|考评|积分管理|档案)|提案办理评议"
+    r"(?:履职管理|(?:履职)?(?:工作室|工作站|联络站|联系点|之家|履职档案|档案|考核|考评|积分管理|积分制(?!度)))"
+    r"|协商议事(?:室|厅|堂|中心|会)|履职(?:考核|考评|积分管理|积分制(?!度)|档案)|提案办理评议"
 )
 SYSTEM_AFTER_VERB = re.compile(
-    r"(?:健全|建立|完善|实行|推行|落实|探索|构建|出台|创新|制定|制订|强(?<![^,;:。,;:\n]强)化)(?:了|完善|并)?"
+    r"(?:健全|建立|完善|实行|推行|落实|探索|构建|出台|创新|制定|制订|执行|强(?<![^,;:。,;:\n]强)化)(?:了|完善|并)?"
     r"([\u4e00-\u9fff]{2,16}?(?:制度|机制))(?!体系|框架|格局|建设)"
+)
+# A committee's system named right after it, as what a meeting is about or is built
+# (A政协·B政协联合视察机制建设研讨会, 县政协委员履职积分制度实施细则): no verb is written, the
+# committee's name before it says whose it is.
+SYSTEM_AFTER_COMMITTEE = re.compile(
+    r"政协([\u4e00-\u9fff]{2,12}?(?:制度|机制))(?=建设|研讨会|推进会|座谈会|工作会|启动|签约|揭牌|实施|运行)"
 )
 # 向委员工作室派驻了219名党建指导员: officers posted to a body are a standing arrangement
 POSTED_OFFICERS = re.compile(
@@ -183,6 +189,10 @@ def head_after(text: str, pos: int) -> tuple[str, EntityKind, int] | None:
     m = HEAD_WORD.search(phrase)
     if m is None or m.start() > 8:
         return None
+    if m.group() == "工作":
+        # “三服务”工作理念, “…”工作机制: the head after 工作 says what kind of work it is
+        after = HEAD_WORD.match(phrase, m.end())
+        m = after if after is not None else m
     head = m.group()
     return head, HEAD_KIND[head], pos + m.end()
 
@@ -224,6 +234,29 @@ def negated(text: str, pos: int) -> bool:
 PURPOSE = re.compile(
     r"(?:(?<![作成题称视认更])为(?:了)?(?:加快|推动|实现|建设|打造|助力|服务|奋力)?|助力)[^,。;,;]{0,6}$"
 )
+
+
+# 监督落实“十年禁渔”, 积极参与“洁净浏阳”行动, 配合做好“…”: the committee supervises or supports
+# someone else's programme; it does not run it
+SUPPORTS = re.compile(
+    r"(?:监督|督促|助推|参与|配合|协助|支持)(?:落实|推进|实施|开展|做好|执行)?(?:了)?[^,。;,;“”]{0,4}$"
+)
+# 区城管局“城管进社区”, 县政府推行的“…”, 审批局介绍了“…”: a quote written right after another
+# body (or what it does or presents) is that body's (a
+# committee's own organs, 机关党支部“…”, are not another body)
+BODY_BEFORE = re.compile(
+    r"(?:局|厅|[省市州县区]委|政府|党委|法院|检察院)(?:负责同志|负责人)?"
+    r"(?:介绍|汇报|通报|推出|推行|实施|开展|出台|提出)?了?(?:的)?$"
+)
+
+
+def someone_elses(text: str, pos: int) -> bool:
+    """A quote at ``pos`` (its opening mark) that is another body's programme the committee
+    supervises, supports or looks at (see SUPPORTS, BODY_BEFORE)."""
+    before = text[max(0, pos - 12) : pos]
+    if SUPPORTS.search(before):
+        return True
+    return BODY_BEFORE.search(before) is not None and "政协" not in before[-8:]
 
 
 def for_a_goal(text: str, pos: int) -> bool:
@@ -434,6 +467,39 @@ def _prefix_alias(word: str | None, name: str) -> tuple[str, ...]:
     return (word + name,)
 
 
+# 以“娄事好商量”为抓手, 把“屈子议事”作为履职品牌: the committee takes the quote up as the carrier
+# of its work. Only carriers that name a vehicle (抓手, 载体, 平台, 品牌): 以“…”为引领/为指导 is
+# how political lines are cited, and 以“…”为主题 names a subject.
+CARRIER_BEFORE = re.compile(r"[以把将]$")
+CARRIER_AFTER = re.compile(r"(?:为|作为)(?:重要|主要|有效|有力)?[\u4e00-\u9fff]{0,4}?(?:抓手|载体|平台|品牌)")
+
+
+# 打造特色品牌:赫山区“…”、资阳区“…”: the head and the verb stand before a colon that opens the list
+HEAD_BEFORE_COLON = re.compile(
+    r"(?:打造|推出|形成|培育|创建|建立|建成|涌现)(?:了|出)?[^,。;:,;:“”]{0,8}?"
+    r"(品牌|平台|机制|模式|工作法)(?:[^,。;:,;:“”]{0,4})?[::]$"
+)
+
+
+def _head_before_colon(text: str, chain: list[Quote], actors: Actors) -> EntityKind | None:
+    """The kind a list's head gives when it stands before the colon that opens the list."""
+    start = chain[0].start - 1
+    led = actors.regions_before(start)
+    if led:
+        start = led[0].start
+    m = HEAD_BEFORE_COLON.search(text, max(0, start - 24), start)
+    return HEAD_KIND[m.group(1)] if m else None
+
+
+def _carrier(text: str, chain: list[Quote], after: int) -> EntityKind | None:
+    """A brand, when the quotes are taken up as a carrier (see CARRIER_AFTER), else None."""
+    if not CARRIER_BEFORE.search(text, max(0, chain[0].start - 2), chain[0].start - 1):
+        return None
+    if CARRIER_AFTER.match(text, after) is None:
+        return None
+    return "brand"
+
+
 def _judge_chain(
     text: str,
     chain: list[Quote],
@@ -450,6 +516,7 @@ def _judge_chain(
             after += m.end()
     head = head_after(text, after)
     verb = verb_before(text, chain[0].start - 1)
+    carrier = (_carrier(text, chain, after) or _head_before_colon(text, chain, actors)) if head is None else None
     topics = about_a_topic(text, chain[0].start - 1, last.end + 1)
     out: list[InitiativeHit] = []
     for q in chain:
@@ -459,9 +526,11 @@ def _judge_chain(
         kind: EntityKind | None = head[1] if head else None
         own = kind_of_name(name)
         if kind is None:
-            kind = own
+            kind = own or carrier
         if looks_like_topic(name) or text[max(0, q.start - 3) : q.start - 1] == "关于" or topics:
             continue  # the subject of a study or a meeting (审议关于“…”的方案), not a name
+        if q is chain[0] and someone_elses(text, q.start - 1):
+            break  # the chain is another body's: 监督落实“…”, 区城管局“…”
         if is_common is not None and is_common(name) and not (head and head[1] == "brand" and head[0] != "工作"):
             continue  # “商量” is emphasis, “储蓄”制度 a figure of speech; “商量”平台 names a platform
         goal = for_a_goal(text, chain[0].start - 1)
@@ -477,7 +546,7 @@ def _judge_chain(
         each = actors.respectively(q.start) if len(chain) > 1 else None
         if each is not None and len(each) == len(chain):
             owners = (each[chain.index(q)],)  # 两地政协分别介绍了“A”、“B”
-        rule = "initiative.quoted" + (".head" if head else ".verb" if verb else ".name")
+        rule = "initiative.quoted" + (".head" if head else ".verb" if verb else ".carrier" if carrier else ".name")
         conf = 0.9 if head and verb else 0.8 if head or verb else 0.7
         # “两力两率”评价 is also written 两力两率评价: an alias for unquoted mentions later
         aliases: tuple[str, ...] = (
@@ -490,8 +559,13 @@ def _judge_chain(
 
 
 # A committee's own named programme, without a head word: 贵州省政协2024年“履职看黔行”采风团,
-# 由市政协组织的“…”, “…”启动仪式/推进会/现场会/品牌发布
-OWNED_BEFORE = re.compile(r"(?:政协|委员会)(?:\d{4}年|今年|去年)?(?:的)?$|由[^,。;,;]{2,20}(?:组织|主办|举办)的$")
+# 由市政协组织的“…”, “…”启动仪式/推进会/现场会/品牌发布; what a committee presents as its
+# own at an exchange (平江县政协介绍了“平江有约”经验, 市政协主席分享了该市“…”做法, A、B政协…分别
+# 介绍了“…”“…”)
+OWNED_BEFORE = re.compile(
+    r"(?:政协|委员会)(?:\d{4}年|今年|去年)?(?:的)?$|由[^,。;,;]{2,20}(?:组织|主办|举办)的$"
+    r"|(?:政协(?:主席|副主席|负责同志|负责人)?|分别)(?:介绍|交流|分享|汇报|展示)了?(?:该[市县区州旗]|本地|各自|其)?(?:的)?$"
+)
 OWNED_AFTER = re.compile(r"(?:启动|推进会|工作推进会|现场会|品牌发布|发布会|揭牌|采风团|开班|开幕)")
 
 
@@ -580,7 +654,7 @@ def _enumerations(text: str, qs: list[Quote], actors: Actors) -> list[Initiative
 
 def _systems(text: str, actors: Actors) -> list[InitiativeHit]:
     out: list[InitiativeHit] = []
-    for m in SYSTEM_AFTER_VERB.finditer(text):
+    for m in [*SYSTEM_AFTER_VERB.finditer(text), *SYSTEM_AFTER_COMMITTEE.finditer(text)]:
         start = m.start(1)
         name = m.group(1)
         lead = LEADING_VERBS.match(name)
@@ -588,6 +662,8 @@ def _systems(text: str, actors: Actors) -> list[InitiativeHit]:
             name, start = name[lead.end() :], start + lead.end()
         if len(name) < 4 or GENERIC_SYSTEM.match(name) or re.search(r"[的和及与]", name) or _has_verb(name):
             continue
+        if m.re is SYSTEM_AFTER_COMMITTEE and not actors.committee_before(m.start(1)):
+            continue  # 全国政协, 各县政协: nobody to own it
         owners = _owners(actors, start)
         out.append(InitiativeHit(start, m.end(1), name, "mechanism", owners, "initiative.system", 0.7))
     for m in POSTED_OFFICERS.finditer(text):

@@ -51,6 +51,8 @@ NOUN_BEFORE = ("各位", "诸位", "全体", "广大", "与会")
 TITLE_BEFORE = re.compile(
     r"(?:主席|书记|主任|委员|部长|秘书长|市长|县长|区长|州长|局长|会长|组长|院长|代表|主委|常委|同志|记者|通讯员|摄影|校长|经理)$"
 )
+# …张华容委员: a surname before a short form and a person's title after it make a person's name.
+TITLE_AFTER = re.compile(r"(?:委员|同志|先生|女士|教授|老师)(?!会|工作|之家|联络|联系|履职|接待|活动)")
 SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔"
     "钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢"
@@ -143,15 +145,33 @@ def extract_regions(
 
     raw_ends = {r.end for r in raw}
     out: list[RegionHit] = []
-    for r in raw:
-        committee = _is_committee(text, r.start, r.end)
-        after = text[r.end : r.end + 6]
-        body = (
-            committee or BODY_AFTER.match(after) is not None or (source_line and MEDIA_AFTER.match(after) is not None)
-        )
-        judged = _judge(r, text, gaz, seg, boundaries, context, body, raw_ends)
-        if judged is None:
+    quoted: list[tuple[int, int]] | None = None
+    taken = 0
+    for first in raw:
+        cand: _Raw | None = first
+        judged = None
+        while cand is not None and cand.start >= taken:
+            r = cand
+            committee = _is_committee(text, r.start, r.end)
+            after = text[r.end : r.end + 6]
+            body = (
+                committee
+                or BODY_AFTER.match(after) is not None
+                or (source_line and MEDIA_AFTER.match(after) is not None)
+            )
+            judged = _judge(r, text, gaz, seg, boundaries, context, body, raw_ends)
+            if judged is not None:
+                break
+            # 其中宁远县: the scan took 中宁, a word's tail and head; the name that starts inside
+            # it and runs past it is tried in its place
+            quoted = quoted_ranges(text) if quoted is None else quoted
+            cand = _inner(text, gaz, r, quoted)
+            if cand is not None and not boundaries:
+                boundaries = _boundaries(text, seg, words)
+        if judged is None or cand is None:
             continue
+        r = cand
+        taken = r.end
         division, rule, conf = judged
         entity = gaz.entity(division) if isinstance(division, Division) else division
         out.append(RegionHit(r.start, r.end, entity, committee, rule, conf))
@@ -161,6 +181,16 @@ def extract_regions(
         out.extend(_bare_committees(text, gaz, home, out))
     out.sort(key=lambda h: h.start)
     return out
+
+
+def _inner(text: str, gaz: Gazetteer, r: _Raw, quoted: list[tuple[int, int]]) -> _Raw | None:
+    """The longest form that starts inside ``r`` (after its first character) and ends after it."""
+    for start in range(r.start + 1, r.end):
+        for length in range(min(gaz.longest_form, len(text) - start), r.end - start, -1):
+            form = text[start : start + length]
+            if form in gaz.forms:
+                return _Raw(start, start + length, tuple(gaz.forms[form]), _inside(start, quoted))
+    return None
 
 
 def _chain_committees(text: str, hits: list[RegionHit]) -> list[RegionHit]:
@@ -247,8 +277,10 @@ def _judge(
 
 def _inside_a_name(text: str, start: int, end: int) -> bool:
     """A short form inside a smaller place's name (长治里社区, 朝阳村) or a person's (副主席刘丽江,
-    …、王大同、陈金华等)."""
+    …、王大同、陈金华等, 张华容委员)."""
     if PLACE_AFTER.match(text, end):
+        return True
+    if start > 0 and text[start - 1] in SURNAMES and TITLE_AFTER.match(text, end):
         return True
     pos = start - 1
     for _ in range(12):  # back through a list of names to the title that opens it
