@@ -43,6 +43,10 @@ about 300 bytes a row.
 Facets are one ``GROUP BY`` over the matched rows' ``facet_ids`` (integers, kept in the
 row): each value of ``search_values`` has an id whose high bits name its facet, so the
 facets asked for are picked with a shift, and the names joined to the counts at the end.
+A result holding most of the table (a common word) is counted the other way round: the
+totals of ``search_totals`` (kept by statement triggers from the rows each write really
+inserted, replaced or deleted) less the counts of the rows it leaves out, which every
+document's ``:every`` lexeme lets the GIN index find (``':every' & !query``).
 
 Limits of tsvector, which the tests' articles are far from: a position above 16,383 is
 read as 16,383 and a lexeme keeps its first 256 positions, so a phrase in the far tail of
@@ -106,6 +110,11 @@ FILTER_PREFIXES = {"region": "region", "province": "province", "year": "year"}
 ENTITY_KINDS = tuple(k for k in get_args(EntityKind) if k not in ("region", "article"))
 FACET_PREFIXES = {"region": "regions"}  # a facet's name → its field in search_values
 NOTHING = "'\\:nothing'"  # a lexeme no document holds: a filter on a kind never indexed
+EVERY = "'\\:every'"  # a lexeme every document holds: the rows a query leaves are EVERY & !query
+TOTALS = "search_totals"
+# Facets of a result holding most of the table are its totals less the counts of the rows
+# it leaves out (fewer to read): above this share of the table.
+COMPLEMENT_ABOVE = 0.5
 MAX_POSITION = 16_383
 MAX_LEXEME_BYTES = 2_000
 # ts_rank divided by the document's length, as BM25 (whoosh, tantivy) weighs a match in a
@@ -209,7 +218,7 @@ def tsvector_literal(doc: IndexDoc) -> str:
     values += [(kind, name) for kind, names in doc.entities for name in names]
     if doc.date:
         values.append(("year", doc.year))
-    parts = [_literal(out)]
+    parts = [_literal(out), EVERY]
     for field, value in dict.fromkeys((f, v.lower()) for f, v in values):
         lexeme = f"{field}:{value}"
         if len(lexeme.encode("utf-8")) <= MAX_LEXEME_BYTES:
@@ -339,6 +348,44 @@ def connect(url: str) -> Connection:
     return Connection(raw, shown(url))
 
 
+# Every facet value's count over the whole table, kept by statement triggers from the rows
+# each statement inserted, changed or deleted (so two writers never count one row twice:
+# the transition tables hold what was really written), in value order, so concurrent
+# writers lock the counts they share in the same order.
+TOTALS_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION {TOTALS}_apply() RETURNS trigger LANGUAGE plpgsql AS $body$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO {TOTALS} (id, n) SELECT f, count(*) FROM added, unnest(added.facet_ids) f GROUP BY f ORDER BY f
+        ON CONFLICT (id) DO UPDATE SET n = {TOTALS}.n + excluded.n;
+    ELSIF TG_OP = 'DELETE' THEN
+        INSERT INTO {TOTALS} (id, n) SELECT f, -count(*) FROM removed, unnest(removed.facet_ids) f GROUP BY f ORDER BY f
+        ON CONFLICT (id) DO UPDATE SET n = {TOTALS}.n + excluded.n;
+    ELSE
+        INSERT INTO {TOTALS} (id, n)
+        SELECT f, sum(d) FROM (SELECT unnest(facet_ids) AS f, 1 AS d FROM added
+                               UNION ALL SELECT unnest(facet_ids), -1 FROM removed) x
+        GROUP BY f HAVING sum(d) <> 0 ORDER BY f
+        ON CONFLICT (id) DO UPDATE SET n = {TOTALS}.n + excluded.n;
+    END IF;
+    RETURN NULL;
+END
+$body$
+"""
+
+
+def totals_triggers(table: str) -> list[str]:
+    """The triggers that keep ``search_totals`` for ``table`` (names fixed, so a swapped-in
+    table's replace the old ones instead of adding to them)."""
+    run = f"FOR EACH STATEMENT EXECUTE FUNCTION {TOTALS}_apply()"
+    return [
+        f"CREATE OR REPLACE TRIGGER totals_added AFTER INSERT ON {table} REFERENCING NEW TABLE AS added {run}",
+        f"CREATE OR REPLACE TRIGGER totals_changed AFTER UPDATE ON {table}"
+        f" REFERENCING OLD TABLE AS removed NEW TABLE AS added {run}",
+        f"CREATE OR REPLACE TRIGGER totals_removed AFTER DELETE ON {table} REFERENCING OLD TABLE AS removed {run}",
+    ]
+
+
 def columns(conn: Connection) -> str:
     """The document columns, compressed with lz4 where the server was built with it."""
     row = conn.execute("SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
@@ -364,6 +411,9 @@ def _outdated(conn: Connection) -> list[str]:
         ).fetchone()
         if present and not current:
             out.append(table)
+    counted = conn.execute(f"SELECT to_regclass('{TOTALS}') IS NOT NULL").fetchone()[0]
+    if not counted and TABLE not in out and conn.execute(f"SELECT to_regclass('{TABLE}') IS NOT NULL").fetchone()[0]:
+        out.append(TABLE)  # its facet totals were never kept
     return out
 
 
@@ -499,12 +549,24 @@ class PostgresWriter:
         conn.execute(f"CREATE INDEX {new}_terms ON {new} USING gin (terms) WITH (fastupdate = off)")
         conn.execute(f"CREATE INDEX {new}_date ON {new} (date_key)")
         conn.execute(f"ALTER TABLE {new} ADD CONSTRAINT {new}_pkey PRIMARY KEY (id)")
+        conn.execute(f"DROP TABLE IF EXISTS {TOTALS}_new")
+        conn.execute(
+            f"CREATE TABLE {TOTALS}_new AS SELECT f AS id, count(*)::bigint AS n"
+            f" FROM {new}, unnest(facet_ids) f GROUP BY f"
+        )
+        conn.execute(f"ALTER TABLE {TOTALS}_new ADD CONSTRAINT {TOTALS}_new_pkey PRIMARY KEY (id)")
+        conn.execute(TOTALS_FUNCTION)
+        for statement in totals_triggers(new):
+            conn.execute(statement)
         conn.execute("BEGIN")
         try:
             conn.execute(f"DROP TABLE IF EXISTS {TABLE}")
             conn.execute(f"ALTER TABLE {new} RENAME TO {TABLE}")
             for suffix in ("terms", "date", "pkey"):
                 conn.execute(f"ALTER INDEX {new}_{suffix} RENAME TO {TABLE}_{suffix}")
+            conn.execute(f"DROP TABLE IF EXISTS {TOTALS}")
+            conn.execute(f"ALTER TABLE {TOTALS}_new RENAME TO {TOTALS}")
+            conn.execute(f"ALTER INDEX {TOTALS}_new_pkey RENAME TO {TOTALS}_pkey")
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -523,6 +585,7 @@ class PostgresEngine:
         self._owned = owned  # a connection of its own, closed with the engine (else borrowed)
         self.rank_all = RANK_ALL  # above this many matches: title first, then the newest
         self.walk_advantage = WALK_ADVANTAGE
+        self.complement_above = COMPLEMENT_ABOVE
 
     @classmethod
     def open(cls, url: str, create: bool = False, conn: Connection | None = None) -> PostgresEngine:
@@ -556,6 +619,10 @@ class PostgresEngine:
             for table in _outdated(self.conn):  # derived data: rebuilt from the store
                 self.conn.execute(f"DROP TABLE {table}")
             for statement in statements(SCHEMA.replace(DOCUMENT_COLUMNS, columns(self.conn))):
+                self.conn.execute(statement)
+            self.conn.execute(f"CREATE TABLE IF NOT EXISTS {TOTALS} (id INTEGER PRIMARY KEY, n BIGINT NOT NULL)")
+            self.conn.execute(TOTALS_FUNCTION)
+            for statement in totals_triggers(TABLE):
                 self.conn.execute(statement)
         finally:
             self.conn.execute("SELECT pg_advisory_unlock(?)", (SETUP_LOCK,))
@@ -605,7 +672,7 @@ class PostgresEngine:
         condition = " AND ".join(["terms @@ ?::tsquery", *dated])
         params = [query, *dates]
         with self._reading():
-            total, facets = self._count(condition, params, request)
+            total, facets = self._count(condition, params, request, query, dates)
             if request.sort == "date" or total > self.rank_all:
                 title = None if request.sort == "date" else self._compiler(request).title_words(request.query)
                 tiers = [query] if title is None else [f"({query}) & ({title})", f"({query}) & !({title})"]
@@ -632,7 +699,9 @@ class PostgresEngine:
             if not (self.conn.raw.closed or self.conn.raw.broken):
                 self.conn.execute("COMMIT")
 
-    def _count(self, condition: str, params: list[Any], request: SearchRequest) -> tuple[int, tuple[Facet, ...]]:
+    def _count(
+        self, condition: str, params: list[Any], request: SearchRequest, query: str, dates: list[Any]
+    ) -> tuple[int, tuple[Facet, ...]]:
         total = int(self.conn.execute(f"SELECT count(*) FROM {TABLE} WHERE {condition}", params).fetchone()[0])
         if not request.facets:
             return total, ()
@@ -640,12 +709,28 @@ class PostgresEngine:
         codes = [FACET_FIELDS.index(f) + 1 for f in fields if f in FACET_FIELDS]
         counts: dict[str, list[tuple[str, int]]] = {f: [] for f in fields}
         if total and codes:
-            # every matching row's facet ids, those of the facets asked for picked by a shift
-            rows = self.conn.execute(
-                f"SELECT v.field, v.value, c.n FROM (SELECT f, count(*) AS n FROM {TABLE}, unnest(facet_ids) f"
-                f" WHERE {condition} AND f >> {KIND_SHIFT} = ANY(?) GROUP BY f) c JOIN {VALUES} v ON v.id = c.f",
-                [*params, codes],
-            )
+            picked = f"f >> {KIND_SHIFT} = ANY(?)"
+            if total > self._size() * self.complement_above:
+                # the totals less the counts of the rows the result leaves out
+                left = [
+                    "terms @@ ?::tsquery",
+                    *(["date_key < ?"] if dates else []),
+                    *(["date_key > ?"] if dates[1:] else []),
+                ]
+                sql = (
+                    f"SELECT v.field, v.value, t.n - coalesce(c.n, 0) FROM {TOTALS} t JOIN {VALUES} v ON v.id = t.id"
+                    f" LEFT JOIN (SELECT f, count(*) AS n FROM {TABLE}, unnest(facet_ids) f"
+                    f" WHERE ({' OR '.join(left)}) AND {picked} GROUP BY f) c ON c.f = t.id"
+                    f" WHERE t.id >> {KIND_SHIFT} = ANY(?) AND t.n - coalesce(c.n, 0) > 0"
+                )
+                rows = self.conn.execute(sql, [f"{EVERY} & !({query})", *dates, codes, codes])
+            else:
+                # every matching row's facet ids, those of the facets asked for picked by a shift
+                sql = (
+                    f"SELECT v.field, v.value, c.n FROM (SELECT f, count(*) AS n FROM {TABLE}, unnest(facet_ids) f"
+                    f" WHERE {condition} AND {picked} GROUP BY f) c JOIN {VALUES} v ON v.id = c.f"
+                )
+                rows = self.conn.execute(sql, [*params, codes])
             for field, value, n in rows:
                 counts[field].append((value, int(n)))
         facets = []

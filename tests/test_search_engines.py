@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -155,6 +156,83 @@ def test_engines_sort_by_date_and_page_the_same(
     assert [f for page in whoosh for f in page][-1] == "undated.txt"  # no date: last
     name, pair = other
     assert pages(pair) == whoosh, name
+
+
+@pytest.mark.parametrize(("query", "options"), QUESTIONS, ids=[q for q, _ in QUESTIONS])
+def test_postgresql_facets_from_the_totals_less_what_a_result_leaves_out_are_the_same(
+    indexes: dict[str, tuple[SearchIndex, Store]],
+    postgres_index: tuple[SearchIndex, Store],
+    query: str,
+    options: dict[str, object],
+) -> None:
+    """A result holding most of the table has its facets counted from the kept totals less
+    the rows it leaves out (dates outside its range included): the same counts as whoosh."""
+    index, _ = postgres_index
+    engine = index.open()
+    try:
+        engine.complement_above = 0.0  # every result counts as holding most of the table
+        request = index.request(query, **{"facets": FACETS, "facet_size": 0, "limit": 50, **options})  # type: ignore[arg-type]
+        found = engine.search(request)
+    finally:
+        engine.close()
+    whoosh = answer(indexes["whoosh"], query, **options)
+    assert found.total == whoosh.total
+    assert {f.name: dict(f.counts) for f in found.facets} == {f.name: dict(f.counts) for f in whoosh.facets}
+
+
+def test_postgresql_facet_totals_follow_every_write(
+    postgres_index: tuple[SearchIndex, Store], tmp_path: Path, pg_database: str
+) -> None:
+    """Rows added, replaced (with other facet values) and deleted by incremental writers, and
+    a reindex's swap, leave the totals equal to a count over the table."""
+    from zxkg.search.postgres_engine import TOTALS, PostgresEngine
+
+    index, store = postgres_index
+    docs = [index.builder.build(ex) for ex in store.extractions()]
+    url = Places("postgresql", pg_database).new(tmp_path / "unused")
+
+    def write(*batches: list[Any]) -> None:
+        engine = PostgresEngine.open(url, create=True)
+        try:
+            for batch in batches:
+                writer = engine.writer()
+                for doc in batch:
+                    if isinstance(doc, str):
+                        writer.delete(doc)
+                    else:
+                        writer.add(doc)
+                writer.commit()
+        finally:
+            engine.close()
+
+    def kept_and_counted() -> tuple[dict[int, int], dict[int, int]]:
+        engine = PostgresEngine.open(url)
+        try:
+            kept = dict(engine.conn.execute(f"SELECT id, n FROM {TOTALS} WHERE n <> 0").fetchall())
+            counted = dict(
+                engine.conn.execute(
+                    "SELECT f, count(*) FROM search_documents, unnest(facet_ids) f GROUP BY f"
+                ).fetchall()
+            )
+        finally:
+            engine.close()
+        return kept, counted
+
+    moved = [dataclasses.replace(d, provinces=("江苏省",), date="2019-01-01") for d in docs[:3]]
+    write(docs, moved, [docs[3].id, docs[4].id], docs[3:5])
+    kept, counted = kept_and_counted()
+    assert kept == counted and sum(counted.values()) > 0
+    bulk = PostgresEngine.open(url, create=True)
+    try:
+        writer = bulk.writer(bulk=True)
+        for doc in docs[:4]:
+            writer.add(doc)
+        writer.commit()
+    finally:
+        bulk.close()
+    write(docs[4:])  # the swapped-in table's triggers keep counting
+    kept, counted = kept_and_counted()
+    assert kept == counted
 
 
 @pytest.mark.parametrize("query", ["委员", "委员工作室 OR 协商", "“委员工作室”"])
