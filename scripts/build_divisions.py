@@ -18,13 +18,23 @@ import csv
 import sys
 from pathlib import Path
 
+ADDITIONS = Path(__file__).resolve().parent.parent / "ingest" / "data" / "divisions_additions.csv"
 
-def build(source: Path, target: Path) -> int:
+
+def build(source: Path, target: Path, additions: Path = ADDITIONS) -> int:
+    """Write ``target`` from ``source``, with the current divisions ``additions`` names that
+    the source omits (each with its reason; one the source already has is an error, so a
+    fixed source shows up when the table is rebuilt)."""
     rows: dict[str, str] = {}
     with source.open(encoding="utf-8") as fh:
         for rec in csv.DictReader(fh):
             code = rec["adcode"][:6]
             rows.setdefault(code, rec["name"].strip())
+    with additions.open(encoding="utf-8") as fh:
+        for rec in csv.DictReader(fh):
+            if rec["code"] in rows:
+                raise SystemExit(f"{additions.name}: {rec['code']} {rec['name']} is in the source now; drop it")
+            rows[rec["code"]] = rec["name"]
     provinces = {c: n for c, n in rows.items() if c.endswith("0000")}
     out: list[tuple[str, str, str, str]] = []
     for code, name in sorted(rows.items()):
@@ -47,5 +57,5 @@ def build(source: Path, target: Path) -> int:
 
 
 if __name__ == "__main__":
-    n = build(Path(sys.argv[1]), Path(sys.argv[2]))
+    n = build(Path(sys.argv[1]), Path(sys.argv[2]), *(Path(a) for a in sys.argv[3:4]))
     print(f"{n} divisions written")

@@ -26,6 +26,19 @@ def test_table_is_complete_enough() -> None:
     assert gaz.by_code["429004"].parent == "420000"  # 仙桃市 hangs from 湖北省 directly
 
 
+def test_every_district_and_county_of_the_municipalities_is_in_the_table() -> None:
+    """Beijing, Tianjin and Shanghai have 16 districts each, Chongqing 26 districts and 12
+    counties (GB/T 2260); the source table once lacked two of Chongqing's."""
+    gaz = Gazetteer.load()
+    under = {code: [d for d in gaz.by_code.values() if d.parent == code and d.level == "county"] for code in
+             ("110000", "120000", "310000", "500000")}  # fmt: skip
+    assert [len(under[c]) for c in ("110000", "120000", "310000")] == [16, 16, 16]
+    chongqing = {d.name for d in under["500000"]}
+    assert len({n for n in chongqing if n.endswith("区")} - {"两江新区"}) == 26
+    assert len({n for n in chongqing if n.endswith("县")}) == 12
+    assert {"渝北区", "江北区"} <= chongqing
+
+
 @pytest.mark.parametrize(
     ("name", "forms"),
     [
