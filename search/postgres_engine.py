@@ -693,6 +693,9 @@ class PostgresEngine:
         # terms; a scan of the table reads (and decompresses) every row's, which the planner
         # does not price, so it would choose it whenever most rows match.
         self.conn.execute("SET LOCAL enable_seqscan = off")
+        # A plan for the values at hand: psycopg prepares a statement run five times, and
+        # PostgreSQL's generic plan for it cannot tell a rare word from one in half the table.
+        self.conn.execute("SET LOCAL plan_cache_mode = force_custom_plan")
         try:
             yield
         finally:
