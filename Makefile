@@ -7,7 +7,7 @@ SHARED ?= ../shared
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-fast lint typecheck pytest eval bench bench-quick clean
+.PHONY: run test test-fast lint typecheck pytest eval bench bench-quick bench-postgres clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -49,6 +49,14 @@ bench: $(VENV)/.installed
 
 bench-quick: $(VENV)/.installed
 	$(PY) bench/run.py --quick --shared $(SHARED)
+
+## bench-postgres: the PostgreSQL store beside SQLite at 10k (one and two ingesters, search, adopters, export)
+## → docs/benchmarks-postgres.md, then its search at 100k rows → docs/benchmarks-postgres-scale.md
+bench-postgres: $(VENV)/.installed
+	ZXKG_BENCH_POSTGRES="$${ZXKG_BENCH_POSTGRES:-$${ZXKG_TEST_POSTGRES:-postgresql:///postgres}}" \
+	  $(PY) bench/run.py --quick --postgres --shared $(SHARED) --out docs/benchmarks-postgres.md
+	ZXKG_BENCH_POSTGRES="$${ZXKG_BENCH_POSTGRES:-$${ZXKG_TEST_POSTGRES:-postgresql:///postgres}}" \
+	  $(PY) bench/postgres_scale.py --shared $(SHARED) --out docs/benchmarks-postgres-scale.md
 
 clean:
 	rm -rf $(VENV) $(DATA) .pytest_cache .mypy_cache .ruff_cache

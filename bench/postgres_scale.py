@@ -10,7 +10,7 @@ the same queries as ``make bench`` on the larger table. What the copies do not r
 a vocabulary that grows with the corpus (the copies share the base's), so posting lists
 are as long as in a real corpus of that size but there are no more of them.
 
-    python bench/postgres_scale.py [--base 10000] [--times 10] [--out docs/benchmarks-postgres.md]
+    python bench/postgres_scale.py [--base 10000] [--times 10] [--out docs/benchmarks-postgres-scale.md]
 
 The server is ``ZXKG_BENCH_POSTGRES`` (else ``ZXKG_TEST_POSTGRES``, else the local one);
 the database ``zxkg_bench_scale`` is created and dropped.

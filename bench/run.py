@@ -257,9 +257,9 @@ def bench_size(
 ) -> dict[str, Any]:
     """Measure one corpus size; appends its section to ``report``, returns the figures the targets need.
 
-    ``postgres``: also load the corpus into a PostgreSQL store (the smallest size only: its
-    ingest runs at about a fifth of SQLite's pace, which would take the run past its budget
-    at 100k; the search at 100k is measured by ``bench/postgres_scale.py``)."""
+    ``postgres``: also load the corpus into a PostgreSQL store (``make bench-postgres``, the
+    smallest size only: its ingest runs at about a fifth of SQLite's pace, which would take
+    ``make bench`` past its budget; the search at 100k is ``bench/postgres_scale.py``'s)."""
     figures: dict[str, Any] = {"n": n}
     corpus = work / f"corpus-{n}.jsonl"
     t = time.perf_counter()
@@ -468,6 +468,11 @@ def main() -> int:
     ap.add_argument("--sizes", default="", help="comma-separated sizes (overrides --quick)")
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    ap.add_argument(
+        "--postgres",
+        action="store_true",
+        help="also load the first size into PostgreSQL (ZXKG_BENCH_POSTGRES; about 8 minutes at 10k)",
+    )
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else [10_000] if args.quick else [10_000, 100_000]
     shared = args.shared if (args.shared / "corpus").is_dir() else None
@@ -485,7 +490,15 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="zxkg-bench-") as tmp:
         for i, n in enumerate(sizes):
             measured.append(
-                bench_size(n, Path(tmp), shared, sections, full_exports=(i == 0), floors=floors, postgres=(i == 0))
+                bench_size(
+                    n,
+                    Path(tmp),
+                    shared,
+                    sections,
+                    full_exports=(i == 0),
+                    floors=floors,
+                    postgres=args.postgres and i == 0,
+                )
             )
             print(f"bench: {n:,} articles done after {time.perf_counter() - started:.0f} s", flush=True)
     own_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
