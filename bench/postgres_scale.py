@@ -63,7 +63,7 @@ def main() -> int:
     ap.add_argument("--base", type=int, default=10_000)
     ap.add_argument("--times", type=int, default=10)
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
-    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks-postgres.md")
+    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks-postgres-scale.md")
     args = ap.parse_args()
     base = server()
     if base is None:
