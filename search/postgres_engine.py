@@ -397,24 +397,32 @@ def exists(conn: Connection) -> bool:
     """Whether the search tables are there, in this version's layout: tables of an older
     layout (derived data) count as none, so an ingest replaces them and a reader is told to
     reindex."""
-    return bool(conn.execute(f"SELECT to_regclass('{TABLE}') IS NOT NULL").fetchone()[0]) and not _outdated(conn)
+    present, outdated = _layout(conn)
+    return present and not outdated
 
 
-def _outdated(conn: Connection) -> list[str]:
-    """The search tables present in an older layout (without the column this one reads)."""
-    out = []
-    for table, column in ((TABLE, "facet_ids"), (VALUES, "id")):
-        present, current = conn.execute(
-            "SELECT to_regclass(?) IS NOT NULL, EXISTS (SELECT 1 FROM pg_attribute"
-            " WHERE attrelid = to_regclass(?) AND attname = ? AND NOT attisdropped)",
-            (table, table, column),
-        ).fetchone()
-        if present and not current:
-            out.append(table)
-    counted = conn.execute(f"SELECT to_regclass('{TOTALS}') IS NOT NULL").fetchone()[0]
-    if not counted and TABLE not in out and conn.execute(f"SELECT to_regclass('{TABLE}') IS NOT NULL").fetchone()[0]:
-        out.append(TABLE)  # its facet totals were never kept
-    return out
+def _has_column(table: str, column: str) -> str:
+    return (
+        f"EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('{table}')"
+        f" AND attname = '{column}' AND NOT attisdropped)"
+    )
+
+
+# One round trip, as every search opens the engine: is the documents table there, and is
+# each search table present in an older layout (without the column this one reads; the
+# documents table without its kept facet totals)?
+LAYOUT = (
+    f"SELECT to_regclass('{TABLE}') IS NOT NULL,"
+    f" to_regclass('{TABLE}') IS NOT NULL"
+    f" AND NOT ({_has_column(TABLE, 'facet_ids')} AND to_regclass('{TOTALS}') IS NOT NULL),"
+    f" to_regclass('{VALUES}') IS NOT NULL AND NOT {_has_column(VALUES, 'id')}"
+)
+
+
+def _layout(conn: Connection) -> tuple[bool, list[str]]:
+    """Whether the documents table is there, and the search tables of an older layout."""
+    present, documents_old, values_old = conn.execute(LAYOUT).fetchone()
+    return bool(present), [t for t, old in ((TABLE, documents_old), (VALUES, values_old)) if old]
 
 
 class PostgresWriter:
@@ -616,7 +624,7 @@ class PostgresEngine:
 
         self.conn.execute("SELECT pg_advisory_lock(?)", (SETUP_LOCK,))
         try:
-            for table in _outdated(self.conn):  # derived data: rebuilt from the store
+            for table in _layout(self.conn)[1]:  # derived data: rebuilt from the store
                 self.conn.execute(f"DROP TABLE {table}")
             for statement in statements(SCHEMA.replace(DOCUMENT_COLUMNS, columns(self.conn))):
                 self.conn.execute(statement)
