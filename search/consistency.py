@@ -210,7 +210,8 @@ def repair(store: Store, index: SearchIndex, ctx: Context, state: State) -> list
         store.rebuild_adoption_pairs()
         done.append("adoptions: computed the adoption pairs again")
     if state.misplaced:
-        written = [r for r in store.reviews() if r.id in {m.review for m in state.misplaced} and not r.orphaned]
+        judged = {m.review for m in state.misplaced}
+        written = [r for r in store.reviews() if r.id in judged and not r.orphaned]
         done.append(
             f"reviews: {count(len(written), 'relation')} of {len(state.misplaced)} judged again where their sentence"
             " is; no review deleted"
