@@ -12,18 +12,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zxkg.ingest.gazetteer import Gazetteer
-from zxkg.ingest.models import Article, Entity, Evidence, Extraction, Predicate, Relation
+from zxkg.ingest.models import Alias, Article, Entity, Evidence, Extraction, Predicate, Relation
 from zxkg.ingest.store import Store
 
 
-def mechanism(name: str, *aliases: str) -> Entity:
-    attrs = (("aliases", list(aliases)),) if aliases else ()
-    return Entity(kind="mechanism", name=name, attrs=attrs)  # type: ignore[arg-type]
+def mechanism(name: str) -> Entity:
+    return Entity(kind="mechanism", name=name)
 
 
-SHUANGKAO = mechanism("双考", "委员双考")
-SHUANGKAO_SYSTEM = mechanism("双考制度", "“双考”")  # another entity that answers to 双考
+SHUANGKAO = mechanism("双考")
+SHUANGKAO_SYSTEM = mechanism("双考制度")  # another entity that answers to 双考, by an alias
 LIANGLI = mechanism("两力两率")
+# Other written forms of a term, stored as extraction stores the aliases it learns.
+ALIASES = {SHUANGKAO: ("委员双考",), SHUANGKAO_SYSTEM: ("“双考”",)}
 BRAND = Entity(kind="brand", name="有事好商量")
 DOCUMENT = Entity(kind="document", name="长沙市政协委员履职考核办法", attrs=(("doc_type", "办法"), ("status", "试行")))
 
@@ -109,7 +110,8 @@ def extraction(gaz: Gazetteer, article_id: str, date: str, facts: list[Fact]) ->
             for parent in gaz.ancestors(subject.code):
                 part_of.append((subject, gaz.entity(parent)))
                 subject = gaz.entity(parent)
-    return Extraction(article=article, relations=tuple(relations), part_of=tuple(part_of))
+    aliases = {Alias(a, f.object, "test") for f in facts for a in ALIASES.get(f.object, ())}
+    return Extraction(article=article, relations=tuple(relations), part_of=tuple(part_of), aliases=tuple(aliases))
 
 
 def build_store(data_dir: str | Path, gaz: Gazetteer) -> str:

@@ -13,11 +13,13 @@ from tests.conftest import ROOT, SEED, run_cli
 from tests.graph_data import build_store
 from tests.legacy_store import v4_relations, write_v4
 from zxkg.api import serialize
+from zxkg.graph.names import Names
 from zxkg.ingest.gazetteer import Gazetteer
 from zxkg.ingest.link import Context
 from zxkg.ingest.models import Extraction
 from zxkg.ingest.pipeline import ingest
 from zxkg.ingest.store import SCHEMA_VERSION, Store
+from zxkg.ingest.store.filters import RelationQuery
 from zxkg.ingest.store.originals import deflate, inflate
 
 SHARED = ROOT.parent / "shared"
@@ -77,25 +79,25 @@ def test_a_schema_4_store_is_rewritten_and_prints_the_same_relations(tmp_path: P
         assert _printed(store.relations()) == before  # the layouts say the same
         articles = list(store.articles())
     # a reader of the older store is told what to do
-    with pytest.raises(Exception, match=r"schema 4, older than this zxkg's \(6\); run `zxkg migrate"):
+    with pytest.raises(Exception, match=r"schema 4, older than this zxkg's \(7\); run `zxkg migrate"):
         Store.open(old, readonly=True)
     migrated = run_cli("migrate", "--data", str(old))
     assert migrated.returncode == 0, migrated.stderr
-    assert "schema 4 → 6" in migrated.stdout
+    assert "schema 4 → 7" in migrated.stdout
     with Store.open(old, readonly=True) as store:
         assert _printed(store.relations()) == before
         assert list(store.articles()) == articles  # the text as found too
         assert store.stale_adoption_pairs() == [] and store.dangling() == {}
         assert store.offset_mismatches()[1] == []
     with sqlite3.connect(old / "zxkg.db") as c:
-        assert c.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+        assert c.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
         assert not [r for r in c.execute("SELECT name FROM sqlite_master WHERE name LIKE 'v4_%'")]
         view = c.execute("SELECT evidence, span FROM relations_view WHERE predicate = 'issues' LIMIT 1").fetchone()
         assert view[1] and view[1] in view[0]
     assert run_cli("reindex", "--data", str(old)).returncode == 0
     assert run_cli("check", "--data", str(old)).returncode == 0
     again = run_cli("migrate", "--data", str(old))
-    assert again.returncode == 0 and "already at schema 6" in again.stdout
+    assert again.returncode == 0 and "already at schema 7" in again.stdout
 
 
 def test_a_writer_upgrades_an_older_store_when_it_opens_it(tmp_path: Path, gaz: Gazetteer) -> None:
@@ -121,3 +123,50 @@ def test_the_store_stays_small(tmp_path: Path) -> None:
         used = c.execute("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()").fetchone()[0]
     per_article = used / n
     assert per_article <= BYTES_PER_ARTICLE * 1.2, f"{per_article:.0f} bytes an article"
+
+
+def _downgrade_to_schema_6(location: str) -> None:
+    """Take a schema-7 store back to schema 6: pairs without their citation, aliases without their form."""
+    drop = [f"ALTER TABLE adoption_pairs DROP COLUMN {c}" for c in ("url", "source", "origin")]
+    drop += ["DROP INDEX idx_aliases_form", "ALTER TABLE aliases DROP COLUMN form"]
+    if location.startswith("postgresql"):
+        import psycopg
+
+        with psycopg.connect(location, autocommit=True) as pg:
+            for statement in drop:
+                pg.execute(statement)
+            pg.execute("UPDATE zxkg_meta SET value = '6' WHERE name = 'schema'")
+        return
+    with sqlite3.connect(Path(location) / "zxkg.db") as c:
+        for statement in drop:
+            c.execute(statement)
+        c.execute("PRAGMA user_version = 6")
+
+
+def test_a_schema_6_store_gains_the_citation_of_its_pairs_and_the_form_of_its_aliases(
+    location: str, tmp_path: Path, ctx: Context, gaz: Gazetteer
+) -> None:
+    """Schema 7 keeps each pair's first evidence's url, source and origin in the pair, and each
+    alias's folded form; a writer that opens a store of schema 6 fills them from what it holds,
+    and every adoption, and every term found by an alias, reads the same."""
+    src = tmp_path / "src"
+    src.mkdir()
+    title, _, body = SEED.read_text(encoding="utf-8").partition("\n")
+    header = f"title: {title}\nurl: https://example.org/a\nsource: 政协网\ndate: 2024-05-24\n---\n"
+    (src / "seed.txt").write_text(header + body, encoding="utf-8")
+    with Store.open(location) as store:
+        ingest([str(src)], store, ctx)
+        before = list(store.adoptions(RelationQuery(), ("mechanism", "brand", "document")))
+        aliases = [a for t in store.term_list(("mechanism", "brand"), "", 500, 0)[1] for a in t.aliases]
+        found = {alias: Names(store, gaz).terms(f"“{alias}”") for alias in aliases}  # quoted: found by its form
+    assert found and all(found.values()), "the seed teaches aliases"
+    assert before and {(a.url, a.source, a.file) for a in before} == {("https://example.org/a", "政协网", "seed.txt")}
+    _downgrade_to_schema_6(location)
+    with pytest.raises(Exception, match=r"schema 6"):
+        Store.open(location, readonly=True)
+    with Store.open(location) as store:  # a writer upgrades it
+        assert list(store.adoptions(RelationQuery(), ("mechanism", "brand", "document"))) == before
+        assert store.stale_adoption_pairs() == []
+    with Store.open(location, readonly=True) as store:
+        assert list(store.adoptions(RelationQuery(), ("mechanism", "brand", "document"))) == before
+        assert {alias: Names(store, gaz).terms(f"“{alias}”") for alias in found} == found

@@ -59,15 +59,12 @@ class Dialect:
     def hex(self, blob: str) -> str:
         return f"hex({blob})" if self.name == "sqlite" else f"upper(encode({blob}, 'hex'))"
 
-    def contains(self, haystack: str, needle: str) -> str:
-        """True when ``needle`` occurs in ``haystack`` (both text)."""
-        return f"instr({haystack}, {needle}) > 0" if self.name == "sqlite" else f"strpos({haystack}, {needle}) > 0"
-
     def with_list(self, attrs: str, key: str, values: str) -> str:
         """The JSON object ``attrs`` with ``key`` set to the array of an aggregate's ``values``."""
         if self.name == "sqlite":
             return f"json_set(coalesce({attrs}, '{{}}'), '$.{key}', json_group_array({values}))"
-        return f"jsonb_set(coalesce({attrs}, '{{}}')::jsonb, '{{{key}}}', jsonb_agg({values}))::text"
+        # ordered, or a row rewritten (an UPDATE) would list them in another order
+        return f"jsonb_set(coalesce({attrs}, '{{}}')::jsonb, '{{{key}}}', jsonb_agg({values} ORDER BY {values}))::text"
 
     def object_keys(self, attrs: str, alias: str) -> str:
         """A FROM item of the keys of each JSON object ``attrs`` (column ``{alias}.key``)."""

@@ -10,6 +10,8 @@ the views, and vacuums the file after an explicit ``zxkg migrate``.
 
 Schema 6 adds the ``reviews`` table (``reviews``): a store of schema 5 gains it empty, and
 its adoption pairs stay as they are, since no relation of it was rejected yet.
+
+Schema 7 adds columns to pairs and aliases (``upgrade_v7``), filled from what the store holds.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import sqlite3
 import sqlite_utils
 
 from ..errors import ZxkgError
-from . import dates, originals, pairs
+from . import dates, originals, pairs, upgrade_v7
 from .dialect import SQLITE
 from .schema import SCHEMA, SCHEMA_VERSION, SEED_SQL, TABLES_SQL, views
 
@@ -40,12 +42,30 @@ def upgrade(conn: sqlite3.Connection) -> bool:
     rewritten = found < SCHEMA_VERSION and "subject_key" in db["relations"].columns_dict
     if rewritten:
         _from_v4(conn, db)
+    if found and not rewritten:
+        _to_v7(conn, db)  # before the schema script, whose indexes name the new columns
     conn.executescript(SCHEMA)  # schema 5 → 6: the reviews table and its indexes, nothing else
     for name, sql in views(SQLITE).items():
         if name not in db.view_names() or found < SCHEMA_VERSION:
             db.create_view(name, sql.strip(), replace=True)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     return rewritten
+
+
+def _to_v7(conn: sqlite3.Connection, db: sqlite_utils.Database) -> None:
+    """Schema 6 → 7 (``upgrade_v7``): the columns and their values land together, or neither."""
+    missing = [(t, c) for t, c in upgrade_v7.COLUMNS if t in db.table_names() and c not in db.table(t).columns_dict]
+    if not missing:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for table, column in missing:
+            db.table(table).add_column(column, str, not_null_default="")
+        upgrade_v7.fill(conn)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
 
 
 def vacuum(conn: sqlite3.Connection) -> None:
@@ -95,6 +115,7 @@ def _from_v4(conn: sqlite3.Connection, db: sqlite_utils.Database) -> None:
         for table in V4_TABLES:
             if f"v4_{table}" in db.table_names():
                 db[f"v4_{table}"].drop()
+        upgrade_v7.fill_alias_forms(conn)
         pairs.rebuild(conn, SQLITE)
         conn.execute("COMMIT")
     except BaseException:

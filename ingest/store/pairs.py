@@ -45,8 +45,12 @@ EVIDENCE = "substr(a.text, e.sentence_start + 1, e.sentence_end - e.sentence_sta
 
 COLUMNS = (
     "term_key, region_key, region_name, code, level, province, term_name, kind, relations, articles,"
-    " first_date, last_date, confidence_sum, first_ref, predicate, evidence, article_id, file, title"
+    " first_date, last_date, confidence_sum, first_ref, predicate, evidence, article_id, file, title,"
+    " url, source, origin"
 )
+# What cites a pair's first evidence, copied from its article (``a``): articles never change
+# under their id, and a pair whose first relation changes takes the new one's.
+CITED = "coalesce(a.url, '') AS url, coalesce(a.source, '') AS source, coalesce(a.origin, '') AS origin"
 
 
 def first_ref(d: Dialect) -> str:
@@ -68,7 +72,7 @@ def pair_rows(d: Dialect, where: str) -> str:
                o.name AS term_name, o.kind, g.relations, g.articles, {text_of(d, "g.first_date")} AS first_date,
                {text_of(d, "g.last_date")} AS last_date,
                g.confidence_sum, g.first_ref, e.predicate, {EVIDENCE} AS evidence, a.id AS article_id,
-               coalesce(a.file, '') AS file, coalesce(a.title, '') AS title
+               coalesce(a.file, '') AS file, coalesce(a.title, '') AS title, {CITED}
         FROM (
             SELECT r.object AS term, r.subject AS region, count(*) AS relations,
                    count(DISTINCT r.article) AS articles,
@@ -107,7 +111,10 @@ def _add(d: Dialect) -> str:
             evidence = CASE WHEN {newer} THEN {x}.evidence ELSE {p}.evidence END,
             article_id = CASE WHEN {newer} THEN {x}.article_id ELSE {p}.article_id END,
             file = CASE WHEN {newer} THEN {x}.file ELSE {p}.file END,
-            title = CASE WHEN {newer} THEN {x}.title ELSE {p}.title END
+            title = CASE WHEN {newer} THEN {x}.title ELSE {p}.title END,
+            url = CASE WHEN {newer} THEN {x}.url ELSE {p}.url END,
+            source = CASE WHEN {newer} THEN {x}.source ELSE {p}.source END,
+            origin = CASE WHEN {newer} THEN {x}.origin ELSE {p}.origin END
     """
 
 

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from ..errors import NotFound, StoreUnavailable, ZxkgError
+from . import upgrade_v7
 from .dialect import POSTGRES
 from .migrate import statements
 from .schema import SCHEMA_VERSION, postgres_schema, views
@@ -170,6 +171,13 @@ class PostgresSession(Session):
         self.conn.execute("SELECT pg_advisory_lock(?)", (SETUP_LOCK,))
         try:
             self.conn.execute("BEGIN")
+            older = _has_store(self.conn) and _version(self.conn) < SCHEMA_VERSION
+            if older:  # schema 6 → 7, before the schema script, whose indexes name the new columns
+                for table, column in upgrade_v7.COLUMNS:
+                    self.conn.execute(
+                        f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} TEXT COLLATE \"C\" NOT NULL DEFAULT ''"
+                    )
+                upgrade_v7.fill(self.conn)
             for statement in statements(META + postgres_schema()):
                 self.conn.execute(statement)
             for name, sql in views(self.sql).items():
@@ -256,9 +264,13 @@ def _has_store(conn: Connection) -> bool:
     return bool(conn.execute("SELECT to_regclass('zxkg_meta') IS NOT NULL").fetchone()[0])
 
 
-def _readable(conn: Connection, where: str) -> None:
+def _version(conn: Connection) -> int:
     row = conn.execute("SELECT value FROM zxkg_meta WHERE name = 'schema'").fetchone()
-    version = int(row[0]) if row else 0
+    return int(row[0]) if row else 0
+
+
+def _readable(conn: Connection, where: str) -> None:
+    version = _version(conn)
     if version == SCHEMA_VERSION:
         return
     conn.close()

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from ..lexicon import fold
 from ..models import Article, Entity, Evidence, Extraction, Mention, Relation
 from . import dates, originals, pairs
 from .dialect import Dialect
@@ -229,18 +230,20 @@ class Reads(Session):
     def find_entities(
         self, forms: Sequence[str], kinds: Sequence[str], alias_kinds: Sequence[str] = ()
     ) -> list[EntityRow]:
-        """Entities of ``kinds`` named one of ``forms``, and of ``alias_kinds`` whose attrs
-        contain one of them.
+        """Entities of ``kinds`` named one of ``forms``, and of ``alias_kinds`` that carry one
+        of them as an alias in any spelling ``lexicon.fold`` compares alike; both looked up in
+        an index (entities by kind and name, aliases by their folded form). Callers compare
+        the folded names themselves.
 
-        Names are looked up in the index; the attrs part is a cheap prefilter for aliases
-        (callers check the JSON themselves).
+        Aliases live only in the aliases table (``attrs_with_aliases`` merges them into the
+        attrs a reader sees); a scan of every entity's attrs for them cost a lookup its
+        milliseconds and found nothing more.
         """
         forms = [f for f in forms if f]
         if not forms:
             return []
         d = self.sql
         columns = f"e.key, e.kind, e.name, e.code, e.level, e.parent, e.province, {attrs_with_aliases(d)}"
-        has_aliases = d.contains("e.attrs", "'\"aliases\"'")
         forms_json = json.dumps(forms)
         sql = f"""
             SELECT {columns} FROM entities e
@@ -253,14 +256,10 @@ class Reads(Session):
             sql += f"""
                 UNION
                 SELECT {columns} FROM entities e
-                WHERE e.kind IN ({marks}) AND {has_aliases}
-                  AND EXISTS (SELECT 1 FROM {d.among()} f WHERE {d.contains("e.attrs", "f.value")})
-                UNION
-                SELECT {columns} FROM entities e
                 WHERE e.kind IN ({marks})
-                  AND e.id IN (SELECT entity FROM aliases WHERE alias IN {d.among()})
+                  AND e.id IN (SELECT entity FROM aliases WHERE form IN {d.among()})
             """
-            params += [*alias_kinds, forms_json, *alias_kinds, forms_json]
+            params += [*alias_kinds, json.dumps(sorted({fold(f) for f in forms}))]
         return list(map(EntityRow._make, self.conn.execute(sql + " ORDER BY 2, 3, 1", params)))
 
     def entity_names(self, kinds: Sequence[str]) -> Iterator[EntityName]:

@@ -37,7 +37,7 @@ DEFERRED_INDEXES = (
     "idx_mentions_entity",
     "idx_article_files_origin",
 )
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # Predicates by their integer key in the store; ADOPTING are a region's relations to a term.
 PREDICATE_IDS: dict[Predicate, int] = {
@@ -137,6 +137,7 @@ CREATE TABLE IF NOT EXISTS aliases (
     provenance TEXT NOT NULL,      -- the rule that saw it, and the article
     article INTEGER REFERENCES articles(key),
     seen_at TEXT NOT NULL,
+    form TEXT NOT NULL DEFAULT '', -- the alias as names compare (lexicon.fold): looked up by it (schema 7)
     PRIMARY KEY (alias, entity)
 );
 CREATE TABLE IF NOT EXISTS failures (
@@ -166,6 +167,9 @@ CREATE TABLE IF NOT EXISTS adoption_pairs (
     article_id TEXT NOT NULL,
     file TEXT NOT NULL,
     title TEXT NOT NULL,
+    url TEXT NOT NULL DEFAULT '',    -- what cites the first evidence's article, kept here so
+    source TEXT NOT NULL DEFAULT '', -- a row of the adoption table reads no article (schema 7)
+    origin TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (term_key, region_key)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS reviews (
@@ -213,6 +217,7 @@ CREATE INDEX IF NOT EXISTS idx_relations_adopted_by_object
 CREATE UNIQUE INDEX IF NOT EXISTS idx_relations_static
     ON relations(subject, predicate, object) WHERE article IS NULL;
 CREATE INDEX IF NOT EXISTS idx_aliases_entity ON aliases(entity);
+CREATE INDEX IF NOT EXISTS idx_aliases_form ON aliases(form);
 CREATE INDEX IF NOT EXISTS idx_adoption_pairs_region ON adoption_pairs(region_key, term_key);
 CREATE INDEX IF NOT EXISTS idx_reviews_relation ON reviews(relation, status);
 CREATE INDEX IF NOT EXISTS idx_reviews_origin ON reviews(origin);

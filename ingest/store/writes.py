@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..errors import AlreadyStored, ZxkgError
+from ..lexicon import fold
 from ..models import Entity, Extraction, Failure
 from . import dates, originals, pairs, reviews
 from .connection import Connection
@@ -211,9 +212,9 @@ class Writes(Session):
         added = reviews.attach(c, d, key)
         last = ALL_IDS if self.concurrent else first + len(ex.relations) + added - 1
         c.executemany(
-            f"{d.insert_ignore} INTO aliases (alias, entity, provenance, article, seen_at) VALUES (?, ?, ?, ?, ?)"
-            f" {d.on_conflict_ignore}",
-            [(al.alias, ids[al.entity.key], al.provenance, key, stamp) for al in ex.aliases],
+            f"{d.insert_ignore} INTO aliases (alias, entity, provenance, article, seen_at, form)"
+            f" VALUES (?, ?, ?, ?, ?, ?) {d.on_conflict_ignore}",
+            [(al.alias, ids[al.entity.key], al.provenance, key, stamp, fold(al.alias)) for al in ex.aliases],
         )
         if ex.part_of:
             divisions = self._rule_keys(c, {"divisions"})["divisions"]
