@@ -33,6 +33,7 @@ Differences from whoosh, handled here:
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, get_args
 
@@ -275,17 +276,39 @@ class TantivyEngine:
         return SearchResult(total=total, hits=hits, facets=facets, offset=request.offset, limit=request.limit)
 
     def _facets(self, searcher: tantivy.Searcher, q: tantivy.Query, request: SearchRequest) -> tuple[Facet, ...]:
-        fields = {name: _facet_field(name) for name in request.facets}
-        size = MAX_BUCKETS // len(fields)
-        aggs = {
-            name: {"terms": {"field": field, "size": size, "segment_size": size}}
-            for name, field in fields.items()
-            if field is not None
-        }
-        result = searcher.aggregate(q, aggs) if aggs else {}
-        return tuple(
-            Facet(name, _top(result.get(name, {}).get("buckets", ()), request.facet_size)) for name in request.facets
-        )
+        """The facets' top values, counted exactly.
+
+        Every segment hands over all its values (``segment_size``), so the merged counts are
+        exact; only the top few come back to Python (``_asked``), where a whole list of
+        regions cost more to convert and sort than counting it. A facet whose last value
+        shown ties with the last one returned may have more of that count beyond: it is
+        asked again in full, so ties still break by value.
+        """
+        fields = {name: field for name in request.facets if (field := _facet_field(name)) is not None}
+        every = MAX_BUCKETS // max(len(fields), 1)
+
+        def asked(size: int, names: Iterable[str]) -> dict[str, Any]:
+            aggs = {n: {"terms": {"field": fields[n], "size": size, "segment_size": every}} for n in names}
+            return searcher.aggregate(q, aggs) if aggs else {}
+
+        shown = request.facet_size
+        size = _asked(shown, every)
+        result = asked(size, fields)
+        again = [n for n in fields if size < every and _may_tie(result.get(n, {}).get("buckets", ()), shown, size)]
+        if again:
+            result.update(asked(every, again))
+        return tuple(Facet(name, _top(result.get(name, {}).get("buckets", ()), shown)) for name in request.facets)
+
+
+def _asked(shown: int, every: int) -> int:
+    """How many values to ask a facet for when ``shown`` are shown (0: all of them)."""
+    return every if shown <= 0 else min(every, 2 * shown + 10)
+
+
+def _may_tie(buckets: Any, shown: int, size: int) -> bool:
+    """True when values beyond the ``size`` returned may tie with the last one shown."""
+    counts = sorted((int(b["doc_count"]) for b in buckets if b["key"] not in (None, "")), reverse=True)
+    return len(buckets) >= size and len(counts) >= shown and counts[shown - 1] <= counts[-1]
 
 
 def _facet_field(name: str) -> str | None:

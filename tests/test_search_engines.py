@@ -452,3 +452,34 @@ def test_postgresql_search_tables_of_an_older_layout_count_as_none_and_are_rebui
         assert [dict(f.counts) for f in found.facets] == [dict(f.counts) for f in whoosh.facets]
     finally:
         engine.close()
+
+
+@pytest.mark.parametrize("shown", [1, 2, 3])
+def test_the_top_facet_values_are_the_first_of_all_of_them_ties_broken_by_value(
+    indexes: dict[str, tuple[SearchIndex, Store]], other: tuple[str, tuple[SearchIndex, Store]], shown: int
+) -> None:
+    """An engine may count only the top values of a facet: they are the first ``shown`` of the
+    full list, whose ties break by value, even where a tie runs past the values it asked for."""
+    full = {f.name: f.counts for f in answer(indexes["whoosh"], "政协").facets}
+    assert len(full["region"]) > 2 * shown + 10  # more values than an engine asks for first
+    top = {name: counts[:shown] for name, counts in full.items()}
+    for name, pair in (("whoosh", indexes["whoosh"]), other):
+        assert {f.name: f.counts for f in answer(pair, "政协", facet_size=shown).facets} == top, name
+
+
+@pytest.mark.parametrize(
+    ("counts", "shown", "size", "may_tie"),
+    [
+        ([9, 8, 7], 2, 3, False),  # fewer values than asked for: all of them came back
+        ([9, 8, 7, 7], 2, 4, False),  # the last shown (8) beats every value left out (≤ 7)
+        ([9, 7, 7, 7], 2, 4, True),  # the last shown (7) may tie with one left out
+        ([5, 5, 5, 5], 1, 4, True),
+    ],
+)
+def test_a_facet_is_asked_again_in_full_when_a_tie_may_run_past_its_top_values(
+    counts: list[int], shown: int, size: int, may_tie: bool
+) -> None:
+    from zxkg.search.tantivy_engine import _may_tie
+
+    buckets = [{"key": f"v{i}", "doc_count": n} for i, n in enumerate(counts)]
+    assert _may_tie(buckets, shown, size) is may_tie
