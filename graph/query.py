@@ -72,6 +72,15 @@ def adopters(names: Names, term: str, filters: Filters = Filters()) -> Adopters:
     return Adopters(term=term, matched=matched, adoptions=tuple(rows))
 
 
+def adopters_page(
+    names: Names, term: str, filters: Filters = Filters(), limit: int = 100, offset: int = 0
+) -> tuple[Adopters, int]:
+    """``limit`` rows of ``adopters(names, term, filters)`` from ``offset``, and how many it holds."""
+    matched, q = _term_query(names, term, filters)
+    total, rows = names.store.adoption_page(q, _term_kinds(filters), limit, offset)
+    return Adopters(term=term, matched=matched, adoptions=tuple(rows)), total
+
+
 def adoption_evidence(names: Names, term: str, filters: Filters = Filters(), region: str = "") -> Evidence:
     """Every sentence that states an adoption of ``term`` (aliases included): of one ``region``
     exactly (not the regions under it), or of every adopter that ``filters`` keep.

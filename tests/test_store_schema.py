@@ -184,3 +184,21 @@ def test_replaced_findings_keep_the_pairs_exact(real_store: Path) -> None:
             store.replace(ex)
         assert store.stale_adoption_pairs() == []
         assert _whole(store) == _grouped(store)
+
+
+def test_a_page_of_adopters_is_that_slice_of_all_of_them(real_store: Path) -> None:
+    """One term's page is counted and cut in SQL, several terms' (a term and its aliases) from the
+    whole answer: either way it is the slice of the full list, with the full count."""
+    with Store.open(real_store, readonly=True) as store:
+        table = _whole(store)
+        busiest = Counter(row["term_key"] for row in table).most_common(1)[0][0]
+        for objects in ((busiest,), _most_shared_terms(table, 3)):
+            for where in ({}, {"min_articles": 2}):
+                q = RelationQuery(objects=objects, **where)  # type: ignore[arg-type]
+                full = list(store.adoptions(q, TERM_KINDS, merge_terms=True))
+                assert len(full) >= (1 if where else 5), objects
+                for limit, offset in ((2, 0), (2, 3), (50, 0), (3, len(full) - 1), (5, len(full) + 1)):
+                    assert store.adoption_page(q, TERM_KINDS, limit, offset) == (
+                        len(full),
+                        full[offset : offset + limit],
+                    )

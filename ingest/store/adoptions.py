@@ -127,12 +127,37 @@ class Adoptions(Session):
         """
         yield from map(FirstAdoption._make, self.conn.execute(sql, params))
 
-    def _adoption_pairs(self, q: RelationQuery, term_kinds: Sequence[str], by_date: bool) -> Iterator[Adoption]:
-        """``adoptions`` read from the adoption pairs (same columns, same order)."""
+    def adoption_page(
+        self, q: RelationQuery, term_kinds: Sequence[str], limit: int, offset: int = 0
+    ) -> tuple[int, list[Adoption]]:
+        """How many rows ``adoptions(q, term_kinds, merge_terms=True)`` holds, and ``limit`` of
+        them from ``offset``, in its order.
+
+        One term's adopters (the question a page asks most) are counted and cut in SQL, so
+        a page of a term adopted everywhere builds its fifty rows, not thousands; any other
+        question cuts the whole answer.
+        """
+        if _whole_pairs(q, True) and q.objects is not None and len(q.objects) == 1:
+            where, params = self._pair_where(q, term_kinds)
+            total = int(self.conn.execute(f"SELECT count(*) FROM adoption_pairs p WHERE {where}", params).fetchone()[0])
+            return total, list(self._adoption_pairs(q, term_kinds, True, (limit, offset)))
+        rows = list(self.adoptions(q, term_kinds, merge_terms=True))
+        return len(rows), rows[offset : offset + limit]
+
+    def _pair_where(self, q: RelationQuery, term_kinds: Sequence[str]) -> tuple[str, list[Any]]:
+        """``_pair_filter`` and the question's least number of articles."""
         where, params = _pair_filter(self.sql, q, term_kinds)
         if q.min_articles:
             where += " AND p.articles >= ?"
             params.append(q.min_articles)
+        return where, params
+
+    def _adoption_pairs(
+        self, q: RelationQuery, term_kinds: Sequence[str], by_date: bool, page: tuple[int, int] | None = None
+    ) -> Iterator[Adoption]:
+        """``adoptions`` read from the adoption pairs (same columns, same order); ``page`` is
+        (limit, offset)."""
+        where, params = self._pair_where(q, term_kinds)
         order = (
             "ORDER BY p.first_date IS NULL, p.first_date, p.region_key, p.term_key"
             if by_date
@@ -147,8 +172,9 @@ class Adoptions(Session):
             FROM adoption_pairs p
             WHERE {where}
             {order}
+            {"LIMIT ? OFFSET ?" if page else ""}
         """
-        return self._cited(self.conn.execute(sql, params))
+        return self._cited(self.conn.execute(sql, [*params, *(page or ())]))
 
     def _merged_pairs(self, q: RelationQuery, term_kinds: Sequence[str], by_date: bool) -> Iterator[Adoption]:
         """``adoptions`` of several terms merged into one (a term and its aliases), from their pairs.

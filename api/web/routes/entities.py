@@ -22,6 +22,7 @@ from zxkg.graph.names import Names
 from zxkg.graph.query import (
     adopter_counts,
     adopters,
+    adopters_page,
     adoption_evidence,
     adoption_table,
     region_profile,
@@ -144,17 +145,15 @@ def mechanism_adopters(
 ) -> dict[str, Any]:
     """The regions that adopted a mechanism or brand (aliases included), first date first, with evidence."""
     names = Names(store, res.gazetteer)
-    found = adopters(
-        names, name, Filters(kinds=("region", "mechanism", "brand"), region=region, since=since, until=until)
-    )
-    rows = found.adoptions
+    filters = Filters(kinds=("region", "mechanism", "brand"), region=region, since=since, until=until)
+    found, total = adopters_page(names, name, filters, limit, offset)
     return {
         "term": name,
         "matched": [serialize.node(n) for n in found.matched],
-        "total": len(rows),
+        "total": total,
         "limit": limit,
         "offset": offset,
-        "items": [serialize.adoption(a) for a in rows[offset : offset + limit]],
+        "items": [serialize.adoption(a) for a in found.adoptions],
     }
 
 
