@@ -298,3 +298,52 @@ def test_known_terms_of_the_second_round(text: str, expected: set[tuple[str, str
 )
 def test_no_adoption_of_the_second_round(text: str, ctx: Context) -> None:
     assert not found(text, ctx)
+
+
+# Precision on the own gold (#16, fourth round): each row a general shape, invented sentences.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a known term held to as a principle (坚持/践行, nothing after it) is not run …
+        ("宁陕县政协始终坚持委员为民,委员作用更加突出。", set()),
+        ("宁陕县政协践行委员为民,服务群众。", set()),
+        # … but the same words with their head, or after a building verb, are
+        ("宁陕县政协坚持委员为民行动,服务群众。", {("宁陕县", "委员为民", "brand")}),
+        ("宁陕县政协进一步推动委员为民活动走深走实。", {("宁陕县", "委员为民", "brand")}),
+    ],
+)  # fmt: skip
+def test_known_terms_held_as_principles(text: str, expected: set[tuple[str, str, str]], ctx: Context) -> None:
+    assert found_knowing(text, {"委员为民": "brand"}, ctx) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # what a body is to be made into (建设成为, 打造成为) is an aim, not an institution run
+        ("宁陕县政协将把委员工作站建设成为全省一流的委员联系点。", {("宁陕县", "委员工作站", "mechanism")}),
+        ("宁陕县政协努力把活动阵地打造成为有温度的委员之家,服务群众。", set()),
+        # 建成 alone builds it
+        ("宁陕县政协今年建成委员联系点12个。", {("宁陕县", "委员联系点", "mechanism")}),
+        # a quote followed by 功能 names a function of something, not a programme …
+        ("宁陕县政协用好上级平台“议政”功能。", set()),
+        # … unless a head word names the thing first
+        ("宁陕县政协用好“政协云”平台功能。", {("宁陕县", "政协云", "brand")}),
+        # a count that closes a list (等三项) is no part of its last item
+        ("宁陕县政协组织开展委员进乡村、委员进园区、委员进机关等三项“三进活动”。",
+         {("宁陕县", "委员进乡村", "brand"), ("宁陕县", "委员进园区", "brand"), ("宁陕县", "委员进机关", "brand"),
+          ("宁陕县", "三进活动", "brand")}),
+    ],
+)  # fmt: skip
+def test_adoptions_of_the_fourth_round(text: str, expected: set[tuple[str, str, str]], ctx: Context) -> None:
+    assert found(text, ctx) == expected
+
+
+def test_an_institution_a_committee_only_looks_at_is_less_certain_than_one_it_builds(ctx: Context) -> None:
+    def confidence(text: str) -> float:
+        hits = extract_regions(text, ctx.gazetteer, ctx.segmenter)
+        (hit,) = [i for i in extract_initiatives(text, Actors(text, hits, ctx.gazetteer)) if i.owners]
+        return hit.confidence
+
+    looked = confidence("宁陕县政协调研委员工作室建设情况。")
+    built = confidence("宁陕县政协建立委员工作室。")
+    assert 0 < looked < 0.5 <= built

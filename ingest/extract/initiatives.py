@@ -46,7 +46,7 @@ BRAND_HEADS = (
     "大讲堂 年 计划 项目 赛 竞赛 工作"
 ).split()
 SLOGAN_HEADS = (
-    "作风 要求 精神 导向 氛围 理念 目标 定位 职能定位 口号 思路 原则 要义 标准要求 作风要求 风气 局面".split()
+    "作风 要求 精神 导向 氛围 理念 目标 定位 职能定位 口号 思路 原则 要义 标准要求 作风要求 风气 局面 功能 职能".split()
 )
 HEADS: list[tuple[str, EntityKind]] = sorted(
     [(h, "mechanism") for h in MECHANISM_HEADS]
@@ -134,6 +134,7 @@ LEADING_VERBS = re.compile("^(?:" + "|".join(sorted(ADOPT_VERBS, key=len, revers
 NUMBERED_NAME = re.compile(r"^(?:[一二两三四五六七八九十双]{1,2}[\u4e00-\u9fff]{1,4}){2,}$")
 FORMULA = re.compile(r"[\u4e00-\u9fff\dA-Za-z]\+|\+[\u4e00-\u9fff\dA-Za-z]")
 DIGIT_FORMULA = re.compile(r"[\dA-Za-z]{1,3}(?:\+[\dA-Za-z]{1,3}){2,}")  # 1+2+4+N: a numbered system
+COUNT_PHRASE = re.compile(r"等?(?:\d+|[一二两三四五六七八九十]+)(?:个|项|大|种|类|方面)$|等$")
 ENUMERATION_BEFORE = re.compile(r"((?:[\u4e00-\u9fff]{2,10}、)+[\u4e00-\u9fff]{2,10})$")
 
 
@@ -370,8 +371,35 @@ def extract_initiatives(
             hits.append(InitiativeHit(start, end, name, kind_of_name(name) or "mechanism",
                                       _owners(actors, start, end), "initiative.sibling", 0.6))  # fmt: skip
             taken.append((start, end))
+    hits = [replace(h, owners=()) if _an_aim(text, h) else h for h in hits]
+    hits = [replace(h, confidence=round(h.confidence * 0.7, 3)) if _looked_at(text, h) else h for h in hits]
     out = [_canonical(hit, lexicon) for hit in _listed_share_owners(text, sorted(hits, key=lambda h: h.start))]
     return [hit for hit in out if hit is not None]
+
+
+# 把委员联络站建设成为省级标杆的政协委员联系点: what a body is to be made into is an aim of the
+# sentence (and often another committee's title for it), not an institution anyone runs yet.
+# 建成 alone is a building verb (建成委员工作室23个); only 成为 after it names the aim.
+AIM_BEFORE = re.compile(r"(?:建设|打造|建|办|培育|塑造|发展)成为[^,;:。!?,;:!?“”]{0,16}$")
+
+
+# 市政协调研委员工作室, 考察组参观协商议事室: an institution a committee goes to see may be its
+# own or its counties' (the visit often is the latter); a weaker sign than a building verb.
+LOOKED_AT = re.compile(r"(?:调研|视察|考察|参观|走访|观摩|察看|检查)(?:了)?$")
+
+
+def _looked_at(text: str, hit: InitiativeHit) -> bool:
+    """An unquoted term written right after a verb of looking at it (see LOOKED_AT)."""
+    if not hit.owners or hit.rule.startswith("initiative.quoted"):
+        return False
+    return LOOKED_AT.search(text, max(0, hit.start - 3), hit.start) is not None
+
+
+def _an_aim(text: str, hit: InitiativeHit) -> bool:
+    """An unquoted term written as what something is to become (see AIM_BEFORE)."""
+    if not hit.owners or hit.rule.startswith("initiative.quoted"):
+        return False
+    return AIM_BEFORE.search(text, max(0, hit.start - 24), hit.start) is not None
 
 
 def _listed_share_owners(text: str, hits: list[InitiativeHit]) -> list[InitiativeHit]:
@@ -415,11 +443,24 @@ def _known_terms(text: str, actors: Actors, lexicon: Lexicon, quoted: list[tuple
             start -= 1
             name = text[start:end]
         owners = actors.regions_before(start)
-        if not owners and verb_before(text, start):
+        verb = verb_before(text, start)
+        if not owners and verb and not _held_as_principle(text, verb, start, end):
             found = actors.actor_at(start)
             owners = (found[0],) if found else ()
         out.append(InitiativeHit(start, end, name, kind, owners, "initiative.lexicon", 0.6))
     return out
+
+
+# 始终坚持履职为民, 践行履职为民: what a committee holds to is a principle of its work; the same
+# words run as a programme carry their head (推动履职为民活动) or an owner written before them.
+PRINCIPLE_VERBS = frozenset("坚持 践行".split())
+
+
+def _held_as_principle(text: str, verb: str, start: int, end: int) -> bool:
+    """A known term written bare after a verb of holding to (see PRINCIPLE_VERBS), no head after it."""
+    if verb not in PRINCIPLE_VERBS or kind_of_name(text[start:end]) is not None:
+        return False
+    return head_after(text, end) is None
 
 
 GLUE_NEVER = set("了着过好的各多全一二两三四五六七八九十个这此该其等和与及在为把将对")
@@ -643,6 +684,9 @@ def _enumerations(text: str, qs: list[Quote], actors: Actors) -> list[Initiative
         if cut > 0:
             pos += cut
             items[0] = items[0][cut:]
+        tail = COUNT_PHRASE.search(items[-1])
+        if tail:
+            items[-1] = items[-1][: tail.start()]  # 委员进校园等三项“三进行动”: the count is no part of it
         if any(_has_verb(item) or "的" in item or len(item) < 2 for item in items):
             continue
         owners = _owners(actors, m.start(1))
