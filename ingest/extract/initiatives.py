@@ -723,6 +723,8 @@ def _systems(text: str, actors: Actors) -> list[InitiativeHit]:
 
 def _institutions(text: str, actors: Actors) -> list[InitiativeHit]:
     out: list[InitiativeHit] = []
+    named = unquoted.institutions(text, actors)
+    longer = [(start, end) for start, end, *_ in named]
     region_ends = {h.end for h in actors.hits}
     for m in INSTITUTION.finditer(text):
         name = m.group(0)
@@ -734,9 +736,11 @@ def _institutions(text: str, actors: Actors) -> list[InitiativeHit]:
             name = text[start : m.end()]
         if len(name) < 4 and not name.startswith("协商"):
             continue
+        if any(a <= start < m.end() < b for a, b in longer):
+            continue  # 委员履职考评领导小组: a head after it names the body, not the 考评 in it
         owners = _owners(actors, start)
         out.append(InitiativeHit(start, m.end(), name, "mechanism", owners, "initiative.institution", 0.6))
-    for start, end, name, kind, rule, conf in unquoted.institutions(text, actors):
+    for start, end, name, kind, rule, conf in named:
         out.append(InitiativeHit(start, end, name, kind, _owners(actors, start, end), rule, conf))
     return out
 

@@ -29,7 +29,7 @@ from .regions import SURNAMES
 INSTITUTION_HEADS = (
     "联系界别群众工作站 委员会客厅 会客厅 工作室 工作站 联络站 联络室 联系点 服务站 活动站 活动室 之家 "
     "议事厅 议事堂 议事室 议事站 议事会 议政会 协商室 驿站 值班日 接待日 述职评议 联席会议 领导小组 "
-    "大讲堂 讲堂 讲坛 实践中心 活动基地 信箱 服务周 活动周"
+    "大讲堂 讲堂 讲坛 实践中心 活动基地 信箱 服务周 活动周 活动小组"
 ).split()
 _HEADS = "|".join(sorted(INSTITUTION_HEADS, key=len, reverse=True))
 # What never stands inside a name: particles, list marks, and verbs of doing rather than naming.
@@ -41,8 +41,15 @@ MEMBER_LED = re.compile(
 )
 # an adoption verb before it: 设立委员值班日, 组建沿海五县政协主席联席会议, 建起协商驿站
 VERB_LED = re.compile(
-    r"(?=[设组建成搭开打创推实执举完健召])(?:设立|设置|组建|建立|建起|建成|建设|成立|搭建|开通|打造|创建|创设|推行|实行|执行|开展|开设|举办|推进|完善|健全|召开)"
+    r"(?=[设组建重成搭开打创推实执举完健召])(?:设立|设置|组建|建立|建起|建成|建设|重建|成立|搭建|开通|打造|创建|创设|推行|实行|执行|开展|开设|举办|推进|完善|健全|召开"
+    r"|设(?=\d|[一二两三四五六七八九十]))"
     rf"(?:了|起)?(?:\d+|[一二两三四五六七八九十]+)?(?:个|家|处|批)?({_MOD}{{0,12}}?(?:{_HEADS}))"
+)
+# a consultation held at a fixed rhythm is a standing form (召开季度协商座谈会, 举行双月协商活动)
+PERIODIC = re.compile(r"(?:双周|双月|季度|月度)协商(?:座谈会|议政会|恳谈会)?")
+PERIODIC_HELD = re.compile(
+    r"(?:召开|举行|举办|开展|组织|建立|实行|推行|坚持|健全|完善)了?"
+    r"(?:首次|第[一二三四五六七八九十\d]+次|(?:\d+|[一二两三四五六七八九十]+)次)?$"
 )
 # a member's own studio: 委员季杜宇工作室 (a person's name between 委员 and 工作室)
 MEMBERS_STUDIO = re.compile(r"委员([\u4e00-\u9fff]{2,3})工作室")
@@ -115,6 +122,10 @@ def institutions(text: str, actors: Actors) -> list[Found]:
         if m.group(1).startswith(("委员", "政协委员")) or len(m.group(1)) < 3:
             continue  # MEMBER_LED has it
         add(m.start(1), m.end(1), "initiative.institution.verb", 0.6)
+    for m in PERIODIC.finditer(text):
+        # held (召开季度协商座谈会) or owned (中原区政协季度协商座谈会); 本次季度协商座谈会 repeats one
+        if PERIODIC_HELD.search(text, max(0, m.start() - 10), m.start()) or actors.regions_before(m.start()):
+            out.append((m.start(), m.end(), m.group(), "mechanism", "initiative.institution.periodic", 0.6))
     for h in actors.hits:
         # 县政协新时代协商民主实践中心, 鹿城政协讲坛, 咸阳市智慧政协平台: an owner written before it
         after = OWNED_PHRASE.match(text[h.end : h.end + 16])
