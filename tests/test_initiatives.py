@@ -375,3 +375,21 @@ def test_an_institution_a_committee_only_looks_at_is_less_certain_than_one_it_bu
 )  # fmt: skip
 def test_institutions_of_the_fourth_round(text: str, expected: set[tuple[str, str, str]], ctx: Context) -> None:
     assert found(text, ctx) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a quoted name ending in 政协 is what a committee makes of itself: a brand, even bare
+        ("宁陕县政协团结带领广大委员,在“七型政协”建设的道路上阔步前行。", {("宁陕县", "七型政协", "brand")}),
+        ("宁陕县政协要迭代建设“墨香政协”,建好委员读书平台。", {("宁陕县", "墨香政协", "brand")}),
+        # … but not a committee's own name
+        ("宁陕县政协表示,要学习“全国政协”的经验。", set()),
+        # a network of sites (阵地, 阵地矩阵) is a standing platform
+        ("宁陕县政协以协商民主实践中心为依托,打造“一心多点、全域覆盖”阵地矩阵。",
+         {("宁陕县", "一心多点、全域覆盖", "mechanism")}),
+        ("宁陕县政协努力实现“一心多点、全域覆盖”。", set()),
+    ],
+)  # fmt: skip
+def test_quoted_names_of_the_fourth_round(text: str, expected: set[tuple[str, str, str]], ctx: Context) -> None:
+    assert found(text, ctx) == expected

@@ -39,7 +39,7 @@ QUOTE_OPENER = re.compile('[“‘「『"]')
 MECHANISM_HEADS = (
     "工作机制 长效机制 保障机制 评价体系 考核办法 工作法 机制 制度 评价 评比 考核 考评 测评 评议 办法 规则 模式 "
     "体系 架构 组织架构 清单 档案 积分 台账 工作室 议事室 协商室 工作站 联络站 联系点 服务站 之家 网格 标准 "
-    "驿站 议事厅 议事堂 议事坊 会客厅 联络室 值班日 接待日 实践中心"
+    "驿站 议事厅 议事堂 议事坊 会客厅 联络室 值班日 接待日 实践中心 阵地 阵地矩阵"
 ).split()
 BRAND_HEADS = (
     "履职品牌 工作品牌 特色品牌 栏目品牌 品牌 工程 行动 专项行动 活动 主题活动 创建活动 系列活动 平台 栏目 论坛 讲堂 "
@@ -199,7 +199,10 @@ def head_after(text: str, pos: int) -> tuple[str, EntityKind, int] | None:
 
 
 def kind_of_name(name: str) -> EntityKind | None:
-    """The kind the longest head word ending ``name`` gives (it must not be all of it)."""
+    """The kind the longest head word ending ``name`` gives (it must not be all of it); a
+    name ending in 政协 (书香政协, 五型政协) is what a committee makes of itself, a brand."""
+    if len(name) >= 4 and name.endswith("政协") and name[-3] not in "国省市州县区旗盟级":
+        return "brand"
     for length in HEAD_LENGTHS:
         if len(name) > length:
             kind = HEAD_KIND.get(name[-length:])
@@ -568,6 +571,8 @@ def _judge_chain(
         own = kind_of_name(name)
         if kind is None:
             kind = own or carrier
+        if name.endswith("政协") and any(q.start <= h.start < q.end for h in actors.hits):
+            continue  # “宁陕政协”: a committee's name in quotes, not what it runs
         if looks_like_topic(name) or text[max(0, q.start - 3) : q.start - 1] == "关于" or topics:
             continue  # the subject of a study or a meeting (审议关于“…”的方案), not a name
         if q is chain[0] and someone_elses(text, q.start - 1):
