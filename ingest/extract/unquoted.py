@@ -51,6 +51,11 @@ PERIODIC_HELD = re.compile(
     r"(?:召开|举行|举办|开展|组织|建立|实行|推行|坚持|健全|完善)了?"
     r"(?:首次|第[一二三四五六七八九十\d]+次|(?:\d+|[一二两三四五六七八九十]+)次)?$"
 )
+# an institution as the subject of its founding (自2020年沪浙民生议事堂成立以来, …协商驿站正式揭牌)
+FOUNDED = re.compile(
+    rf"(?:(?<=[,。;:,;:\n年来自])|^)({_MOD}{{2,8}}?(?:{_HEADS}))(?=(?:正式)?(?:成立|揭牌|挂牌|启用|开馆|落成|投入使用))",
+    re.MULTILINE,
+)
 # a member's own studio: 委员季杜宇工作室 (a person's name between 委员 and 工作室)
 MEMBERS_STUDIO = re.compile(r"委员([\u4e00-\u9fff]{2,3})工作室")
 # names opened by a level word or an owner's 政协 are named without them
@@ -122,6 +127,9 @@ def institutions(text: str, actors: Actors) -> list[Found]:
         if m.group(1).startswith(("委员", "政协委员")) or len(m.group(1)) < 3:
             continue  # MEMBER_LED has it
         add(m.start(1), m.end(1), "initiative.institution.verb", 0.6)
+    for m in FOUNDED.finditer(text):
+        if not m.group(1).startswith(("委员", "政协委员")):  # MEMBER_LED has it
+            add(m.start(1), m.end(1), "initiative.institution.founded", 0.6)
     for m in PERIODIC.finditer(text):
         # held (召开季度协商座谈会) or owned (中原区政协季度协商座谈会); 本次季度协商座谈会 repeats one
         if PERIODIC_HELD.search(text, max(0, m.start() - 10), m.start()) or actors.regions_before(m.start()):
