@@ -408,3 +408,21 @@ def test_quoted_names_of_the_fourth_round(text: str, expected: set[tuple[str, st
 )  # fmt: skip
 def test_founded_institutions(text: str, expected: set[tuple[str, str, str]], ctx: Context) -> None:
     assert found(text, ctx) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # numbered practices with one tail of the working vocabulary, under the heading naming them
+        ("宁陕县政协构建多层次委员联系群众体系  一是全力推进入户联系协商。村里的事村里办。"
+         "二是全力推进集中联系协商。每月一次。三是全力推进线上联系协商。网上办。",
+         {("宁陕县", "多层次委员联系群众体系", "mechanism"), ("宁陕县", "入户联系协商", "mechanism"),
+          ("宁陕县", "集中联系协商", "mechanism"), ("宁陕县", "线上联系协商", "mechanism")}),
+        # numbered aims share a generic tail (建设): no names
+        ("宁陕县政协今年一是推进协商民主建设。二是推进民主监督建设。三是推进委员队伍建设。", set()),
+        # two items are not yet a run of one kind
+        ("宁陕县政协一是推进入户联系协商。二是推进集中联系协商。", set()),
+    ],
+)  # fmt: skip
+def test_numbered_practices(text: str, expected: set[tuple[str, str, str]], ctx: Context) -> None:
+    assert found(text, ctx) == expected

@@ -354,6 +354,7 @@ def extract_initiatives(
         _brand_lists(text, actors),
         _enumerations(text, qs, actors),
         _counted_lists(text, actors),
+        _numbered(text, actors),
         _systems(text, actors),
         _institutions(text, actors),
         _known_terms(text, actors, lexicon, quoted),
@@ -766,6 +767,14 @@ def _partly_quoted(text: str, partial: list[tuple[int, int, str]], actors: Actor
         out.append(InitiativeHit(start, end, name, kind, _owners(actors, start, end), "initiative.partly_quoted", 0.7,
                                  aliases))  # fmt: skip
     return out
+
+
+def _numbered(text: str, actors: Actors) -> list[InitiativeHit]:
+    """一是推进高层办理协商。二是推进联合办理协商。…: numbered practices of one kind."""
+    return [
+        InitiativeHit(pos, pos + len(name), name, "mechanism", _owners(actors, pos), "initiative.numbered", 0.6)
+        for pos, name in unquoted.numbered_practices(text)
+    ]
 
 
 def _counted_lists(text: str, actors: Actors) -> list[InitiativeHit]:

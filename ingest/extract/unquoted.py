@@ -253,3 +253,34 @@ CLAUSE_STOP = re.compile(r"[,;:。!?,;:!?\n]")
 ENUMERATION = re.compile(
     r"((?:(?:“[^“”]{1,12}”)?[\u4e00-\u9fff]{0,10}、){1,10}(?:“[^“”]{1,12}”)?[\u4e00-\u9fff]{2,10})"
 )
+
+
+# 一是全力推进高层办理协商。二是全力推进联合办理协商。…: numbered practices of one kind. Read
+# only when three or more items name forms with one tail of a committee's working vocabulary
+# (…办理协商, …民主监督): numbered aims (一是推进X建设) share generic tails and are no names.
+ORDINAL_ITEM = re.compile(
+    r"(?:[一二三四五六七八九十]是|其[一二三四五六七八九十])[,,]?"
+    r"(?:全力|积极|着力|大力|深入|扎实|持续|进一步|不断)?"
+    r"(?:推进|推行|实行|建立|健全|完善|开展|实施|创新|探索|构建|落实|坚持)"
+    r"([\u4e00-\u9fff]{3,10})(?=[。;;,,\n])"
+)
+FORM_TAILS = ("协商", "监督", "议事", "机制", "制度", "模式", "工作法", "评议", "考评", "考核")
+# the heading that names the practices together, just before the first (构建多层次…协商体系)
+ORDINAL_HEADING = re.compile(r"(?:构建|建立|健全|完善|创新)([\u4e00-\u9fff]{4,14}(?:体系|机制|制度))\s*$")
+
+
+def numbered_practices(text: str) -> list[tuple[int, str]]:
+    """(start, name) of the numbered practices of one kind (see ORDINAL_ITEM), with their heading."""
+    items = [(m.start(1), m.group(1)) for m in ORDINAL_ITEM.finditer(text)]
+    out: list[tuple[int, str]] = []
+    for tail in FORM_TAILS:
+        run = [(start, name) for start, name in items if name.endswith(tail) and len(name) > len(tail) + 1]
+        if len(run) < 3 or len({name for _, name in run}) < 3:
+            continue
+        out.extend(run)
+        first = min(start for start, _ in run)
+        opened = text.rfind("是", 0, first)
+        heading = ORDINAL_HEADING.search(text, max(0, opened - 32), max(0, opened - 1))
+        if heading:
+            out.append((heading.start(1), heading.group(1)))
+    return out
