@@ -371,6 +371,8 @@ def test_an_institution_a_committee_only_looks_at_is_less_certain_than_one_it_bu
         ("宁陕县政协建立县政协委员履职考评领导小组,由分管副主席任组长。",
          {("宁陕县", "委员履职考评领导小组", "mechanism")}),
         ("宁陕县政协修订委员履职考评办法。", {("宁陕县", "委员履职考评", "mechanism")}),
+        # a station is one of the consultation rooms' forms (室, 厅, 堂, 站)
+        ("宁陕县政协今年建成协商议事站12个。", {("宁陕县", "协商议事站", "mechanism")}),
     ],
 )  # fmt: skip
 def test_institutions_of_the_fourth_round(text: str, expected: set[tuple[str, str, str]], ctx: Context) -> None:
