@@ -56,13 +56,16 @@ FOUNDED = re.compile(
     rf"(?:(?<=[,。;:,;:\n年来自])|^)({_MOD}{{2,8}}?(?:{_HEADS}))(?=(?:正式)?(?:成立|揭牌|挂牌|启用|开馆|落成|投入使用))",
     re.MULTILINE,
 )
+# a forum a committee opens or founds is its standing programme (开设运河文化论坛); one it holds
+# (举办…论坛) may be a single event
+FORUM_OPENED = re.compile(rf"(?:开设|创办|创设)(?:了)?({_MOD}{{2,10}}?论坛)")
 # a member's own studio: 委员季杜宇工作室 (a person's name between 委员 and 工作室)
 MEMBERS_STUDIO = re.compile(r"委员([\u4e00-\u9fff]{2,3})工作室")
 # names opened by a level word or an owner's 政协 are named without them
 LEADING_OWNER = re.compile(r"^(?:首批|一批|第一批|各级|各类)?(?:[省市州县区旗]政协|政协|[省市州县区旗](?=委员))?")
 # what an institution's modifier must not be: an action, a place of an event
 NOT_A_NAME = re.compile(
-    r"参加|出席|深入|走进|来到|前往|到|赴|召开|主持|调研|视察|考察|走访|参观|慰问|举行|讲话|发言|交流|座谈|学习|"
+    r"参加|出席|深入|走进|来到|前往|到|赴|召开|主持|调研|视察|考察|走访|参观|慰问|举行|举办|讲话|发言|交流|座谈|学习|"
     r"带领|陪同|依托|通过|利用|开展|推动|推进|加强|发挥|围绕|结合|进入|进驻|入驻|组织|邀请|成立|建立|设立|健全|完善|"
     r"探索|打造|构建|创新|实施|落实|要|了|着|过|是|有|在|被|由|第[一二三四五六七八九十\d]+次"
 )
@@ -130,6 +133,9 @@ def institutions(text: str, actors: Actors) -> list[Found]:
     for m in FOUNDED.finditer(text):
         if not m.group(1).startswith(("委员", "政协委员")):  # MEMBER_LED has it
             add(m.start(1), m.end(1), "initiative.institution.founded", 0.6)
+    for m in FORUM_OPENED.finditer(text):
+        if not NOT_A_NAME.search(m.group(1)):
+            out.append((m.start(1), m.end(1), m.group(1), "brand", "initiative.institution.forum", 0.6))
     for m in PERIODIC.finditer(text):
         # held (召开季度协商座谈会) or owned (中原区政协季度协商座谈会); 本次季度协商座谈会 repeats one
         if PERIODIC_HELD.search(text, max(0, m.start() - 10), m.start()) or actors.regions_before(m.start()):
@@ -240,6 +246,8 @@ def siblings(text: str, known: list[tuple[int, int]]) -> list[tuple[int, int]]:
             items[0] = (verb.end(), e0)
         if not any((a <= s and e <= b) or (s <= a and b <= e) for s, e in items for a, b in known):
             continue
+        # 开设A论坛、举办B: each item led by its own verb; the name is what follows it
+        items = [(v.end(), e) if (v := ITEM_VERB.match(text, s, e)) else (s, e) for s, e in items]
         for s, e in items:
             part = text[s:e]
             if 2 <= len(part) <= 10 and not NOT_A_NAME.search(part) and "“" not in part and "”" not in part:
@@ -247,6 +255,7 @@ def siblings(text: str, known: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
+ITEM_VERB = re.compile(_ADOPT_WORDS.replace("(?:设立|", "(?:举办|举行|设立|", 1))
 CLAUSE_START = re.compile(r"[,;:。!?,;:!?\n]")
 CLAUSE_STOP = re.compile(r"[,;:。!?,;:!?\n]")
 # A 、-list after a verb, its items plain or quoted with a head: 委员工作室、活动站、基层联系点
