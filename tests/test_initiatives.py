@@ -410,6 +410,8 @@ def test_quoted_names_of_the_fourth_round(text: str, expected: set[tuple[str, st
         ("青田县政协与平湖市政协召开座谈会。自2020年青平民生议事堂成立以来,两地政协先后联合开展了多次协商。",
          {("青田县", "青平民生议事堂", "mechanism"), ("平湖市", "青平民生议事堂", "mechanism")}),
         ("宁陕县政协召开会议。5月12日,城关镇协商驿站正式揭牌。", {("宁陕县", "城关镇协商驿站", "mechanism")}),
+        # “the first in the province” says how new it is, not what it is called
+        ("宁陕县政协召开会议。近日,全市首个民情议事堂正式揭牌。", {("宁陕县", "民情议事堂", "mechanism")}),
         # what is founded must carry an institution's head word
         ("宁陕县政协召开会议。当天,县人民医院新院区正式启用。", set()),
     ],

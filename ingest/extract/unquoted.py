@@ -62,7 +62,10 @@ FORUM_OPENED = re.compile(rf"(?:开设|创办|创设)(?:了)?({_MOD}{{2,10}}?论
 # a member's own studio: 委员季杜宇工作室 (a person's name between 委员 and 工作室)
 MEMBERS_STUDIO = re.compile(r"委员([\u4e00-\u9fff]{2,3})工作室")
 # names opened by a level word or an owner's 政协 are named without them
-LEADING_OWNER = re.compile(r"^(?:首批|一批|第一批|各级|各类)?(?:[省市州县区旗]政协|政协|[省市州县区旗](?=委员))?")
+LEADING_OWNER = re.compile(
+    r"^(?:全[国省市州县区])?(?:首批|一批|第一批|各级|各类|首个|首家|第一个|第一家)?"
+    r"(?:[省市州县区旗]政协|政协|[省市州县区旗](?=委员))?"
+)
 # what an institution's modifier must not be: an action, a place of an event
 NOT_A_NAME = re.compile(
     r"参加|出席|深入|走进|来到|前往|到|赴|召开|主持|调研|视察|考察|走访|参观|慰问|举行|举办|讲话|发言|交流|座谈|学习|"
