@@ -436,3 +436,19 @@ def test_founded_institutions(text: str, expected: set[tuple[str, str, str]], ct
 )  # fmt: skip
 def test_numbered_practices(text: str, expected: set[tuple[str, str, str]], ctx: Context) -> None:
     assert found(text, ctx) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the national committee is no region's: what it runs is not the article's committee's
+        ("宁陕县政协召开常委会议。全国政协开展“委员读书”活动,宁陕县政协委员参加。", set()),
+        ("宁陕县政协召开常委会议。全国政协召开双月协商座谈会,宁陕县政协委员参加。", set()),
+        # … while its members living in the county act where they live
+        ("宁陕县政协召开常委会议。住县全国政协委员开展“委员读书”活动。", {("宁陕县", "委员读书", "brand")}),
+    ],
+)  # fmt: skip
+def test_the_national_committee_acts_for_no_region(
+    text: str, expected: set[tuple[str, str, str]], ctx: Context
+) -> None:
+    assert found(text, ctx) == expected

@@ -60,7 +60,11 @@ SUBJECT_WINDOW = 8  # characters of a paragraph before a leading 在X may start
 OPENING_LEAD = re.compile(r"(?:[^,,。;;]{0,12}[,,])?[^,,。;;]{0,3}")
 # Another body acting in the sentence (县委全会审议通过…, 市政府出台…): the committee of the
 # paragraph or the article is not the actor there. 县委员工作室 is a county's members' studio.
-OTHER_BODY = re.compile(r"(?:党委|省委|市委|州委|县委|区委|政府|人大|全会)(?!书记|副书记|常委|员)")
+# The national committee (全国政协召开双月协商座谈会) is such a body: it is no region's committee;
+# its members (全国政协委员) are not.
+OTHER_BODY = re.compile(
+    r"(?:党委|省委|市委|州委|县委|区委|政府|人大|全会)(?!书记|副书记|常委|员)|全国政协(?!委员(?!会))"
+)
 
 # Cues that name committees without naming places.
 _LEVEL = "省市州县区旗盟"
