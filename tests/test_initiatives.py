@@ -412,6 +412,9 @@ def test_quoted_names_of_the_fourth_round(text: str, expected: set[tuple[str, st
         ("宁陕县政协召开会议。5月12日,城关镇协商驿站正式揭牌。", {("宁陕县", "城关镇协商驿站", "mechanism")}),
         # “the first in the province” says how new it is, not what it is called
         ("宁陕县政协召开会议。近日,全市首个民情议事堂正式揭牌。", {("宁陕县", "民情议事堂", "mechanism")}),
+        # … and say what a committee's institution is about (not a party's or a charity's)
+        ("宁陕县政协召开会议。5月12日,城关镇新时代文明实践中心揭牌。", set()),
+        ("宁陕县政协召开会议。5月12日,城关镇爱心驿站揭牌。", set()),
         # what is founded must carry an institution's head word
         ("宁陕县政协召开会议。当天,县人民医院新院区正式启用。", set()),
     ],

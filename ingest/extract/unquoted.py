@@ -59,6 +59,8 @@ FOUNDED = re.compile(
 # a forum a committee opens or founds is its standing programme (开设运河文化论坛); one it holds
 # (举办…论坛) may be a single event
 FORUM_OPENED = re.compile(rf"(?:开设|创办|创设)(?:了)?({_MOD}{{2,10}}?论坛)")
+# what a committee's institution is about, one of these words in its name
+COMMITTEE_WORK = re.compile(r"协商|议事|议政|委员|政协|履职|界别|提案|民生|民情|民意|参事|社情")
 # a member's own studio: 委员季杜宇工作室 (a person's name between 委员 and 工作室)
 MEMBERS_STUDIO = re.compile(r"委员([\u4e00-\u9fff]{2,3})工作室")
 # names opened by a level word or an owner's 政协 are named without them
@@ -134,7 +136,9 @@ def institutions(text: str, actors: Actors) -> list[Found]:
             continue  # MEMBER_LED has it
         add(m.start(1), m.end(1), "initiative.institution.verb", 0.6)
     for m in FOUNDED.finditer(text):
-        if not m.group(1).startswith(("委员", "政协委员")):  # MEMBER_LED has it
+        if m.group(1).startswith(("委员", "政协委员")):
+            continue  # MEMBER_LED has it
+        if COMMITTEE_WORK.search(m.group(1)):  # 新时代文明实践中心揭牌, 爱心驿站揭牌: someone else's
             add(m.start(1), m.end(1), "initiative.institution.founded", 0.6)
     for m in FORUM_OPENED.finditer(text):
         if not NOT_A_NAME.search(m.group(1)):
