@@ -393,10 +393,12 @@ def test_institutions_of_the_fourth_round(text: str, expected: set[tuple[str, st
         ("宁陕县政协要迭代建设“墨香政协”,建好委员读书平台。", {("宁陕县", "墨香政协", "brand")}),
         # … but not a committee's own name
         ("宁陕县政协表示,要学习“全国政协”的经验。", set()),
-        # a network of sites (阵地, 阵地矩阵) is a standing platform
+        # a network of sites (阵地矩阵) is a standing platform
         ("宁陕县政协以协商民主实践中心为依托,打造“一心多点、全域覆盖”阵地矩阵。",
          {("宁陕县", "一心多点、全域覆盖", "mechanism")}),
         ("宁陕县政协努力实现“一心多点、全域覆盖”。", set()),
+        # a field of work to hold (守好“…”阵地) is no platform
+        ("宁陕县政协坚决守好“意识形态”阵地。", set()),
     ],
 )  # fmt: skip
 def test_quoted_names_of_the_fourth_round(text: str, expected: set[tuple[str, str, str]], ctx: Context) -> None:
