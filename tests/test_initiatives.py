@@ -373,10 +373,11 @@ def test_an_institution_a_committee_only_looks_at_is_less_certain_than_one_it_bu
         ("宁陕县政协修订委员履职考评办法。", {("宁陕县", "委员履职考评", "mechanism")}),
         # a station is one of the consultation rooms' forms (室, 厅, 堂, 站)
         ("宁陕县政协今年建成协商议事站12个。", {("宁陕县", "协商议事站", "mechanism")}),
-        # a forum a committee opens is its programme; each item of a verb-led list is what its verb
-        # governs (举办汉江诗会 names 汉江诗会)
+        # a forum a committee opens is its programme; the items of a list each led by a verb of
+        # doing are activities, not siblings of it (举办汉江诗会, 开展民主监督)
         ("与会人员回顾宁陕县政协发展历程,开设秦岭生态论坛、举办汉江诗会,征编文史资料等历历在目。",
-         {("宁陕县", "秦岭生态论坛", "brand"), ("宁陕县", "汉江诗会", "mechanism")}),
+         {("宁陕县", "秦岭生态论坛", "brand")}),
+        ("宁陕县政协建立委员工作室、开展民主监督、举办委员培训。", {("宁陕县", "委员工作室", "mechanism")}),
         # a forum it holds may be one event, and 举办 is never part of a name
         ("宁陕县政协举办首届秦岭生态论坛。", set()),
     ],

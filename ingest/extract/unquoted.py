@@ -253,8 +253,6 @@ def siblings(text: str, known: list[tuple[int, int]]) -> list[tuple[int, int]]:
             items[0] = (verb.end(), e0)
         if not any((a <= s and e <= b) or (s <= a and b <= e) for s, e in items for a, b in known):
             continue
-        # 开设A论坛、举办B: each item led by its own verb; the name is what follows it
-        items = [(v.end(), e) if (v := ITEM_VERB.match(text, s, e)) else (s, e) for s, e in items]
         for s, e in items:
             part = text[s:e]
             if 2 <= len(part) <= 10 and not NOT_A_NAME.search(part) and "“" not in part and "”" not in part:
@@ -262,7 +260,6 @@ def siblings(text: str, known: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-ITEM_VERB = re.compile(_ADOPT_WORDS.replace("(?:设立|", "(?:举办|举行|设立|", 1))
 CLAUSE_START = re.compile(r"[,;:。!?,;:!?\n]")
 CLAUSE_STOP = re.compile(r"[,;:。!?,;:!?\n]")
 # A 、-list after a verb, its items plain or quoted with a head: 委员工作室、活动站、基层联系点
