@@ -436,6 +436,8 @@ def test_founded_institutions(text: str, expected: set[tuple[str, str, str]], ct
           ("宁陕县", "集中联系协商", "mechanism"), ("宁陕县", "线上联系协商", "mechanism")}),
         # numbered aims share a generic tail (建设): no names
         ("宁陕县政协今年一是推进协商民主建设。二是推进民主监督建设。三是推进委员队伍建设。", set()),
+        # principles held to are no practices
+        ("宁陕县政协一是坚持民主协商。二是坚持广泛协商。三是坚持有序协商。", set()),
         # two items are not yet a run of one kind
         ("宁陕县政协一是推进入户联系协商。二是推进集中联系协商。", set()),
     ],

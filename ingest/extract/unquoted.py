@@ -270,11 +270,12 @@ ENUMERATION = re.compile(
 
 # 一是全力推进高层办理协商。二是全力推进联合办理协商。…: numbered practices of one kind. Read
 # only when three or more items name forms with one tail of a committee's working vocabulary
-# (…办理协商, …民主监督): numbered aims (一是推进X建设) share generic tails and are no names.
+# (…办理协商, …民主监督): numbered aims (一是推进X建设) share generic tails and are no names,
+# and what is held to (一是坚持民主协商) is a principle.
 ORDINAL_ITEM = re.compile(
     r"(?:[一二三四五六七八九十]是|其[一二三四五六七八九十])[,,]?"
     r"(?:全力|积极|着力|大力|深入|扎实|持续|进一步|不断)?"
-    r"(?:推进|推行|实行|建立|健全|完善|开展|实施|创新|探索|构建|落实|坚持)"
+    r"(?:推进|推行|实行|建立|健全|完善|开展|实施|创新|探索|构建)"
     r"([\u4e00-\u9fff]{3,10})(?=[。;;,,\n])"
 )
 FORM_TAILS = ("协商", "监督", "议事", "机制", "制度", "模式", "工作法", "评议", "考评", "考核")
