@@ -15,6 +15,10 @@ clear enough to read:
   书香政协、委员会客厅、委员工作室…等…工作体系). A count phrase (等三项) ends the last item.
 - **a partly quoted name** (“智”汇协商、“码上”议事两个工作品牌): the quote and the word
   glued to it are one name.
+
+Besides these: an institution named as the subject of its founding (自2020年…民生议事堂成立以来),
+a consultation held at a fixed rhythm (召开季度协商座谈会), a forum a committee opens (开设…论坛),
+and numbered practices of one kind (一是推进A办理协商。二是推进B办理协商。三是…).
 """
 
 from __future__ import annotations
