@@ -400,6 +400,9 @@ def test_institutions_of_the_fourth_round(text: str, expected: set[tuple[str, st
         ("宁陕县政协努力实现“一心多点、全域覆盖”。", set()),
         # a field of work to hold (守好“…”阵地) is no platform
         ("宁陕县政协坚决守好“意识形态”阵地。", set()),
+        # a formula of two terms names a form with its head word; bare, it is arithmetic
+        ("宁陕县政协推行“1+N”协商模式。", {("宁陕县", "1+N", "mechanism")}),
+        ("宁陕县政协委员表示,团结协作才能实现“1+1”的效果。", set()),
     ],
 )  # fmt: skip
 def test_quoted_names_of_the_fourth_round(text: str, expected: set[tuple[str, str, str]], ctx: Context) -> None:

@@ -133,7 +133,7 @@ LEADING_VERBS = re.compile("^(?:" + "|".join(sorted(ADOPT_VERBS, key=len, revers
 # Policy names built from numbers (一案一微一信息, 三线多级, 五聚焦五助力) or a formula (党建+X).
 NUMBERED_NAME = re.compile(r"^(?:[一二两三四五六七八九十双]{1,2}[\u4e00-\u9fff]{1,4}){2,}$")
 FORMULA = re.compile(r"[\u4e00-\u9fff\dA-Za-z]\+|\+[\u4e00-\u9fff\dA-Za-z]")
-DIGIT_FORMULA = re.compile(r"[\dA-Za-z]{1,3}(?:\+[\dA-Za-z]{1,3}){2,}")  # 1+2+4+N: a numbered system
+DIGIT_FORMULA = re.compile(r"[\dA-Za-z]{1,3}(?:\+[\dA-Za-z]{1,3})+")  # 1+N, 1+2+4+N: a numbered system
 COUNT_PHRASE = re.compile(r"等?(?:\d+|[一二两三四五六七八九十]+)(?:个|项|大|种|类|方面)$|等$")
 ENUMERATION_BEFORE = re.compile(r"((?:[\u4e00-\u9fff]{2,10}、)+[\u4e00-\u9fff]{2,10})$")
 
@@ -572,6 +572,8 @@ def _judge_chain(
         own = kind_of_name(name)
         if kind is None:
             kind = own or carrier
+        if DIGIT_FORMULA.fullmatch(name) and name.count("+") < 2 and head is None:
+            continue  # “1+N”协商模式 names a form; a bare “1+1” is arithmetic
         if name.endswith("政协") and any(q.start <= h.start < q.end for h in actors.hits):
             continue  # “宁陕政协”: a committee's name in quotes, not what it runs
         if looks_like_topic(name) or text[max(0, q.start - 3) : q.start - 1] == "关于" or topics:
