@@ -463,3 +463,12 @@ def test_the_national_committee_acts_for_no_region(
     text: str, expected: set[tuple[str, str, str]], ctx: Context
 ) -> None:
     assert found(text, ctx) == expected
+
+
+def test_what_visitors_see_of_the_hosts_institutions_is_the_hosts(ctx: Context) -> None:
+    # quoted institutions whose name or head is a consultation site (议事会, 协商点) need no verb
+    text = (
+        "汉阴县政协主席带领考察团赴湖州市安吉县学习考察。\n"
+        "考察团先后走进递铺街道“两山议事会”、天荒坪镇余村“村民说事”协商点,了解运行情况。"
+    )
+    assert found(text, ctx) == {("安吉县", "两山议事会", "mechanism"), ("安吉县", "村民说事", "mechanism")}
