@@ -421,6 +421,8 @@ def test_quoted_names_of_the_fourth_round(text: str, expected: set[tuple[str, st
         # … and say what a committee's institution is about (not a party's or a charity's)
         ("宁陕县政协召开会议。5月12日,城关镇新时代文明实践中心揭牌。", set()),
         ("宁陕县政协召开会议。5月12日,城关镇爱心驿站揭牌。", set()),
+        # what a committee presents of its own at an exchange is its institution
+        ("会上,紫阳县政协分享了茶乡议事厅建设经验。", {("紫阳县", "茶乡议事厅", "mechanism")}),
         # what is founded must carry an institution's head word
         ("宁陕县政协召开会议。当天,县人民医院新院区正式启用。", set()),
     ],

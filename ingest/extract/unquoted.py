@@ -49,6 +49,11 @@ VERB_LED = re.compile(
     r"|设(?=\d|[一二两三四五六七八九十]))"
     rf"(?:了|起)?(?:\d+|[一二两三四五六七八九十]+)?(?:个|家|处|批)?({_MOD}{{0,12}}?(?:{_HEADS}))"
 )
+# what a committee presents of its own at an exchange (紫阳县政协分享了茶乡议事厅建设经验)
+PRESENTED = re.compile(
+    rf"政协(?:主席|副主席|负责同志|负责人)?(?:分别)?(?:介绍|分享|展示|汇报|交流)了?(?:该[市县区州旗]|本地|其)?"
+    rf"({_MOD}{{2,12}}?(?:{_HEADS}))"
+)
 # a consultation held at a fixed rhythm is a standing form (召开季度协商座谈会, 举行双月协商活动)
 PERIODIC = re.compile(r"(?:双周|双月|季度|月度)协商(?:座谈会|议政会|恳谈会)?")
 PERIODIC_HELD = re.compile(
@@ -139,6 +144,9 @@ def institutions(text: str, actors: Actors) -> list[Found]:
         if m.group(1).startswith(("委员", "政协委员")) or len(m.group(1)) < 3:
             continue  # MEMBER_LED has it
         add(m.start(1), m.end(1), "initiative.institution.verb", 0.6)
+    for m in PRESENTED.finditer(text):
+        if not m.group(1).startswith(("委员", "政协委员")):  # MEMBER_LED has it
+            add(m.start(1), m.end(1), "initiative.institution.presented", 0.6)
     for m in FOUNDED.finditer(text):
         if m.group(1).startswith(("委员", "政协委员")):
             continue  # MEMBER_LED has it
