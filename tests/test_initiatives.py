@@ -400,6 +400,10 @@ def test_institutions_of_the_fourth_round(text: str, expected: set[tuple[str, st
         ("宁陕县政协努力实现“一心多点、全域覆盖”。", set()),
         # a field of work to hold (守好“…”阵地) is no platform
         ("宁陕县政协坚决守好“意识形态”阵地。", set()),
+        # what the quotes became names their kind (成为…协商品牌), each led by its region (A市的“…”)
+        ("榆林市各县区政协也纷纷行动,神木市的“神木夜话”、府谷县的“府谷商量”成为群众身边的协商品牌。",
+         {("神木市", "神木夜话", "brand"), ("府谷县", "府谷商量", "brand")}),
+        ("宁陕县政协“秦岭议事”已成为全市知名的协商品牌。", {("宁陕县", "秦岭议事", "brand")}),
         # a formula of two terms names a form with its head word; bare, it is arithmetic
         ("宁陕县政协推行“1+N”协商模式。", {("宁陕县", "1+N", "mechanism")}),
         ("宁陕县政协委员表示,团结协作才能实现“1+1”的效果。", set()),

@@ -491,17 +491,18 @@ def _chains(text: str, qs: list[Quote], actors: Actors | None = None) -> list[li
             if between in ("", "、", "和", "与", "及") and q.start - last.end <= 3:
                 chains[-1].append(q)
                 continue
-            led = q.start - 1 in region_ends and text[last.end + 1 : region_ends[q.start - 1]] in (
-                "、",
-                "和",
-                "与",
-                "及",
-            )
-            if led and (len(chains[-1]) > 1 or last.start - 1 in region_ends):
+            lead = _lead_end(text, q.start - 1)
+            led = lead in region_ends and text[last.end + 1 : region_ends[lead]] in ("、", "和", "与", "及")
+            if led and (len(chains[-1]) > 1 or _lead_end(text, last.start - 1) in region_ends):
                 chains[-1].append(q)
                 continue
         chains.append([q])
     return chains
+
+
+def _lead_end(text: str, mark: int) -> int:
+    """Where a region leading the quote opened at ``mark`` would end (A县“…”, A县的“…”)."""
+    return mark - 1 if text[mark - 1 : mark] == "的" else mark
 
 
 def _prefix_alias(word: str | None, name: str) -> tuple[str, ...]:
@@ -537,6 +538,20 @@ def _head_before_colon(text: str, chain: list[Quote], actors: Actors) -> EntityK
     return HEAD_KIND[m.group(1)] if m else None
 
 
+# “神木夜话”、“府谷商量”成为群众身边的协商品牌: what the quotes became names their kind
+NAMED_AS = re.compile(
+    r"(?:已经|已|均|都|也|逐步|正)?(?:成为|被评为|入选|获评)[^,。;:,;:“”!?]{0,12}?(品牌|名片|平台|机制|模式|工作法)"
+)
+
+
+def _named_as(text: str, after: int) -> EntityKind | None:
+    """The kind of the head the quotes are said to have become (see NAMED_AS), else None."""
+    m = NAMED_AS.match(text, after)
+    if m is None:
+        return None
+    return "brand" if m.group(1) == "名片" else HEAD_KIND[m.group(1)]
+
+
 def _carrier(text: str, chain: list[Quote], after: int) -> EntityKind | None:
     """A brand, when the quotes are taken up as a carrier (see CARRIER_AFTER), else None."""
     if not CARRIER_BEFORE.search(text, max(0, chain[0].start - 2), chain[0].start - 1):
@@ -562,7 +577,11 @@ def _judge_chain(
             after += m.end()
     head = head_after(text, after)
     verb = verb_before(text, chain[0].start - 1)
-    carrier = (_carrier(text, chain, after) or _head_before_colon(text, chain, actors)) if head is None else None
+    carrier = (
+        (_carrier(text, chain, after) or _head_before_colon(text, chain, actors) or _named_as(text, after))
+        if head is None
+        else None
+    )
     topics = about_a_topic(text, chain[0].start - 1, last.end + 1)
     out: list[InitiativeHit] = []
     for q in chain:
