@@ -4,7 +4,8 @@ Ingests each group of articles named in ``tests/eval_floors.json`` (``inputs``: 
 articles of ``SHARED/corpus`` with the example of ``SHARED/seeds``; ``SHARED/corpus2``;
 the invented articles of ``SHARED/patterns``) into its own temporary data directory with
 the ``zxkg`` command (as a user would), exports the relations, and runs
-``SHARED/eval/score.py`` once per gold set with its floors. Then the precision of
+``SHARED/eval/score.py`` once per gold set with its floors (F1, and precision where a set
+pins it under ``precision``). Then the precision of
 adoptions and issued documents by confidence band, over every gold set: the bands must
 rise, and what ``--min-confidence 0.9`` keeps must reach the pinned precision. Exits 1 if
 any floor is missed; skips (exit 0) when ``SHARED`` is absent, since the articles may not
@@ -59,11 +60,34 @@ def main() -> int:
             if result.returncode != 0:
                 print(f"!! {gold_set['name']}: below a floor")
                 ok = False
+            if not precision_held(shared / "eval" / "score.py", gold, rel, gold_set.get("precision", {})):
+                ok = False
             print(by_kind(shared / "eval" / "score.py", gold, rel))
             if gold_set["name"] != "example":  # the example is one of the shared gold's files
                 scored.append((gold, rel))
         ok &= confidence_bands(shared / "eval" / "score.py", scored, floors["confidence"])
     return 0 if ok else 1
+
+
+def precision_held(score_py: Path, gold: Path, relations: Path, floors: dict[str, float]) -> bool:
+    """The set's precision per kind against its pinned floors (``precision`` in the set's spec):
+    an F1 floor alone lets recall buy back what precision loses."""
+    if not floors:
+        return True
+    score = _score_module(score_py)
+    rels = score.load_relations(relations)
+    counts: dict[str, list[int]] = {k: [0, 0, 0] for k in ("regions", "initiatives", "documents")}
+    for g in score.load_gold(gold):
+        score.score_file(g, rels.get(g["file"], []), counts, [])
+    ok = True
+    for kind, floor in floors.items():
+        tp, fp, _ = counts[kind]
+        p = tp / (tp + fp) if tp + fp else 1.0
+        print(f"  {kind} precision P={p:.3f} (floor {floor})")
+        if p < floor:
+            print(f"!! {kind}: precision below its floor")
+            ok = False
+    return ok
 
 
 def ingest(zxkg: Path, tmp: Path, name: str, inputs: list[str]) -> Path:

@@ -60,7 +60,11 @@ SUBJECT_WINDOW = 8  # characters of a paragraph before a leading 在X may start
 OPENING_LEAD = re.compile(r"(?:[^,,。;;]{0,12}[,,])?[^,,。;;]{0,3}")
 # Another body acting in the sentence (县委全会审议通过…, 市政府出台…): the committee of the
 # paragraph or the article is not the actor there. 县委员工作室 is a county's members' studio.
-OTHER_BODY = re.compile(r"(?:党委|省委|市委|州委|县委|区委|政府|人大|全会)(?!书记|副书记|常委|员)")
+# The national committee (全国政协召开双月协商座谈会) is such a body: it is no region's committee;
+# its members (全国政协委员) are not.
+OTHER_BODY = re.compile(
+    r"(?:党委|省委|市委|州委|县委|区委|政府|人大|全会)(?!书记|副书记|常委|员)|全国政协(?!委员(?!会))"
+)
 
 # Cues that name committees without naming places.
 _LEVEL = "省市州县区旗盟"
@@ -115,6 +119,11 @@ CLAUSE_LEAD = re.compile(r"(?:其中|如|比如|例如|特别是|尤其是)?")
 REGION_ACTS = re.compile(
     r"(?:(?:先后|率先|已经|已|还|也|积极|全面|大力|首先|相继|陆续|创新|探索)(?:在[^,,。;;]{1,8})?){0,2}"
     r"(?:建成|建立|设立|开展|推出|打造|推行|实行|成立|组建|开通|搭建|举办|实施|启动|创建|构建|创设|培育|擦亮)"
+)
+# What a committee does when it launches its counties' programmes (X市政协推出A县“…”、B县“…”)
+LAUNCHES = re.compile(
+    r"推出|打造|培育|推动|推广|指导|形成|涌现|建立|建成|开展|实施|创建|擦亮|打响|叫响|探索|推行|设立|组建|成立|搭建"
+    r"|开通|举办|启动|构建|创设|总结|命名|评选|授予|涵盖|包括|有"
 )
 # Regions listed and closed by one 政协: 赣州市、吉安市等地政协, 榆次区、介休市等3个县区政协
 LISTED_COMMITTEES = re.compile(
@@ -718,6 +727,9 @@ class Actors:
             r"来到|走进|深入|陪同|率队|带队|一行|考察组|调研组", self.text[cue.end : pos]
         ):
             return ()
+        gap = self.text[cue.end : adjacent[0].start]
+        if gap.endswith(("、", ",", ",")) and not LAUNCHES.search(gap):
+            return ()  # 郑州市政协提案交办会、中原区政协…: a list of items, each its own committee's
         launchers = tuple(r for r in cue.regions if all(self._is_under(a, r) and a.entity.code != r.entity.code
                                                          for a in adjacent))  # fmt: skip
         return launchers

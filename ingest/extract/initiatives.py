@@ -39,14 +39,15 @@ QUOTE_OPENER = re.compile('[“‘「『"]')
 MECHANISM_HEADS = (
     "工作机制 长效机制 保障机制 评价体系 考核办法 工作法 机制 制度 评价 评比 考核 考评 测评 评议 办法 规则 模式 "
     "体系 架构 组织架构 清单 档案 积分 台账 工作室 议事室 协商室 工作站 联络站 联系点 服务站 之家 网格 标准 "
-    "驿站 议事厅 议事堂 议事坊 会客厅 联络室 值班日 接待日 实践中心"
+    "驿站 议事厅 议事堂 议事坊 会客厅 联络室 值班日 接待日 实践中心 阵地矩阵 "
+    "议事会 议事站 议政会 议事点 协商点 活动站 活动室"
 ).split()
 BRAND_HEADS = (
     "履职品牌 工作品牌 特色品牌 栏目品牌 品牌 工程 行动 专项行动 活动 主题活动 创建活动 系列活动 平台 栏目 论坛 讲堂 "
     "大讲堂 年 计划 项目 赛 竞赛 工作"
 ).split()
 SLOGAN_HEADS = (
-    "作风 要求 精神 导向 氛围 理念 目标 定位 职能定位 口号 思路 原则 要义 标准要求 作风要求 风气 局面".split()
+    "作风 要求 精神 导向 氛围 理念 目标 定位 职能定位 口号 思路 原则 要义 标准要求 作风要求 风气 局面 功能 职能".split()
 )
 HEADS: list[tuple[str, EntityKind]] = sorted(
     [(h, "mechanism") for h in MECHANISM_HEADS]
@@ -99,7 +100,7 @@ PHRASE_STOP = re.compile(r"[,;:。!?,;:!?()()\n、“”‘’「」《》\"的�
 INSTITUTION = re.compile(
     r"(?:(?:界别|党员)(?:政协)?委员|政协(?:政协)?委员|委员)"
     r"(?:履职管理|(?:履职)?(?:工作室|工作站|联络站|联系点|之家|履职档案|档案|考核|考评|积分管理|积分制(?!度)))"
-    r"|协商议事(?:室|厅|堂|中心|会)|履职(?:考核|考评|积分管理|积分制(?!度)|档案)|提案办理评议"
+    r"|协商议事(?:室|厅|堂|站|中心|会)|履职(?:考核|考评|积分管理|积分制(?!度)|档案)|提案办理评议"
 )
 SYSTEM_AFTER_VERB = re.compile(
     r"(?:健全|建立|完善|实行|推行|落实|探索|构建|出台|创新|制定|制订|执行|强(?<![^,;:。,;:\n]强)化)(?:了|完善|并)?"
@@ -133,7 +134,8 @@ LEADING_VERBS = re.compile("^(?:" + "|".join(sorted(ADOPT_VERBS, key=len, revers
 # Policy names built from numbers (一案一微一信息, 三线多级, 五聚焦五助力) or a formula (党建+X).
 NUMBERED_NAME = re.compile(r"^(?:[一二两三四五六七八九十双]{1,2}[\u4e00-\u9fff]{1,4}){2,}$")
 FORMULA = re.compile(r"[\u4e00-\u9fff\dA-Za-z]\+|\+[\u4e00-\u9fff\dA-Za-z]")
-DIGIT_FORMULA = re.compile(r"[\dA-Za-z]{1,3}(?:\+[\dA-Za-z]{1,3}){2,}")  # 1+2+4+N: a numbered system
+DIGIT_FORMULA = re.compile(r"[\dA-Za-z]{1,3}(?:\+[\dA-Za-z]{1,3})+")  # 1+N, 1+2+4+N: a numbered system
+COUNT_PHRASE = re.compile(r"等?(?:\d+|[一二两三四五六七八九十]+)(?:个|项|大|种|类|方面)$|等$")
 ENUMERATION_BEFORE = re.compile(r"((?:[\u4e00-\u9fff]{2,10}、)+[\u4e00-\u9fff]{2,10})$")
 
 
@@ -198,7 +200,10 @@ def head_after(text: str, pos: int) -> tuple[str, EntityKind, int] | None:
 
 
 def kind_of_name(name: str) -> EntityKind | None:
-    """The kind the longest head word ending ``name`` gives (it must not be all of it)."""
+    """The kind the longest head word ending ``name`` gives (it must not be all of it); a
+    name ending in 政协 (书香政协, 五型政协) is what a committee makes of itself, a brand."""
+    if len(name) >= 4 and name.endswith("政协") and name[-3] not in "国省市州县区旗盟级":
+        return "brand"
     for length in HEAD_LENGTHS:
         if len(name) > length:
             kind = HEAD_KIND.get(name[-length:])
@@ -350,6 +355,7 @@ def extract_initiatives(
         _brand_lists(text, actors),
         _enumerations(text, qs, actors),
         _counted_lists(text, actors),
+        _numbered(text, actors),
         _systems(text, actors),
         _institutions(text, actors),
         _known_terms(text, actors, lexicon, quoted),
@@ -370,8 +376,35 @@ def extract_initiatives(
             hits.append(InitiativeHit(start, end, name, kind_of_name(name) or "mechanism",
                                       _owners(actors, start, end), "initiative.sibling", 0.6))  # fmt: skip
             taken.append((start, end))
+    hits = [replace(h, owners=()) if _an_aim(text, h) else h for h in hits]
+    hits = [replace(h, confidence=round(h.confidence * 0.7, 3)) if _looked_at(text, h) else h for h in hits]
     out = [_canonical(hit, lexicon) for hit in _listed_share_owners(text, sorted(hits, key=lambda h: h.start))]
     return [hit for hit in out if hit is not None]
+
+
+# 把委员联络站建设成为省级标杆的政协委员联系点: what a body is to be made into is an aim of the
+# sentence (and often another committee's title for it), not an institution anyone runs yet.
+# 建成 alone is a building verb (建成委员工作室23个); only 成为 after it names the aim.
+AIM_BEFORE = re.compile(r"(?:建设|打造|建|办|培育|塑造|发展)成为[^,;:。!?,;:!?“”]{0,16}$")
+
+
+# 市政协调研委员工作室, 考察组参观协商议事室: an institution a committee goes to see may be its
+# own or its counties' (the visit often is the latter); a weaker sign than a building verb.
+LOOKED_AT = re.compile(r"(?:调研|视察|考察|参观|走访|观摩|察看|检查)(?:了)?$")
+
+
+def _looked_at(text: str, hit: InitiativeHit) -> bool:
+    """An unquoted term written right after a verb of looking at it (see LOOKED_AT)."""
+    if not hit.owners or hit.rule.startswith("initiative.quoted"):
+        return False
+    return LOOKED_AT.search(text, max(0, hit.start - 3), hit.start) is not None
+
+
+def _an_aim(text: str, hit: InitiativeHit) -> bool:
+    """An unquoted term written as what something is to become (see AIM_BEFORE)."""
+    if not hit.owners or hit.rule.startswith("initiative.quoted"):
+        return False
+    return AIM_BEFORE.search(text, max(0, hit.start - 24), hit.start) is not None
 
 
 def _listed_share_owners(text: str, hits: list[InitiativeHit]) -> list[InitiativeHit]:
@@ -415,11 +448,24 @@ def _known_terms(text: str, actors: Actors, lexicon: Lexicon, quoted: list[tuple
             start -= 1
             name = text[start:end]
         owners = actors.regions_before(start)
-        if not owners and verb_before(text, start):
+        verb = verb_before(text, start)
+        if not owners and verb and not _held_as_principle(text, verb, start, end):
             found = actors.actor_at(start)
             owners = (found[0],) if found else ()
         out.append(InitiativeHit(start, end, name, kind, owners, "initiative.lexicon", 0.6))
     return out
+
+
+# 始终坚持履职为民, 践行履职为民: what a committee holds to is a principle of its work; the same
+# words run as a programme carry their head (推动履职为民活动) or an owner written before them.
+PRINCIPLE_VERBS = frozenset("坚持 践行".split())
+
+
+def _held_as_principle(text: str, verb: str, start: int, end: int) -> bool:
+    """A known term written bare after a verb of holding to (see PRINCIPLE_VERBS), no head after it."""
+    if verb not in PRINCIPLE_VERBS or kind_of_name(text[start:end]) is not None:
+        return False
+    return head_after(text, end) is None
 
 
 GLUE_NEVER = set("了着过好的各多全一二两三四五六七八九十个这此该其等和与及在为把将对")
@@ -445,17 +491,18 @@ def _chains(text: str, qs: list[Quote], actors: Actors | None = None) -> list[li
             if between in ("", "、", "和", "与", "及") and q.start - last.end <= 3:
                 chains[-1].append(q)
                 continue
-            led = q.start - 1 in region_ends and text[last.end + 1 : region_ends[q.start - 1]] in (
-                "、",
-                "和",
-                "与",
-                "及",
-            )
-            if led and (len(chains[-1]) > 1 or last.start - 1 in region_ends):
+            lead = _lead_end(text, q.start - 1)
+            led = lead in region_ends and text[last.end + 1 : region_ends[lead]] in ("、", "和", "与", "及")
+            if led and (len(chains[-1]) > 1 or _lead_end(text, last.start - 1) in region_ends):
                 chains[-1].append(q)
                 continue
         chains.append([q])
     return chains
+
+
+def _lead_end(text: str, mark: int) -> int:
+    """Where a region leading the quote opened at ``mark`` would end (A县“…”, A县的“…”)."""
+    return mark - 1 if text[mark - 1 : mark] == "的" else mark
 
 
 def _prefix_alias(word: str | None, name: str) -> tuple[str, ...]:
@@ -491,6 +538,20 @@ def _head_before_colon(text: str, chain: list[Quote], actors: Actors) -> EntityK
     return HEAD_KIND[m.group(1)] if m else None
 
 
+# “神木夜话”、“府谷商量”成为群众身边的协商品牌: what the quotes became names their kind
+NAMED_AS = re.compile(
+    r"(?:已经|已|均|都|也|逐步|正)?(?:成为|被评为|入选|获评)[^,。;:,;:“”!?]{0,12}?(品牌|名片|平台|机制|模式|工作法)"
+)
+
+
+def _named_as(text: str, after: int) -> EntityKind | None:
+    """The kind of the head the quotes are said to have become (see NAMED_AS), else None."""
+    m = NAMED_AS.match(text, after)
+    if m is None:
+        return None
+    return "brand" if m.group(1) == "名片" else HEAD_KIND[m.group(1)]
+
+
 def _carrier(text: str, chain: list[Quote], after: int) -> EntityKind | None:
     """A brand, when the quotes are taken up as a carrier (see CARRIER_AFTER), else None."""
     if not CARRIER_BEFORE.search(text, max(0, chain[0].start - 2), chain[0].start - 1):
@@ -516,7 +577,11 @@ def _judge_chain(
             after += m.end()
     head = head_after(text, after)
     verb = verb_before(text, chain[0].start - 1)
-    carrier = (_carrier(text, chain, after) or _head_before_colon(text, chain, actors)) if head is None else None
+    carrier = (
+        (_carrier(text, chain, after) or _head_before_colon(text, chain, actors) or _named_as(text, after))
+        if head is None
+        else None
+    )
     topics = about_a_topic(text, chain[0].start - 1, last.end + 1)
     out: list[InitiativeHit] = []
     for q in chain:
@@ -527,6 +592,10 @@ def _judge_chain(
         own = kind_of_name(name)
         if kind is None:
             kind = own or carrier
+        if DIGIT_FORMULA.fullmatch(name) and name.count("+") < 2 and head is None:
+            continue  # “1+N”协商模式 names a form; a bare “1+1” is arithmetic
+        if name.endswith("政协") and any(q.start <= h.start < q.end for h in actors.hits):
+            continue  # “宁陕政协”: a committee's name in quotes, not what it runs
         if looks_like_topic(name) or text[max(0, q.start - 3) : q.start - 1] == "关于" or topics:
             continue  # the subject of a study or a meeting (审议关于“…”的方案), not a name
         if q is chain[0] and someone_elses(text, q.start - 1):
@@ -643,6 +712,9 @@ def _enumerations(text: str, qs: list[Quote], actors: Actors) -> list[Initiative
         if cut > 0:
             pos += cut
             items[0] = items[0][cut:]
+        tail = COUNT_PHRASE.search(items[-1])
+        if tail:
+            items[-1] = items[-1][: tail.start()]  # 委员进校园等三项“三进行动”: the count is no part of it
         if any(_has_verb(item) or "的" in item or len(item) < 2 for item in items):
             continue
         owners = _owners(actors, m.start(1))
@@ -679,6 +751,8 @@ def _systems(text: str, actors: Actors) -> list[InitiativeHit]:
 
 def _institutions(text: str, actors: Actors) -> list[InitiativeHit]:
     out: list[InitiativeHit] = []
+    named = unquoted.institutions(text, actors)
+    longer = [(start, end) for start, end, *_ in named]
     region_ends = {h.end for h in actors.hits}
     for m in INSTITUTION.finditer(text):
         name = m.group(0)
@@ -690,9 +764,11 @@ def _institutions(text: str, actors: Actors) -> list[InitiativeHit]:
             name = text[start : m.end()]
         if len(name) < 4 and not name.startswith("协商"):
             continue
+        if any(a <= start < m.end() < b for a, b in longer):
+            continue  # 委员履职考评领导小组: a head after it names the body, not the 考评 in it
         owners = _owners(actors, start)
         out.append(InitiativeHit(start, m.end(), name, "mechanism", owners, "initiative.institution", 0.6))
-    for start, end, name, kind, rule, conf in unquoted.institutions(text, actors):
+    for start, end, name, kind, rule, conf in named:
         out.append(InitiativeHit(start, end, name, kind, _owners(actors, start, end), rule, conf))
     return out
 
@@ -713,6 +789,14 @@ def _partly_quoted(text: str, partial: list[tuple[int, int, str]], actors: Actor
         out.append(InitiativeHit(start, end, name, kind, _owners(actors, start, end), "initiative.partly_quoted", 0.7,
                                  aliases))  # fmt: skip
     return out
+
+
+def _numbered(text: str, actors: Actors) -> list[InitiativeHit]:
+    """一是推进高层办理协商。二是推进联合办理协商。…: numbered practices of one kind."""
+    return [
+        InitiativeHit(pos, pos + len(name), name, "mechanism", _owners(actors, pos), "initiative.numbered", 0.6)
+        for pos, name in unquoted.numbered_practices(text)
+    ]
 
 
 def _counted_lists(text: str, actors: Actors) -> list[InitiativeHit]:

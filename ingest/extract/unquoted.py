@@ -15,6 +15,10 @@ clear enough to read:
   书香政协、委员会客厅、委员工作室…等…工作体系). A count phrase (等三项) ends the last item.
 - **a partly quoted name** (“智”汇协商、“码上”议事两个工作品牌): the quote and the word
   glued to it are one name.
+
+Besides these: an institution named as the subject of its founding (自2020年…民生议事堂成立以来),
+a consultation held at a fixed rhythm (召开季度协商座谈会), a forum a committee opens (开设…论坛),
+and numbered practices of one kind (一是推进A办理协商。二是推进B办理协商。三是…).
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from .regions import SURNAMES
 INSTITUTION_HEADS = (
     "联系界别群众工作站 委员会客厅 会客厅 工作室 工作站 联络站 联络室 联系点 服务站 活动站 活动室 之家 "
     "议事厅 议事堂 议事室 议事站 议事会 议政会 协商室 驿站 值班日 接待日 述职评议 联席会议 领导小组 "
-    "大讲堂 讲堂 讲坛 实践中心 活动基地 信箱 服务周 活动周"
+    "大讲堂 讲堂 讲坛 实践中心 活动基地 信箱 服务周 活动周 活动小组"
 ).split()
 _HEADS = "|".join(sorted(INSTITUTION_HEADS, key=len, reverse=True))
 # What never stands inside a name: particles, list marks, and verbs of doing rather than naming.
@@ -41,16 +45,41 @@ MEMBER_LED = re.compile(
 )
 # an adoption verb before it: 设立委员值班日, 组建沿海五县政协主席联席会议, 建起协商驿站
 VERB_LED = re.compile(
-    r"(?=[设组建成搭开打创推实执举完健召])(?:设立|设置|组建|建立|建起|建成|建设|成立|搭建|开通|打造|创建|创设|推行|实行|执行|开展|开设|举办|推进|完善|健全|召开)"
+    r"(?=[设组建重成搭开打创推实执举完健召])(?:设立|设置|组建|建立|建起|建成|建设|重建|成立|搭建|开通|打造|创建|创设|推行|实行|执行|开展|开设|举办|推进|完善|健全|召开"
+    r"|设(?=\d|[一二两三四五六七八九十]))"
     rf"(?:了|起)?(?:\d+|[一二两三四五六七八九十]+)?(?:个|家|处|批)?({_MOD}{{0,12}}?(?:{_HEADS}))"
 )
+# what a committee presents of its own at an exchange (紫阳县政协分享了茶乡议事厅建设经验)
+PRESENTED = re.compile(
+    rf"政协(?:主席|副主席|负责同志|负责人)?(?:分别)?(?:介绍|分享|展示|汇报|交流)了?(?:该[市县区州旗]|本地|其)?"
+    rf"({_MOD}{{2,12}}?(?:{_HEADS}))"
+)
+# a consultation held at a fixed rhythm is a standing form (召开季度协商座谈会, 举行双月协商活动)
+PERIODIC = re.compile(r"(?:双周|双月|季度|月度)协商(?:座谈会|议政会|恳谈会)?")
+PERIODIC_HELD = re.compile(
+    r"(?:召开|举行|举办|开展|组织|建立|实行|推行|坚持|健全|完善)了?"
+    r"(?:首次|第[一二三四五六七八九十\d]+次|(?:\d+|[一二两三四五六七八九十]+)次)?$"
+)
+# an institution as the subject of its founding (自2020年沪浙民生议事堂成立以来, …协商驿站正式揭牌)
+FOUNDED = re.compile(
+    rf"(?:(?<=[,。;:,;:\n年来自])|^)({_MOD}{{2,8}}?(?:{_HEADS}))(?=(?:正式)?(?:成立|揭牌|挂牌|启用|开馆|落成|投入使用))",
+    re.MULTILINE,
+)
+# a forum a committee opens or founds is its standing programme (开设运河文化论坛); one it holds
+# (举办…论坛) may be a single event
+FORUM_OPENED = re.compile(rf"(?:开设|创办|创设)(?:了)?({_MOD}{{2,10}}?论坛)")
+# what a committee's institution is about, one of these words in its name
+COMMITTEE_WORK = re.compile(r"协商|议事|议政|委员|政协|履职|界别|提案|民生|民情|民意|参事|社情")
 # a member's own studio: 委员季杜宇工作室 (a person's name between 委员 and 工作室)
 MEMBERS_STUDIO = re.compile(r"委员([\u4e00-\u9fff]{2,3})工作室")
 # names opened by a level word or an owner's 政协 are named without them
-LEADING_OWNER = re.compile(r"^(?:首批|一批|第一批|各级|各类)?(?:[省市州县区旗]政协|政协|[省市州县区旗](?=委员))?")
+LEADING_OWNER = re.compile(
+    r"^(?:全[国省市州县区])?(?:首批|一批|第一批|各级|各类|首个|首家|第一个|第一家)?"
+    r"(?:[省市州县区旗]政协|政协|[省市州县区旗](?=委员))?"
+)
 # what an institution's modifier must not be: an action, a place of an event
 NOT_A_NAME = re.compile(
-    r"参加|出席|深入|走进|来到|前往|到|赴|召开|主持|调研|视察|考察|走访|参观|慰问|举行|讲话|发言|交流|座谈|学习|"
+    r"参加|出席|深入|走进|来到|前往|到|赴|召开|主持|调研|视察|考察|走访|参观|慰问|举行|举办|讲话|发言|交流|座谈|学习|"
     r"带领|陪同|依托|通过|利用|开展|推动|推进|加强|发挥|围绕|结合|进入|进驻|入驻|组织|邀请|成立|建立|设立|健全|完善|"
     r"探索|打造|构建|创新|实施|落实|要|了|着|过|是|有|在|被|由|第[一二三四五六七八九十\d]+次"
 )
@@ -115,6 +144,21 @@ def institutions(text: str, actors: Actors) -> list[Found]:
         if m.group(1).startswith(("委员", "政协委员")) or len(m.group(1)) < 3:
             continue  # MEMBER_LED has it
         add(m.start(1), m.end(1), "initiative.institution.verb", 0.6)
+    for m in PRESENTED.finditer(text):
+        if not m.group(1).startswith(("委员", "政协委员")):  # MEMBER_LED has it
+            add(m.start(1), m.end(1), "initiative.institution.presented", 0.6)
+    for m in FOUNDED.finditer(text):
+        if m.group(1).startswith(("委员", "政协委员")):
+            continue  # MEMBER_LED has it
+        if COMMITTEE_WORK.search(m.group(1)):  # 新时代文明实践中心揭牌, 爱心驿站揭牌: someone else's
+            add(m.start(1), m.end(1), "initiative.institution.founded", 0.6)
+    for m in FORUM_OPENED.finditer(text):
+        if not NOT_A_NAME.search(m.group(1)):
+            out.append((m.start(1), m.end(1), m.group(1), "brand", "initiative.institution.forum", 0.6))
+    for m in PERIODIC.finditer(text):
+        # held (召开季度协商座谈会) or owned (中原区政协季度协商座谈会); 本次季度协商座谈会 repeats one
+        if PERIODIC_HELD.search(text, max(0, m.start() - 10), m.start()) or actors.regions_before(m.start()):
+            out.append((m.start(), m.end(), m.group(), "mechanism", "initiative.institution.periodic", 0.6))
     for h in actors.hits:
         # 县政协新时代协商民主实践中心, 鹿城政协讲坛, 咸阳市智慧政协平台: an owner written before it
         after = OWNED_PHRASE.match(text[h.end : h.end + 16])
@@ -234,3 +278,35 @@ CLAUSE_STOP = re.compile(r"[,;:。!?,;:!?\n]")
 ENUMERATION = re.compile(
     r"((?:(?:“[^“”]{1,12}”)?[\u4e00-\u9fff]{0,10}、){1,10}(?:“[^“”]{1,12}”)?[\u4e00-\u9fff]{2,10})"
 )
+
+
+# 一是全力推进高层办理协商。二是全力推进联合办理协商。…: numbered practices of one kind. Read
+# only when three or more items name forms with one tail of a committee's working vocabulary
+# (…办理协商, …民主监督): numbered aims (一是推进X建设) share generic tails and are no names,
+# and what is held to (一是坚持民主协商) is a principle.
+ORDINAL_ITEM = re.compile(
+    r"(?:[一二三四五六七八九十]是|其[一二三四五六七八九十])[,,]?"
+    r"(?:全力|积极|着力|大力|深入|扎实|持续|进一步|不断)?"
+    r"(?:推进|推行|实行|建立|健全|完善|开展|实施|创新|探索|构建)"
+    r"([\u4e00-\u9fff]{3,10})(?=[。;;,,\n])"
+)
+FORM_TAILS = ("协商", "监督", "议事", "机制", "制度", "模式", "工作法", "评议", "考评", "考核")
+# the heading that names the practices together, just before the first (构建多层次…协商体系)
+ORDINAL_HEADING = re.compile(r"(?:构建|建立|健全|完善|创新)([\u4e00-\u9fff]{4,14}(?:体系|机制|制度))\s*$")
+
+
+def numbered_practices(text: str) -> list[tuple[int, str]]:
+    """(start, name) of the numbered practices of one kind (see ORDINAL_ITEM), with their heading."""
+    items = [(m.start(1), m.group(1)) for m in ORDINAL_ITEM.finditer(text)]
+    out: list[tuple[int, str]] = []
+    for tail in FORM_TAILS:
+        run = [(start, name) for start, name in items if name.endswith(tail) and len(name) > len(tail) + 1]
+        if len(run) < 3 or len({name for _, name in run}) < 3:
+            continue
+        out.extend(run)
+        first = min(start for start, _ in run)
+        opened = text.rfind("是", 0, first)
+        heading = ORDINAL_HEADING.search(text, max(0, opened - 32), max(0, opened - 1))
+        if heading:
+            out.append((heading.start(1), heading.group(1)))
+    return out
