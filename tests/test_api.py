@@ -317,3 +317,37 @@ def test_adopters_counted_by_province_and_level(client: TestClient) -> None:
     assert {"province": "湖南省", "adopters": len(adopters)} in counts["by_province"]
     assert counts["by_level"][0]["level"] == "prefecture"
     assert client.get("/mechanisms/两力两率/counts", params={"since": "2025"}).json()["adopters"] == 1
+
+
+def test_a_server_keeps_its_sqlite_stores_open_and_follows_a_store_made_anew(tmp_path: Path, ctx: Any) -> None:
+    """Read-only SQLite stores serve request after request; every answer sees the latest
+    commit, and a store deleted and ingested anew under the server is read from its new file."""
+    import shutil
+
+    from tests.conftest import SEED
+    from zxkg.ingest.pipeline import ingest
+    from zxkg.ingest.store import Store
+
+    data, src = tmp_path / "data", tmp_path / "src"
+    src.mkdir()
+    shutil.copy(SEED, src / "seed.txt")
+    with Store.open(data) as store:
+        ingest([str(src)], store, ctx)
+    app = create_app(Settings(store=data))
+    with TestClient(app) as http:
+        assert http.get("/stats").json()["articles"] == 1
+        res = app.state.resources
+        kept = [id(s) for s, _ in res._idle]
+        assert len(kept) == 1
+        assert http.get("/stats").json()["articles"] == 1
+        assert [id(s) for s, _ in res._idle] == kept  # the same store served again
+        (src / "two.txt").write_text("标题二\n株洲市政协推行“协商夜话”机制。", encoding="utf-8")
+        with Store.open(data) as store:
+            ingest([str(src)], store, ctx)
+        assert http.get("/stats").json()["articles"] == 2  # a kept store sees the new commit
+        shutil.rmtree(data)
+        (src / "seed.txt").unlink()
+        with Store.open(data) as store:
+            ingest([str(src)], store, ctx)
+        assert http.get("/stats").json()["articles"] == 1  # the new file, not the deleted one
+    assert res._idle == []  # closed with the app
