@@ -16,6 +16,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -101,6 +102,31 @@ def prepared_documents(engine: str, ctx: Context) -> Callable[[Extraction], Any]
         return prepare(builder.build(ex))
 
     return step
+
+
+# Engines kept open for searching, by index directory, while the directory is the same one
+# and unchanged since (a commit, or a rebuild swapped in, changes it): opening the index
+# for every search cost an API request a twentieth of its time. A few at most.
+_KEPT: dict[Path, tuple[tuple[int, int, int], Engine]] = {}
+_KEPT_LOCK = threading.Lock()
+KEPT_ENGINES = 4
+
+
+def _kept(name: str, path: Path) -> Engine:
+    """The engine of ``name`` at ``path`` to search with, opened once per state of its directory."""
+    st = os.stat(path)
+    identity = (st.st_dev, st.st_ino, st.st_mtime_ns)
+    with _KEPT_LOCK:
+        held = _KEPT.get(path)
+    if held is not None and held[0] == identity:
+        return held[1]
+    engine = open_engine(name, path)  # the one it replaces goes once no search holds it
+    with _KEPT_LOCK:
+        _KEPT.pop(path, None)
+        while len(_KEPT) >= KEPT_ENGINES:
+            _KEPT.pop(next(iter(_KEPT)))
+        _KEPT[path] = (identity, engine)
+    return engine
 
 
 class SearchIndex:
@@ -330,11 +356,16 @@ class SearchIndex:
 
     def search(self, request: SearchRequest, store: Store) -> SearchResult:
         """Matching articles with highlighted fragments (texts read from ``store``)."""
-        engine = self.open()
-        try:
-            result = engine.search(request)
-        finally:
-            engine.close()
+        if self.postgres:
+            engine = self.open()
+            try:
+                result = engine.search(request)
+            finally:
+                engine.close()
+        else:
+            if not self.exists():
+                self.open()  # says what is missing
+            result = _kept(self.engine_name, Path(self.path)).search(request)
         terms = positive_terms(request.query)
         texts = store.texts(h.id for h in result.hits)
         paths = store.article_paths(h.id for h in result.hits)  # two folders may both hold a 1.txt

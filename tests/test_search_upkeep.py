@@ -200,3 +200,25 @@ def test_documents_built_in_the_workers_search_as_a_reindex_does(tmp_path: Path,
                 ]
             )
     assert answers[0] == answers[1] and all(total for total, _, _ in answers[0])
+
+
+def test_a_kept_search_engine_sees_every_commit_and_a_rebuilt_index(
+    tmp_path: Path, place: str, ctx: Context, any_engine: str
+) -> None:
+    """Searches of one process share an opened engine; what an ingest commits after, or a
+    rebuild swaps in, is found by the next search all the same."""
+    data_dir, engine = place, any_engine
+    ingest_with_index([str(SEED)], data_dir, ctx, engine)
+
+    def found(query: str) -> int:
+        with Store.open(data_dir, readonly=True) as store:
+            index = SearchIndex.of(store, ctx.segmenter, ctx.gazetteer, engine)
+            return index.search(index.request(query), store).total
+
+    assert found("兰州市") == 0
+    (tmp_path / "other.txt").write_text(OTHER, encoding="utf-8")
+    ingest_with_index([str(tmp_path / "other.txt")], data_dir, ctx, engine)
+    assert found("兰州市") == 1
+    with Store.open(data_dir) as store:
+        assert SearchIndex.of(store, ctx.segmenter, ctx.gazetteer, engine).reindex(store) == 2
+    assert found("兰州市") == 1 and found("常委会议") >= 1
