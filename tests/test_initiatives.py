@@ -325,7 +325,7 @@ def test_known_terms_held_as_principles(text: str, expected: set[tuple[str, str,
         # 建成 alone builds it
         ("宁陕县政协今年建成委员联系点12个。", {("宁陕县", "委员联系点", "mechanism")}),
         # a quote followed by 功能 names a function of something, not a programme …
-        ("宁陕县政协用好上级平台“议政”功能。", set()),
+        ("宁陕县政协用好省级平台“议政”功能。", set()),
         # … unless a head word names the thing first
         ("宁陕县政协用好“政协云”平台功能。", {("宁陕县", "政协云", "brand")}),
         # a count that closes a list (等三项) is no part of its last item

@@ -382,7 +382,7 @@ def extract_initiatives(
     return [hit for hit in out if hit is not None]
 
 
-# 把委员联络站建设成为省级标杆的政协委员联系点: what a body is to be made into is an aim of the
+# 把委员工作站建设成为全市示范的委员联系点: what a body is to be made into is an aim of the
 # sentence (and often another committee's title for it), not an institution anyone runs yet.
 # 建成 alone is a building verb (建成委员工作室23个); only 成为 after it names the aim.
 AIM_BEFORE = re.compile(r"(?:建设|打造|建|办|培育|塑造|发展)成为[^,;:。!?,;:!?“”]{0,16}$")

@@ -60,7 +60,7 @@ PERIODIC_HELD = re.compile(
     r"(?:召开|举行|举办|开展|组织|建立|实行|推行|坚持|健全|完善)了?"
     r"(?:首次|第[一二三四五六七八九十\d]+次|(?:\d+|[一二两三四五六七八九十]+)次)?$"
 )
-# an institution as the subject of its founding (自2020年沪浙民生议事堂成立以来, …协商驿站正式揭牌)
+# an institution as the subject of its founding (自2021年两地民生议事堂成立以来, …协商驿站正式揭牌)
 FOUNDED = re.compile(
     rf"(?:(?<=[,。;:,;:\n年来自])|^)({_MOD}{{2,8}}?(?:{_HEADS}))(?=(?:正式)?(?:成立|揭牌|挂牌|启用|开馆|落成|投入使用))",
     re.MULTILINE,
