@@ -417,7 +417,115 @@ NOTHING = [
 ]
 
 
-@pytest.mark.parametrize(("title", "source", "body", "expected"), CASES + CANDIDATES)
+# a4: several owners for one clause: every region of a plain list that acts (A县、B县等县区还探索了“…”;
+# A县、B县和C区政协分别推出…; A市、B市两地政协…), each with the relation; a list of regions that are only
+# visited, compared, or named as where attendees come from does not act
+LISTED_OWNERS = [
+    pytest.param(
+        "安康市政协工作综述",
+        "",
+        "安康市政协持续深化基层协商,汉阴县、石泉县等县区还探索了“院落议事”协商模式。",
+        {("汉阴县", "院落议事", "mechanism"), ("石泉县", "院落议事", "mechanism")},
+        id="a4-list-closed-by-kind-acts",
+    ),
+    pytest.param(
+        "安康市政协推进基层协商",
+        "",
+        "紫阳县、岚皋县和平利县等3个县建成“有事好商量”协商议事室60余个。",
+        {
+            (county, term, "mechanism")
+            for county in ("紫阳县", "岚皋县", "平利县")
+            for term in ("有事好商量", "协商议事室")
+        },
+        id="a4-list-closed-by-count-opens-sentence",
+    ),
+    pytest.param(
+        "宝鸡市政协推进协商品牌建设",
+        "",
+        "岐山县以及扶风县分别推出“岐山夜话”“扶风有约”协商品牌。",
+        {("岐山县", "岐山夜话", "brand"), ("扶风县", "扶风有约", "brand")},
+        id="a4-list-respectively-each-its-own",
+    ),
+    pytest.param(
+        "安康市政协工作",
+        "",
+        "石泉县、宁陕县和汉滨区政协分别推出“协商在院落”品牌。",
+        {("石泉县", "协商在院落", "brand"), ("宁陕县", "协商在院落", "brand"), ("汉滨区", "协商在院落", "brand")},
+        id="a4-committees-listed-respectively-one-term",
+    ),
+    pytest.param(
+        "两地政协开展联合协商",
+        "",
+        "遂宁市、内江市两地政协联合开展“沱江同护”行动。",
+        {("遂宁市", "沱江同护", "brand"), ("内江市", "沱江同护", "brand")},
+        id="a4-two-places-committees",
+    ),
+    pytest.param(
+        "安康市政协工作",
+        "",
+        "目前,汉阴县、石泉县两地均已建成“院落议事”协商议事室。",
+        {(county, term, "mechanism") for county in ("汉阴县", "石泉县") for term in ("院落议事", "协商议事室")},
+        id="a4-two-places-after-a-time",
+    ),
+    pytest.param(
+        "安康市政协工作综述",
+        "",
+        "全市政协系统推进“协商在一线”活动,其中汉阴县、石泉县还率先推出委员值班日。",
+        {
+            ("安康市", "协商在一线", "brand"),
+            ("汉阴县", "委员值班日", "mechanism"),
+            ("石泉县", "委员值班日", "mechanism"),
+        },
+        id="a4-list-in-an-overview-unquoted",
+    ),
+    # negative: visited, compared, named as where attendees come from, another body acting
+    pytest.param(
+        "安康市政协学习考察",
+        "",
+        "安康市政协组织委员赴汉阴县、石泉县等地考察学习,大家表示回来后将推出“安康夜话”协商品牌。",
+        {("安康市", "安康夜话", "brand")},
+        id="a4-visited-list-does-not-act",
+    ),
+    pytest.param(
+        "安康市政协召开会议",
+        "",
+        "来自汉阴县、石泉县的委员参加了“委员讲堂”活动。",
+        {("安康市", "委员讲堂", "brand")},
+        id="a4-attendees-list-does-not-act",
+    ),
+    pytest.param(
+        "安康市政协工作",
+        "",
+        "与汉阴县、石泉县相比,安康市政协率先推出“安康夜话”品牌。",
+        {("安康市", "安康夜话", "brand")},
+        id="a4-compared-list-does-not-act",
+    ),
+    pytest.param(
+        "安康市政协召开会议",
+        "",
+        "会议指出,汉阴县、石泉县等地的经验值得学习,市政协将推出“安康夜话”品牌。",
+        {("安康市", "安康夜话", "brand")},
+        id="a4-cited-list-does-not-act",
+    ),
+    pytest.param(
+        "安康市政协视察",
+        "",
+        "汉阴县、石泉县等县区政府推行“一窗通办”改革。",
+        set(),
+        id="a4-governments-listed-do-not-act",
+    ),
+    # a list of regions not under the committee that writes does not act for it
+    pytest.param(
+        "安康市政协学习考察",
+        "",
+        "安康市政协召开会议,会议通报,延安市、榆林市等地推出“陕北夜话”品牌。",
+        set(),
+        id="a4-list-outside-the-home-does-not-act",
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "source", "body", "expected"), CASES + CANDIDATES + LISTED_OWNERS)
 def test_who_adopts_what(ctx: Context, title: str, source: str, body: str, expected: set[tuple[str, str, str]]) -> None:
     assert adoptions(ctx, title, source, body) == expected
 

@@ -38,7 +38,7 @@ from ..gazetteer import Division, Gazetteer
 from ..text import Span, paragraphs, sentences
 from .regions import RegionHit, is_masthead
 
-LIST_GAP = re.compile(r"(?:政协)?[、和及与·]")
+LIST_GAP = re.compile(r"(?:政协)?(?:[、和及与·]|以及)")
 _PLACE = r"[\u4e00-\u9fff]{1,8}?(?:村|镇|乡|街道|社区|城|区)"
 # A body in whose house an institution stands (南郑区茶业协会委员工作室, 某县第一中学委员联络站):
 # the region before it still says whose committee runs the institution.
@@ -125,9 +125,25 @@ LAUNCHES = re.compile(
     r"推出|打造|培育|推动|推广|指导|形成|涌现|建立|建成|开展|实施|创建|擦亮|打响|叫响|探索|推行|设立|组建|成立|搭建"
     r"|开通|举办|启动|构建|创设|总结|命名|评选|授予|涵盖|包括|有"
 )
-# Regions listed and closed by one 政协: 赣州市、吉安市等地政协, 榆次区、介休市等3个县区政协
+# Regions listed and closed by one 政协: 赣州市、吉安市等地政协, 榆次区、介休市等3个县区政协,
+# 遂宁市、内江市两地政协 (the places counted: two at least must be listed)
 LISTED_COMMITTEES = re.compile(
-    r"等(?:地|(?:\d+|[两三四五六七八九十]+)个[县市区州旗()()、]{1,8}|[县市区州旗]{1,4})?政协(?!委员)"
+    r"(?:等(?:地|(?:\d+|[两三四五六七八九十]+)个[县市区州旗()()、]{1,8}|[县市区州旗]{1,4})?"
+    r"|(?P<places>[两三四五六七八九十])地)政协(?!委员)"
+)
+# A plain list of regions that opens a clause and acts there (A县、B县等县区还探索了…, A市、B市两地均已
+# 建成…): what may lead it, join its items, close it and follow it. The verb must follow the list
+# at once (its adverbs aside): 来自A、B的委员, 与A、B相比, A、B等地的经验 do not act.
+LIST_LEAD = re.compile(r"(?:其中|如|比如|例如|特别是|尤其是|目前|同时|此外|另外|近年来|近年|今年|去年)?")
+LIST_JOIN = re.compile(r"[、和及与]|以及")
+LIST_CLOSE = re.compile(
+    rf"(?:等(?:{_COUNT})?(?:地|[省市州县区旗]{{1,4}}|县\(市、区\))?|[两三四五六七八九十]地|{_COUNT}(?:县区|县市区|区县|[县区市]))?"
+)
+LIST_ACTS = re.compile(
+    r"(?:(?:分别|先后|率先|已经|已|还|也|都|均|积极|全面|大力|首先|相继|陆续|纷纷|共同|联合|创新|探索|先行)"
+    r"(?:在[^,,。;;]{1,8})?){0,3}"
+    r"(?:建成|建立|设立|开展|推出|打造|推行|实行|成立|组建|开通|搭建|举办|实施|启动|创建|构建|创设|培育|擦亮|探索"
+    r"|形成|健全|完善|出台|制定|试点|首创|推广)"
 )
 # Cues that open an overview of many committees (全市各级政协, 各县政协, 市县两级政协, A、B等地政协)
 OVERVIEW_CUES = frozenset({"actor.collective", "actor.plural", "actor.committee.list"})
@@ -339,7 +355,7 @@ class Actors:
         taken = [(c.start, c.end) for c in cues]
         for m in LISTED_COMMITTEES.finditer(self.text):
             listed = self.regions_before(m.start())
-            if listed and listed[-1].end == m.start():
+            if listed and listed[-1].end == m.start() and (len(listed) > 1 or not m.group("places")):
                 cues.append(Cue(listed[0].start, m.end(), listed, "actor.committee.list"))
                 taken.append((listed[0].start, m.end()))
         for m in LEVEL_CUE.finditer(self.text):
@@ -554,6 +570,9 @@ class Actors:
         if in_clause:
             regions, rule = self._resolve(in_clause[-1], pos, "actor.clause")
             return Owners(regions, rule)
+        listed = self._list_opens(clause_start, pos)
+        if listed is not None:
+            return Owners(listed, "actor.clause.list" if listed else "actor.clause.list.other")
         acting = self._region_opens(clause_start, pos)
         if acting is not None:
             return Owners((acting,), "actor.clause.region")
@@ -608,6 +627,56 @@ class Actors:
             return None
         h = chain[0]
         return RegionHit(h.start, h.end, h.entity, True, "actor.clause.region", h.confidence)
+
+    def _list_opens(self, clause_start: int, pos: int) -> tuple[RegionHit, ...] | None:
+        """A plain list of two regions or more (no 政协 after it) that opens the clause of ``pos``
+        and does something right after it (see LIST_CLOSE, LIST_ACTS): the regions are the subject.
+
+        They act when they are ours: each under the committee the article is by, or under a
+        committee named earlier in the sentence or the paragraph's subject, or the sentence is an
+        overview of committees. A list that is someone else's (another city's counties in a
+        report heard) is a subject still, so nobody of ours acts there: empty. None when no list
+        opens the clause, and inside a visit, where what is seen is the host's.
+        """
+        lead = LIST_LEAD.match(self.text, clause_start)
+        at = lead.end() if lead else clause_start
+        listed: list[RegionHit] = []
+        cur = at
+        for h in self._hits_between(at, pos):
+            if h.start < cur:
+                continue
+            gap = self.text[cur : h.start]
+            if listed and gap == "" and self._is_under(h, listed[-1]):
+                listed[-1] = h  # 延安市安塞区: the district is meant
+            elif (not listed and gap) or (listed and not LIST_JOIN.fullmatch(gap)):
+                break
+            else:
+                listed.append(h)
+            cur = h.end
+        if len(listed) < 2 or len({h.entity.code for h in listed}) < len(listed):
+            return None
+        close = LIST_CLOSE.match(self.text, cur)
+        verb = LIST_ACTS.match(self.text, close.end() if close else cur)
+        if verb is None or verb.end() > pos or self.visit_at(pos) is not None:
+            return None
+        regions = tuple(RegionHit(h.start, h.end, h.entity, True, "actor.clause.list", h.confidence) for h in listed)
+        return regions if self._ours(regions, clause_start) else ()
+
+    def _ours(self, regions: tuple[RegionHit, ...], pos: int) -> bool:
+        """Whether every region is under a committee that acts in the article at ``pos``: the home,
+        a committee named before ``pos`` in its sentence, the paragraph's subject; or the sentence
+        opens an overview of many committees (全市各级政协, 各县政协)."""
+        sent = self.sentence(pos)
+        cues = self._cues_between(sent.start, pos)
+        if any(c.rule in OVERVIEW_CUES for c in cues):
+            return True
+        anchors = [r for c in cues for r in c.regions]
+        subject = self.subject(self.paragraph(pos))
+        if subject is not None:
+            anchors.extend(subject.regions)
+        if self.home is not None:
+            anchors.append(self.home)
+        return any(all(self._is_under(r, a) and r.entity.code != a.entity.code for r in regions) for a in anchors)
 
     def actor_at(self, pos: int) -> tuple[RegionHit, str] | None:
         """The (first) acting region at ``pos`` with the rule that decided, if any."""
@@ -794,5 +863,8 @@ class Actors:
         if both is None:
             # 隆回县、洞口县政协…分别介绍了“A”“B”: the committees listed last before it
             listed = [c for c in self._cues_between(sent.start, pos) if len(c.regions) > 1]
-            return listed[-1].regions if listed else None
+            if listed:
+                return listed[-1].regions
+            # 岐山县以及扶风县分别推出“A”“B”: the regions that open the clause
+            return self._list_opens(max(sent.start, _last_break(self.text, sent.start, pos)), pos) or None
         return tuple(sorted(both, key=lambda h: h.start))
