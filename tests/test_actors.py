@@ -478,6 +478,34 @@ LISTED_OWNERS = [
         },
         id="a4-list-in-an-overview-unquoted",
     ),
+    pytest.param(
+        "安康市政协召开推进会",
+        "",
+        "会上,汉阴县、石泉县等县区政协及市政协机关分别介绍了“院落协商”经验。",
+        {("汉阴县", "院落协商", "brand"), ("石泉县", "院落协商", "brand"), ("安康市", "院落协商", "brand")},
+        id="a4-listed-committees-and-the-city-joined-by-ji",
+    ),
+    pytest.param(
+        "安康市政协工作",
+        "",
+        "省政协部署的“协商进万家”行动在汉阴县、石泉县等地落地见效。",
+        {("陕西省", "协商进万家", "brand"), ("汉阴县", "协商进万家", "brand"), ("石泉县", "协商进万家", "brand")},
+        id="a4-owners-listed-after-the-term",
+    ),
+    pytest.param(
+        "两地政协签署协议",
+        "",
+        "遂宁市、内江市两地政协签署合作协议。两地政协将联合开展“沱江同护”行动。",
+        {("遂宁市", "沱江同护", "brand"), ("内江市", "沱江同护", "brand")},
+        id="a4-two-places-named-in-the-sentence-before",
+    ),
+    pytest.param(
+        "陕南政协协作会召开",
+        "",
+        "会上,汉中市、安康市两市政协共同发布“秦巴协商”品牌。",
+        {("汉中市", "秦巴协商", "brand"), ("安康市", "秦巴协商", "brand")},
+        id="a4-two-cities-committees",
+    ),
     # negative: visited, compared, named as where attendees come from, another body acting
     pytest.param(
         "安康市政协学习考察",

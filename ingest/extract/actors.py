@@ -126,10 +126,10 @@ LAUNCHES = re.compile(
     r"|开通|举办|启动|构建|创设|总结|命名|评选|授予|涵盖|包括|有"
 )
 # Regions listed and closed by one 政协: 赣州市、吉安市等地政协, 榆次区、介休市等3个县区政协,
-# 遂宁市、内江市两地政协 (the places counted: two at least must be listed)
+# 遂宁市、内江市两地政协, 汉中市、安康市两市政协 (the places counted: two at least must be listed)
 LISTED_COMMITTEES = re.compile(
     r"(?:等(?:地|(?:\d+|[两三四五六七八九十]+)个[县市区州旗()()、]{1,8}|[县市区州旗]{1,4})?"
-    r"|(?P<places>[两三四五六七八九十])地)政协(?!委员)"
+    r"|(?P<places>[两三四五六七八九十])[地市县区])政协(?!委员)"
 )
 # A plain list of regions that opens a clause and acts there (A县、B县等县区还探索了…, A市、B市两地均已
 # 建成…): what may lead it, join its items, close it and follow it. The verb must follow the list
@@ -147,6 +147,7 @@ LIST_ACTS = re.compile(
 )
 # Cues that open an overview of many committees (全市各级政协, 各县政协, 市县两级政协, A、B等地政协)
 OVERVIEW_CUES = frozenset({"actor.collective", "actor.plural", "actor.committee.list"})
+JOINED_CUES = re.compile(r"[和及与]|以及")
 BOTH_COMMITTEES = re.compile(r"两地政协|双方政协|两地委员")
 RESPECTIVELY = re.compile(r"分别")
 
@@ -569,6 +570,9 @@ class Actors:
         in_clause = self._cues_between(clause_start, pos)
         if in_clause:
             regions, rule = self._resolve(in_clause[-1], pos, "actor.clause")
+            joined = self._joined(in_clause)
+            if rule == "actor.clause" and joined:
+                regions = tuple({h.entity.code: h for h in (*joined, *regions)}.values())
             return Owners(regions, rule)
         listed = self._list_opens(clause_start, pos)
         if listed is not None:
@@ -627,6 +631,18 @@ class Actors:
             return None
         h = chain[0]
         return RegionHit(h.start, h.end, h.entity, True, "actor.clause.region", h.confidence)
+
+    def _joined(self, cues: list[Cue]) -> tuple[RegionHit, ...]:
+        """The committees joined to the last of ``cues`` by 及/和/与 (A县、B县等县区政协及市政协分别…):
+        they act with it."""
+        out: list[RegionHit] = []
+        last = cues[-1]
+        for c in reversed(cues[:-1]):
+            if not c.regions or not JOINED_CUES.fullmatch(self.text, c.end, last.start):
+                break
+            out[:0] = c.regions
+            last = c
+        return tuple(out)
 
     def _list_opens(self, clause_start: int, pos: int) -> tuple[RegionHit, ...] | None:
         """A plain list of two regions or more (no 政协 after it) that opens the clause of ``pos``
@@ -824,8 +840,17 @@ class Actors:
             tail = self.text[h.end : h.end + 3]
             if AFTER_CARD.fullmatch(gap) and (tail.startswith(("名片", "品牌", "招牌", "金字"))):
                 return (h,)
-            if LANDED_IN.fullmatch(gap) and LANDED.match(self.text, h.end, h.end + 3):
-                return (h,)
+            if LANDED_IN.fullmatch(gap):
+                # “…”在A县、B县等地落地见效: every region of the list
+                listed = [h]
+                for nxt in self._hits_between(h.end, stop + 20):
+                    if nxt.start < listed[-1].end or not LIST_JOIN.fullmatch(self.text, listed[-1].end, nxt.start):
+                        break
+                    listed.append(nxt)
+                close = LIST_CLOSE.match(self.text, listed[-1].end) if len(listed) > 1 else None
+                at = close.end() if close else listed[-1].end
+                if LANDED.match(self.text, at, at + 3):
+                    return tuple(listed)
         return ()
 
     def both_at(self, pos: int) -> tuple[RegionHit, ...] | None:
