@@ -506,6 +506,13 @@ LISTED_OWNERS = [
         {("汉中市", "秦巴协商", "brand"), ("安康市", "秦巴协商", "brand")},
         id="a4-two-cities-committees",
     ),
+    pytest.param(
+        "安康市政协工作综述",
+        "",
+        "在汉阴县、石泉县等地,“院落议事”协商议事室已实现村级全覆盖。",
+        {(county, term, "mechanism") for county in ("汉阴县", "石泉县") for term in ("院落议事", "协商议事室")},
+        id="a4-places-listed-open-the-sentence",
+    ),
     # negative: visited, compared, named as where attendees come from, another body acting
     pytest.param(
         "安康市政协学习考察",
@@ -541,6 +548,13 @@ LISTED_OWNERS = [
         "汉阴县、石泉县等县区政府推行“一窗通办”改革。",
         set(),
         id="a4-governments-listed-do-not-act",
+    ),
+    pytest.param(
+        "安康市政协视察",
+        "",
+        "县委、县政府高度重视,汉阴县、石泉县等地推行“一窗通办”改革。",
+        set(),
+        id="a4-list-after-another-body-does-not-act",
     ),
     # a list of regions not under the committee that writes does not act for it
     pytest.param(

@@ -656,9 +656,23 @@ class Actors:
         """
         lead = LIST_LEAD.match(self.text, clause_start)
         at = lead.end() if lead else clause_start
+        listed, end = self._region_list(at, pos)
+        if len(listed) < 2:
+            return None
+        verb = LIST_ACTS.match(self.text, end)
+        if verb is None or verb.end() > pos or self.visit_at(pos) is not None:
+            return None
+        if OTHER_BODY.search(self.text, self.sentence(pos).start, pos):
+            return None  # 县委、县政府高度重视,A县、B县等地推行…: the regions' governments, likely
+        regions = tuple(RegionHit(h.start, h.end, h.entity, True, "actor.clause.list", h.confidence) for h in listed)
+        return regions if self._ours(regions, clause_start) else ()
+
+    def _region_list(self, at: int, limit: int) -> tuple[list[RegionHit], int]:
+        """The regions listed from ``at`` (joined by 、/和/与/及/以及; of a chain such as 延安市安塞区 the
+        most specific), and where the list ends after its closing words (等3个县区, 等地, 两地)."""
         listed: list[RegionHit] = []
         cur = at
-        for h in self._hits_between(at, pos):
+        for h in self._hits_between(at, limit):
             if h.start < cur:
                 continue
             gap = self.text[cur : h.start]
@@ -669,14 +683,10 @@ class Actors:
             else:
                 listed.append(h)
             cur = h.end
-        if len(listed) < 2 or len({h.entity.code for h in listed}) < len(listed):
-            return None
+        if len({h.entity.code for h in listed}) < len(listed):
+            return [], at  # a name repeated is no list
         close = LIST_CLOSE.match(self.text, cur)
-        verb = LIST_ACTS.match(self.text, close.end() if close else cur)
-        if verb is None or verb.end() > pos or self.visit_at(pos) is not None:
-            return None
-        regions = tuple(RegionHit(h.start, h.end, h.entity, True, "actor.clause.list", h.confidence) for h in listed)
-        return regions if self._ours(regions, clause_start) else ()
+        return listed, close.end() if close else cur
 
     def _ours(self, regions: tuple[RegionHit, ...], pos: int) -> bool:
         """Whether every region is under a committee that acts in the article at ``pos``: the home,
@@ -729,6 +739,12 @@ class Actors:
             before = self.text[sent.start : h.start]
             if not before.endswith("在") or (lead is not None and len(before) - 1 > lead.end() - sent.start):
                 return None
+            listed, end = self._region_list(h.start, min(pos, h.start + 40))
+            if len(listed) > 1 and self.text[end : end + 1] in ",,":
+                # 在A县、B县等地,…: each region of the list, when they are the committee's own
+                hits = tuple(RegionHit(x.start, x.end, x.entity, True, "actor.sentence.place", x.confidence)
+                             for x in listed)  # fmt: skip
+                return Cue(h.start, end, hits, "actor.sentence.place") if self._ours(hits, sent.start) else None
             chain = self._most_specific(self._hits_between(h.start, h.start + 20))
             last = chain[0]
             if self.text[last.end : last.end + 1] not in ",,":
