@@ -18,14 +18,16 @@ Committee news says who acts in a few ways, and the model reads them all:
   A visit in the title or the opening sentence frames the whole article, one in a later
   paragraph that paragraph.
 
-The acting region at a place is, in order: the nearest cue in its clause; the cue that
-opens its sentence or one of the sentence's clauses; nobody when another body (县委,
+The acting region at a place is, in order: the nearest cue in its clause (with the
+committees joined to it by 及/和/与); a plain list of regions that opens the clause and acts
+(A县、B县等县区还探索了…, 在A县、B县等地,…: each of them when they are the committee's own,
+else nobody); the cue that opens its sentence or one of the sentence's clauses; nobody when another body (县委,
 市政府) acts there; the subject that opens its paragraph (a committee, or 在X with the most
 specific region of X); the host of a visit around it; the home committee. ``owners`` adds
 what stands right at a span: regions written before it (道县委员工作室, 湄潭“湄好商量”,
 榆次区、介休市等3个县区的20余个协商议事室), with the committee that launches its
 counties' programmes as a co-owner; an owner written after it (“晋享协商”这张山西名片,
-“协商进万家”行动在涿州落地); 两地政协 for both committees named.
+“协商进万家”行动在涿州落地, or in each region of a list); 两地政协 for both committees named.
 """
 
 from __future__ import annotations
