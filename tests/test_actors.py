@@ -513,6 +513,29 @@ LISTED_OWNERS = [
         {(county, term, "mechanism") for county in ("汉阴县", "石泉县") for term in ("院落议事", "协商议事室")},
         id="a4-places-listed-open-the-sentence",
     ),
+    pytest.param(
+        "安康市政协工作综述",
+        "",
+        "汉阴县、石泉县各建成“院落议事”协商议事室10个。",
+        {(county, term, "mechanism") for county in ("汉阴县", "石泉县") for term in ("院落议事", "协商议事室")},
+        id="a4-list-each-builds",
+    ),
+    # the committee that has its counties do it owns it with each of them
+    pytest.param(
+        "安康市政协工作综述",
+        "",
+        "安康市政协指导汉阴县、石泉县等县区探索建立“院落议事”协商模式。",
+        {("安康市", "院落议事", "mechanism"), ("汉阴县", "院落议事", "mechanism"), ("石泉县", "院落议事", "mechanism")},
+        id="a4-committee-guides-a-list",
+    ),
+    # the owners named after the term as the ones who run it
+    pytest.param(
+        "两地政协联合协商",
+        "",
+        "“沱江同护”行动由遂宁市、内江市两地政协联合发起。",
+        {("遂宁市", "沱江同护", "brand"), ("内江市", "沱江同护", "brand")},
+        id="a4-run-by-the-committees-named-after",
+    ),
     # negative: visited, compared, named as where attendees come from, another body acting
     pytest.param(
         "安康市政协学习考察",
@@ -555,6 +578,13 @@ LISTED_OWNERS = [
         "县委、县政府高度重视,汉阴县、石泉县等地推行“一窗通办”改革。",
         set(),
         id="a4-list-after-another-body-does-not-act",
+    ),
+    pytest.param(
+        "安康市政协工作",
+        "",
+        "安康市政协支持汉阴县、石泉县的委员开展“院落夜话”活动。",
+        {("安康市", "院落夜话", "brand")},
+        id="a4-a-list-of-whose-members-does-not-act",
     ),
     # a list of regions not under the committee that writes does not act for it
     pytest.param(

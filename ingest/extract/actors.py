@@ -142,13 +142,18 @@ LIST_CLOSE = re.compile(
     rf"(?:等(?:{_COUNT})?(?:地|[省市州县区旗]{{1,4}}|县\(市、区\))?|[两三四五六七八九十]地|{_COUNT}(?:县区|县市区|区县|[县区市]))?"
 )
 LIST_ACTS = re.compile(
-    r"(?:(?:分别|先后|率先|已经|已|还|也|都|均|积极|全面|大力|首先|相继|陆续|纷纷|共同|联合|创新|探索|先行)"
+    r"(?:(?:分别|先后|率先|已经|已|还|也|都|均|各|积极|全面|大力|首先|相继|陆续|纷纷|共同|联合|创新|探索|先行)"
     r"(?:在[^,,。;;]{1,8})?){0,3}"
     r"(?:建成|建立|设立|开展|推出|打造|推行|实行|成立|组建|开通|搭建|举办|实施|启动|创建|构建|创设|培育|擦亮|探索"
     r"|形成|健全|完善|出台|制定|试点|首创|推广)"
 )
 # Cues that open an overview of many committees (全市各级政协, 各县政协, 市县两级政协, A、B等地政协)
 OVERVIEW_CUES = frozenset({"actor.collective", "actor.plural", "actor.committee.list"})
+# A committee that has its counties do something (市政协指导A县、B县等县区探索…): they do it, with it
+GUIDES = re.compile(r"[^,,。;;“”]{0,6}?(?:指导|推动|帮助|支持|督促|引导|鼓励|带动)(?:了)?")
+# An owner named after a span as the one who runs it: “…”行动由A市、B市两地政协联合发起
+BY_GAP = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:是|均|都)?由")
+ORGANISES = re.compile(r"[^,,。;;“”]{0,6}?(?:发起|主办|承办|推出|打造|举办|开展|创办|实施|组织|牵头|创设|设立)")
 JOINED_CUES = re.compile(r"[和及与]|以及")
 BOTH_COMMITTEES = re.compile(r"两地政协|双方政协|两地委员")
 RESPECTIVELY = re.compile(r"分别")
@@ -575,6 +580,9 @@ class Actors:
             joined = self._joined(in_clause)
             if rule == "actor.clause" and joined:
                 regions = tuple({h.entity.code: h for h in (*joined, *regions)}.values())
+            guided = self._guided(in_clause[-1], pos) if rule == "actor.clause" else ()
+            if guided:
+                return Owners(guided + regions, "actor.clause.guided")
             return Owners(regions, rule)
         listed = self._list_opens(clause_start, pos)
         if listed is not None:
@@ -633,6 +641,28 @@ class Actors:
             return None
         h = chain[0]
         return RegionHit(h.start, h.end, h.entity, True, "actor.clause.region", h.confidence)
+
+    def _guided(self, cue: Cue, pos: int) -> tuple[RegionHit, ...]:
+        """The regions a committee has do something before ``pos`` (X市政协指导A县、B县等县区探索了…):
+        each under the committee, listed right after the guiding verb and acting at once."""
+        guide = GUIDES.match(self.text, cue.end, pos)
+        if guide is None or not cue.regions:
+            return ()
+        listed, end = self._region_list(guide.end(), pos)
+        if not listed or LIST_ACTS.match(self.text, end, pos) is None:
+            return ()
+        if not all(any(self._is_under(h, r) and h.entity.code != r.entity.code for r in cue.regions) for h in listed):
+            return ()
+        return tuple(RegionHit(h.start, h.end, h.entity, True, "actor.clause.guided", h.confidence) for h in listed)
+
+    def _organised_by(self, end: int) -> tuple[RegionHit, ...]:
+        """The committees named after a span as the ones who run it (“…”行动由A市、B市两地政协联合发起)."""
+        stop = self.sentence(end).end
+        for cue in self._cues_between(end, min(stop, end + 40)):
+            gap = self.text[end : cue.start].lstrip("”’」』")
+            if cue.regions and BY_GAP.fullmatch(gap) and ORGANISES.match(self.text, cue.end):
+                return cue.regions
+        return ()
 
     def _joined(self, cues: list[Cue]) -> tuple[RegionHit, ...]:
         """The committees joined to the last of ``cues`` by 及/和/与 (A县、B县等县区政协及市政协分别…):
@@ -807,6 +837,9 @@ class Actors:
         if adjacent:
             launcher = self._launcher(adjacent, start) or self._showing_host(adjacent, start)
             return Owners(adjacent + launcher, "owner.prefix")
+        by = self._organised_by(end)
+        if by:
+            return Owners(by, "owner.by")
         after = self._owner_after(end)
         if after:
             found = self.actors_at(start)
