@@ -520,6 +520,27 @@ LISTED_OWNERS = [
         {(county, term, "mechanism") for county in ("汉阴县", "石泉县") for term in ("院落议事", "协商议事室")},
         id="a4-list-each-builds",
     ),
+    pytest.param(
+        "安康市政协工作综述",
+        "",
+        "2023年以来汉阴县、石泉县在全市率先推出“院落夜话”协商品牌。",
+        {("汉阴县", "院落夜话", "brand"), ("石泉县", "院落夜话", "brand")},
+        id="a4-list-after-a-year-acts-somewhere",
+    ),
+    pytest.param(
+        "安康市政协工作综述",
+        "",
+        "安康市政协推进基层协商。汉阴、石泉等县区还探索了“院落议事”协商模式。",
+        {("汉阴县", "院落议事", "mechanism"), ("石泉县", "院落议事", "mechanism")},
+        id="a4-list-of-short-forms",
+    ),
+    pytest.param(
+        "汉阴县政协开展联合协商",
+        "",
+        "汉阴县、石泉县联合开展“汉江两岸”协商活动。",
+        {("汉阴县", "汉江两岸", "brand"), ("石泉县", "汉江两岸", "brand")},
+        id="a4-home-with-its-peer",
+    ),
     # the committee that has its counties do it owns it with each of them
     pytest.param(
         "安康市政协工作综述",

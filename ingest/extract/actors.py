@@ -136,14 +136,16 @@ LISTED_COMMITTEES = re.compile(
 # A plain list of regions that opens a clause and acts there (A县、B县等县区还探索了…, A市、B市两地均已
 # 建成…): what may lead it, join its items, close it and follow it. The verb must follow the list
 # at once (its adverbs aside): 来自A、B的委员, 与A、B相比, A、B等地的经验 do not act.
-LIST_LEAD = re.compile(r"(?:其中|如|比如|例如|特别是|尤其是|目前|同时|此外|另外|近年来|近年|今年|去年)?")
+LIST_LEAD = re.compile(
+    r"(?:其中|如|比如|例如|特别是|尤其是|目前|同时|此外|另外|近年来|近年|(?:\d{4}|今|去|前|当)年(?:以来|来|初|底)?)?"
+)
 LIST_JOIN = re.compile(r"[、和及与]|以及")
 LIST_CLOSE = re.compile(
     rf"(?:等(?:{_COUNT})?(?:地|[省市州县区旗]{{1,4}}|县\(市、区\))?|[两三四五六七八九十]地|{_COUNT}(?:县区|县市区|区县|[县区市]))?"
 )
 LIST_ACTS = re.compile(
     r"(?:(?:分别|先后|率先|已经|已|还|也|都|均|各|积极|全面|大力|首先|相继|陆续|纷纷|共同|联合|创新|探索|先行)"
-    r"(?:在[^,,。;;]{1,8})?){0,3}"
+    r"|在[^,,。;;“”]{1,8}?){0,3}"
     r"(?:建成|建立|设立|开展|推出|打造|推行|实行|成立|组建|开通|搭建|举办|实施|启动|创建|构建|创设|培育|擦亮|探索"
     r"|形成|健全|完善|出台|制定|试点|首创|推广)"
 )
@@ -721,9 +723,10 @@ class Actors:
         return listed, close.end() if close else cur
 
     def _ours(self, regions: tuple[RegionHit, ...], pos: int) -> bool:
-        """Whether every region is under a committee that acts in the article at ``pos``: the home,
-        a committee named before ``pos`` in its sentence, the paragraph's subject; or the sentence
-        opens an overview of many committees (全市各级政协, 各县政协)."""
+        """Whether every region is under a committee that acts in the article at ``pos`` (the home,
+        a committee named before ``pos`` in its sentence, the paragraph's subject), or one of them
+        is that committee (it acts with its peers), or the sentence opens an overview of many
+        committees (全市各级政协, 各县政协)."""
         sent = self.sentence(pos)
         cues = self._cues_between(sent.start, pos)
         if any(c.rule in OVERVIEW_CUES for c in cues):
@@ -734,7 +737,9 @@ class Actors:
             anchors.extend(subject.regions)
         if self.home is not None:
             anchors.append(self.home)
-        return any(all(self._is_under(r, a) and r.entity.code != a.entity.code for r in regions) for a in anchors)
+        if any(r.entity.code == a.entity.code for r in regions for a in anchors):
+            return True  # 汉阴县、石泉县联合开展… in 汉阴县's article: it acts with its peers
+        return any(all(self._is_under(r, a) for r in regions) for a in anchors)
 
     def actor_at(self, pos: int) -> tuple[RegionHit, str] | None:
         """The (first) acting region at ``pos`` with the rule that decided, if any."""
