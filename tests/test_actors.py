@@ -541,6 +541,20 @@ LISTED_OWNERS = [
         {("汉阴县", "汉江两岸", "brand"), ("石泉县", "汉江两岸", "brand")},
         id="a4-home-with-its-peer",
     ),
+    pytest.param(
+        "安康市政协工作综述",
+        "",
+        "汉阴县、石泉县等县区相继建成委员工作室,形成了“院落议事”协商模式。",
+        {(county, term, "mechanism") for county in ("汉阴县", "石泉县") for term in ("委员工作室", "院落议事")},
+        id="a4-list-opens-an-earlier-clause",
+    ),
+    pytest.param(
+        "安康市政协工作综述",
+        "",
+        "汉阴县、石泉县等县区相继建成委员工作室,市政协推出了“院落议事”协商品牌。",
+        {("汉阴县", "委员工作室", "mechanism"), ("石泉县", "委员工作室", "mechanism"), ("安康市", "院落议事", "brand")},
+        id="a4-list-then-a-committee-of-a-later-clause",
+    ),
     # the committee that has its counties do it owns it with each of them
     pytest.param(
         "安康市政协工作综述",

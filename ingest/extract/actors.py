@@ -593,6 +593,9 @@ class Actors:
         if acting is not None:
             return Owners((acting,), "actor.clause.region")
         opening = [c for c in self._cues_between(sent.start, pos) if self._opens_clause(sent, c)]
+        earlier = self._list_opens_sentence(sent, clause_start, pos)
+        if earlier is not None and (not opening or opening[-1].start < earlier[0]):
+            return Owners(earlier[1], "actor.sentence.list" if earlier[1] else "actor.sentence.list.other")
         if opening:
             regions, rule = self._resolve(opening[-1], pos, "actor.sentence")
             return Owners(regions, rule)
@@ -700,6 +703,18 @@ class Actors:
             return None  # 县委、县政府高度重视,A县、B县等地推行…: the regions' governments, likely
         regions = tuple(RegionHit(h.start, h.end, h.entity, True, "actor.clause.list", h.confidence) for h in listed)
         return regions if self._ours(regions, clause_start) else ()
+
+    def _list_opens_sentence(self, sent: Span, clause_start: int, pos: int) -> tuple[int, tuple[RegionHit, ...]] | None:
+        """A list of regions that opens an earlier clause of the sentence and acts there (A县、B县等地
+        建成…,形成了“…”): the subject of the clauses after it too. Where that clause starts and the
+        regions (none when the list is not ours), or None."""
+        starts = [sent.start] + [m.end() for m in CLAUSE_BREAK.finditer(self.text, sent.start, clause_start)]
+        for start in reversed(starts):
+            if start < clause_start:
+                listed = self._list_opens(start, pos)
+                if listed is not None:
+                    return start, listed
+        return None
 
     def _region_list(self, at: int, limit: int) -> tuple[list[RegionHit], int]:
         """The regions listed from ``at`` (joined by 、/和/与/及/以及; of a chain such as 延安市安塞区 the
