@@ -555,6 +555,14 @@ LISTED_OWNERS = [
         {("汉阴县", "委员工作室", "mechanism"), ("石泉县", "委员工作室", "mechanism"), ("安康市", "院落议事", "brand")},
         id="a4-list-then-a-committee-of-a-later-clause",
     ),
+    # in a visit, a list of the host's counties shows each county's own work
+    pytest.param(
+        "安康市政协赴宝鸡市学习考察",
+        "",
+        "安康市政协考察组赴宝鸡市学习考察。岐山县、扶风县等县区还探索了“院坝夜谈”协商模式。",
+        {("岐山县", "院坝夜谈", "mechanism"), ("扶风县", "院坝夜谈", "mechanism")},
+        id="a4-list-of-the-hosts-counties",
+    ),
     # the committee that has its counties do it owns it with each of them
     pytest.param(
         "安康市政协工作综述",

@@ -685,11 +685,10 @@ class Actors:
         """A plain list of two regions or more (no 政协 after it) that opens the clause of ``pos``
         and does something right after it (see LIST_CLOSE, LIST_ACTS): the regions are the subject.
 
-        They act when they are ours: each under the committee the article is by, or under a
-        committee named earlier in the sentence or the paragraph's subject, or the sentence is an
-        overview of committees. A list that is someone else's (another city's counties in a
-        report heard) is a subject still, so nobody of ours acts there: empty. None when no list
-        opens the clause, and inside a visit, where what is seen is the host's.
+        They act when they are ours (see ``_ours``). A list that is someone else's (another city's
+        counties in a report heard) is a subject still, so nobody of ours acts there: empty. In
+        a visit they act when they are the hosts or under them (see ``_hosted``), else the visit
+        decides. None when no list opens the clause.
         """
         lead = LIST_LEAD.match(self.text, clause_start)
         at = lead.end() if lead else clause_start
@@ -697,12 +696,24 @@ class Actors:
         if len(listed) < 2:
             return None
         verb = LIST_ACTS.match(self.text, end)
-        if verb is None or verb.end() > pos or self.visit_at(pos) is not None:
+        if verb is None or verb.end() > pos:
             return None
         if OTHER_BODY.search(self.text, self.sentence(pos).start, pos):
             return None  # 县委、县政府高度重视,A县、B县等地推行…: the regions' governments, likely
         regions = tuple(RegionHit(h.start, h.end, h.entity, True, "actor.clause.list", h.confidence) for h in listed)
+        visit = self.visit_at(pos)
+        if visit is not None:
+            return regions if self._hosted(visit, regions) else None
         return regions if self._ours(regions, clause_start) else ()
+
+    def _hosted(self, visit: Visit, regions: tuple[RegionHit, ...]) -> bool:
+        """Whether every region is a host of the visit or under one, and no visitor's (赴汉中市考察…
+        A县、B县等县区还探索了…: each county shows its own work)."""
+        return all(
+            any(self._is_under(r, host) for host in visit.hosts)
+            and not any(self._is_under(r, v) or self._is_under(v, r) for v in visit.visitors)
+            for r in regions
+        )
 
     def _list_opens_sentence(self, sent: Span, clause_start: int, pos: int) -> tuple[int, tuple[RegionHit, ...]] | None:
         """A list of regions that opens an earlier clause of the sentence and acts there (A县、B县等地
