@@ -431,11 +431,11 @@ LISTED_OWNERS = [
     pytest.param(
         "安康市政协推进基层协商",
         "",
-        "紫阳县、岚皋县和平利县等3个县建成“有事好商量”协商议事室60余个。",
+        "紫阳县、岚皋县和平利县等3个县建成“院坝有约”协商议事室60余个。",
         {
             (county, term, "mechanism")
             for county in ("紫阳县", "岚皋县", "平利县")
-            for term in ("有事好商量", "协商议事室")
+            for term in ("院坝有约", "协商议事室")
         },
         id="a4-list-closed-by-count-opens-sentence",
     ),
@@ -488,8 +488,8 @@ LISTED_OWNERS = [
     pytest.param(
         "安康市政协工作",
         "",
-        "省政协部署的“协商进万家”行动在汉阴县、石泉县等地落地见效。",
-        {("陕西省", "协商进万家", "brand"), ("汉阴县", "协商进万家", "brand"), ("石泉县", "协商进万家", "brand")},
+        "省政协部署的“协商进院落”行动在汉阴县、石泉县等地落地见效。",
+        {("陕西省", "协商进院落", "brand"), ("汉阴县", "协商进院落", "brand"), ("石泉县", "协商进院落", "brand")},
         id="a4-owners-listed-after-the-term",
     ),
     pytest.param(

@@ -127,7 +127,7 @@ LAUNCHES = re.compile(
     r"推出|打造|培育|推动|推广|指导|形成|涌现|建立|建成|开展|实施|创建|擦亮|打响|叫响|探索|推行|设立|组建|成立|搭建"
     r"|开通|举办|启动|构建|创设|总结|命名|评选|授予|涵盖|包括|有"
 )
-# Regions listed and closed by one 政协: 赣州市、吉安市等地政协, 榆次区、介休市等3个县区政协,
+# Regions listed and closed by one 政协: 赣州市、吉安市等地政协, 岐山县、扶风县等2个县区政协,
 # 遂宁市、内江市两地政协, 汉中市、安康市两市政协 (the places counted: two at least must be listed)
 LISTED_COMMITTEES = re.compile(
     r"(?:等(?:地|(?:\d+|[两三四五六七八九十]+)个[县市区州旗()()、]{1,8}|[县市区州旗]{1,4})?"
