@@ -39,8 +39,12 @@ def sample_texts(shared: Path | None) -> list[str]:
     return texts
 
 
-def generate(n: int, seed: int, out: Path, shared: Path | None) -> dict[str, int]:
-    """Write ``n`` articles as JSON lines to ``out``; returns counts for the report."""
+def generate(n: int, seed: int, out: Path, shared: Path | None, longest: int = 8192) -> dict[str, int]:
+    """Write ``n`` articles as JSON lines to ``out``; returns counts for the report.
+
+    ``longest`` caps an article's length in bytes (tests that need many articles, not long
+    ones, pass 1024: every article is then its opening sentence and one or two paragraphs).
+    """
     rng = random.Random(seed)
     texts = sample_texts(shared)
     paragraphs = [p for t in texts for p in t.split("\n")[1:] if 30 <= len(p) <= 1500]
@@ -54,7 +58,7 @@ def generate(n: int, seed: int, out: Path, shared: Path | None) -> dict[str, int
             d = rng.choice(divisions)
             province = gaz.province_of(d.code)
             term, head, verb = rng.choice(terms), rng.choice(HEADS), rng.choice(VERBS)
-            target = min(max(rng.choice(lengths), 1024), 8192)
+            target = min(max(rng.choice(lengths), 1024), longest)
             title = f"{d.name}政协{verb}“{term}”{head}"
             body = [f"{d.name}政协{verb}“{term}”{head},{rng.choice(paragraphs)[:80]}。"]
             size = len(title.encode("utf-8")) + len(body[0].encode("utf-8"))
