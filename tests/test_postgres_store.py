@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import UNTESTED_POSTGRES, ZXKG, Places, need_postgres, run_process
+from tests.conftest import UNTESTED_POSTGRES, ZXKG, Places, Ran, need_postgres, run_cli
 from tests.test_bad_input import variant
 from zxkg.ingest.store import Store
 
@@ -57,8 +57,9 @@ def counts(location: str) -> dict[str, int]:
         return {t: store.count(t) for t in ("articles", "relations", "mentions", "adoption_pairs", "entities")}
 
 
-def checked(url: str, *extra: str) -> subprocess.CompletedProcess[str]:
-    return run_process("check", "--store", url, *extra)
+def checked(url: str, *extra: str) -> Ran:
+    """``zxkg check`` in this process: what it reports is the behaviour, not its process."""
+    return run_cli("check", "--store", url, *extra)
 
 
 def test_three_ingesters_at_once_one_killed_then_run_again(tmp_path: Path, url: str) -> None:
@@ -78,7 +79,7 @@ def test_three_ingesters_at_once_one_killed_then_run_again(tmp_path: Path, url: 
     before = checked(url)
     assert before.returncode == 1 and "left running by an ingest that stopped" in before.stdout, before.stdout
 
-    again = run_process("ingest", "-q", "--store", url, str(shards[1]))
+    again = run_cli("ingest", "-q", "--store", url, str(shards[1]))  # the processes are over: in-process
     assert again.returncode == 0, again.stderr
     assert "failed 0" in again.stdout
     repaired = checked(url, "--repair")
@@ -103,7 +104,7 @@ def test_two_ingesters_on_overlapping_inputs_keep_every_article_once(tmp_path: P
     # the same final counts as one SQLite ingest of the same files
     everything = shard(tmp_path / "all", range(0, 90))
     data = tmp_path / "data"
-    alone = run_process("ingest", "-q", "--data", str(data), str(everything))
+    alone = run_cli("ingest", "-q", "--data", str(data), str(everything))
     assert alone.returncode == 0, alone.stderr
     mine = counts(url)
     assert mine == counts(str(data)) and mine["articles"] == 90
@@ -152,7 +153,7 @@ def test_a_server_restart_fails_the_ingest_clearly_and_running_it_again_complete
     assert err.startswith("Error: ") and "PostgreSQL" in err and "Traceback" not in err, err
     assert "run the same command again" in err
 
-    again = run_process("ingest", "-q", "--store", server, str(source))
+    again = run_cli("ingest", "-q", "--store", server, str(source))
     assert again.returncode == 0, again.stderr
     assert articles(server) == 150
     repaired = checked(server, "--repair")
