@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -103,14 +104,22 @@ def _most_shared_terms(table: list[dict[str, Any]], n: int) -> tuple[str, ...]:
     return tuple(key for key, _ in counts.most_common(n))
 
 
-@pytest.fixture
-def real_store(tmp_path: Path) -> Path:
-    """The example article and the corpus beside it (when present), ingested."""
+@pytest.fixture(scope="module")
+def ingested_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example article and the corpus beside it (when present), ingested once a module."""
     corpus = ROOT.parent / "shared" / "corpus"
     paths = [str(SEED)] + ([str(corpus)] if corpus.is_dir() else [])
-    result = run_cli("ingest", "--data", str(tmp_path / "data"), *paths)
+    data = tmp_path_factory.mktemp("real") / "data"
+    result = run_cli("ingest", "--data", str(data), *paths)
     assert result.returncode == 0, result.stderr
-    return tmp_path / "data"
+    return data
+
+
+@pytest.fixture
+def real_store(ingested_once: Path, tmp_path: Path) -> Path:
+    """A copy of that store of the test's own (a test may write to it): a copied file, not
+    another ingest of the same articles."""
+    return Path(shutil.copytree(ingested_once, tmp_path / "data"))
 
 
 def test_the_pairs_answer_what_grouping_the_relations_answers(real_store: Path) -> None:
