@@ -43,7 +43,7 @@ def generate(n: int, seed: int, out: Path, shared: Path | None, longest: int = 8
     """Write ``n`` articles as JSON lines to ``out``; returns counts for the report.
 
     ``longest`` caps an article's length in bytes (tests that need many articles, not long
-    ones, pass 1024: every article is then its opening sentence and one or two paragraphs).
+    ones, pass a few hundred: every article is then its opening sentence and a paragraph).
     """
     rng = random.Random(seed)
     texts = sample_texts(shared)

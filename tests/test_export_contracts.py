@@ -171,14 +171,14 @@ def test_the_shared_corpus_exports_validate(tmp_path: Path, module_ctx: Context)
 @pytest.mark.slow
 def test_a_5000_article_synthetic_export_validates(tmp_path: Path) -> None:
     """The exports of a 5,000-article synthetic corpus (bench/corpus.py) pass the official
-    schemas. The articles are capped at 1 KB: the nodes and edges come from each article's
-    opening sentence (a drawn region acting on a drawn term) and from the real paragraphs
-    after it, and at that length every paragraph of the pool is still drawn (checked below),
-    at a third of the text to segment. Ingested in this process, one worker, no search index:
-    the exports read the store only."""
+    schemas. The articles are capped at 400 bytes: the nodes and edges come from each
+    article's opening sentence (a drawn region acting on a drawn term) and from the real
+    paragraphs after it, and at that length every paragraph of the pool is still drawn
+    (checked below), at a fifth of the text to segment. Ingested in this process, one
+    worker, no search index: the exports read the store only."""
     corpus = tmp_path / "bench.jsonl"
     shared = SHARED if SHARED.is_dir() else None
-    assert generate(5000, 20240524, corpus, shared, longest=1024)["articles"] == 5000
+    assert generate(5000, 20240524, corpus, shared, longest=400)["articles"] == 5000
     drawn = {p for line in corpus.open(encoding="utf-8") for p in json.loads(line)["content"].split("\n")[1:]}
     pool = {p for t in sample_texts(shared) for p in t.split("\n")[1:] if 30 <= len(p) <= 1500}
     assert pool <= drawn, f"{len(pool - drawn)} paragraphs of the pool were never drawn"
