@@ -248,6 +248,17 @@ def need_browser() -> str:
     pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
 
 
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Files with slow tests first, each file's tests in their own order.
+
+    ``make test`` hands whole files to the workers (``--dist loadfile``) in collection order
+    (``--no-loadscope-reorder``; xdist's own order is by number of tests, which put the files
+    of a few long tests, processes and servers, last, and one core idled while they ran).
+    Started first, the long files overlap the many short ones that fill in behind them."""
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_files)  # stable: each file keeps its order
+
+
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     untested = [r for r in terminalreporter.stats.get("skipped", []) if UNTESTED_POSTGRES in str(r.longrepr)]
     if untested:
