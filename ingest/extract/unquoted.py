@@ -24,6 +24,7 @@ and numbered practices of one kind (一是推进A办理协商。二是推进B办
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from ..models import EntityKind
 from .actors import Actors
@@ -61,10 +62,14 @@ PERIODIC_HELD = re.compile(
     r"(?:首次|第[一二三四五六七八九十\d]+次|(?:\d+|[一二两三四五六七八九十]+)次)?$"
 )
 # an institution as the subject of its founding (自2021年两地民生议事堂成立以来, …协商驿站正式揭牌)
+_FOUNDING = "成立|揭牌|挂牌|启用|开馆|落成|投入使用"
 FOUNDED = re.compile(
-    rf"(?:(?<=[,。;:,;:\n年来自])|^)({_MOD}{{2,8}}?(?:{_HEADS}))(?=(?:正式)?(?:成立|揭牌|挂牌|启用|开馆|落成|投入使用))",
+    rf"(?:(?<=[,。;:,;:\n年来自])|^)({_MOD}{{2,8}}?(?:{_HEADS}))(?=(?:正式)?(?:{_FOUNDING}))",
     re.MULTILINE,
 )
+FOUNDING = re.compile(_FOUNDING)
+# how far before its verb a founded institution may start: the modifier, the head, 正式
+FOUNDED_REACH = 8 + max(map(len, INSTITUTION_HEADS)) + 2
 # a forum a committee opens or founds is its standing programme (开设运河文化论坛); one it holds
 # (举办…论坛) may be a single event
 FORUM_OPENED = re.compile(rf"(?:开设|创办|创设)(?:了)?({_MOD}{{2,10}}?论坛)")
@@ -115,6 +120,17 @@ def _name_of(span: str) -> str:
 Found = tuple[int, int, str, EntityKind, str, float]  # start, end, name, kind, rule, confidence
 
 
+def _founded(text: str) -> Iterator[re.Match[str]]:
+    """``FOUNDED.finditer(text)``, read only in the reach of each founding verb: the pattern
+    tried at every character of an article cost a tenth of a millisecond."""
+    done = 0
+    for verb in FOUNDING.finditer(text):
+        for m in FOUNDED.finditer(text, max(done, verb.start() - FOUNDED_REACH), verb.end()):
+            if m.start() >= done:
+                done = m.end()
+                yield m
+
+
 def institutions(text: str, actors: Actors) -> list[Found]:
     """Standing institutions written without quotes (see the module docstring)."""
     out: list[Found] = []
@@ -147,7 +163,7 @@ def institutions(text: str, actors: Actors) -> list[Found]:
     for m in PRESENTED.finditer(text):
         if not m.group(1).startswith(("委员", "政协委员")):  # MEMBER_LED has it
             add(m.start(1), m.end(1), "initiative.institution.presented", 0.6)
-    for m in FOUNDED.finditer(text):
+    for m in _founded(text):
         if m.group(1).startswith(("委员", "政协委员")):
             continue  # MEMBER_LED has it
         if COMMITTEE_WORK.search(m.group(1)):  # 新时代文明实践中心揭牌, 爱心驿站揭牌: someone else's
