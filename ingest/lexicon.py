@@ -146,6 +146,28 @@ class Lexicon:
         self._index.add(key)
         return term
 
+    def hear(self, terms: Iterable[tuple[str, EntityKind, bool, dict[str, str]]]) -> list[str]:
+        """Take terms the store holds from other processes: (name, kind, strong, aliases), the
+        kind as the single writer last stored it; returns the forms new to this lexicon (for
+        the Segmenter).
+
+        The writer's kind wins over this process's own guess: every process then names a
+        term's kind as one process reading the articles in order would (``pipeline``).
+        """
+        new: list[str] = []
+        for name, kind, strong, aliases in terms:
+            key = fold(name)
+            if key not in self._alias:
+                new.append(key)
+            term = self.learn(name, kind)
+            if term.source == "corpus":
+                term.kind, term.strong = kind, term.strong or strong
+            for alias, provenance in aliases.items():
+                if fold(alias) not in self._alias:
+                    new.append(fold(alias))
+                self.add_alias(alias, term.name, provenance)
+        return [f for f in new if len(f) >= 2 and f.isalnum() and f not in self.blocked]
+
     def add_alias(self, alias: str, canonical: str, provenance: str) -> None:
         key, target = fold(alias), fold(canonical)
         if key == target or target not in self.terms:

@@ -110,7 +110,7 @@ def ingest(
         if workers > 1:
             outcomes = _parallel(sources, store.location_for_workers, workers, step)
         else:
-            outcomes = ((item, _process(item, ctx, store, finish)) for item in sources)
+            outcomes = _in_process(sources, ctx, store, finish)
         with store.indexes_deferred():
             try:
                 _land_all(store, ctx, run_id, summary, outcomes, progress, after_save, finish)
@@ -186,6 +186,39 @@ def resolve_step(spec: str | None, ctx: Context) -> Step | None:
     return step
 
 
+def _in_process(
+    sources: Iterator[Source | Failure], ctx: Context, store: Store, finish: Step | None
+) -> Iterator[tuple[Source | Failure, Outcome]]:
+    """Outcomes extracted here, one after another, hearing between batches what other
+    ingesters of the same store learnt (``Heard``)."""
+    heard = Heard(store.mention_mark())
+    for n, item in enumerate(sources):
+        if n % BATCH == 0:
+            heard.catch_up(ctx, store)
+        yield item, _process(item, ctx, store, finish)
+
+
+@dataclass(slots=True)
+class Heard:
+    """How far a process has heard the terms stored by others (a mention id).
+
+    Each process learns the terms quoted in the articles it extracts; the terms others
+    learnt reach it through the store, between batches. Without this, every worker of an
+    ingest, and every ingester of a shared store, would know only its own share of the
+    terms: a name found unquoted by one would be missed by another, and a name one
+    guessed a brand and another a mechanism would be stored twice. What is heard lags by
+    the batches in flight; on PostgreSQL, mentions that commit out of id order are not
+    heard this way (their terms are, at their next quote).
+    """
+
+    mark: int
+
+    def catch_up(self, ctx: Context, store: Store) -> None:
+        self.mark, terms = store.terms_since(self.mark)
+        for form in ctx.lexicon.hear(terms):
+            ctx.segmenter.add_word(form, learned=True)
+
+
 def _process(item: Source | Failure, ctx: Context, store: Store | None, finish: Step | None = None) -> Outcome:
     """Parse and extract one source; no writes. Safe to run in a worker process."""
     if isinstance(item, Failure):
@@ -233,6 +266,8 @@ def _land(
         return
     if isinstance(outcome, Article):  # known to a worker's snapshot, since removed: extract here
         outcome = _extracted(article, ctx, finish)
+    elif not _kinds_agree(outcome.extraction if isinstance(outcome, Finished) else outcome, ctx.lexicon):
+        outcome = _extracted(article, ctx, finish)  # a worker guessed a kind this process had decided
     ex = outcome.extraction if isinstance(outcome, Finished) else outcome
     try:
         summary.replaced += store.save(ex, run_id)
@@ -260,6 +295,27 @@ def _extracted(article: Article, ctx: Context, finish: Step | None) -> Extractio
     made = finish(ex)
     # the step had the tokens; the writer needs none (a fifth of what travels to it)
     return Finished(dataclasses.replace(ex, tokens=()), made)
+
+
+def _kinds_agree(ex: Extraction, lexicon: Lexicon) -> bool:
+    """Learn what ``ex`` quoted, in landing order, and say whether its terms have the
+    kinds this lexicon now gives them.
+
+    Workers learn in parallel, each its own share of the articles, so two of them may
+    guess one name's kind differently before either hears of the other's. The writer sees
+    every article in input order, as a single process would: its lexicon decides, and an
+    article extracted with another kind is extracted again here (a name's first articles,
+    mostly). In a single process the lexicon is the extractor's own, and they agree.
+    """
+    for m in ex.mentions:
+        if m.rule.startswith("initiative.quoted") and m.entity.kind in ("mechanism", "brand"):
+            lexicon.learn(m.entity.name, m.entity.kind, strong=m.rule.endswith(".head"))
+    for a in ex.aliases:
+        lexicon.add_alias(a.alias, a.entity.name, a.provenance)
+    return all(
+        m.entity.kind not in ("mechanism", "brand") or lexicon.kind_of(m.entity.name) in (None, m.entity.kind)
+        for m in ex.mentions
+    )
 
 
 def _taught(ex: Extraction) -> set[str]:
@@ -293,6 +349,7 @@ class _WorkerState:
     ctx: Context | None = None
     store: Store | None = None
     finish: Step | None = None
+    heard: Heard | None = None
 
 
 def _init_worker(location: str, writer_pid: int, step: str | None) -> None:
@@ -300,6 +357,8 @@ def _init_worker(location: str, writer_pid: int, step: str | None) -> None:
     quiet_jieba()
     store = Store.open(location, readonly=True) if Store.exists(location) else None
     _WorkerState.store = store
+    # marked before the context reads the terms: what lands in between is heard twice, not never
+    _WorkerState.heard = Heard(store.mention_mark()) if store is not None else None
     _WorkerState.ctx = build_context(store)
     _WorkerState.finish = resolve_step(step, _WorkerState.ctx)
     settle_gc()
@@ -321,6 +380,8 @@ def settle_gc() -> None:
 def _work(batch: list[Source | Failure]) -> list[Outcome]:
     ctx = _WorkerState.ctx
     assert ctx is not None, "worker used before its initializer ran"
+    if _WorkerState.heard is not None and _WorkerState.store is not None:
+        _WorkerState.heard.catch_up(ctx, _WorkerState.store)
     return [_process(item, ctx, _WorkerState.store, _WorkerState.finish) for item in batch]
 
 

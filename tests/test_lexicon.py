@@ -53,6 +53,27 @@ def test_merge_rename_block_in_memory() -> None:
     assert [(s, e, n) for s, e, n in lex.find("开展两力两率评价工作")] == [(2, 8, "两力两率评价")]
 
 
+def test_heard_terms_take_the_writers_kind_and_say_which_forms_are_new() -> None:
+    lex = Lexicon()
+    lex.learn("青石议事", "mechanism")  # this process guessed
+    lex.learn("渡口夜谈", "brand", strong=True)
+    new = lex.hear(
+        [
+            ("青石议事", "brand", False, {}),
+            ("渡口夜谈", "mechanism", False, {"渡口夜话": "initiative.quoted.name@a1"}),
+            ("围炉说事", "mechanism", True, {}),
+        ]
+    )
+    assert new == ["渡口夜话", "围炉说事"]
+    assert lex.kind_of("青石议事") == "brand"
+    assert lex.kind_of("渡口夜话") == lex.kind_of("渡口夜谈") == "mechanism"  # the writer's, though ours was strong
+    lex.learn("围炉说事", "brand", strong=True)  # strong already where it was heard: no second change
+    assert lex.kind_of("围炉说事") == "mechanism"
+    lex.learn("界别协商", "brand", source="user")
+    lex.hear([("界别协商", "mechanism", True, {})])
+    assert lex.kind_of("界别协商") == "brand", "the user's kind stays"
+
+
 def test_round_trip_learn_find_add_merge_block_reextract(tmp_path: Path) -> None:
     data = str(tmp_path / "data")
     (tmp_path / "a.txt").write_text(FIRST, encoding="utf-8")

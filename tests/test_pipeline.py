@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
 from pathlib import Path
 
@@ -243,6 +244,51 @@ def test_worker_processes_give_the_same_store(tmp_path: Path, ctx: Context, plac
             }
             assert store.integrity_ok()
     assert stores[1] == stores[2]
+
+
+# Invented names and counties: each is quoted first with a verb that makes it a brand (打造),
+# then, one batch later, with one that makes it a mechanism (建立), and written bare at last.
+SHARED_TERMS = ("青石议事", "渡口夜谈", "围炉说事")
+
+
+def _learning_corpus(src: Path) -> None:
+    """Articles that teach terms early and use them late, a batch or more apart."""
+    src.mkdir()
+    lines = []
+    for n in range(400):
+        text = f"编号{n}。政协委员围绕乡村振兴开展调研，提出意见建议。"
+        if n < len(SHARED_TERMS):
+            text = f"安化县政协打造“{SHARED_TERMS[n]}”，编号{n}，推动协商走深走实。"
+        elif 20 <= n < 20 + len(SHARED_TERMS):
+            text = f"桃江县政协建立“{SHARED_TERMS[n - 20]}”，编号{n}，委员参与协商。"
+        elif n >= 390:
+            text = f"沅江市政协持续开展{SHARED_TERMS[n % len(SHARED_TERMS)]}，编号{n}，群众反响良好。"
+        lines.append(json.dumps({"title": f"第{n}篇", "date": "2024-01-01", "text": text}, ensure_ascii=False))
+    (src / "news.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+
+
+@pytest.mark.slow
+def test_worker_processes_share_what_they_learn(tmp_path: Path, places: Places) -> None:
+    """Each worker extracts a share of the articles; the terms one learns reach the others
+    through the store, and the writer keeps each name to the kind it met first. Two workers
+    then store what one process does: the same terms with the same kinds, found in the
+    same articles (not a brand in one worker's articles and a mechanism in the other's)."""
+    src = tmp_path / "in"
+    _learning_corpus(src)
+    found = {}
+    for workers in (1, 2):
+        with Store.open(places.new(tmp_path / f"data{workers}")) as store:
+            assert ingest([str(src)], store, None, workers=workers).ingested == 400
+            found[workers] = set(
+                store.conn.execute(
+                    "SELECT a.title, e.kind, e.name FROM mentions m JOIN entities e ON e.id = m.entity"
+                    " JOIN articles a ON a.key = m.article WHERE e.kind IN ('mechanism', 'brand')"
+                )
+            )
+    assert found[1] == found[2]
+    assert {(kind, name) for _, kind, name in found[2]} == {("brand", name) for name in SHARED_TERMS}
+    late = {title for title, _, _ in found[2] if int(title[1:-1]) >= 390}
+    assert len(late) == 10, "the terms are found unquoted in every late article"
 
 
 def test_the_lock_is_reentrant_for_its_holder(data_dir: Path, ctx: Context) -> None:

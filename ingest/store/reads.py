@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from ..lexicon import fold
-from ..models import Article, Entity, Evidence, Extraction, Mention, Relation
+from ..models import Article, Entity, EntityKind, Evidence, Extraction, Mention, Relation
 from . import dates, originals, pairs
 from .dialect import Dialect
 from .paths import relative_path, stored_roots
@@ -18,6 +18,7 @@ from .records import (
     EntityName,
     EntityRow,
     FailureRow,
+    HeardTerm,
     MentionRow,
     RelationRow,
     RunRow,
@@ -92,6 +93,46 @@ class Reads(Session):
             " GROUP BY e.id, e.key, e.name, e.kind ORDER BY e.name, count(DISTINCT m.article) DESC"
         )
         return [CorpusTerm(name, kind, n, aliases.get(key, {})) for key, name, kind, n in rows]
+
+    def mention_mark(self) -> int:
+        """The id of the last mention stored: ``terms_since`` asks from it."""
+        mark: int = self.conn.execute("SELECT coalesce(max(id), 0) FROM mentions").fetchone()[0]
+        return mark
+
+    def terms_since(self, mark: int) -> tuple[int, list[HeardTerm]]:
+        """Terms quoted by the mentions stored after ``mark`` (a mention id), each with the
+        kind of its last mention and whether a head word decided it there, and all their
+        aliases; and the mark to ask from next time.
+
+        Worker processes of an ingest ask between batches, so a term one of them learnt
+        reaches the others through the store rather than not at all (``pipeline``).
+        """
+        top = self.mention_mark()
+        if top <= mark:
+            return mark, []
+        # ids written into the SQL (integers of the store's own): a join on rules and a LIKE
+        # on every mention of the range cost five times as much
+        rules = [str(int(r)) for (r,) in self.conn.execute("SELECT id FROM rules WHERE name LIKE 'initiative.quoted%'")]
+        heads = {int(r) for (r,) in self.conn.execute("SELECT id FROM rules WHERE name LIKE 'initiative.quoted%.head'")}
+        heard: dict[str, tuple[int, EntityKind, bool]] = {}
+        for entity, name, kind, rule in self.conn.execute(
+            # CROSS JOIN: SQLite reads the mentions' range first (else it walks every term's mentions)
+            "SELECT e.id, e.name, e.kind, m.rule FROM mentions m CROSS JOIN entities e"
+            f" WHERE e.id = m.entity AND m.id > ? AND m.id <= ? AND m.rule IN ({', '.join(rules) or 'NULL'})"
+            " AND e.kind IN ('mechanism', 'brand') ORDER BY m.id",
+            (mark, top),
+        ):
+            strong = rule in heads or (name in heard and heard[name][2])
+            heard.pop(name, None)  # re-inserted: the order is that of each name's last mention
+            heard[name] = (entity, kind, strong)
+        aliases: dict[int, dict[str, str]] = {}
+        if heard:
+            entities = ", ".join(str(int(e)) for e, _, _ in heard.values())
+            for alias, entity, provenance in self.conn.execute(
+                f"SELECT alias, entity, provenance FROM aliases WHERE entity IN ({entities})"
+            ):
+                aliases.setdefault(entity, {})[alias] = provenance
+        return top, [HeardTerm(name, kind, strong, aliases.get(e, {})) for name, (e, kind, strong) in heard.items()]
 
     def article(self, article_id: str) -> ArticlePage | None:
         """One article with its mentions (for the article page), or None."""

@@ -95,6 +95,15 @@ class TermListing(NamedTuple):
     aliases: tuple[str, ...] = ()
 
 
+class HeardTerm(NamedTuple):
+    """A term as the store last saw it quoted (``Store.terms_since``)."""
+
+    name: str
+    kind: EntityKind
+    strong: bool  # a head word decided its kind in one of the mentions heard
+    aliases: dict[str, str]  # alias → provenance
+
+
 class CorpusTerm(NamedTuple):
     """A mechanism or brand found quoted so far, with the aliases the lexicon learnt."""
 
