@@ -110,7 +110,7 @@ def ingest(
         if workers > 1:
             outcomes = _parallel(sources, store.location_for_workers, workers, step)
         else:
-            outcomes = _in_process(sources, ctx, store, finish)
+            outcomes = ((item, _process(item, ctx, store, finish)) for item in sources)
         with store.indexes_deferred():
             try:
                 _land_all(store, ctx, run_id, summary, outcomes, progress, after_save, finish)
@@ -122,6 +122,7 @@ def ingest(
             if stage is not None:
                 stage("store: dropping terms only the replaced texts named")
             store.prune_entities()
+        store.refresh_statistics(summary.ingested)
         store.finish_run(run_id, summary.counts())
     finally:
         store.release()
@@ -143,7 +144,10 @@ def _land_all(
     finish: Step | None,
 ) -> None:
     landed, since = 0, 0.0
-    for item, outcome in outcomes:
+    heard = Heard(store.mention_mark())
+    for n, (item, outcome) in enumerate(outcomes):
+        if n % BATCH == BATCH - 1:  # other ingesters of the store, and this one's workers
+            heard.catch_up(ctx, store)
         if not store.batch_open:
             store.begin_batch()
             landed, since = 0, time.monotonic()
@@ -184,18 +188,6 @@ def resolve_step(spec: str | None, ctx: Context) -> Step | None:
     factory = getattr(importlib.import_module(module), function)
     step: Step = factory(argument, ctx)
     return step
-
-
-def _in_process(
-    sources: Iterator[Source | Failure], ctx: Context, store: Store, finish: Step | None
-) -> Iterator[tuple[Source | Failure, Outcome]]:
-    """Outcomes extracted here, one after another, hearing between batches what other
-    ingesters of the same store learnt (``Heard``)."""
-    heard = Heard(store.mention_mark())
-    for n, item in enumerate(sources):
-        if n % BATCH == 0:
-            heard.catch_up(ctx, store)
-        yield item, _process(item, ctx, store, finish)
 
 
 @dataclass(slots=True)

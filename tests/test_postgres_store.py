@@ -16,9 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import UNTESTED_POSTGRES, ZXKG, Places, Ran, need_postgres, run_cli
+from tests.conftest import SEED, UNTESTED_POSTGRES, ZXKG, Places, Ran, need_postgres, run_cli
 from tests.test_bad_input import variant
+from zxkg.ingest.pipeline import ingest
 from zxkg.ingest.store import Store
+from zxkg.ingest.store.postgres import BULK
 
 pytestmark = pytest.mark.slow  # real processes on a real server
 
@@ -160,3 +162,25 @@ def test_a_server_restart_fails_the_ingest_clearly_and_running_it_again_complete
     assert repaired.returncode == 0, repaired.stdout + repaired.stderr
     report = checked(server)
     assert report.returncode == 0 and "holds the store's 150 articles" in report.stdout, report.stdout
+
+
+def test_an_ingest_of_a_tenth_of_the_store_or_more_analyses_its_tables(url: str) -> None:
+    """The planner plans adoptions by the tables' sizes; right after a bulk ingest they
+    are those of the empty store until autovacuum comes by, unless the ingest analyses."""
+
+    def analysed(store: Store) -> set[str]:
+        return {
+            name
+            for (name,) in store.conn.execute(
+                "SELECT relname FROM pg_stat_user_tables WHERE schemaname = current_schema()"
+                " AND last_analyze IS NOT NULL"
+            )
+        }
+
+    with Store.open(url) as store:
+        ingest([str(SEED)], store, None)  # one article: a small ingest leaves it to autovacuum
+        assert analysed(store) == set()
+        store.refresh_statistics(BULK - 1)
+        assert analysed(store) == set()
+        store.refresh_statistics(BULK)
+        assert {"articles", "mentions", "relations", "adoption_pairs", "entities"} <= analysed(store)

@@ -89,6 +89,10 @@ class Session:
         """A bulk load into an empty store may leave indexes to its end (SQLite does)."""
         yield
 
+    def refresh_statistics(self, landed: int) -> None:
+        """After an ingest that landed ``landed`` articles: let the planner know the tables'
+        new sizes where it plans by them (PostgreSQL; SQLite's plans do not depend on it)."""
+
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[None]:
         """Reads inside see one state of the store, however many statements they take."""
