@@ -94,6 +94,10 @@ class Lexicon:
         self.blocked: set[str] = set()
         self._edits: list[Edit] = []
         self._index = FormIndex()
+        # A frozen lexicon learns nothing: what extraction would teach it is noted in
+        # ``observed`` instead (``settle_kinds`` and ``zxkg reextract`` say why).
+        self.frozen = False
+        self.observed: list[tuple[str, EntityKind, bool]] = []
 
     # -- building ------------------------------------------------------------------------
 
@@ -135,6 +139,10 @@ class Lexicon:
         """
         key = fold(name)
         canonical = self._alias.get(key)
+        if self.frozen:
+            self.observed.append((canonical or key, kind, strong))
+            known = self.terms.get(canonical) if canonical is not None else None
+            return known or Term(name=key, kind=kind, source=source, strong=strong)
         if canonical is not None and canonical in self.terms:
             term = self.terms[canonical]
             if strong and not term.strong and term.source == "corpus":
@@ -168,8 +176,33 @@ class Lexicon:
                 self.add_alias(alias, term.name, provenance)
         return [f for f in new if len(f) >= 2 and f.isalnum() and f not in self.blocked]
 
+    def settle_kinds(self) -> None:
+        """Give each term learnt from the corpus the kind its ``observed`` quotes name most,
+        those decided by a head word first; then forget them.
+
+        Learning in reading order gives a term the first kind seen (replaced once by the
+        first a head word decides), so the kind depends on which article came first — on
+        the order of files, on which worker or ingester read which. Counted over every
+        quote of the corpus it depends on the corpus only. Ties go to the kind that sorts
+        first; terms a user gave a kind keep it.
+        """
+        votes: dict[str, dict[tuple[bool, EntityKind], int]] = {}
+        for name, kind, strong in self.observed:
+            if kind in ("mechanism", "brand"):
+                tally = votes.setdefault(name, {})
+                tally[strong, kind] = tally.get((strong, kind), 0) + 1
+        for name, tally in votes.items():
+            term = self.terms.get(name)
+            if term is None or term.source != "corpus":
+                continue
+            (strong, kind), _ = min(tally.items(), key=lambda kv: (not kv[0][0], -kv[1], kv[0][1]))
+            term.kind, term.strong = kind, strong
+        self.observed.clear()
+
     def add_alias(self, alias: str, canonical: str, provenance: str) -> None:
         key, target = fold(alias), fold(canonical)
+        if self.frozen:
+            return
         if key == target or target not in self.terms:
             return
         self.terms[target].aliases.setdefault(key, provenance)

@@ -114,7 +114,7 @@ def extract(article: Article, ctx: Context) -> Extraction:
     aliases: list[Alias] = []
     for i in extract_initiatives(text, actors, ctx.lexicon, words, is_common=lambda w: everyday_word(w, seg)):
         term = Entity(kind=i.kind, name=i.name)
-        if i.rule.startswith("initiative.quoted"):
+        if i.rule.startswith("initiative.quoted") and not ctx.lexicon.frozen:
             seg.add_word(i.name, learned=True)
         aliases.extend(Alias(a, term, f"{i.rule}@{article.id}") for a in i.aliases)
         mentions.append(Mention(term, i.start, i.end, i.rule, i.confidence))

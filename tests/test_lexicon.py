@@ -74,6 +74,35 @@ def test_heard_terms_take_the_writers_kind_and_say_which_forms_are_new() -> None
     assert lex.kind_of("界别协商") == "brand", "the user's kind stays"
 
 
+def test_a_frozen_lexicon_notes_kinds_and_settles_them_by_count_head_words_first() -> None:
+    lex = Lexicon()
+    for name in ("青石议事", "渡口夜谈", "围炉说事"):
+        lex.learn(name, "brand")
+    lex.learn("界别协商", "brand", source="user")
+    lex.frozen = True
+    for name, kind, strong in [
+        ("青石议事", "mechanism", False),
+        ("青石议事", "mechanism", False),
+        ("“青石议事”", "brand", False),
+        ("渡口夜谈", "mechanism", False),
+        ("渡口夜谈", "mechanism", False),
+        ("渡口夜谈", "brand", True),
+        ("围炉说事", "mechanism", False),
+        ("围炉说事", "brand", False),
+        ("界别协商", "mechanism", True),
+        ("新来的词", "mechanism", False),
+    ]:
+        lex.learn(name, kind, strong=strong)  # type: ignore[arg-type]
+    lex.add_alias("渡口夜话", "渡口夜谈", "test")
+    assert "新来的词" not in lex.terms and lex.canonical("渡口夜话") == "渡口夜话", "a frozen lexicon learns nothing"
+    lex.settle_kinds()
+    assert lex.kind_of("青石议事") == "mechanism"  # two against one
+    assert lex.kind_of("渡口夜谈") == "brand"  # a head word's kind first
+    assert lex.kind_of("围炉说事") == "brand"  # a tie: the kind that sorts first
+    assert lex.kind_of("界别协商") == "brand"  # the user's
+    assert lex.observed == []
+
+
 def test_round_trip_learn_find_add_merge_block_reextract(tmp_path: Path) -> None:
     data = str(tmp_path / "data")
     (tmp_path / "a.txt").write_text(FIRST, encoding="utf-8")

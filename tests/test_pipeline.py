@@ -14,7 +14,7 @@ from zxkg.ingest.errors import StoreBusy, ZxkgError
 from zxkg.ingest.link import Context, extract
 from zxkg.ingest.models import Source
 from zxkg.ingest.parse import parse
-from zxkg.ingest.pipeline import ingest
+from zxkg.ingest.pipeline import ingest, reextract
 from zxkg.ingest.store import DEFERRED_INDEXES, Store
 
 
@@ -289,6 +289,53 @@ def test_worker_processes_share_what_they_learn(tmp_path: Path, places: Places) 
     assert {(kind, name) for _, kind, name in found[2]} == {("brand", name) for name in SHARED_TERMS}
     late = {title for title, _, _ in found[2] if int(title[1:-1]) >= 390}
     assert len(late) == 10, "the terms are found unquoted in every late article"
+
+
+def _kind_votes_corpus(src: Path) -> tuple[Path, Path]:
+    """Two files whose terms are quoted with verbs and heads that disagree on their kind:
+    青石议事 is a brand once (打造) and a mechanism twice (建立); 渡口夜谈 a brand by its head
+    word once (品牌) and a mechanism twice by verbs."""
+    src.mkdir()
+    first = ["安化县政协打造“青石议事”，编号1，推动协商走深走实。", "安化县政协建立“渡口夜谈”，编号2，委员参与协商。"]
+    second = [
+        "桃江县政协建立“青石议事”，编号3，委员参与协商。",
+        "沅江市政协建立“青石议事”，编号4，群众反响良好。",
+        "南县政协擦亮“渡口夜谈”品牌，编号5，群众反响良好。",
+        "汉寿县政协建立“渡口夜谈”，编号6，委员参与协商。",
+        "桃源县政协持续开展青石议事和渡口夜谈，编号7，委员参与协商。",
+    ]
+    paths = []
+    for name, texts in (("a.jsonl", first), ("b.jsonl", second)):
+        rows = [{"title": t[:6], "date": "2024-01-01", "text": t} for t in texts]
+        (src / name).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+        paths.append(src / name)
+    return paths[0], paths[1]
+
+
+def test_reextract_gives_the_same_store_whatever_order_the_articles_came_in(tmp_path: Path, places: Places) -> None:
+    """An ingest learns in reading order, so its kinds depend on which article came first;
+    ``reextract`` counts every quote instead (head words first), and two stores of the same
+    articles read in opposite orders come out the same."""
+    a, b = _kind_votes_corpus(tmp_path / "in")
+    found = []
+    for k, order in enumerate(([a, b], [b, a])):
+        with Store.open(places.new(tmp_path / f"data{k}")) as store:
+            for path in order:
+                ingest([str(path)], store, None)
+            reextract(store)
+            found.append(
+                sorted(
+                    (r.article_id, r.subject_key, r.predicate, r.object_key, r.span_start, r.span_end)
+                    for r in store.relations()
+                    if r.article_id is not None
+                )
+            )
+            kinds = dict(
+                store.conn.execute("SELECT name, kind FROM entities WHERE kind IN ('mechanism', 'brand')").fetchall()
+            )
+            assert store.count("entities") == len(set(store.conn.execute("SELECT key FROM entities").fetchall()))
+        assert kinds == {"青石议事": "mechanism", "渡口夜谈": "brand"}, order
+    assert found[0] == found[1]
 
 
 def test_the_lock_is_reentrant_for_its_holder(data_dir: Path, ctx: Context) -> None:

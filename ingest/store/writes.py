@@ -156,6 +156,9 @@ class Writes(Session):
             if row is None:
                 raise ZxkgError(f"no stored article {ex.article.id} to extract again")
             _drop_findings(c, self.sql, row[0])
+            # the aliases it taught go too: the extraction teaches them again, to the entity of
+            # today's kind, and an alias left to yesterday's would keep that entity alive
+            c.execute("DELETE FROM aliases WHERE article = ?", (row[0],))
             pairs.add_article(c, self.sql, row[0], self._write_findings(c, row[0], ex, now()))
 
     def prune_entities(self) -> int:
