@@ -425,37 +425,3 @@ def default_workers(paths: list[str]) -> int:
 def _fail(store: Store, run_id: int, summary: Summary, failure: Failure) -> None:
     summary.failures.append(failure)
     store.record_failure(run_id, failure)
-
-
-def reextract(store: Store, ctx: Context | None = None, progress: Callable[[str], None] | None = None) -> int:
-    """Extract every stored article again with today's rules and lexicon; returns how many.
-
-    The result depends on the stored articles and the lexicon's terms only, not on the
-    order the articles came in: an ingest learns as it reads (a term is unknown to the
-    articles before the one that first quotes it, and its kind is the first one seen),
-    so two ingests of the same files in another order, by other workers or by several
-    ingesters at once, store slightly different extractions. Here the lexicon is frozen:
-    a first pass notes the kind every quote gives each term, ``settle_kinds`` counts
-    them, and the second pass extracts every article with the same terms and kinds.
-
-    Each article's mentions and relations are replaced in one transaction, so an
-    interrupted re-extraction leaves every article either as it was or as it is now.
-    """
-    ctx = ctx or build_context(store)
-    ctx.lexicon.frozen = True
-    store.acquire()
-    try:
-        for article in store.articles():
-            extract(article, ctx)  # the kinds each quote gives, noted by the frozen lexicon
-        ctx.lexicon.settle_kinds()
-        n = 0
-        for article in list(store.articles()):
-            store.replace(extract(article, ctx))
-            n += 1
-            if progress is not None:
-                progress(article.origin)
-        store.prune_entities()
-    finally:
-        ctx.lexicon.frozen = False
-        store.release()
-    return n

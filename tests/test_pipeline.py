@@ -14,7 +14,8 @@ from zxkg.ingest.errors import StoreBusy, ZxkgError
 from zxkg.ingest.link import Context, extract
 from zxkg.ingest.models import Source
 from zxkg.ingest.parse import parse
-from zxkg.ingest.pipeline import ingest, reextract
+from zxkg.ingest.pipeline import ingest
+from zxkg.ingest.reextract import reextract
 from zxkg.ingest.store import DEFERRED_INDEXES, Store
 
 
@@ -312,17 +313,19 @@ def _kind_votes_corpus(src: Path) -> tuple[Path, Path]:
     return paths[0], paths[1]
 
 
+@pytest.mark.slow
 def test_reextract_gives_the_same_store_whatever_order_the_articles_came_in(tmp_path: Path, places: Places) -> None:
     """An ingest learns in reading order, so its kinds depend on which article came first;
     ``reextract`` counts every quote instead (head words first), and two stores of the same
-    articles read in opposite orders come out the same."""
+    articles read in opposite orders come out the same (the second re-extracted by two
+    worker processes, as the first is by one)."""
     a, b = _kind_votes_corpus(tmp_path / "in")
     found = []
     for k, order in enumerate(([a, b], [b, a])):
         with Store.open(places.new(tmp_path / f"data{k}")) as store:
             for path in order:
                 ingest([str(path)], store, None)
-            reextract(store)
+            reextract(store, workers=k + 1)
             found.append(
                 sorted(
                     (r.article_id, r.subject_key, r.predicate, r.object_key, r.span_start, r.span_end)

@@ -20,7 +20,8 @@ from zxkg.graph.reviews import COLUMNS, agreement, read_reviews
 from zxkg.ingest.errors import UsageError
 from zxkg.ingest.link import Context
 from zxkg.ingest.models import Entity
-from zxkg.ingest.pipeline import ingest, reextract
+from zxkg.ingest.pipeline import ingest
+from zxkg.ingest.reextract import reextract
 from zxkg.ingest.store import Store
 
 

@@ -110,14 +110,25 @@ def rename(old: str, new: str, data: str | None) -> None:
 
 @click.command()
 @data_option
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Worker processes for extraction (default: one per core for 400 articles or more, else 1).",
+)
 @handle_errors
-def reextract(data: str | None) -> None:
-    """Extract every stored article again (after a lexicon edit or an upgrade)."""
-    from zxkg.ingest.pipeline import reextract as run
+def reextract(data: str | None, workers: int | None) -> None:
+    """Extract every stored article again (after a lexicon edit or an upgrade).
+
+    The result depends on the stored articles and the lexicon only: stores of the same
+    files ingested in other orders, by other workers or by several ingesters at once,
+    come out the same."""
+    from zxkg.ingest.reextract import default_workers
+    from zxkg.ingest.reextract import reextract as run
     from zxkg.ingest.store import Store
 
     with Store.open(location(data)) as store:
-        n = run(store)
+        n = run(store, workers=workers if workers is not None else default_workers(store.count("articles")))
         rels = store.stats().relations
     click.echo(f"re-extracted {n} articles; relations: " + ", ".join(f"{k} {v}" for k, v in rels.items()))
     sys.stdout.flush()
