@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from typing import Any, NamedTuple
 
 from .dates import text_of
@@ -19,9 +20,6 @@ from .paths import relative_path, stored_roots
 from .records import Adoption, AdoptionEvidence, FirstAdoption
 from .schema import PREDICATE_NAMES
 from .session import Session
-
-# A pair's predicate (an integer in the store) as its name.
-PREDICATE_NAME = "CASE p.predicate " + " ".join(f"WHEN {i} THEN '{n}'" for i, n in PREDICATE_NAMES.items()) + " END"
 
 ADOPTION_COLUMNS = Adoption._fields
 
@@ -118,14 +116,26 @@ class Adoptions(Session):
                 yield FirstAdoption(a.region_key, a.region, a.first_date)
             return
         where, params = _pair_filter(self.sql, q, term_kinds)
-        sql = f"""
-            SELECT p.region_key, min(p.region_name), coalesce(min(p.first_date), '') AS first_date
-            FROM adoption_pairs p
-            WHERE {where}
-            GROUP BY p.region_key
-            ORDER BY min(p.first_date) IS NULL, min(p.first_date), p.region_key
-        """
-        yield from map(FirstAdoption._make, self.conn.execute(sql, params))
+        if q.objects is not None and len(q.objects) == 1:  # a region holds one pair of a term: no grouping
+            sql = f"""
+                SELECT p.region_key, coalesce(p.first_date, '') AS first_date
+                FROM adoption_pairs p
+                WHERE {where}
+                ORDER BY p.first_date IS NULL, p.first_date, p.region_key
+            """
+        else:
+            sql = f"""
+                SELECT p.region_key, coalesce(min(p.first_date), '') AS first_date
+                FROM adoption_pairs p
+                WHERE {where}
+                GROUP BY p.region_key
+                ORDER BY min(p.first_date) IS NULL, min(p.first_date), p.region_key
+            """
+        rows = self.conn.execute(sql, params).fetchall()
+        self.entity_columns.read(self.conn, self.sql, (r[0] for r in rows))
+        regions = self.entity_columns.regions
+        for key, first_date in rows:
+            yield FirstAdoption(key, regions[key][0], first_date)
 
     def adoption_page(
         self, q: RelationQuery, term_kinds: Sequence[str], limit: int, offset: int = 0
@@ -163,18 +173,40 @@ class Adoptions(Session):
             if by_date
             else "ORDER BY p.region_key, p.term_key"
         )
+        review = self._review_mark("p.term_key", "p.region_key")
+        marked = review != "''"
         sql = f"""
-            SELECT p.region_key, p.region_name, p.code, p.level, p.province, p.term_key, p.term_name, p.kind,
-                   {PREDICATE_NAME}, coalesce(p.first_date, '') AS first_date, coalesce(p.last_date, '') AS last_date,
-                   p.articles, {self.sql.real("p.confidence_sum")} / 1000.0 / p.relations AS confidence, p.evidence,
-                   p.article_id AS article, p.file, p.title, {self._review_mark("p.term_key", "p.region_key")},
-                   p.url, p.source, p.relations, p.origin
+            SELECT {_pair_columns(self.sql)}{", " + review if marked else ""}
             FROM adoption_pairs p
             WHERE {where}
             {order}
             {"LIMIT ? OFFSET ?" if page else ""}
         """
-        return self._cited(self.conn.execute(sql, [*params, *(page or ())]))
+        yield from self._pair_adoptions(self.conn.execute(sql, [*params, *(page or ())]), marked)
+
+    def _pair_adoptions(self, rows: Iterable[Sequence[Any]], marked: bool) -> Iterator[Adoption]:
+        """The adoptions of pairs read by ``_pair_columns``, their entities' columns looked up
+        by key (``entity_columns``); ``marked``: each row ends with its review, else there is none.
+
+        Read a thousand rows at a time: the entities a chunk names that were never read
+        before are read in one query, then its rows are built.
+        """
+        roots = self.ingested_roots()
+        entities = self.entity_columns
+        regions, terms = entities.regions, entities.terms
+        new = tuple.__new__
+        it = iter(rows)
+        while chunk := list(islice(it, 1024)):
+            entities.read(self.conn, self.sql, {k for r in chunk for k in (r[0], r[1])})
+            for r in chunk:
+                # region_key, term_key, predicate, first_date, last_date, articles, confidence,
+                # evidence, article, file, title, url, source, relations, origin, review
+                yield new(
+                    Adoption,
+                    (r[0], *regions[r[0]], r[1], *terms[r[1]], PREDICATE_NAMES[r[2]], r[3], r[4], r[5], r[6], r[7],
+                     r[8], relative_path(r[14], roots, r[9]) if roots else r[9], r[10], r[15] if marked else "",
+                     r[11], r[12], r[13]),
+                )  # fmt: skip
 
     def _merged_pairs(self, q: RelationQuery, term_kinds: Sequence[str], by_date: bool) -> Iterator[Adoption]:
         """``adoptions`` of several terms merged into one (a term and its aliases), from their pairs.
@@ -186,11 +218,8 @@ class Adoptions(Session):
         """
         where, params = _pair_filter(self.sql, q, term_kinds)
         sql = f"""
-            SELECT p.region_key, p.region_name, p.code, p.level, p.province, p.term_key, p.term_name, p.kind,
-                   {PREDICATE_NAME}, coalesce(p.first_date, ''), coalesce(p.last_date, ''), p.articles,
-                   {self.sql.real("p.confidence_sum")} / 1000.0, p.evidence, p.article_id, p.file, p.title,
-                   p.relations, p.first_ref, {self._review_mark("p.term_key", "p.region_key")}, p.url, p.source,
-                   p.origin
+            SELECT {_pair_columns(self.sql, total=True)}, {self._review_mark("p.term_key", "p.region_key")},
+                   p.first_ref
             FROM adoption_pairs p
             WHERE {where}
         """
@@ -202,17 +231,13 @@ class Adoptions(Session):
                 shared.append(row.region_key)
                 merged[row.region_key] = _merge_pairs(held, row)
         exact = self._distinct_articles(shared, q.objects or ()) if shared else {}
-        roots = self.ingested_roots()
         rows = [
-            Adoption._make(
-                (*m[:11], exact.get(m.region_key, m.articles), m.confidence_sum / m.relations, *m[13:15],
-                 relative_path(m.origin, roots, m.file), m.title, m.review, m.url, m.source, m.relations)
-            )
+            m._replace(articles=exact.get(m.region_key, m.articles), confidence=m.confidence / m.relations)
             for m in merged.values()
             if exact.get(m.region_key, m.articles) >= q.min_articles
-        ]  # fmt: skip
+        ]
         rows.sort(key=_by_first_date if by_date else _by_region)
-        return iter(rows)
+        return self._pair_adoptions(rows, marked=True)
 
     def _review_mark(self, term: str, region: str) -> str:
         """``review_mark``, or "" outright in a store no reviewer marked a relation of (the
@@ -270,6 +295,9 @@ class Adoptions(Session):
 
     def mention_count(self, keys: Sequence[str]) -> int:
         """How many articles mention any of ``keys``."""
+        if len(keys) == 1:  # one entity's mentions come in article order: counted without a sort
+            sql = "SELECT count(DISTINCT article) FROM mentions WHERE entity = (SELECT id FROM entities WHERE key = ?)"
+            return int(self.conn.execute(sql, (keys[0],)).fetchone()[0])
         sql = f"SELECT count(DISTINCT article) FROM mentions WHERE entity IN {entity_ids(self.sql)}"
         return int(self.conn.execute(sql, (json.dumps(list(keys)),)).fetchone()[0])
 
@@ -287,33 +315,38 @@ def _pair_filter(d: Dialect, q: RelationQuery, term_kinds: Sequence[str]) -> tup
     return " AND ".join(cond), params
 
 
+def _pair_columns(d: Dialect, total: bool = False) -> str:
+    """What a row of the adoption table reads of a pair (``_PairRow`` up to ``origin``): its
+    facts and citation, its entities by key only. ``total``: the sum of the confidences
+    (for ``_merge_pairs``) rather than their mean."""
+    confidence = f"{d.real('p.confidence_sum')} / 1000.0" + ("" if total else " / p.relations")
+    return (
+        "p.region_key, p.term_key, p.predicate, coalesce(p.first_date, ''), coalesce(p.last_date, ''), p.articles,"
+        f" {confidence}, p.evidence, p.article_id, p.file, p.title, p.url, p.source, p.relations, p.origin"
+    )
+
+
 class _PairRow(NamedTuple):
-    """A pair as ``Store._merged_pairs`` reads it: an adoption's columns with the sum of its
-    confidences, its relations, the sort key of its first relation, its review and what cites it."""
+    """A pair as ``_pair_columns`` reads it, then its review (when ``_review_mark`` asks for
+    one) and, for ``_merge_pairs``, the sort key of its first relation."""
 
     region_key: str
-    region: str
-    code: str
-    level: str
-    province: str
     term_key: str
-    term: str
-    kind: str
-    predicate: str
+    predicate: int
     first_date: str
     last_date: str
     articles: int
-    confidence_sum: float
+    confidence: float  # the mean, or the sum while ``_merge_pairs`` adds pairs up
     evidence: str
     article: str
     file: str
     title: str
-    relations: int
-    first_ref: str
-    review: str
     url: str
     source: str
+    relations: int
     origin: str | None
+    review: str = ""
+    first_ref: str = ""
 
 
 def _merge_pairs(a: _PairRow, b: _PairRow) -> _PairRow:
@@ -328,18 +361,18 @@ def _merge_pairs(a: _PairRow, b: _PairRow) -> _PairRow:
         first_date=since,
         last_date=max(a.last_date, b.last_date),
         articles=a.articles + b.articles,
-        confidence_sum=a.confidence_sum + b.confidence_sum,
+        confidence=a.confidence + b.confidence,
         relations=a.relations + b.relations,
         review=min(filter(None, (a.review, b.review)), default=""),
     )
 
 
-def _by_first_date(a: Adoption) -> tuple[bool, str, str, str]:
+def _by_first_date(a: _PairRow) -> tuple[bool, str, str, str]:
     """The adoption table's order: by first date (unknown last), region and term."""
     return (not a.first_date, a.first_date, a.region_key, a.term_key)
 
 
-def _by_region(a: Adoption) -> tuple[str, str]:
+def _by_region(a: _PairRow) -> tuple[str, str]:
     return (a.region_key, a.term_key)
 
 

@@ -18,6 +18,7 @@ from typing import ClassVar, Self, TypeVar
 from ..errors import ZxkgError
 from .connection import Connection
 from .dialect import SQLITE, Dialect
+from .entity_columns import EntityColumns
 from .schema import TABLES
 
 T = TypeVar("T")
@@ -65,6 +66,9 @@ class Session:
         # whenever the write lock is taken, since another writer may have added rows.
         self._entity_ids: dict[str, int] = {}
         self._rule_ids: dict[str, int] = {}
+        # Entities' names, codes and kinds for the rows of the adoption table (never stale:
+        # an entity does not change under its key).
+        self.entity_columns = EntityColumns()
 
     def close(self) -> None:
         self.release()
