@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Places
-from tests.graph_data import build_store
+from tests.graph_data import SHUANGKAO, Fact, build_store, extraction
 from zxkg.graph.build import GraphView, build_graph, ego_graph
 from zxkg.graph.models import TERM_KINDS, Adoption, Filters
 from zxkg.graph.names import Names, fold
@@ -191,3 +191,26 @@ def test_docstring_examples_run() -> None:
     import zxkg.graph.names
 
     assert doctest.testmod(zxkg.graph.names).failed == 0
+
+
+def test_a_reader_names_the_regions_an_ingest_adds_after_its_first_answer(location: str, gaz: Gazetteer) -> None:
+    """Rows take their regions' names, codes and provinces from what the connection read
+    before; a region an ingest adds later is read when a row first names it."""
+    first = ("a0000000000000011", "2021-03-01", [Fact("长沙市", "adopts", SHUANGKAO, "长沙市政协推行委员“双考”。")])
+    later = ("a0000000000000012", "2020-05-01", [Fact("广州市", "adopts", SHUANGKAO, "广州市政协也在实行“双考”。")])
+    with Store.open(location) as writer:
+        writer.save(extraction(gaz, *first))
+    with Store.open(location, readonly=True) as reader:
+        names = Names(reader, gaz)
+        assert [(a.region, a.code, a.province) for a in adopters(names, "双考").adoptions] == [
+            ("长沙市", "430100", "湖南省")
+        ]
+        with Store.open(location) as writer:
+            writer.save(extraction(gaz, *later))
+        rows = adopters(names, "双考").adoptions
+        assert [(a.region, a.code, a.level, a.province, a.term, a.kind) for a in rows] == [
+            ("广州市", "440100", "prefecture", "广东省", "双考", "mechanism"),
+            ("长沙市", "430100", "prefecture", "湖南省", "双考", "mechanism"),
+        ]
+        assert [p.new for p in timeline(names, "双考").points] == [("广州市",), ("长沙市",)]
+        assert [a.region for a in region_profile(names, "广州市").adoptions] == ["广州市"]
