@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from .dates import text_of
@@ -184,9 +185,10 @@ class Adoptions(Session):
         """
         yield from self._pair_adoptions(self.conn.execute(sql, [*params, *(page or ())]), marked)
 
-    def _pair_adoptions(self, rows: Iterable[Sequence[Any]], marked: bool) -> Iterator[Adoption]:
+    def _pair_adoptions(self, rows: Iterable[Sequence[Any]], marked: bool, total: bool = False) -> Iterator[Adoption]:
         """The adoptions of pairs read by ``_pair_columns``, their entities' columns looked up
-        by key (``entity_columns``); ``marked``: each row ends with its review, else there is none.
+        by key (``entity_columns``); ``marked``: each row ends with its review, else there is
+        none; ``total``: the rows hold the sum of their confidences, not the mean.
 
         Read a thousand rows at a time: the entities a chunk names that were never read
         before are read in one query, then its rows are built.
@@ -197,15 +199,17 @@ class Adoptions(Session):
         new = tuple.__new__
         it = iter(rows)
         while chunk := list(islice(it, 1024)):
-            entities.read(self.conn, self.sql, {k for r in chunk for k in (r[0], r[1])})
+            keys = set(map(itemgetter(0), chunk))
+            keys.update(map(itemgetter(1), chunk))
+            entities.read(self.conn, self.sql, keys)
             for r in chunk:
                 # region_key, term_key, predicate, first_date, last_date, articles, confidence,
                 # evidence, article, file, title, url, source, relations, origin, review
                 yield new(
                     Adoption,
-                    (r[0], *regions[r[0]], r[1], *terms[r[1]], PREDICATE_NAMES[r[2]], r[3], r[4], r[5], r[6], r[7],
-                     r[8], relative_path(r[14], roots, r[9]) if roots else r[9], r[10], r[15] if marked else "",
-                     r[11], r[12], r[13]),
+                    (r[0], *regions[r[0]], r[1], *terms[r[1]], PREDICATE_NAMES[r[2]], r[3], r[4], r[5],
+                     r[6] / r[13] if total else r[6], r[7], r[8], relative_path(r[14], roots, r[9]) if roots else r[9],
+                     r[10], r[15] if marked else "", r[11], r[12], r[13]),
                 )  # fmt: skip
 
     def _merged_pairs(self, q: RelationQuery, term_kinds: Sequence[str], by_date: bool) -> Iterator[Adoption]:
@@ -223,21 +227,19 @@ class Adoptions(Session):
             FROM adoption_pairs p
             WHERE {where}
         """
-        merged: dict[str, _PairRow] = {}
-        shared: list[str] = []
-        for row in map(_PairRow._make, self.conn.execute(sql, params)):
-            held = merged.setdefault(row.region_key, row)
+        # Rows stay as read unless their region holds several of the terms (the few).
+        merged: dict[str, Sequence[Any]] = {}
+        shared: set[str] = set()
+        for row in self.conn.execute(sql, params):
+            held = merged.setdefault(row[0], row)
             if held is not row:
-                shared.append(row.region_key)
-                merged[row.region_key] = _merge_pairs(held, row)
-        exact = self._distinct_articles(shared, q.objects or ()) if shared else {}
-        rows = [
-            m._replace(articles=exact.get(m.region_key, m.articles), confidence=m.confidence / m.relations)
-            for m in merged.values()
-            if exact.get(m.region_key, m.articles) >= q.min_articles
-        ]
+                shared.add(row[0])
+                merged[row[0]] = _merge_pairs(_PairRow._make(held), _PairRow._make(row))
+        for key, articles in (self._distinct_articles(sorted(shared), q.objects or ()) if shared else {}).items():
+            merged[key] = _PairRow._make(merged[key])._replace(articles=articles)
+        rows = [m for m in merged.values() if m[5] >= q.min_articles]
         rows.sort(key=_by_first_date if by_date else _by_region)
-        return self._pair_adoptions(rows, marked=True)
+        return self._pair_adoptions(rows, marked=True, total=True)
 
     def _review_mark(self, term: str, region: str) -> str:
         """``review_mark``, or "" outright in a store no reviewer marked a relation of (the
@@ -367,13 +369,14 @@ def _merge_pairs(a: _PairRow, b: _PairRow) -> _PairRow:
     )
 
 
-def _by_first_date(a: _PairRow) -> tuple[bool, str, str, str]:
-    """The adoption table's order: by first date (unknown last), region and term."""
-    return (not a.first_date, a.first_date, a.region_key, a.term_key)
+def _by_first_date(r: Sequence[Any]) -> tuple[bool, str, str, str]:
+    """The adoption table's order of rows read by ``_pair_columns``: by first date (unknown
+    last), region and term."""
+    return (not r[3], r[3], r[0], r[1])
 
 
-def _by_region(a: _PairRow) -> tuple[str, str]:
-    return (a.region_key, a.term_key)
+def _by_region(r: Sequence[Any]) -> tuple[str, str]:
+    return (r[0], r[1])
 
 
 def _whole_pairs(q: RelationQuery, merge_terms: bool) -> bool:

@@ -34,7 +34,7 @@ class EntityColumns:
     def read(self, conn: Connection, d: Dialect, keys: Iterable[str]) -> None:
         """Make sure the columns of ``keys`` are known (one query for the ones that are not)."""
         known = self.terms
-        missing = sorted({k for k in keys if k not in known})
+        missing = sorted(set(keys).difference(known))
         if not missing:
             return
         sql = (
