@@ -17,13 +17,15 @@ Schema 7 adds columns to pairs and aliases (``upgrade_v7``), filled from what th
 from __future__ import annotations
 
 import sqlite3
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from ..errors import ZxkgError
 from . import dates, originals, pairs, upgrade_v7
 from .dialect import SQLITE
 from .schema import SCHEMA, SCHEMA_VERSION, SEED_SQL, TABLES_SQL, views
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 # The tables of schema 4 that schema 5 lays out anew (runs and failures keep theirs).
 V4_TABLES = ("articles", "article_files", "entities", "mentions", "relations", "aliases", "adoption_pairs")
@@ -38,6 +40,8 @@ def upgrade(conn: sqlite3.Connection) -> bool:
     found = version(conn)
     if found > SCHEMA_VERSION:
         raise ZxkgError(f"store schema {found} is newer than this zxkg understands ({SCHEMA_VERSION})")
+    import sqlite_utils  # here, not above: it loads pandas, half a second a reader never needs
+
     db = sqlite_utils.Database(conn)
     rewritten = found < SCHEMA_VERSION and "subject_key" in db["relations"].columns_dict
     if rewritten:
@@ -70,6 +74,8 @@ def _to_v7(conn: sqlite3.Connection, db: sqlite_utils.Database) -> None:
 
 def vacuum(conn: sqlite3.Connection) -> None:
     """Give the pages a rewrite freed back to the file system."""
+    import sqlite_utils
+
     sqlite_utils.Database(conn).vacuum()
 
 
