@@ -18,8 +18,11 @@ as sheets of one .xlsx file instead.
 from __future__ import annotations
 
 import csv
+import itertools
 from collections.abc import Iterable
 from pathlib import Path
+
+from zxkg.ingest.store.records import year_of
 
 from ..models import Adoption, PanelRow
 from .files import Written, atomic_open, file_target
@@ -58,7 +61,7 @@ def _opt(value: int | None) -> str | int:
 def adoption_row(a: Adoption) -> list[object]:
     """One row of the adoption table, in the order of ``ADOPTION_COLUMNS``."""
     return [
-        a.region, a.code, a.level, a.province, a.term, a.kind, a.predicate, a.first_date, _opt(a.year),
+        a.region, a.code, a.level, a.province, a.term, a.kind, a.predicate, a.first_date, _opt(year_of(a.first_date)),
         a.articles, a.evidence, a.article, a.file, a.title, a.last_date, round(a.confidence, 4),
         a.review,
         a.url, a.source, a.evidence_count,
@@ -68,14 +71,12 @@ def adoption_row(a: Adoption) -> list[object]:
 def write_adoptions(rows: Iterable[Adoption], path: str | Path, bom: bool = True) -> Written:
     """Write the adoption table to ``path`` (atomically)."""
     target = file_target(path)
-    n = 0
+    tally = itertools.count()  # zip draws a number after each row it got, none at the end
     with atomic_open(target, bom=bom) as fh:
         w = csv.writer(fh)
         w.writerow(ADOPTION_COLUMNS)
-        for a in rows:
-            w.writerow(adoption_row(a))
-            n += 1
-    return Written(str(target), (("rows", n),))
+        w.writerows(adoption_row(a) for a, _ in zip(rows, tally, strict=False))
+    return Written(str(target), (("rows", next(tally)),))
 
 
 def panel_row(r: PanelRow) -> list[object]:

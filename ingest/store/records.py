@@ -9,6 +9,7 @@ instead of ``row[9]`` and the column order lives here only. Records that are not
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -16,6 +17,14 @@ from typing import NamedTuple
 from ..models import EntityKind
 
 _YEAR = re.compile(r"^(\d{4})(?:-\d{2})?(?:-\d{2})?$")
+
+
+@functools.lru_cache(maxsize=8192)
+def year_of(date: str) -> int | None:
+    """The year of a date (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``), None for "" or any other
+    text. Remembered: a table of a hundred thousand rows holds a few thousand dates."""
+    m = _YEAR.match(date)
+    return int(m.group(1)) if m else None
 
 
 class RelationRow(NamedTuple):
@@ -261,8 +270,7 @@ class Adoption(NamedTuple):
 
     @property
     def year(self) -> int | None:
-        m = _YEAR.match(self.first_date)
-        return int(m.group(1)) if m else None
+        return year_of(self.first_date)
 
 
 class AdoptionEvidence(NamedTuple):
