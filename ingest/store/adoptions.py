@@ -136,7 +136,7 @@ class Adoptions(Session):
         self.entity_columns.read(self.conn, self.sql, (r[0] for r in rows))
         regions = self.entity_columns.regions
         for key, first_date in rows:
-            yield FirstAdoption(key, regions[key][0], first_date)
+            yield FirstAdoption(key, regions[key][1], first_date)
 
     def adoption_page(
         self, q: RelationQuery, term_kinds: Sequence[str], limit: int, offset: int = 0
@@ -194,6 +194,8 @@ class Adoptions(Session):
         before are read in one query, then its rows are built.
         """
         roots = self.ingested_roots()
+        root = roots[0] if len(roots) == 1 else None  # the usual case, spared a call per row
+        cut = len(root or "")
         entities = self.entity_columns
         regions, terms = entities.regions, entities.terms
         new = tuple.__new__
@@ -205,11 +207,15 @@ class Adoptions(Session):
             for r in chunk:
                 # region_key, term_key, predicate, first_date, last_date, articles, confidence,
                 # evidence, article, file, title, url, source, relations, origin, review
+                if root is None:
+                    file = relative_path(r[14], roots, r[9])
+                else:
+                    file = r[14][cut:] if r[14].startswith(root) else r[9]
                 yield new(
                     Adoption,
-                    (r[0], *regions[r[0]], r[1], *terms[r[1]], PREDICATE_NAMES[r[2]], r[3], r[4], r[5],
-                     r[6] / r[13] if total else r[6], r[7], r[8], relative_path(r[14], roots, r[9]) if roots else r[9],
-                     r[10], r[15] if marked else "", r[11], r[12], r[13]),
+                    regions[r[0]] + terms[r[1]]
+                    + (PREDICATE_NAMES[r[2]], r[3], r[4], r[5], r[6] / r[13] if total else r[6], r[7], r[8], file,
+                       r[10], r[15] if marked else "", r[11], r[12], r[13]),
                 )  # fmt: skip
 
     def _merged_pairs(self, q: RelationQuery, term_kinds: Sequence[str], by_date: bool) -> Iterator[Adoption]:
@@ -324,7 +330,8 @@ def _pair_columns(d: Dialect, total: bool = False) -> str:
     confidence = f"{d.real('p.confidence_sum')} / 1000.0" + ("" if total else " / p.relations")
     return (
         "p.region_key, p.term_key, p.predicate, coalesce(p.first_date, ''), coalesce(p.last_date, ''), p.articles,"
-        f" {confidence}, p.evidence, p.article_id, p.file, p.title, p.url, p.source, p.relations, p.origin"
+        f" {confidence}, p.evidence, p.article_id, p.file, p.title, p.url, p.source, p.relations,"
+        " coalesce(p.origin, '')"
     )
 
 
@@ -346,7 +353,7 @@ class _PairRow(NamedTuple):
     url: str
     source: str
     relations: int
-    origin: str | None
+    origin: str  # "" when unknown
     review: str = ""
     first_ref: str = ""
 

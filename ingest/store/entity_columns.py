@@ -20,12 +20,13 @@ from collections.abc import Iterable
 from .connection import Connection
 from .dialect import Dialect
 
-RegionColumns = tuple[str, str, str, str]  # name, code, level, province
-TermColumns = tuple[str, str]  # name, kind
+RegionColumns = tuple[str, str, str, str, str]  # key, name, code, level, province
+TermColumns = tuple[str, str, str]  # key, name, kind
 
 
 class EntityColumns:
-    """Regions' and terms' columns by key, read from ``entities`` when first asked for."""
+    """Regions' and terms' columns by key (the key first: a row of the adoption table starts
+    with them as they are), read from ``entities`` when first asked for."""
 
     def __init__(self) -> None:
         self.regions: dict[str, RegionColumns] = {}
@@ -42,8 +43,8 @@ class EntityColumns:
             f" FROM entities WHERE key IN {d.among()}"
         )
         for key, name, code, level, province, kind in conn.execute(sql, (json.dumps(missing, ensure_ascii=False),)):
-            self.regions[key] = (name, code, level, province)
-            known[key] = (name, kind)
+            self.regions[key] = (key, name, code, level, province)
+            known[key] = (key, name, kind)
         lost = [k for k in missing if k not in known]
         if lost:
             # A pair names an entity the store no longer holds: `zxkg check` finds and repairs that.
