@@ -122,7 +122,11 @@ def timeline(names: Names, term: str, filters: Filters = Filters(), by: str = "d
     undated: list[str] = []
     for _key, region, first_date in names.store.first_adoptions(q, _term_kinds(filters)):
         if first_date:
-            steps.setdefault(first_date[:width], []).append(region)
+            step = first_date[:width]
+            if step in steps:
+                steps[step].append(region)
+            else:
+                steps[step] = [region]
         else:
             undated.append(region)
     points: list[TimelinePoint] = []

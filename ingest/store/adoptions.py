@@ -133,10 +133,9 @@ class Adoptions(Session):
                 ORDER BY min(p.first_date) IS NULL, min(p.first_date), p.region_key
             """
         rows = self.conn.execute(sql, params).fetchall()
-        self.entity_columns.read(self.conn, self.sql, (r[0] for r in rows))
-        regions = self.entity_columns.regions
-        for key, first_date in rows:
-            yield FirstAdoption(key, regions[key][1], first_date)
+        self.entity_columns.read(self.conn, self.sql, map(itemgetter(0), rows))
+        regions, new = self.entity_columns.regions, tuple.__new__
+        yield from [new(FirstAdoption, (key, regions[key][1], first_date)) for key, first_date in rows]
 
     def adoption_page(
         self, q: RelationQuery, term_kinds: Sequence[str], limit: int, offset: int = 0
