@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from .dates import text_of
 from .dialect import Dialect
-from .filters import RelationQuery, entity_ids, relation_filter
+from .filters import RelationQuery, entity_in, relation_filter
 from .pairs import ADOPTED, EVIDENCE, KEPT, REJECTED, first_id, first_ref
 from .paths import relative_path, stored_roots
 from .records import Adoption, AdoptionEvidence, FirstAdoption
@@ -92,7 +92,7 @@ class Adoptions(Session):
                 {d.forced_join} entities s ON s.id = r.subject
                 {d.forced_join} entities o ON o.id = r.object
                 WHERE {where} AND {ADOPTED} AND s.kind = 'region'
-                  AND o.kind IN {d.among()}
+                  AND {d.any_of("o.kind")}
                 GROUP BY r.subject{d.grouped_with("s.id")}{"" if merge_terms else ", r.object" + d.grouped_with("o.id")}
                 HAVING count(DISTINCT r.article) >= ?
             ) g
@@ -269,7 +269,7 @@ class Adoptions(Session):
         """How many articles state an adoption of any of ``terms``, for each of ``regions``."""
         sql = f"""
             SELECT s.key, count(DISTINCT r.article) FROM relations r JOIN entities s ON s.id = r.subject
-            WHERE r.subject IN {entity_ids(self.sql)} AND r.object IN {entity_ids(self.sql)} AND {ADOPTED} AND {KEPT}
+            WHERE {entity_in(self.sql, "r.subject")} AND {entity_in(self.sql, "r.object")} AND {ADOPTED} AND {KEPT}
             GROUP BY r.subject, s.key
         """
         return dict(self.conn.execute(sql, (json.dumps(list(regions)), json.dumps(list(terms)))).fetchall())
@@ -292,7 +292,7 @@ class Adoptions(Session):
             JOIN entities o ON o.id = r.object
             JOIN predicates pr ON pr.id = r.predicate
             JOIN articles a ON a.key = r.article
-            WHERE {where} AND {ADOPTED} AND s.kind = 'region' AND o.kind IN {d.among()}
+            WHERE {where} AND {ADOPTED} AND s.kind = 'region' AND {d.any_of("o.kind")}
             ORDER BY r.date IS NULL, r.date, r.id
         """
         params.append(json.dumps(list(term_kinds)))
@@ -305,19 +305,19 @@ class Adoptions(Session):
         if len(keys) == 1:  # one entity's mentions come in article order: counted without a sort
             sql = "SELECT count(DISTINCT article) FROM mentions WHERE entity = (SELECT id FROM entities WHERE key = ?)"
             return int(self.conn.execute(sql, (keys[0],)).fetchone()[0])
-        sql = f"SELECT count(DISTINCT article) FROM mentions WHERE entity IN {entity_ids(self.sql)}"
+        sql = f"SELECT count(DISTINCT article) FROM mentions WHERE {entity_in(self.sql, 'entity')}"
         return int(self.conn.execute(sql, (json.dumps(list(keys)),)).fetchone()[0])
 
 
 def _pair_filter(d: Dialect, q: RelationQuery, term_kinds: Sequence[str]) -> tuple[str, list[Any]]:
     """The WHERE clause over ``adoption_pairs p`` for ``q``'s terms and regions, of ``term_kinds``."""
-    cond = [f"p.kind IN {d.among()}"]
+    cond = [d.any_of("p.kind")]
     params: list[Any] = [json.dumps(list(term_kinds))]
     if q.objects is not None:
-        cond.append(f"p.term_key IN {d.among()}")
+        cond.append(d.any_of("p.term_key"))
         params.append(json.dumps(list(q.objects), ensure_ascii=False))
     if q.subjects is not None:
-        cond.append(f"p.region_key IN {d.among()}")
+        cond.append(d.any_of("p.region_key"))
         params.append(json.dumps(list(q.subjects), ensure_ascii=False))
     return " AND ".join(cond), params
 

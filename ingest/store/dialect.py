@@ -27,6 +27,17 @@ class Dialect:
             return f"(SELECT value FROM json_each({placeholder}))"
         return f"(SELECT jsonb_array_elements_text({placeholder}::jsonb) AS value)"
 
+    def any_of(self, column: str, placeholder: str = "?") -> str:
+        """``column`` is one of the JSON array bound to ``placeholder`` (``IN among()``).
+
+        PostgreSQL gets ``= ANY(ARRAY(…))``: the array is computed once before the scan, so
+        an index on ``column`` serves it, where ``IN (SELECT …)`` is planned as a join
+        with a hundred guessed rows — a term's adopters at 30k articles were a sequential
+        scan of every pair, 61 ms, and are an index scan, 10 ms."""
+        if self.name == "sqlite":
+            return f"{column} IN {self.among(placeholder)}"
+        return f"{column} = ANY(ARRAY(SELECT jsonb_array_elements_text({placeholder}::jsonb)))"
+
     def grouped_with(self, *keys: str) -> str:
         """What a GROUP BY adds so PostgreSQL lets the joined tables' columns be selected:
         their primary ``keys`` (equal to columns already grouped; SQLite needs none, and

@@ -40,7 +40,7 @@ class EntityColumns:
             return
         sql = (
             "SELECT key, name, coalesce(code, ''), coalesce(level, ''), coalesce(province, ''), kind"
-            f" FROM entities WHERE key IN {d.among()}"
+            f" FROM entities WHERE {d.any_of('key')}"
         )
         for key, name, code, level, province, kind in conn.execute(sql, (json.dumps(missing, ensure_ascii=False),)):
             self.regions[key] = (key, name, code, level, province)

@@ -12,9 +12,18 @@ from .dialect import Dialect
 from .schema import MENTIONS, PREDICATE_IDS
 
 
-def entity_ids(d: Dialect) -> str:
-    """The store's integer keys of the entities whose public keys are the JSON list bound to ``?``."""
-    return f"(SELECT id FROM entities WHERE key IN {d.among()})"
+def entity_in(d: Dialect, column: str) -> str:
+    """``column`` (an integer entity key) is one of the entities whose public keys are the
+    JSON list bound to ``?``.
+
+    On PostgreSQL the keys become an array before the scan (``Dialect.any_of`` says why):
+    a region's relations to a term are then read from the index by both ends, not every
+    relation of the region joined to its object (a term's merged adopters at 30k: 414 ms).
+    """
+    ids = f"SELECT id FROM entities WHERE {d.any_of('key')}"
+    if d.name == "sqlite":
+        return f"{column} IN ({ids})"
+    return f"{column} = ANY(ARRAY({ids}))"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +59,7 @@ def relation_filter(d: Dialect, q: RelationQuery) -> tuple[str, list[Any]]:
 
     def among(column: str, values: tuple[str, ...]) -> str:
         params.append(json.dumps(list(values)))
-        return f"{column} IN {d.among()}"
+        return d.any_of(column)
 
     if q.predicates:
         ids = sorted(PREDICATE_IDS[p] for p in q.predicates if p in PREDICATE_IDS)
@@ -88,7 +97,7 @@ def relation_filter(d: Dialect, q: RelationQuery) -> tuple[str, list[Any]]:
 def entity_among(d: Dialect, column: str, keys: tuple[str, ...] | list[str], params: list[Any]) -> str:
     """``column`` (an integer entity key) is one of the entities with public ``keys``."""
     params.append(json.dumps(list(keys), ensure_ascii=False))
-    return f"{column} IN {entity_ids(d)}"
+    return entity_in(d, column)
 
 
 def grouped_relations(d: Dialect, q: RelationQuery) -> tuple[str, list[Any]]:

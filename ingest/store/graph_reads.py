@@ -129,7 +129,7 @@ class GraphReads(Session):
             JOIN entities s ON s.id = r.subject
             JOIN entities o ON o.id = r.object
             WHERE {where} AND {ADOPTED} AND s.kind = 'region'
-              AND o.kind IN {d.among()}
+              AND {d.any_of("o.kind")}
         """
         params.append(json.dumps(list(term_kinds)))
         if focus:
@@ -137,7 +137,7 @@ class GraphReads(Session):
             sql = f"""
                 WITH adopted AS NOT MATERIALIZED ({adopted}),
                 vias AS MATERIALIZED (
-                    SELECT DISTINCT {via} AS via FROM adopted WHERE {pair} IN {d.among()}
+                    SELECT DISTINCT {via} AS via FROM adopted WHERE {d.any_of(pair)}
                 ),
                 pairs AS MATERIALIZED (
                     SELECT {pair} AS b, count(DISTINCT {via}) AS shared FROM adopted

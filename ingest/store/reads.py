@@ -264,7 +264,7 @@ class Reads(Session):
         """The entity rows of ``keys`` (unknown keys are left out)."""
         sql = (
             f"SELECT e.key, e.kind, e.name, e.code, e.level, e.parent, e.province, {attrs_with_aliases(self.sql)}"
-            f" FROM entities e WHERE e.key IN {self.sql.among()} ORDER BY e.kind, e.name, e.key"
+            f" FROM entities e WHERE {self.sql.any_of('e.key')} ORDER BY e.kind, e.name, e.key"
         )
         return list(map(EntityRow._make, self.conn.execute(sql, [json.dumps(list(keys))])))
 
@@ -288,7 +288,7 @@ class Reads(Session):
         forms_json = json.dumps(forms)
         sql = f"""
             SELECT {columns} FROM entities e
-            WHERE e.kind IN {d.among()} AND e.name IN {d.among()}
+            WHERE {d.any_of("e.kind")} AND {d.any_of("e.name")}
         """
         params: list[Any] = [json.dumps(list(kinds)), forms_json]
         if alias_kinds:
@@ -298,7 +298,7 @@ class Reads(Session):
                 UNION
                 SELECT {columns} FROM entities e
                 WHERE e.kind IN ({marks})
-                  AND e.id IN (SELECT entity FROM aliases WHERE form IN {d.among()})
+                  AND e.id IN (SELECT entity FROM aliases WHERE {d.any_of("form")})
             """
             params += [*alias_kinds, json.dumps(sorted({fold(f) for f in forms}))]
         return list(map(EntityRow._make, self.conn.execute(sql + " ORDER BY 2, 3, 1", params)))
@@ -307,7 +307,7 @@ class Reads(Session):
         """key, kind, name and attrs of every entity of ``kinds`` (for suggestions)."""
         sql = (
             f"SELECT e.key, e.kind, e.name, {attrs_with_aliases(self.sql)}"
-            f" FROM entities e WHERE e.kind IN {self.sql.among()}"
+            f" FROM entities e WHERE {self.sql.any_of('e.kind')}"
         )
         yield from map(EntityName._make, self.conn.execute(sql, [json.dumps(list(kinds))]))
 

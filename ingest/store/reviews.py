@@ -114,7 +114,7 @@ class Reviews(Session):
             sql += " AND r.id = ?"
             params.append(relation)
         else:
-            sql += f" AND s.key = ? AND o.key IN {self.sql.among()}"
+            sql += f" AND s.key = ? AND {self.sql.any_of('o.key')}"
             params += [region, json.dumps(list(terms), ensure_ascii=False)]
             if article:
                 sql += " AND a.id LIKE ?"
@@ -308,7 +308,7 @@ def attach(c: Connection, d: Dialect, article: int) -> int:
     reviews = c.execute(
         "SELECT id, article_hash, subject_key, predicate, object_key, sentence_start, sentence_end, span_start,"
         " span_end, sentence, status FROM reviews"
-        f" WHERE relation IS NULL AND (article_hash = ? OR origin IN {d.among()})"
+        f" WHERE relation IS NULL AND (article_hash = ? OR {d.any_of('origin')})"
         " ORDER BY id",
         (content_hash, json.dumps(sorted({origin, *origins}), ensure_ascii=False)),
     ).fetchall()

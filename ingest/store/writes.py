@@ -241,7 +241,7 @@ class Writes(Session):
                 [_entity_row(e) for e in missing],
             )
             keys = json.dumps([e.key for e in missing], ensure_ascii=False)
-            known.update(c.execute(f"SELECT key, id FROM entities WHERE key IN {d.among()}", (keys,)))
+            known.update(c.execute(f"SELECT key, id FROM entities WHERE {d.any_of('key')}", (keys,)))
         return known
 
     def _rule_keys(self, c: Connection, names: set[str]) -> dict[str, int]:
@@ -253,7 +253,7 @@ class Writes(Session):
                 [(n,) for n in sorted(missing)],
             )
             listed = json.dumps(sorted(missing), ensure_ascii=False)
-            known.update(c.execute(f"SELECT name, id FROM rules WHERE name IN {d.among()}", (listed,)))
+            known.update(c.execute(f"SELECT name, id FROM rules WHERE {d.any_of('name')}", (listed,)))
         return known
 
 
