@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 import subprocess
@@ -20,6 +21,7 @@ from click.testing import CliRunner
 from zxkg.ingest.gazetteer import Gazetteer
 from zxkg.ingest.link import Context
 from zxkg.ingest.pipeline import build_context
+from zxkg.ingest.segment import SegmenterMark
 from zxkg.search.engine import ENGINES, POSTGRES_ENGINE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,29 +30,28 @@ ZXKG = Path(sys.executable).with_name("zxkg")
 
 
 class _Contexts:
-    """One extraction context, built again after a test that changed it.
+    """One extraction context per process, given to each test as ``build_context()`` made it.
 
     Extraction teaches the context words (a quoted name becomes a lexicon term and a
     segmenter word), so a shared context would make a test's result depend on the tests
-    before it. Building one takes most of a second, so it is built again only when the
-    test before changed what it knows.
+    before it. Building one takes most of a second; instead each test gets a copy of the
+    lexicon and the one segmenter, rewound after the test to the mark taken when it was
+    built (``Segmenter.rewind``: milliseconds).
     """
 
     def __init__(self) -> None:
-        self.current: Context | None = None
+        self.built: Context | None = None
+        self.mark: SegmenterMark | None = None
 
-    def get(self) -> Context:
-        if self.current is None:
-            self.current = build_context()
-        return self.current
-
-    @staticmethod
-    def knows(c: Context) -> tuple[int, ...]:
-        terms = c.lexicon.terms.values()
-        return (
-            len(c.segmenter.words), len(c.segmenter.learned_log), len(c.lexicon.terms),
-            sum(len(t.aliases) + t.articles for t in terms), len(c.lexicon.blocked),
-        )  # fmt: skip
+    def lend(self) -> tuple[Context, SegmenterMark]:
+        """A context as ``build_context()`` makes it, and the mark to rewind its segmenter to after."""
+        if self.built is None:
+            self.built = build_context()
+            self.mark = self.built.segmenter.mark()
+        assert self.mark is not None
+        base = self.built
+        lexicon = copy.deepcopy(base.lexicon)
+        return Context(gazetteer=base.gazetteer, segmenter=base.segmenter, lexicon=lexicon), self.mark
 
 
 @pytest.fixture(scope="session")
@@ -58,20 +59,26 @@ def _contexts() -> _Contexts:
     return _Contexts()
 
 
+@pytest.fixture(scope="session")
+def _module_contexts() -> _Contexts:
+    """A second one for ``module_ctx``, whose words must outlive each test of the module."""
+    return _Contexts()
+
+
 @pytest.fixture
 def ctx(_contexts: _Contexts) -> Iterator[Context]:
     """A context as ``build_context()`` makes it, whatever the tests before taught theirs."""
-    context = _contexts.get()
-    before = _contexts.knows(context)
+    context, mark = _contexts.lend()
     yield context
-    if _contexts.knows(context) != before:
-        _contexts.current = None
+    context.segmenter.rewind(mark)
 
 
 @pytest.fixture(scope="module")
-def module_ctx() -> Context:
+def module_ctx(_module_contexts: _Contexts) -> Iterator[Context]:
     """A context of the module's own, for module fixtures that ingest (they teach it words)."""
-    return build_context()
+    context, mark = _module_contexts.lend()
+    yield context
+    context.segmenter.rewind(mark)
 
 
 @pytest.fixture(scope="session")

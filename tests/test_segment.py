@@ -156,3 +156,31 @@ def test_the_dictionary_read_from_jiebas_cache_is_jiebas(tmp_path: Path, monkeyp
     (tmp_path / "jieba.cache").write_bytes(b"not marshal")  # unreadable: jieba builds it again
     again = Segmenter(engine="jieba")
     assert again.frequency("委员") == reference.FREQ["委员"] and again._tok.total == reference.total
+
+
+@pytest.mark.parametrize("loaded", [False, True], ids=["rjieba-loaded-after-the-mark", "rjieba-loaded-before"])
+def test_a_rewound_segmenter_cuts_as_a_new_one(loaded: bool) -> None:
+    """``rewind`` forgets the words extraction taught since ``mark``: jieba's frequencies and
+    total are a new segmenter's again, and every article is cut as a new segmenter cuts it
+    (rjieba too, though it only sets a forgotten word's frequency to 0)."""
+    from zxkg.ingest.link import extract
+    from zxkg.ingest.pipeline import build_context
+
+    texts = corpus_texts()
+    ctx, fresh = build_context(), build_context().segmenter
+    if loaded:
+        ctx.segmenter.cut("")
+    mark = ctx.segmenter.mark()
+    paths = sorted((ROOT / "corpus").glob("*.txt")) + sorted((SHARED / "corpus").glob("*.txt"))[:40]
+    for path in paths:
+        extract(parse(Source(str(path), path.name, path.read_bytes())), ctx)
+    taught = ctx.segmenter.words - fresh.words
+    assert len(taught) >= 10 and ctx.segmenter.learned_log
+    assert any(ctx.segmenter.cut(t) != fresh.cut(t) for t in texts)  # it did learn
+    ctx.segmenter.rewind(mark)
+    seg = ctx.segmenter
+    assert seg.words == fresh.words and not seg.learned_log
+    assert seg._tok.total == fresh._tok.total and seg._tok.FREQ == fresh._tok.FREQ
+    for text in texts:
+        assert seg.cut(text) == fresh.cut(text)
+    assert all(seg.stable_pieces(word) == (word,) for word in taught)
