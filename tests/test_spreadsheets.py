@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import SEED, run_cli
+from tests.conftest import SEED, Places, run_cli
 from tests.test_cite import FILES
 from zxkg.api.web.app import create_app
 from zxkg.api.web.deps import Settings
@@ -24,8 +24,12 @@ from zxkg.ingest.datespec import date_problem
 BOM = b"\xef\xbb\xbf"
 
 
-@pytest.fixture
-def store(location: str, tmp_path: Path) -> str:
+@pytest.fixture(scope="module")
+def store(places: Places, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The example article and the citation files, ingested once per backend: every test
+    here only reads the store (exports go to the test's own folder)."""
+    tmp_path = tmp_path_factory.mktemp("spreadsheets")
+    location = places.new(tmp_path / "data")
     root = tmp_path / "corpus"
     for name, text in FILES.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
@@ -92,6 +96,14 @@ def test_csv_tables_carry_a_byte_order_mark_unless_told_not_to(store: str, tmp_p
     assert {r[0] for r in rows[1:]} >= {"株洲市", "衡阳市"}
 
 
+@pytest.fixture(scope="module")
+def seed_data(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The example article's store, ingested once: a refused filter reads nothing."""
+    data = tmp_path_factory.mktemp("seed") / "data"
+    assert run_cli("ingest", "--data", str(data), str(SEED)).returncode == 0
+    return str(data)
+
+
 @pytest.mark.parametrize(
     ("args", "says"),
     [
@@ -104,10 +116,8 @@ def test_csv_tables_carry_a_byte_order_mark_unless_told_not_to(store: str, tmp_p
         (("search", "两力两率", "--since", "2024-00"), "there is no month 00"),
     ],
 )
-def test_the_command_line_refuses_filters_it_cannot_honour(args: tuple[str, ...], says: str, tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    assert run_cli("ingest", "--data", str(data), str(SEED)).returncode == 0
-    out = run_cli(*args, "--data", str(data))
+def test_the_command_line_refuses_filters_it_cannot_honour(args: tuple[str, ...], says: str, seed_data: str) -> None:
+    out = run_cli(*args, "--data", seed_data)
     assert out.returncode == 2 and says in out.stderr, out.stderr
     assert out.stderr.startswith("Error: ") and "Traceback" not in out.stderr
 
