@@ -184,3 +184,19 @@ def test_a_rewound_segmenter_cuts_as_a_new_one(loaded: bool) -> None:
     for text in texts:
         assert seg.cut(text) == fresh.cut(text)
     assert all(seg.stable_pieces(word) == (word,) for word in taught)
+
+
+def test_a_segmenter_started_from_the_kept_dictionary_is_a_new_ones_equal() -> None:
+    """The third segmenter of the same words starts from a copy of the dictionary the second
+    built: the same frequencies, total and words as one built from jieba's file, its own."""
+    from zxkg.ingest import segment
+
+    words = [*WORDS, "协商议事会客厅"]
+    first, second, third = (Segmenter(words=words, engine="jieba") for _ in range(3))
+    assert len(segment._STARTS) == 1 and next(iter(segment._STARTS.values())).words == first.words
+    for seg in (second, third):
+        assert seg.words == first.words and seg._tok.total == first._tok.total and seg._tok.FREQ == first._tok.FREQ
+    assert third._tok.FREQ is not first._tok.FREQ
+    third.add_word("潭事好商量协商", learned=True)
+    assert "潭事好商量协商" not in Segmenter(words=words, engine="jieba").cut("打造潭事好商量协商品牌")
+    assert "潭事好商量协商" in third.cut("打造潭事好商量协商品牌") and third.learned_log == ["潭事好商量协商"]
