@@ -11,6 +11,7 @@ decides when it is trusted.
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -113,10 +114,9 @@ class Gazetteer:
 
     @classmethod
     def load(cls) -> Gazetteer:
-        ref = resources.files("zxkg.ingest") / "data" / "divisions.csv"
-        with ref.open(encoding="utf-8") as fh:
-            rows = [Division(r["code"], r["name"], r["level"], r["parent"]) for r in csv.DictReader(fh)]
-        return cls(rows)
+        """The package's table, read once a process (90 ms): every context and command of a
+        process (a server following its store, the tests) shares it, as nothing changes it."""
+        return _package_gazetteer()
 
     @cached_property
     def longest_form(self) -> int:
@@ -164,3 +164,11 @@ class Gazetteer:
         best = min(LEVEL_RANK[a.division.level] + (0 if a.full else 3) for a in aliases)
         top = {a.division for a in aliases if LEVEL_RANK[a.division.level] + (0 if a.full else 3) == best}
         return next(iter(top)) if len(top) == 1 else None
+
+
+@functools.cache
+def _package_gazetteer() -> Gazetteer:
+    ref = resources.files("zxkg.ingest") / "data" / "divisions.csv"
+    with ref.open(encoding="utf-8") as fh:
+        rows = [Division(r["code"], r["name"], r["level"], r["parent"]) for r in csv.DictReader(fh)]
+    return Gazetteer(rows)
