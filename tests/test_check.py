@@ -8,6 +8,8 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from tests import api_data
 from tests.conftest import SEED, run_cli
 from zxkg.graph.names import Names
@@ -28,13 +30,26 @@ def index_ids(data: Path) -> frozenset[str]:
         engine.close()
 
 
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The API's data directory (store and whoosh index), ingested once for the module."""
+    return api_data.build(tmp_path_factory.mktemp("check"))
+
+
+@pytest.fixture
+def sound(built_once: Path, tmp_path: Path) -> Path:
+    """A copy of that directory of the test's own, to damage and repair: copied files, not
+    another ingest of the same articles."""
+    return Path(shutil.copytree(built_once, tmp_path / "data"))
+
+
 def store_ids(data: Path) -> set[str]:
     with sqlite3.connect(data / "zxkg.db") as db:
         return {r[0] for r in db.execute("SELECT id FROM articles")}
 
 
-def test_a_sound_directory_checks_clean_and_check_waits_for_no_writer(tmp_path: Path) -> None:
-    data = api_data.build(tmp_path)
+def test_a_sound_directory_checks_clean_and_check_waits_for_no_writer(sound: Path) -> None:
+    data = sound
     result = run_cli("check", "--data", str(data))
     assert result.returncode == 0, result.stdout + result.stderr
     assert [line.split()[:2] for line in result.stdout.splitlines()[1:8]] == [["ok", f"{c}:"] for c in CHECKS]
@@ -78,8 +93,8 @@ def damage(data: Path) -> dict[str, str]:
     return {"gone": gone, "shifted": shifted, "lost_entity": lost_entity}
 
 
-def test_check_names_every_kind_of_damage_and_repair_mends_it(tmp_path: Path) -> None:
-    data = api_data.build(tmp_path)
+def test_check_names_every_kind_of_damage_and_repair_mends_it(sound: Path) -> None:
+    data = sound
     touched = damage(data)
     found = run_cli("check", "--data", str(data))
     assert found.returncode == 1, found.stdout + found.stderr
@@ -140,8 +155,8 @@ def test_a_damaged_store_file_is_reported_and_left_alone(tmp_path: Path) -> None
         assert hashlib.sha256(db.read_bytes()).hexdigest() == digest
 
 
-def test_adoption_pairs_that_drifted_from_their_relations_are_named_and_computed_again(tmp_path: Path) -> None:
-    data = api_data.build(tmp_path)
+def test_adoption_pairs_that_drifted_from_their_relations_are_named_and_computed_again(sound: Path) -> None:
+    data = sound
     with sqlite3.connect(data / "zxkg.db") as db:
         first, last = (
             db.execute(f"SELECT term_key, region_key FROM adoption_pairs ORDER BY term_key {way} LIMIT 1").fetchone()
