@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .errors import UsageError, choices
-from .matcher import FormIndex
+from .matcher import GrowingFormIndex
 from .models import EntityKind
 
 FILE_NAME = "lexicon.txt"
@@ -93,7 +93,7 @@ class Lexicon:
         self._alias: dict[str, str] = {}  # folded form -> canonical name
         self.blocked: set[str] = set()
         self._edits: list[Edit] = []
-        self._index = FormIndex()
+        self._index = GrowingFormIndex()
         # A frozen lexicon learns nothing: what extraction would teach it is noted in
         # ``observed`` instead (``settle_kinds`` and ``zxkg reextract`` say why).
         self.frozen = False
