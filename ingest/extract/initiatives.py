@@ -129,6 +129,11 @@ BRAND_LIST_CLOSED = re.compile(
     r"等([\u4e00-\u9fff]{0,8}?)(?:\d+|[一二两三四五六七八九十]+)(?:个|项|大)[\u4e00-\u9fff]{0,6}品牌",
     re.MULTILINE,
 )
+# What every BRAND_LIST_CLOSED match holds after its list: a text without it (nineteen in
+# twenty) is not read by the pattern, which tries its list at every clause opening.
+BRAND_LIST_COUNT = re.compile(
+    r"等[\u4e00-\u9fff]{0,8}?(?:\d+|[一二两三四五六七八九十]+)(?:个|项|大)[\u4e00-\u9fff]{0,6}品牌"
+)
 GENERIC_SYSTEM = re.compile(r"^(?:相关|各项|有关|工作|长效|考核|制度|机制|体制|协商|一系列|各类|常态化|规章|管理)")
 LEADING_VERBS = re.compile("^(?:" + "|".join(sorted(ADOPT_VERBS, key=len, reverse=True)) + ")+")
 # Policy names built from numbers (一案一微一信息, 三线多级, 五聚焦五助力) or a formula (党建+X).
@@ -669,7 +674,8 @@ def _brand_lists(text: str, actors: Actors) -> list[InitiativeHit]:
             owners = _owners(actors, m.start())
             out.append(InitiativeHit(pos, pos + len(item), item, "brand", owners, "initiative.brand_list", 0.8))
             pos += len(item) + 1
-    for m in BRAND_LIST_CLOSED.finditer(text):
+    closed = BRAND_LIST_CLOSED.finditer(text) if BRAND_LIST_COUNT.search(text) else ()
+    for m in closed:
         if BRAND_LIST.search(text, max(0, m.start(1) - 3), m.end()):
             continue  # 打造A、B等3个品牌: the list above has it
         named = [h for h in actors.hits if m.start(2) <= h.start and h.end <= m.end(2)]
