@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from zxkg.ingest.extract.actors import Actors
-from zxkg.ingest.extract.initiatives import extract_initiatives, quotes
+from zxkg.ingest.extract.initiatives import BRAND_LIST_CLOSED, BRAND_LIST_COUNT, extract_initiatives, quotes
 from zxkg.ingest.extract.regions import extract_regions
 from zxkg.ingest.lexicon import Lexicon
 from zxkg.ingest.link import Context, everyday_word, extract
@@ -478,3 +480,35 @@ def test_what_visitors_see_of_the_hosts_institutions_is_the_hosts(ctx: Context) 
         "考察团先后走进递铺街道“两山议事会”、天荒坪镇余村“村民说事”协商点,了解运行情况。"
     )
     assert found(text, ctx) == {("安吉县", "两山议事会", "mechanism"), ("安吉县", "村民说事", "mechanism")}
+
+
+_PIECE = st.sampled_from(
+    ["、", "等", "3", "12", "三", "个", "项", "大", "品牌", "履职", "工作", ",", "。", "\n", "甲乙丙"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text(alphabet="甲乙丙丁戊", min_size=3, max_size=6), min_size=2, max_size=4),
+    st.tuples(
+        st.sampled_from(["等", "", "和"]),
+        st.sampled_from(["", "岳阳政协", "。甲乙"]),
+        st.sampled_from(["3", "三", "", "十二"]),
+        st.sampled_from(["个", "项", "大", "种"]),
+        st.sampled_from(["", "履职", "特色工作", ",甲"]),
+        st.sampled_from(["品牌", "平台", ""]),
+    ).map("".join),
+    st.lists(_PIECE, max_size=4),
+)
+def test_every_closed_brand_list_holds_the_count_its_guard_looks_for(
+    items: list[str], tail: str, lead: list[str]
+) -> None:
+    """_brand_lists reads BRAND_LIST_CLOSED only in texts where BRAND_LIST_COUNT is found."""
+    text = "".join(lead) + "," + "、".join(items) + tail
+    for m in BRAND_LIST_CLOSED.finditer(text):
+        assert BRAND_LIST_COUNT.search(m.group())
+
+
+def test_the_closed_brand_list_guard_lets_a_closed_list_through() -> None:
+    text = "全市政协着力打造甲乙丙、丁戊甲等3个履职品牌。"
+    assert BRAND_LIST_CLOSED.search(text) and BRAND_LIST_COUNT.search(text)
