@@ -122,11 +122,13 @@ class GrowingFormIndex(FormIndex):
         self._automaton = None  # it would still find the form; rebuilt at the next scan
 
     def _rebuild(self) -> None:
-        self._fresh, self._paid = [], 0
-        forms = sorted(self._forms)
-        self._automaton = (
-            ahocorasick_rs.AhoCorasick(forms, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest) if forms else None
-        )
+        # The automaton is in place before the fresh forms it holds are forgotten, and a
+        # scan reads the fresh forms first: a scan beside a rebuild never misses a form.
+        built = frozenset(self._forms)
+        automaton = ahocorasick_rs.AhoCorasick(sorted(built), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+        self._automaton = automaton
+        self._fresh = [f for f in self._fresh if f not in built]
+        self._paid = 0
 
     def scan(self, text: str) -> Iterator[tuple[int, int]]:
         if self._automaton is None or self._paid >= len(self._forms) or len(self._fresh) > self.FRESH_LIMIT:
@@ -134,13 +136,12 @@ class GrowingFormIndex(FormIndex):
                 return
             self._rebuild()
         fresh = self._fresh
+        automaton = self._automaton
         self._paid += len(fresh)
-        if any(form in text for form in fresh):
+        if automaton is None or any(form in text for form in fresh):
             self._paid += self.SLOW_SCAN
             yield from super().scan(text)
             return
-        automaton = self._automaton
-        assert automaton is not None
         for _, start, end in automaton.find_matches_as_indexes(text):
             yield start, end
 
