@@ -18,11 +18,11 @@ import multiprocessing
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar
 
 from .errors import AlreadyStored, StoreUnavailable, ZxkgError
 from .gazetteer import Gazetteer
@@ -332,6 +332,8 @@ def _cut_with(ex: Extraction, taught: set[str], ctx: Context) -> Extraction:
 
 # -- worker processes ---------------------------------------------------------------------
 
+T = TypeVar("T")
+R = TypeVar("R")
 BATCH = 16  # sources per task: big enough to amortise pickling, small enough to keep order cheap
 
 
@@ -380,25 +382,36 @@ def _work(batch: list[Source | Failure]) -> list[Outcome]:
 def _parallel(
     sources: Iterator[Source | Failure], location: str, workers: int, step: str | None
 ) -> Iterator[tuple[Source | Failure, Outcome]]:
-    """Outcomes in input order, with at most ``2 * workers`` batches in flight (bounded memory)."""
+    """Outcomes in input order, extracted in ``workers`` worker processes."""
+    with worker_pool(workers, _init_worker, (location, os.getpid(), step)) as pool:
+        for done, outcomes in in_order(pool, _work, batches(sources, BATCH), workers):
+            yield from zip(done, outcomes, strict=True)
+
+
+def worker_pool(workers: int, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> ProcessPoolExecutor:
+    """``workers`` processes, each set up by ``initializer(*initargs)`` once."""
     spawn = multiprocessing.get_context("spawn")  # no forked copies of the writer's connection or lock
-    with ProcessPoolExecutor(
-        workers, mp_context=spawn, initializer=_init_worker, initargs=(location, os.getpid(), step)
-    ) as pool:
-        pending: deque[tuple[list[Source | Failure], Future[list[Outcome]]]] = deque()
-        batches = _batches(sources, BATCH)
-        for batch in batches:
-            pending.append((batch, pool.submit(_work, batch)))
-            if len(pending) >= 2 * workers:
-                done, future = pending.popleft()
-                yield from zip(done, future.result(), strict=True)
-        while pending:
+    return ProcessPoolExecutor(workers, mp_context=spawn, initializer=initializer, initargs=initargs)
+
+
+def in_order(
+    pool: ProcessPoolExecutor, fn: Callable[[list[T]], R], parts: Iterable[list[T]], workers: int
+) -> Iterator[tuple[list[T], R]]:
+    """Each batch of ``parts`` with ``fn`` of it, in input order, with at most ``2 * workers``
+    batches in flight (bounded memory)."""
+    pending: deque[tuple[list[T], Future[R]]] = deque()
+    for batch in parts:
+        pending.append((batch, pool.submit(fn, batch)))
+        if len(pending) >= 2 * workers:
             done, future = pending.popleft()
-            yield from zip(done, future.result(), strict=True)
+            yield done, future.result()
+    while pending:
+        done, future = pending.popleft()
+        yield done, future.result()
 
 
-def _batches(items: Iterator[Source | Failure], size: int) -> Iterator[list[Source | Failure]]:
-    batch: list[Source | Failure] = []
+def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    batch: list[T] = []
     for item in items:
         batch.append(item)
         if len(batch) == size:
@@ -406,6 +419,11 @@ def _batches(items: Iterator[Source | Failure], size: int) -> Iterator[list[Sour
             batch = []
     if batch:
         yield batch
+
+
+def all_cores() -> int:
+    """The worker processes a batch worth their start-up gets: one per core, four at most."""
+    return max(1, min(os.cpu_count() or 1, 4))
 
 
 def default_workers(paths: list[str]) -> int:
@@ -418,7 +436,7 @@ def default_workers(paths: list[str]) -> int:
         elif item == "-":
             return 1
         if total > 2_000_000:
-            return max(1, min(os.cpu_count() or 1, 4))
+            return all_cores()
     return 1
 
 

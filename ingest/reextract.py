@@ -15,24 +15,19 @@ re-extraction leaves every article either as it was or as it is now.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import TypeVar
+from collections.abc import Callable, Iterator
 
 from .lexicon import Lexicon
 from .lifetime import watch_parent
 from .link import Context, extract
 from .models import Article, EntityKind, Extraction
-from .pipeline import BATCH, build_context, settle_gc
+from .pipeline import BATCH, all_cores, batches, build_context, in_order, settle_gc, worker_pool
 from .segment import quiet_jieba
 from .store import Store
 
 # A term's settled kind and whether a head word decided it, by canonical name.
 Kinds = dict[str, tuple[EntityKind, bool]]
-T = TypeVar("T")
 
 
 def reextract(
@@ -58,15 +53,15 @@ def reextract(
 
 def default_workers(articles: int) -> int:
     """Both cores when the articles are worth the start-up of two worker processes."""
-    return max(1, min(os.cpu_count() or 1, 4)) if articles >= 400 else 1
+    return all_cores() if articles >= 400 else 1
 
 
 def _settled_kinds(articles: list[Article], ctx: Context, location: str, workers: int) -> Kinds:
     ctx.lexicon.frozen = True
     try:
         if workers > 1:
-            with _pool(location, workers, None) as pool:
-                for observed in _bounded(pool, _observe, _batches(articles), workers):
+            with worker_pool(workers, _init, (location, os.getpid(), None)) as pool:
+                for _, observed in in_order(pool, _observe, batches(articles, BATCH), workers):
                     ctx.lexicon.observed.extend(observed)
         else:
             for article in articles:
@@ -81,9 +76,9 @@ def _extractions(
     articles: list[Article], ctx: Context, location: str, workers: int, kinds: Kinds
 ) -> Iterator[Extraction]:
     if workers > 1:
-        with _pool(location, workers, kinds) as pool:
-            for batch in _bounded(pool, _extract_all, _batches(articles), workers):
-                yield from batch
+        with worker_pool(workers, _init, (location, os.getpid(), kinds)) as pool:
+            for _, extracted in in_order(pool, _extract_all, batches(articles, BATCH), workers):
+                yield from extracted
         return
     ctx.lexicon.frozen = True
     try:
@@ -100,11 +95,6 @@ class _Settler:
     """The frozen context a worker process builds once, in its initializer."""
 
     ctx: Context | None = None
-
-
-def _pool(location: str, workers: int, kinds: Kinds | None) -> ProcessPoolExecutor:
-    spawn = multiprocessing.get_context("spawn")  # no forked copies of the writer's connection or lock
-    return ProcessPoolExecutor(workers, mp_context=spawn, initializer=_init, initargs=(location, os.getpid(), kinds))
 
 
 def _init(location: str, writer_pid: int, kinds: Kinds | None) -> None:
@@ -139,21 +129,3 @@ def _extract_all(batch: list[Article]) -> list[Extraction]:
     ctx = _Settler.ctx
     assert ctx is not None, "worker used before its initializer ran"
     return [extract(article, ctx) for article in batch]
-
-
-def _batches(articles: list[Article]) -> Iterator[list[Article]]:
-    for start in range(0, len(articles), BATCH):
-        yield articles[start : start + BATCH]
-
-
-def _bounded(
-    pool: ProcessPoolExecutor, fn: Callable[[list[Article]], T], batches: Iterable[list[Article]], workers: int
-) -> Iterator[T]:
-    """``fn`` of each batch in order, with at most ``2 * workers`` batches in flight."""
-    pending: deque[Future[T]] = deque()
-    for batch in batches:
-        pending.append(pool.submit(fn, batch))
-        if len(pending) >= 2 * workers:
-            yield pending.popleft().result()
-    while pending:
-        yield pending.popleft().result()

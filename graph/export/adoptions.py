@@ -22,8 +22,6 @@ import itertools
 from collections.abc import Iterable
 from pathlib import Path
 
-from zxkg.ingest.store.records import year_of
-
 from ..models import Adoption, PanelRow
 from .files import Written, atomic_open, file_target
 
@@ -61,7 +59,7 @@ def _opt(value: int | None) -> str | int:
 def adoption_row(a: Adoption) -> list[object]:
     """One row of the adoption table, in the order of ``ADOPTION_COLUMNS``."""
     return [
-        a.region, a.code, a.level, a.province, a.term, a.kind, a.predicate, a.first_date, _opt(year_of(a.first_date)),
+        a.region, a.code, a.level, a.province, a.term, a.kind, a.predicate, a.first_date, _opt(a.year),
         a.articles, a.evidence, a.article, a.file, a.title, a.last_date, round(a.confidence, 4),
         a.review,
         a.url, a.source, a.evidence_count,

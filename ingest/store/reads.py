@@ -112,8 +112,9 @@ class Reads(Session):
             return mark, []
         # ids written into the SQL (integers of the store's own): a join on rules and a LIKE
         # on every mention of the range cost five times as much
-        rules = [str(int(r)) for (r,) in self.conn.execute("SELECT id FROM rules WHERE name LIKE 'initiative.quoted%'")]
-        heads = {int(r) for (r,) in self.conn.execute("SELECT id FROM rules WHERE name LIKE 'initiative.quoted%.head'")}
+        quoted = dict(self.conn.execute("SELECT id, name FROM rules WHERE name LIKE 'initiative.quoted%'").fetchall())
+        rules = [str(int(r)) for r in quoted]
+        heads = {r for r, name in quoted.items() if name.endswith(".head")}
         heard: dict[str, tuple[int, EntityKind, bool]] = {}
         for entity, name, kind, rule in self.conn.execute(
             # CROSS JOIN: SQLite reads the mentions' range first (else it walks every term's mentions)
