@@ -124,16 +124,11 @@ BRAND_LIST = re.compile(
 # A list closed by the brands it names, with no verb before it: A、B和C等岳阳政协五大特色
 # 工作品牌. Items run from the clause's start; the committee may stand after 等.
 _ITEM = r"[^,;:。!?,;:!?、\n]{3,30}?"
-BRAND_LIST_CLOSED = re.compile(
-    rf"(?:^|(?<=[,;:。!?,;:!?\n]))((?:{_ITEM}、)+{_ITEM})"
-    r"等([\u4e00-\u9fff]{0,8}?)(?:\d+|[一二两三四五六七八九十]+)(?:个|项|大)[\u4e00-\u9fff]{0,6}品牌",
-    re.MULTILINE,
-)
+_COUNTED_BRANDS = r"等([\u4e00-\u9fff]{0,8}?)(?:\d+|[一二两三四五六七八九十]+)(?:个|项|大)[\u4e00-\u9fff]{0,6}品牌"
+BRAND_LIST_CLOSED = re.compile(rf"(?:^|(?<=[,;:。!?,;:!?\n]))((?:{_ITEM}、)+{_ITEM}){_COUNTED_BRANDS}", re.MULTILINE)
 # What every BRAND_LIST_CLOSED match holds after its list: a text without it (nineteen in
 # twenty) is not read by the pattern, which tries its list at every clause opening.
-BRAND_LIST_COUNT = re.compile(
-    r"等[\u4e00-\u9fff]{0,8}?(?:\d+|[一二两三四五六七八九十]+)(?:个|项|大)[\u4e00-\u9fff]{0,6}品牌"
-)
+BRAND_LIST_COUNT = re.compile(_COUNTED_BRANDS)
 GENERIC_SYSTEM = re.compile(r"^(?:相关|各项|有关|工作|长效|考核|制度|机制|体制|协商|一系列|各类|常态化|规章|管理)")
 LEADING_VERBS = re.compile("^(?:" + "|".join(sorted(ADOPT_VERBS, key=len, reverse=True)) + ")+")
 # Policy names built from numbers (一案一微一信息, 三线多级, 五聚焦五助力) or a formula (党建+X).
