@@ -294,15 +294,14 @@ def attach(c: Connection, d: Dialect, article: int) -> int:
     file for a text that changed) judge, and write the relations added by hand again.
 
     Called with the article's findings just written, before its adoption pairs are added,
-    so that a rejected relation counts in none. Two index lookups when no review concerns
+    so that a rejected relation counts in none. Three index lookups, and not the text, when no review concerns
     the article, which is nearly always.
     """
-    head = c.execute(
-        f"SELECT {d.hex('content_hash')}, origin, text, date FROM articles WHERE key = ?", (article,)
-    ).fetchone()
+    # not the text yet: it spans overflow pages, and is needed only where a review waits
+    head = c.execute(f"SELECT {d.hex('content_hash')}, origin FROM articles WHERE key = ?", (article,)).fetchone()
     if head is None:
         return 0
-    content_hash, origin, text, _date = head
+    content_hash, origin = head
     content_hash = str(content_hash).lower()
     origins = [o for (o,) in c.execute("SELECT origin FROM article_files WHERE article = ?", (article,))]
     reviews = c.execute(
@@ -314,6 +313,7 @@ def attach(c: Connection, d: Dialect, article: int) -> int:
     ).fetchall()
     if not reviews:
         return 0
+    (text,) = c.execute("SELECT text FROM articles WHERE key = ?", (article,)).fetchone()
     found = c.execute(
         "SELECT r.id, s.key, r.predicate, o.key, r.sentence_start, r.sentence_end, r.span_start, r.span_end"
         " FROM relations r JOIN entities s ON s.id = r.subject JOIN entities o ON o.id = r.object"
