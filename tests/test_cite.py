@@ -122,3 +122,31 @@ def test_a_path_is_relative_to_the_deepest_directory_ingested() -> None:
     assert relative_path("one.txt", roots, "one.txt") == "one.txt"  # a file named on the command line
     assert relative_path("elsewhere/x.txt", roots, "x.txt") == "x.txt"
     assert relative_path(None, roots, "stdin") == "stdin"
+
+
+def test_a_citation_holding_the_separator_of_joined_texts_is_read_whole(location: str, tmp_path: Path) -> None:
+    """A row of the adoption table reads its citation as one joined text (``Dialect.joined``);
+    a URL or a path may hold the separator itself (U+001F, which normalising leaves in
+    neither), and such a row is read column by column, exactly."""
+    sep = "\x1f"
+    root = tmp_path / "corpus"
+    (root / f"a{sep}b").mkdir(parents=True)
+    (root / f"a{sep}b" / "news.txt").write_text(
+        FILES["2023/news.txt"].replace("https://example.org/zz/1", f"https://example.org/zz{sep}1"), encoding="utf-8"
+    )
+    (root / "2025").mkdir()
+    (root / "2025" / "news.txt").write_text(FILES["2025/news.txt"], encoding="utf-8")
+    result = run_cli("ingest", "--data", location, str(root))
+    assert result.returncode == 0 and "ingested 2" in result.stdout, result.stdout + result.stderr
+
+    from zxkg.graph.names import Names
+    from zxkg.graph.query import adopters
+    from zxkg.ingest.gazetteer import Gazetteer
+    from zxkg.ingest.store import Store
+
+    with Store.open(location, readonly=True) as store:
+        rows = {a.region: a for a in adopters(Names(store, Gazetteer.load()), "两力两率").adoptions}
+    zz, hy = rows["株洲市"], rows["衡阳市"]
+    assert (zz.url, zz.file, zz.source) == (f"https://example.org/zz{sep}1", f"a{sep}b/news.txt", "株洲政协网")
+    assert zz.title == "株洲市政协推进“两力两率”评价" and "两力两率" in zz.evidence and zz.article
+    assert (hy.url, hy.file, hy.title) == ("", "2025/news.txt", "衡阳市政协委员工作室建设")

@@ -14,7 +14,7 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 from .dates import text_of
-from .dialect import Dialect
+from .dialect import JOINED_BY, Dialect
 from .filters import RelationQuery, entity_in, relation_filter
 from .pairs import ADOPTED, EVIDENCE, KEPT, REJECTED, first_id, first_ref
 from .paths import relative_path, stored_roots
@@ -198,6 +198,7 @@ class Adoptions(Session):
         entities = self.entity_columns
         regions, terms = entities.regions, entities.terms
         new = tuple.__new__
+        decode = self.joined_decoder()
         it = iter(rows)
         while chunk := list(islice(it, 1024)):
             keys = set(map(itemgetter(0), chunk))
@@ -205,17 +206,26 @@ class Adoptions(Session):
             entities.read(self.conn, self.sql, keys)
             for r in chunk:
                 # region_key, term_key, predicate, first_date, last_date, articles, confidence,
-                # evidence, article, file, title, url, source, relations, origin, review
+                # relations, citation (CITED joined), review
+                cited = decode(r[8])[0].split(JOINED_BY)
+                if len(cited) != len(CITED):  # a text holds the separator: read them one by one
+                    cited = self._citation(r[1], r[0])
+                evidence, article, file, title, url, source, origin = cited
                 if root is None:
-                    file = relative_path(r[14], roots, r[9])
-                else:
-                    file = r[14][cut:] if r[14].startswith(root) else r[9]
+                    file = relative_path(origin, roots, file)
+                elif origin.startswith(root):
+                    file = origin[cut:]
                 yield new(
                     Adoption,
                     regions[r[0]] + terms[r[1]]
-                    + (PREDICATE_NAMES[r[2]], r[3], r[4], r[5], r[6] / r[13] if total else r[6], r[7], r[8], file,
-                       r[10], r[15] if marked else "", r[11], r[12], r[13]),
+                    + (PREDICATE_NAMES[r[2]], r[3], r[4], r[5], r[6] / r[7] if total else r[6], evidence, article,
+                       file, title, r[9] if marked else "", url, source, r[7]),
                 )  # fmt: skip
+
+    def _citation(self, term_key: str, region_key: str) -> list[str]:
+        """The ``CITED`` columns of one pair, each read by itself."""
+        sql = f"SELECT {', '.join(CITED)} FROM adoption_pairs p WHERE p.term_key = ? AND p.region_key = ?"
+        return list(self.conn.execute(sql, (term_key, region_key)).fetchone())
 
     def _merged_pairs(self, q: RelationQuery, term_kinds: Sequence[str], by_date: bool) -> Iterator[Adoption]:
         """``adoptions`` of several terms merged into one (a term and its aliases), from their pairs.
@@ -322,15 +332,26 @@ def _pair_filter(d: Dialect, q: RelationQuery, term_kinds: Sequence[str]) -> tup
     return " AND ".join(cond), params
 
 
+# The first evidence of a pair and what cites it, read as one text (``Dialect.joined``).
+CITED = ("p.evidence", "p.article_id", "p.file", "p.title", "p.url", "p.source", "coalesce(p.origin, '')")
+
+
 def _pair_columns(d: Dialect, total: bool = False) -> str:
-    """What a row of the adoption table reads of a pair (``_PairRow`` up to ``origin``): its
+    """What a row of the adoption table reads of a pair (``_PairRow`` up to ``citation``): its
     facts and citation, its entities by key only. ``total``: the sum of the confidences
-    (for ``_merge_pairs``) rather than their mean."""
+    (for ``_merge_pairs``) rather than their mean.
+
+    The seven texts of the citation come joined in one column, which a SQLite store hands
+    over unconverted (``Dialect.joined``): the sqlite3 module would have SQLite convert
+    each of them from UTF-16 to UTF-8 and decode that again, most of SQLite's time on a
+    row. Only the URL and the paths can hold the separator (the other texts are normalised,
+    without control characters); a row whose citation does not split in seven is read
+    again column by column.
+    """
     confidence = f"{d.real('p.confidence_sum')} / 1000.0" + ("" if total else " / p.relations")
     return (
         "p.region_key, p.term_key, p.predicate, coalesce(p.first_date, ''), coalesce(p.last_date, ''), p.articles,"
-        f" {confidence}, p.evidence, p.article_id, p.file, p.title, p.url, p.source, p.relations,"
-        " coalesce(p.origin, '')"
+        f" {confidence}, p.relations, {d.joined(CITED)}"
     )
 
 
@@ -345,14 +366,8 @@ class _PairRow(NamedTuple):
     last_date: str
     articles: int
     confidence: float  # the mean, or the sum while ``_merge_pairs`` adds pairs up
-    evidence: str
-    article: str
-    file: str
-    title: str
-    url: str
-    source: str
     relations: int
-    origin: str  # "" when unknown
+    citation: str | bytes  # CITED as ``Dialect.joined`` hands it over (origin "" when unknown)
     review: str = ""
     first_ref: str = ""
 

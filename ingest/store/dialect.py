@@ -9,8 +9,11 @@ one JSON array, read as rows by ``among``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
+
+JOINED_BY = "\x1f"  # what ``Dialect.joined`` puts between texts: the unit separator, U+001F
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,18 @@ class Dialect:
 
     def last_chars(self, text: str, n: int) -> str:
         return f"substr({text}, -{n})" if self.name == "sqlite" else f"right({text}, {n})"
+
+    def joined(self, texts: Sequence[str]) -> str:
+        """``texts`` (none of them NULL) as one value, each after the first behind ``JOINED_BY``;
+        ``Session.joined_texts`` reads it back.
+
+        SQLite hands it over as the bytes it stores (a blob, not converted): a SQLite store
+        keeps text as UTF-16, and converting each text column to UTF-8 for the sqlite3
+        module, which decodes it again, was most of reading a row of the adoption table
+        (``adoptions._pair_columns``). ``||`` joins texts without converting them."""
+        if self.name == "sqlite":
+            return "CAST(" + " || char(31) || ".join(texts) + " AS BLOB)"
+        return " || chr(31) || ".join(texts)
 
     def hex(self, blob: str) -> str:
         return f"hex({blob})" if self.name == "sqlite" else f"upper(encode({blob}, 'hex'))"

@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import ClassVar, Self, TypeVar
+from typing import Any, ClassVar, Self, TypeVar
 
 from ..errors import ZxkgError
 from .connection import Connection
@@ -39,6 +39,10 @@ def location_from(value: str | None) -> str:
 def data_dir_from(value: str | None) -> Path:
     """The data directory of a location that is one (see ``location_from``)."""
     return Path(location_from(value))
+
+
+def _as_text(value: str) -> tuple[str, int]:
+    return value, len(value)
 
 
 def is_postgres(location: str | Path) -> bool:
@@ -73,6 +77,11 @@ class Session:
     def close(self) -> None:
         self.release()
         self.conn.close()
+
+    def joined_decoder(self) -> Callable[[Any], tuple[str, int]]:
+        """What turns a value of ``Dialect.joined`` back into its text, as a codec's decoder
+        does (the text first): a PostgreSQL driver hands text over as it is."""
+        return _as_text
 
     def __enter__(self) -> Self:
         return self
