@@ -175,19 +175,24 @@ class Adoptions(Session):
         )
         review = self._review_mark("p.term_key", "p.region_key")
         marked = review != "''"
+        # One term's rows all name it: its key is not read again for each (a text converted per row).
+        term = q.objects[0] if q.objects is not None and len(q.objects) == 1 else ""
         sql = f"""
-            SELECT {_pair_columns(self.sql)}{", " + review if marked else ""}
+            SELECT {_pair_columns(self.sql, term_key="''" if term else "p.term_key")}{", " + review if marked else ""}
             FROM adoption_pairs p
             WHERE {where}
             {order}
             {"LIMIT ? OFFSET ?" if page else ""}
         """
-        yield from self._pair_adoptions(self.conn.execute(sql, [*params, *(page or ())]), marked)
+        yield from self._pair_adoptions(self.conn.execute(sql, [*params, *(page or ())]), marked, term=term)
 
-    def _pair_adoptions(self, rows: Iterable[Sequence[Any]], marked: bool, total: bool = False) -> Iterator[Adoption]:
+    def _pair_adoptions(
+        self, rows: Iterable[Sequence[Any]], marked: bool, total: bool = False, term: str = ""
+    ) -> Iterator[Adoption]:
         """The adoptions of pairs read by ``_pair_columns``, their entities' columns looked up
         by key (``entity_columns``); ``marked``: each row ends with its review, else there is
-        none; ``total``: the rows hold the sum of their confidences, not the mean.
+        none; ``total``: the rows hold the sum of their confidences, not the mean; ``term``:
+        the key of the one term every row names, read as "".
 
         Read a thousand rows at a time: the entities a chunk names that were never read
         before are read in one query, then its rows are built.
@@ -202,14 +207,14 @@ class Adoptions(Session):
         it = iter(rows)
         while chunk := list(islice(it, 1024)):
             keys = set(map(itemgetter(0), chunk))
-            keys.update(map(itemgetter(1), chunk))
+            keys.update(map(itemgetter(1), chunk) if not term else (term,))
             entities.read(self.conn, self.sql, keys)
             for r in chunk:
                 # region_key, term_key, predicate, first_date, last_date, articles, confidence,
                 # relations, citation (CITED joined), review
                 cited = decode(r[8])[0].split(JOINED_BY)
                 if len(cited) != len(CITED):  # a text holds the separator: read them one by one
-                    cited = self._citation(r[1], r[0])
+                    cited = self._citation(r[1] or term, r[0])
                 evidence, article, file, title, url, source, origin = cited
                 if root is None:
                     file = relative_path(origin, roots, file)
@@ -217,7 +222,7 @@ class Adoptions(Session):
                     file = origin[cut:]
                 yield new(
                     Adoption,
-                    regions[r[0]] + terms[r[1]]
+                    regions[r[0]] + terms[r[1] or term]
                     + (PREDICATE_NAMES[r[2]], r[3], r[4], r[5], r[6] / r[7] if total else r[6], evidence, article,
                        file, title, r[9] if marked else "", url, source, r[7]),
                 )  # fmt: skip
@@ -336,10 +341,10 @@ def _pair_filter(d: Dialect, q: RelationQuery, term_kinds: Sequence[str]) -> tup
 CITED = ("p.evidence", "p.article_id", "p.file", "p.title", "p.url", "p.source", "coalesce(p.origin, '')")
 
 
-def _pair_columns(d: Dialect, total: bool = False) -> str:
+def _pair_columns(d: Dialect, total: bool = False, term_key: str = "p.term_key") -> str:
     """What a row of the adoption table reads of a pair (``_PairRow`` up to ``citation``): its
     facts and citation, its entities by key only. ``total``: the sum of the confidences
-    (for ``_merge_pairs``) rather than their mean.
+    (for ``_merge_pairs``) rather than their mean; ``term_key``: what stands in its place.
 
     The seven texts of the citation come joined in one column, which a SQLite store hands
     over unconverted (``Dialect.joined``): the sqlite3 module would have SQLite convert
@@ -350,7 +355,7 @@ def _pair_columns(d: Dialect, total: bool = False) -> str:
     """
     confidence = f"{d.real('p.confidence_sum')} / 1000.0" + ("" if total else " / p.relations")
     return (
-        "p.region_key, p.term_key, p.predicate, coalesce(p.first_date, ''), coalesce(p.last_date, ''), p.articles,"
+        f"p.region_key, {term_key}, p.predicate, coalesce(p.first_date, ''), coalesce(p.last_date, ''), p.articles,"
         f" {confidence}, p.relations, {d.joined(CITED)}"
     )
 
