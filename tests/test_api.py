@@ -87,6 +87,8 @@ def test_mechanism_adopters_timeline_and_aliases(client: TestClient) -> None:
     regions = [a["region"] for a in adopters["items"]]
     assert regions[0] == "株洲市" and {"长沙市", "永州市", "衡阳市"} <= set(regions)
     assert all(a["evidence"] and a["article"] for a in adopters["items"])
+    assert term["adopters"] == adopters["total"] == len(regions)
+    assert client.get("/mechanisms/双考").json()["adopters"] == client.get("/mechanisms/双考/adopters").json()["total"]
     page = client.get("/mechanisms/两力两率/adopters", params={"limit": 1, "offset": 1}).json()
     assert page["total"] == adopters["total"] and page["items"] == adopters["items"][1:2]
     timeline = client.get("/timeline/两力两率").json()

@@ -125,11 +125,12 @@ def mechanism(store: StoreDep, res: ResourcesDep, name: Name) -> TermOut:
     """A mechanism or brand by name or alias."""
     names = Names(store, res.gazetteer)
     matched = names.terms(name, ("mechanism", "brand"))
-    found = adopters(names, name, Filters(kinds=("region", "mechanism", "brand")))
+    # How many adopted it: counted, not read (a term adopted everywhere has thousands of rows)
+    _, adopted = adopters_page(names, name, Filters(kinds=("region", "mechanism", "brand")), limit=0)
     main = matched[0]
     aliases = sorted({a for n in matched for a in (n.name, *n.aliases)} - {main.name})
     articles = store.mention_count([n.key for n in matched])
-    return TermOut(name=main.name, kind=main.kind, adopters=len(found.adoptions), articles=articles, aliases=aliases)
+    return TermOut(name=main.name, kind=main.kind, adopters=adopted, articles=articles, aliases=aliases)
 
 
 @router.get("/mechanisms/{name}/adopters", response_model=AdoptersPage)
