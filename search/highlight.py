@@ -8,6 +8,7 @@ most distinct words and stop at a sentence end when one is near.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from .models import Fragment
@@ -20,14 +21,27 @@ def find(text: str, terms: list[str]) -> list[tuple[int, int]]:
 
     A term is found across spaces and line breaks too (考勤 考绩, a proposal's 厕所⏎问题),
     as the index, which drops them, found it.
+
+    A match is kept when it overlaps none of a longer term's (the matches of one term never
+    overlap each other); those are looked up by bisection in the sorted spans, where a scan
+    of every span for every match made a page of a common word's hits cost milliseconds.
     """
-    spans: list[tuple[int, int]] = []
+    spans: list[tuple[int, int]] = []  # sorted, non-overlapping
     for term in sorted({t.lower() for t in terms if t}, key=len, reverse=True):
         pattern = re.compile(r"\s*".join(re.escape(ch) for ch in term), re.IGNORECASE)
-        for m in pattern.finditer(text):
-            if all(m.end() <= a or m.start() >= b for a, b in spans):
-                spans.append((m.start(), m.end()))
-    return sorted(spans)
+        if not spans:
+            spans = [m.span() for m in pattern.finditer(text)]
+            continue
+        taken = spans
+        found = [m.span() for m in pattern.finditer(text) if _free(taken, *m.span())]
+        spans = sorted(taken + found)
+    return spans
+
+
+def _free(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether ``start:end`` overlaps none of ``spans`` (sorted and non-overlapping)."""
+    i = bisect.bisect_left(spans, (end,))  # the first span starting at or after ``end``
+    return i == 0 or spans[i - 1][1] <= start
 
 
 def fragments(text: str, terms: list[str], size: int = 90, top: int = 3) -> tuple[Fragment, ...]:
@@ -38,11 +52,16 @@ def fragments(text: str, terms: list[str], size: int = 90, top: int = 3) -> tupl
     spans = find(text, terms)
     if not spans:
         return (Fragment(_flat(text[:size]), ()),) if text else ()
+    # what each match says (a term found across a line break counts as the term)
+    said = ["".join(text[a:b].lower().split()) for a, b in spans]
     candidates: list[tuple[int, int, int, int]] = []  # (-distinct terms, -matches, start, end)
     for i, (start, end) in enumerate(spans):
-        inside = [s for s in spans[i:] if s[1] <= start + size]
-        distinct = {re.sub(r"\s+", "", text[a:b].lower()) for a, b in inside}
-        candidates.append((-len(distinct), -len(inside), start, end))
+        # spans do not overlap, so their ends rise with their starts: the window's matches
+        # are the ones up to the first that ends beyond it
+        j = i
+        while j < len(spans) and spans[j][1] <= start + size:
+            j += 1
+        candidates.append((-len(set(said[i:j])), -(j - i), start, end))
     chosen: list[tuple[int, int]] = []
     for _, _, start, end in sorted(candidates):
         lo, hi = _window(text, start, end, size)
