@@ -483,3 +483,45 @@ def test_a_facet_is_asked_again_in_full_when_a_tie_may_run_past_its_top_values(
 
     buckets = [{"key": f"v{i}", "doc_count": n} for i, n in enumerate(counts)]
     assert _may_tie(buckets, shown, size) is may_tie
+
+
+def test_tantivy_keeps_facet_counts_for_other_pages_and_orders_until_the_index_changes(
+    indexes: dict[str, tuple[SearchIndex, Store]], tmp_path: Path
+) -> None:
+    """Another page or order of a query is answered with the counts already made, which are
+    those a fresh engine makes; a write through the engine, and a write by another engine
+    (another process: ``search.index`` then opens the changed directory anew), count again."""
+    import time
+
+    from zxkg.search.index import _kept
+    from zxkg.search.tantivy_engine import TantivyEngine
+
+    index, store = indexes["tantivy"]
+    docs = sorted((index.builder.build(ex) for ex in store.extractions()), key=lambda d: d.id)
+    path = tmp_path / "tantivy"
+    engine = TantivyEngine.create(path)
+
+    def write(into: TantivyEngine, batch: list[Any]) -> None:
+        writer = into.writer()
+        for doc in batch:
+            writer.add(doc)
+        writer.commit()
+
+    def facets(searched: Any, **page: Any) -> dict[str, tuple[tuple[str, int], ...]]:
+        request = dataclasses.replace(index.request("委员", facets=FACETS, facet_size=0), **page)
+        return {f.name: f.counts for f in searched.search(request).facets}
+
+    write(engine, docs[:3])
+    first = facets(engine)
+    assert facets(engine, offset=1, limit=1) == facets(engine, sort="date") == first
+    assert facets(TantivyEngine.open(path)) == first  # what counting afresh gives
+    write(engine, docs[3:5])  # this engine's own writer reloads it
+    second = facets(engine)
+    assert second != first and second == facets(TantivyEngine.open(path))
+
+    kept = _kept("tantivy", path)
+    assert facets(kept) == second
+    time.sleep(0.05)  # a directory's time stamp moves in steps of a few milliseconds
+    write(TantivyEngine.open(path), docs[5:])  # another writer: the kept engine does not reload
+    third = facets(_kept("tantivy", path))
+    assert third != second and third == facets(TantivyEngine.open(path))
