@@ -93,24 +93,42 @@ def get(url: str, timeout: float) -> tuple[int, bytes]:
 
 
 def workload(base: str, timeout: float) -> list[tuple[str, str]]:
-    """(endpoint, url) pairs the clients take turns on: searches and the adopters of known terms."""
+    """(endpoint, url) pairs the clients take turns on: searches and the adopters of known terms.
+
+    Each search is asked bare and narrowed to one of the years and regions the store holds
+    most (read from its own facets), some of them a page further on: a few hundred distinct
+    searches, as readers narrowing and paging ask them, so that a server keeping answers
+    cannot pass the test by repeating a dozen."""
     status, body = get(f"{base}/mechanisms?limit=20", timeout)
     if status != 200:
         raise RuntimeError(f"{base}/mechanisms answered {status}; is it a zxkg server with data?")
     terms = [item["name"] for item in json.loads(body)["items"]]
-    searches = [*SEARCHES, *terms[:6]]
+    queries = [*SEARCHES, *terms[:6]]
+    narrowing: list[dict[str, str]] = [{}]
+    probe = urllib.parse.urlencode({"q": queries[0], "facet": ["year", "region"], "facet_size": 20}, doseq=True)
+    status, body = get(f"{base}/search?{probe}", timeout)
+    if status == 200:
+        facets = json.loads(body).get("facets", {})
+        for name in ("year", "region"):
+            narrowing += [{name: str(item["value"])} for item in facets.get(name, [])]
+    searches = [
+        {"q": q, **narrow, "limit": "10", "offset": str(10 * ((i + j) % 3 == 0))}
+        for j, narrow in enumerate(narrowing)
+        for i, q in enumerate(queries)
+    ]
     out: list[tuple[str, str]] = []
     for i in range(max(len(searches), len(terms))):
-        q = urllib.parse.urlencode({"q": searches[i % len(searches)], "limit": 10})
-        out.append(("search", f"{base}/search?{q}"))
+        out.append(("search", f"{base}/search?{urllib.parse.urlencode(searches[i % len(searches)])}"))
         if terms:
             term = urllib.parse.quote(terms[i % len(terms)], safe="")
             out.append(("adopters", f"{base}/mechanisms/{term}/adopters?limit=50"))
     return out
 
 
-def client(n: int, work: list[tuple[str, str]], tally: Tally, deadline: float, limit: int, timeout: float) -> None:
-    i = n  # clients start at different places in the workload
+def client(
+    n: int, clients: int, work: list[tuple[str, str]], tally: Tally, deadline: float, limit: int, timeout: float
+) -> None:
+    i = 2 * (n * len(work) // (2 * clients))  # clients start spread over the workload, each at a search
     while time.monotonic() < deadline and tally.claim(limit):
         endpoint, url = work[i % len(work)]
         i += 1
@@ -161,7 +179,7 @@ def run(base: str, clients: int, seconds: float, max_requests: int, timeout: flo
     started = time.monotonic()
     deadline = started + seconds
     threads = [
-        threading.Thread(target=client, args=(n, work, tally, deadline, max_requests, timeout), daemon=True)
+        threading.Thread(target=client, args=(n, clients, work, tally, deadline, max_requests, timeout), daemon=True)
         for n in range(clients)
     ]
     for t in threads:
