@@ -97,9 +97,15 @@ PHRASE_STOP = re.compile(r"[,;:。!?,;:!?()()\n、“”‘’「」《》\"的�
 # Institutional vocabulary of committees, written unquoted.
 # Every alternative starts with a character, so that ``re`` skips in C to the positions
 # where one of them stands (an optional group first made it try every position: 3× slower).
-INSTITUTION = re.compile(
-    r"(?:(?:界别|党员)(?:政协)?委员|政协(?:政协)?委员|委员)"
+# A group of alternatives in front of the first does that too: each member's prefix is written
+# out (readable form, kept in tests/test_patterns.py: (?:(?:界别|党员)(?:政协)?委员|政协(?:政协)?委员|委员)
+# followed by _MEMBER_THING).
+_MEMBER_THING = (
     r"(?:履职管理|(?:履职)?(?:工作室|工作站|联络站|联系点|之家|履职档案|档案|考核|考评|积分管理|积分制(?!度)))"
+)
+INSTITUTION = re.compile(
+    rf"界别(?:政协)?委员{_MEMBER_THING}|党员(?:政协)?委员{_MEMBER_THING}|政协(?:政协)?委员{_MEMBER_THING}"
+    rf"|委员{_MEMBER_THING}"
     r"|协商议事(?:室|厅|堂|站|中心|会)|履职(?:考核|考评|积分管理|积分制(?!度)|档案)|提案办理评议"
 )
 SYSTEM_AFTER_VERB = re.compile(

@@ -41,12 +41,16 @@ _HEADS = "|".join(sorted(INSTITUTION_HEADS, key=len, reverse=True))
 _STOP = "的和与及在到向为对把将从等、,。;:,;:!?()()“”‘’《》\n "
 _MOD = rf"[^{_STOP}]"
 # 委员/政协 opens the name: 委员联系界别群众工作站, 委员值班日, 政协委员联络室
+# Each alternative opens with a character of its own, so that ``re`` skips in C to where one can
+# start (a lookahead or an optional group first makes it try every character); the readable
+# forms are in tests/test_patterns.py, which checks that both find the same.
 MEMBER_LED = re.compile(
-    rf"(?=[界党街乡社政委])(?:(?:界别|党员|街道|乡镇|社区)?(?:政协)?委员){_MOD}{{0,8}}?(?:{_HEADS})"
+    rf"(?:界别(?:政协)?委员|党员(?:政协)?委员|街道(?:政协)?委员|乡镇(?:政协)?委员|社区(?:政协)?委员|政协委员|委员)"
+    rf"{_MOD}{{0,8}}?(?:{_HEADS})"
 )
 # an adoption verb before it: 设立委员值班日, 组建沿海五县政协主席联席会议, 建起协商驿站
 VERB_LED = re.compile(
-    r"(?=[设组建重成搭开打创推实执举完健召])(?:设立|设置|组建|建立|建起|建成|建设|重建|成立|搭建|开通|打造|创建|创设|推行|实行|执行|开展|开设|举办|推进|完善|健全|召开"
+    r"(?:设立|设置|组建|建立|建起|建成|建设|重建|成立|搭建|开通|打造|创建|创设|推行|实行|执行|开展|开设|举办|推进|完善|健全|召开"
     r"|设(?=\d|[一二两三四五六七八九十]))"
     rf"(?:了|起)?(?:\d+|[一二两三四五六七八九十]+)?(?:个|家|处|批)?({_MOD}{{0,12}}?(?:{_HEADS}))"
 )
@@ -98,8 +102,9 @@ LIST_CLOSED_BY_COUNT = re.compile(
     rf"((?:{LIST_ITEM}、)+{LIST_ITEM}?)(?:等)?(?:\d+|[两三四五六七八九十]+)(?:个|项|大|种)"
     r"[\u4e00-\u9fff]{0,4}?(子平台|平台|机制|品牌|载体|阵地|制度|渠道)"
 )
+# (the count's first character as a set, as MEMBER_LED; readable: (?:\d+|[两三四五六七八九十]+)…)
 COUNT_CLOSER = re.compile(
-    r"(?:\d+|[两三四五六七八九十]+)(?:个|项|大|种)[\u4e00-\u9fff]{0,4}?(?:子平台|平台|机制|品牌|载体|阵地|制度|渠道)"
+    r"[\d两三四五六七八九十](?:(?<=\d)\d*|(?<=[两三四五六七八九十])[两三四五六七八九十]*)(?:个|项|大|种)[\u4e00-\u9fff]{0,4}?(?:子平台|平台|机制|品牌|载体|阵地|制度|渠道)"
 )
 # “智”汇协商、“码上”议事两个工作品牌
 PARTLY_QUOTED = re.compile(r"“([^“”\n]{1,3})”([\u4e00-\u9fff]{1,4})(?=、|和|与|(?:两|三|四|五|六|\d)(?:个|项|大)|等)")
@@ -301,7 +306,7 @@ ENUMERATION = re.compile(
 # (…办理协商, …民主监督): numbered aims (一是推进X建设) share generic tails and are no names,
 # and what is held to (一是坚持民主协商) is a principle.
 ORDINAL_ITEM = re.compile(
-    r"(?:[一二三四五六七八九十]是|其[一二三四五六七八九十])[,,]?"
+    r"[一二三四五六七八九十其](?:(?<=[一二三四五六七八九十])是|(?<=其)[一二三四五六七八九十])[,,]?"  # (as MEMBER_LED)
     r"(?:全力|积极|着力|大力|深入|扎实|持续|进一步|不断)?"
     r"(?:推进|推行|实行|建立|健全|完善|开展|实施|创新|探索|构建)"
     r"([\u4e00-\u9fff]{3,10})(?=[。;;,,\n])"
