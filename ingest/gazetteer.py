@@ -111,6 +111,11 @@ class Gazetteer:
                 forms[form].append(Alias(form, d, full=False, suffixed=suffixed))
         self.forms: dict[str, list[Alias]] = dict(forms)
         self.index = FixedFormIndex(self.forms)
+        # Asked for again and again (every region an article names, its parents, their
+        # entities): each is built once a process; Division and Entity are frozen, so one
+        # object serves every article.
+        self._ancestors: dict[str, tuple[Division, ...]] = {}
+        self._entities: dict[str, tuple[Division, Entity]] = {}
 
     @classmethod
     def load(cls) -> Gazetteer:
@@ -131,13 +136,16 @@ class Gazetteer:
 
     def ancestors(self, code: str) -> list[Division]:
         """Parent, grandparent … of a division (nearest first)."""
-        out: list[Division] = []
-        d = self.by_code.get(code)
-        while d is not None and d.parent:
-            d = self.by_code.get(d.parent)
-            if d is not None:
-                out.append(d)
-        return out
+        known = self._ancestors.get(code)
+        if known is None:
+            out: list[Division] = []
+            d = self.by_code.get(code)
+            while d is not None and d.parent:
+                d = self.by_code.get(d.parent)
+                if d is not None:
+                    out.append(d)
+            known = self._ancestors[code] = tuple(out)
+        return list(known)
 
     def province_of(self, code: str) -> Division | None:
         d = self.by_code.get(code)
@@ -146,6 +154,14 @@ class Gazetteer:
         return d if d.level == "province" else self.by_code.get(code[:2] + "0000")
 
     def entity(self, d: Division) -> Entity:
+        known = self._entities.get(d.code)
+        if known is not None and (known[0] is d or known[0] == d):
+            return known[1]
+        entity = self._entity(d)
+        self._entities[d.code] = (d, entity)
+        return entity
+
+    def _entity(self, d: Division) -> Entity:
         prov = self.province_of(d.code)
         return Entity(
             kind="region",

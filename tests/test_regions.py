@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+from itertools import accumulate
 
-from zxkg.ingest.extract.regions import extract_regions, home_region
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from zxkg.ingest.extract.regions import _boundaries, _Inside, extract_regions, home_region
 from zxkg.ingest.gazetteer import Gazetteer, derive_aliases
 from zxkg.ingest.link import Context
 
@@ -185,3 +189,32 @@ def test_regions_by_the_evidence_a_short_form_needs(ctx: Context, text: str, exp
 def test_the_source_line_names_the_home_region(ctx: Context, source: str, home: str | None) -> None:
     found = home_region(source, ctx.gazetteer, ctx.segmenter)
     assert (found.name if found else None) == home
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 40), st.integers(0, 12)).map(lambda p: (p[0], p[0] + p[1])), max_size=8),
+    st.integers(-2, 60),
+)
+def test_a_position_is_inside_the_quotes_as_a_test_of_every_range_says(ranges: list[tuple[int, int]], pos: int) -> None:
+    """Nested, touching and empty ranges (“” holds nothing) answer as each range tested in turn."""
+    assert _Inside(ranges)(pos) == any(a <= pos < b for a, b in ranges)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="长沙市政协", min_size=1, max_size=4), max_size=12), st.integers(-1, 60))
+def test_word_boundaries_are_the_ends_of_the_words_and_the_text(words: list[str], pos: int) -> None:
+    text = "".join(words)
+    cuts = _boundaries(text, None, words)  # type: ignore[arg-type]  # words given: no segmenter asked
+    assert (pos in cuts) == (pos in {0, len(text), *accumulate(map(len, words))})
+
+
+def test_the_ancestors_a_caller_changes_are_not_the_tables() -> None:
+    gaz = Gazetteer.load()
+    county = next(
+        d for d in gaz.by_code.values() if d.level == "county" and gaz.by_code[d.parent].level == "prefecture"
+    )
+    first = gaz.ancestors(county.code)
+    first.clear()
+    assert [d.level for d in gaz.ancestors(county.code)] == ["prefecture", "province"]
+    assert gaz.entity(county) is gaz.entity(gaz.by_code[county.code])

@@ -23,6 +23,7 @@ Attribution (who adopts) is ``Actors``: a region written right before the term (
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import accumulate
@@ -143,6 +144,21 @@ FORMULA = re.compile(r"[\u4e00-\u9fff\dA-Za-z]\+|\+[\u4e00-\u9fff\dA-Za-z]")
 DIGIT_FORMULA = re.compile(r"[\dA-Za-z]{1,3}(?:\+[\dA-Za-z]{1,3})+")  # 1+N, 1+2+4+N: a numbered system
 COUNT_PHRASE = re.compile(r"等?(?:\d+|[一二两三四五六七八九十]+)(?:个|项|大|种|类|方面)$|等$")
 ENUMERATION_BEFORE = re.compile(r"((?:[\u4e00-\u9fff]{2,10}、)+[\u4e00-\u9fff]{2,10})$")
+
+
+class _WordEnding:
+    """The word of a cut that ends at a position, if one does: asked a few times an article,
+    so found by bisection over the words' ends rather than from a table of all of them."""
+
+    __slots__ = ("_ends", "_words")
+
+    def __init__(self, words: Sequence[str]) -> None:
+        self._words = words
+        self._ends = list(accumulate(map(len, words)))
+
+    def get(self, pos: int) -> str | None:
+        i = bisect_right(self._ends, pos) - 1  # the last word ending there, as a table would keep
+        return self._words[i] if i >= 0 and self._ends[i] == pos else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,7 +361,7 @@ def extract_initiatives(
     taken: list[tuple[int, int]] = []
     partial = unquoted.partly_quoted(text)
     qs = [q for q in quotes(text) if not any(a <= q.start < b for a, _, b in ((a, n, b) for a, b, n in partial))]
-    word_ending = dict(zip(accumulate(map(len, words or ())), words or (), strict=True))
+    word_ending = _WordEnding(words or ())
     hits.extend(_partly_quoted(text, partial, actors))
     for chain in _chains(text, qs, actors):
         hits.extend(_judge_chain(text, chain, actors, word_ending, is_common))
@@ -571,7 +587,7 @@ def _judge_chain(
     text: str,
     chain: list[Quote],
     actors: Actors,
-    word_ending: dict[int, str],
+    word_ending: _WordEnding,
     is_common: Callable[[str], bool] | None = None,
 ) -> list[InitiativeHit]:
     last = chain[-1]
