@@ -28,8 +28,28 @@ _MEMBER_THING = (
     r"(?:履职管理|(?:履职)?(?:工作室|工作站|联络站|联系点|之家|履职档案|档案|考核|考评|积分管理|积分制(?!度)))"
 )
 
+_L = "[省市州县区旗盟]"
+# The groups that name LEVEL_CUE's branch: the code asks only whether they matched.
+_LEVEL_BRANCHES = ("pair", "two", "auto", "all", "voice", "one")
+
 # name: (the pattern in use, its readable form, the groups the code reads)
 READABLE: dict[str, tuple[re.Pattern[str], str, tuple[str | int, ...]]] = {
+    "LEVEL_CUE": (
+        actors.LEVEL_CUE,
+        rf"(?=[省市州县区旗盟自全我本])(?:(?P<pair>(?P<a>{_L})[、和与及]?(?P<b>{_L})两级(?:政协)?)"
+        rf"|(?P<two>(?P<c>{_L})[、和与及](?P<d>{_L})政协)"
+        r"|(?P<auto>自治区政协)"
+        rf"|(?P<all>全(?P<e>{_L})(?:各级政协|政协系统|政协(?!委员会))|全(?P<f>{_L})[^,。;,;]{{0,6}}?各级政协)"
+        rf"|(?P<voice>(?:我|本)(?P<g>{_L}))"
+        rf"|(?P<one>(?P<h>{_L})政协))",
+        tuple("abcdefgh"),
+    ),
+    "VISIT_GO": (
+        actors.VISIT_GO,
+        r"(?<![年以未近从原后本带起出下上进回将看得受达做听识意提直用遇感存现正所实])"
+        r"(?:到|赴|来到|来|前往|莅临|走进|深入|在(?!于))(?:了)?",
+        (),
+    ),
     "PLURAL_CUE": (
         actors.PLURAL_CUE,
         r"(?=[各兄\d一二两三四五六七八九十区县市地])(?:各|兄弟|(?P<count>\d+个|[一二两三四五六七八九十]+个))"
@@ -78,7 +98,8 @@ READABLE: dict[str, tuple[re.Pattern[str], str, tuple[str | int, ...]]] = {
 
 # The characters the patterns turn on, a few others, and the marks between clauses.
 ALPHABET = (
-    "各兄弟0123一二两三四五六七八九十其是区县市地州旗等个项大种政协委员会界别党街道乡镇社"
+    "各兄弟0123一二两三四五六七八九十其是区县市地州旗盟省自治我本级系统等个项大种政协委员会界别党街道乡镇社"
+    "到赴来前往莅临走进深入在于年以未近从原后带出下上回将看得受达做听识意直用遇感存现正所"
     "设立置组建起成重搭开通打造创推实执举召完健了家处批工作室站联络系点之履职档案考核评积分管理制度"
     "议事厅堂中心提办平台机品牌载体阵渠子全力积极深入推进构,,。;;、()()\n“”的和"
 )
@@ -87,7 +108,18 @@ SHARED = REPO.parent / "shared"
 
 
 def _found(pattern: re.Pattern[str], groups: tuple[str | int, ...], text: str) -> list[tuple[object, ...]]:
-    return [(m.span(), *(m.span(g) for g in groups)) for m in pattern.finditer(text)]
+    """Each match's span, the spans of ``groups`` and which of LEVEL_CUE's branches matched;
+    then what a search from every seventh character, and up to the fifth after it, finds (the
+    code reads some patterns in a range of the text, and looks behind its start)."""
+    branches = [b for b in _LEVEL_BRANCHES if b in pattern.groupindex]
+    found: list[tuple[object, ...]] = [
+        (m.span(), *(m.span(g) for g in groups), *(m.group(b) is not None for b in branches))
+        for m in pattern.finditer(text)
+    ]
+    for start in range(0, len(text), 7):
+        m = pattern.search(text, start, start + 5)
+        found.append((start, m.span() if m else None))
+    return found
 
 
 @pytest.mark.parametrize("name", sorted(READABLE))

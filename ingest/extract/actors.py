@@ -70,13 +70,21 @@ OTHER_BODY = re.compile(
 
 # Cues that name committees without naming places.
 _LEVEL = "省市州县区旗盟"
+# The first character is read as a set and each branch follows behind the characters it may
+# start with (as PLURAL_CUE below, for the same reason): the level word a branch opens with is
+# captured looking back, and the groups that name the branch (pair, two, auto, all, voice,
+# one) hold what follows it. Readable form, in tests/test_patterns.py:
+#   (?P<pair>(?P<a>L)[、和与及]?(?P<b>L)两级(?:政协)?)|(?P<two>(?P<c>L)[、和与及](?P<d>L)政协)
+#   |(?P<auto>自治区政协)|(?P<all>全(?P<e>L)(?:各级政协|政协系统|政协(?!委员会))|全(?P<f>L)[^,。;,;]{0,6}?各级政协)
+#   |(?P<voice>(?:我|本)(?P<g>L))|(?P<one>(?P<h>L)政协)
 LEVEL_CUE = re.compile(
-    rf"(?=[{_LEVEL}自全我本])(?:(?P<pair>(?P<a>[{_LEVEL}])[、和与及]?(?P<b>[{_LEVEL}])两级(?:政协)?)"
-    rf"|(?P<two>(?P<c>[{_LEVEL}])[、和与及](?P<d>[{_LEVEL}])政协)"
-    rf"|(?P<auto>自治区政协)"
-    rf"|(?P<all>全(?P<e>[{_LEVEL}])(?:各级政协|政协系统|政协(?!委员会))|全(?P<f>[{_LEVEL}])[^,。;,;]{{0,6}}?各级政协)"
-    rf"|(?P<voice>(?:我|本)(?P<g>[{_LEVEL}]))"
-    rf"|(?P<one>(?P<h>[{_LEVEL}])政协))"
+    rf"[{_LEVEL}自全我本]"
+    rf"(?:(?<=(?P<a>[{_LEVEL}]))(?P<pair>[、和与及]?(?P<b>[{_LEVEL}])两级(?:政协)?)"
+    rf"|(?<=(?P<c>[{_LEVEL}]))(?P<two>[、和与及](?P<d>[{_LEVEL}])政协)"
+    rf"|(?<=自)(?P<auto>治区政协)"
+    rf"|(?<=全)(?P<all>(?P<e>[{_LEVEL}])(?:各级政协|政协系统|政协(?!委员会))|(?P<f>[{_LEVEL}])[^,。;,;]{{0,6}}?各级政协)"
+    rf"|(?<=[我本])(?P<voice>(?P<g>[{_LEVEL}]))"
+    rf"|(?<=(?P<h>[{_LEVEL}]))(?P<one>政协))"
 )
 # Several committees, none in particular: 各县政协, 区县政协, 县(市、区)政协, 7个区(市)县政协;
 # a count before 政协委员 counts what the members run (4个政协委员联系界别群众工作站), not committees
@@ -102,8 +110,11 @@ WHOLE = re.compile(r"全([省市州县区旗盟])(?!.*全[省市州县区旗盟]
 OUR_COMMITTEE = re.compile(r"本会|我会")
 
 # A visit: X政协…到/赴/来 Y 考察; X政协…在 Y 调研.
+# (first character as a set, as LEVEL_CUE; the character before it is looked at behind both.
+# Readable form: (?<![年以…实])(?:到|赴|来到|来|前往|莅临|走进|深入|在(?!于))(?:了)?)
 VISIT_GO = re.compile(
-    r"(?<![年以未近从原后本带起出下上进回将看得受达做听识意提直用遇感存现正所实])(?:到|赴|来到|来|前往|莅临|走进|深入|在(?!于))(?:了)?"
+    r"[到赴来前莅走深在](?<![年以未近从原后本带起出下上进回将看得受达做听识意提直用遇感存现正所实].)"
+    r"(?:(?<=[到赴])|(?<=来)到?|(?<=前)往|(?<=莅)临|(?<=走)进|(?<=深)入|(?<=在)(?!于))(?:了)?"
 )
 STUDY = re.compile(
     r"考察|调研|学习|观摩|参观|交流|走访|视察|指导|检查|调查|取经|对接|座谈|了解|听取|察看|采访|实地|见学|研讨"
