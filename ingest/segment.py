@@ -29,8 +29,9 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from types import ModuleType
 from typing import Any
 
@@ -106,6 +107,24 @@ def _start_key(tok: Any, words: tuple[str, ...]) -> tuple[object, ...] | None:
     except OSError:
         return None
     return (tok.dictionary, path, stat.st_size, stat.st_mtime_ns, words)
+
+
+_last_cut = threading.local()
+
+
+def word_ends(words: Sequence[str]) -> list[int]:
+    """The offset where each word of a cut ends (callers only read it).
+
+    The region pass and the initiative pass of an article ask for the same cut in turn, and
+    summing a cut of 1,800 words costs about as much as a tenth of extracting it: the last
+    cut's ends are kept.
+    """
+    cached: tuple[Sequence[str], int, list[int]] | None = getattr(_last_cut, "ends", None)
+    if cached is not None and cached[0] is words and cached[1] == len(words):
+        return cached[2]
+    ends = list(accumulate(map(len, words)))
+    _last_cut.ends = (words, len(words), ends)
+    return ends
 
 
 class _RustCut:

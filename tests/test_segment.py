@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from tests.conftest import ROOT
 from zxkg.ingest.models import Source
 from zxkg.ingest.parse import parse
-from zxkg.ingest.segment import Segmenter, backend
+from zxkg.ingest.segment import Segmenter, backend, word_ends
 
 SHARED = ROOT.parent / "shared"
 
@@ -200,3 +200,11 @@ def test_a_segmenter_started_from_the_kept_dictionary_is_a_new_ones_equal() -> N
     third.add_word("潭事好商量协商", learned=True)
     assert "潭事好商量协商" not in Segmenter(words=words, engine="jieba").cut("打造潭事好商量协商品牌")
     assert "潭事好商量协商" in third.cut("打造潭事好商量协商品牌") and third.learned_log == ["潭事好商量协商"]
+
+
+def test_word_ends_are_where_each_word_of_the_cut_ends_whichever_cut_was_asked_last() -> None:
+    first, second = ["长沙市", "政协", "开展"], ["政协", "委员"]
+    assert word_ends(first) == [3, 5, 7]
+    assert word_ends(second) == [2, 4]  # another cut, though the last one's are kept
+    assert word_ends(first) == [3, 5, 7]
+    assert word_ends([]) == []

@@ -26,10 +26,10 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from itertools import accumulate
 
 from ..lexicon import Lexicon
 from ..models import EntityKind
+from ..segment import word_ends
 from . import unquoted
 from .actors import Actors
 from .regions import RegionHit
@@ -154,9 +154,11 @@ class _WordEnding:
 
     def __init__(self, words: Sequence[str]) -> None:
         self._words = words
-        self._ends = list(accumulate(map(len, words)))
+        self._ends: list[int] | None = None  # made at the first question: many articles ask none
 
     def get(self, pos: int) -> str | None:
+        if self._ends is None:
+            self._ends = word_ends(self._words)
         i = bisect_right(self._ends, pos) - 1  # the last word ending there, as a table would keep
         return self._words[i] if i >= 0 and self._ends[i] == pos else None
 
@@ -452,9 +454,11 @@ def _canonical(hit: InitiativeHit, lexicon: Lexicon) -> InitiativeHit | None:
     name = lexicon.canonical(hit.name)
     if name is None:
         return None
-    kind = lexicon.kind_of(name) if hit.kind != "slogan" else None
+    kind = (lexicon.kind_of(name) if hit.kind != "slogan" else None) or hit.kind
+    if name == hit.name and kind == hit.kind:
+        return hit  # already canonical (most are): no copy (dataclasses.replace is slow)
     aliases = hit.aliases if name == hit.name else (*hit.aliases, hit.name)
-    return replace(hit, name=name, kind=kind or hit.kind, aliases=aliases)
+    return replace(hit, name=name, kind=kind, aliases=aliases)
 
 
 def _known_terms(text: str, actors: Actors, lexicon: Lexicon, quoted: list[tuple[int, int]]) -> list[InitiativeHit]:

@@ -19,14 +19,13 @@ named by its source line — when the level fits.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate
 
 from ..gazetteer import LEVEL_RANK, Alias, Division, Gazetteer
 from ..models import Entity, Mention
-from ..segment import Segmenter
+from ..segment import Segmenter, word_ends
 
 # The region's CPPCC committee acts (长沙市政协, 政协永州市委员会): only it can adopt.
 COMMITTEE_AFTER = re.compile(r"^(?:市|县|区|州|盟|旗)?(?:政协|人民政协)")
@@ -147,7 +146,7 @@ def extract_regions(
     quoted = _Inside(quoted_ranges(text))
     raw = scan(text, gaz, quoted)
     needs_words = any(r.end - r.start == 2 or not _is_strong(r) for r in raw)
-    boundaries = _boundaries(text, seg, words) if needs_words else _Cuts([])
+    boundaries = _boundaries(text, seg, words) if needs_words else _NO_CUTS
     firm = [r for r in raw if any(a.full or a.suffixed for a in r.aliases)]
     context: set[str] = set()
     for r in firm:
@@ -357,27 +356,33 @@ def is_masthead(text: str, start: int, end: int) -> bool:
 
 
 class _Cuts:
-    """The word boundaries of a text, asked by bisection: a set of the 1,800 offsets of an
-    article cost more to build than the few dozen questions it answers."""
+    """The word boundaries of a text (its start, its end and where each word ends), asked by
+    bisection: a set of the 1,800 offsets of an article cost more to build than the few dozen
+    questions it answers."""
 
-    __slots__ = ("_at",)
+    __slots__ = ("_ends", "_length")
 
-    def __init__(self, at: list[int]) -> None:
-        self._at = at  # sorted
+    def __init__(self, ends: list[int], length: int) -> None:
+        self._ends = ends  # sorted: word_ends of the cut
+        self._length = length
 
     def __contains__(self, pos: int) -> bool:
-        i = bisect_left(self._at, pos)
-        return i < len(self._at) and self._at[i] == pos
+        if self._length < 0:
+            return False
+        if pos == 0 or pos == self._length:
+            return True
+        i = bisect_left(self._ends, pos)
+        return i < len(self._ends) and self._ends[i] == pos
 
     def __bool__(self) -> bool:
-        return bool(self._at)
+        return self._length >= 0
+
+
+_NO_CUTS = _Cuts([], -1)  # not asked for yet (the article has only full names)
 
 
 def _boundaries(text: str, seg: Segmenter, words: Sequence[str] | None) -> _Cuts:
-    cuts = list(accumulate(map(len, words if words is not None else seg.cut(text)), initial=0))
-    if len(text) not in _Cuts(cuts):
-        insort(cuts, len(text))
-    return _Cuts(cuts)
+    return _Cuts(word_ends(words if words is not None else seg.cut(text)), len(text))
 
 
 def _bare_committees(text: str, gaz: Gazetteer, home: Division, named: list[RegionHit]) -> list[RegionHit]:
