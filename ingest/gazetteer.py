@@ -128,6 +128,16 @@ class Gazetteer:
         return max(map(len, self.forms))
 
     @cached_property
+    def lengths_by_pair(self) -> dict[str, tuple[int, ...]]:
+        """The lengths of the forms (two characters or more) that start with each pair of
+        characters, longest first: where a text's pair starts no form, none is tried."""
+        lengths: dict[str, set[int]] = defaultdict(set)
+        for form in self.forms:
+            if len(form) >= 2:
+                lengths[form[:2]].add(len(form))
+        return {pair: tuple(sorted(ls, reverse=True)) for pair, ls in lengths.items()}
+
+    @cached_property
     def full_names(self) -> frozenset[str]:
         return frozenset(d.name for d in self.by_code.values())
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zxkg.ingest.extract.regions import _boundaries, _Inside, extract_regions, home_region
+from zxkg.ingest.extract.regions import _boundaries, _inner, _Inside, _Raw, extract_regions, home_region
 from zxkg.ingest.gazetteer import Gazetteer, derive_aliases
 from zxkg.ingest.link import Context
 
@@ -218,3 +218,26 @@ def test_the_ancestors_a_caller_changes_are_not_the_tables() -> None:
     first.clear()
     assert [d.level for d in gaz.ancestors(county.code)] == ["prefecture", "province"]
     assert gaz.entity(county) is gaz.entity(gaz.by_code[county.code])
+
+
+def _inner_by_every_length(text: str, gaz: Gazetteer, start: int, end: int) -> tuple[int, int] | None:
+    for at in range(start + 1, end):
+        for length in range(min(gaz.longest_form, len(text) - at), end - at, -1):
+            if text[at : at + length] in gaz.forms:
+                return at, at + length
+    return None
+
+
+PIECES = ["其中", "长沙县", "宁远县", "中宁", "长沙", "沙县", "市", "南京", "京山", "山东省", "和县", "朝阳区"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=6))
+def test_the_name_inside_a_rejected_one_is_the_longest_as_every_length_tried_in_turn_finds(pieces: list[str]) -> None:
+    gaz = Gazetteer.load()
+    text = "".join(pieces)
+    for start, end in gaz.index.scan(text):
+        raw = _Raw(start, end, tuple(gaz.forms[text[start:end]]), False)
+        inner = _inner(text, gaz, raw, _Inside([]))
+        found = (inner.start, inner.end) if inner else None
+        assert found == _inner_by_every_length(text, gaz, start, end)

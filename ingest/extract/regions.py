@@ -199,8 +199,13 @@ def extract_regions(
 
 def _inner(text: str, gaz: Gazetteer, r: _Raw, quoted: _Inside) -> _Raw | None:
     """The longest form that starts inside ``r`` (after its first character) and ends after it."""
+    by_pair = gaz.lengths_by_pair
     for start in range(r.start + 1, r.end):
-        for length in range(min(gaz.longest_form, len(text) - start), r.end - start, -1):
+        for length in by_pair.get(text[start : start + 2], ()):  # longest first, as every length in turn
+            if length <= r.end - start:
+                break
+            if start + length > len(text):
+                continue
             form = text[start : start + length]
             if form in gaz.forms:
                 return _Raw(start, start + length, tuple(gaz.forms[form]), quoted(start))
