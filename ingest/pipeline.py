@@ -111,7 +111,10 @@ def ingest(
             outcomes = _parallel(sources, store.location_for_workers, workers, step)
         else:
             outcomes = ((item, _process(item, ctx, store, finish)) for item in sources)
-        with store.indexes_deferred():
+        # with workers, this process cuts only what it extracts again (a worker guessed
+        # another kind) and the step's title and source lines: not worth rjieba's dictionary
+        lean = ctx.segmenter.lean() if workers > 1 else contextlib.nullcontext()
+        with lean, store.indexes_deferred():
             try:
                 _land_all(store, ctx, run_id, summary, outcomes, progress, after_save, finish)
             finally:

@@ -14,9 +14,11 @@ from zxkg.ingest.errors import StoreBusy, ZxkgError
 from zxkg.ingest.link import Context, extract
 from zxkg.ingest.models import Source
 from zxkg.ingest.parse import parse
-from zxkg.ingest.pipeline import ingest
+from zxkg.ingest.pipeline import build_context, ingest
 from zxkg.ingest.reextract import reextract
+from zxkg.ingest.segment import backend
 from zxkg.ingest.store import DEFERRED_INDEXES, Store
+from zxkg.search.index import SearchIndex
 
 
 def test_seed_lands_with_evidence_that_matches_the_text(location: str, ctx: Context) -> None:
@@ -290,6 +292,52 @@ def test_worker_processes_share_what_they_learn(tmp_path: Path, places: Places) 
     assert {(kind, name) for _, kind, name in found[2]} == {("brand", name) for name in SHARED_TERMS}
     late = {title for title, _, _ in found[2] if int(title[1:-1]) >= 390}
     assert len(late) == 10, "the terms are found unquoted in every late article"
+
+
+@pytest.mark.slow
+def test_the_writer_extracts_again_without_rjiebas_dictionary(tmp_path: Path, places: Places) -> None:
+    """With workers, the writer cuts only what it extracts again (an article whose term a
+    worker gave another kind) and the search step's short lines: it does so without
+    building rjieba's copy of the dictionary (about 60 MB, the writer's peak at 10k
+    articles), and still stores what one process stores.
+
+    The writer's lexicon knows 青石议事 as a brand and its workers' do not, so each worker
+    makes it a mechanism (建立) and the writer must extract every such article again.
+    """
+    if backend() != "rjieba":
+        pytest.skip("rjieba is not installed: the writer cuts with jieba anyway")
+    src = tmp_path / "in"
+    src.mkdir()
+    rows = [
+        {"title": f"第{n}篇", "date": "2024-01-01", "source": "益阳政协网",
+         "text": f"桃江县政协建立“青石议事”，编号{n}，委员参与协商。沅江市政协持续开展青石议事。"}
+        if n % 5 == 0 else
+        {"title": f"第{n}篇", "date": "2024-01-01", "text": f"编号{n}。政协委员围绕乡村振兴开展调研，提出意见建议。"}
+        for n in range(60)
+    ]  # fmt: skip
+    (src / "news.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    found = {}
+    for workers in (1, 2):
+        with Store.open(places.new(tmp_path / f"data{workers}")) as store:
+            ctx = build_context(store)
+            ctx.lexicon.learn("青石议事", "brand", strong=True)
+            index = SearchIndex.of(store, ctx.segmenter, ctx.gazetteer)
+            with index.keeping_up(store) as indexer:
+                summary = ingest([str(src)], store, ctx, workers=workers, after_save=indexer.add_prepared,
+                                 step=index.step)  # fmt: skip
+                assert summary.ingested == 60
+                assert ctx.segmenter.fast_built == (workers == 1)
+            found[workers] = set(
+                store.conn.execute(
+                    "SELECT a.title, e.kind, e.name, m.span_start, m.span_end FROM mentions m"
+                    " JOIN entities e ON e.id = m.entity JOIN articles a ON a.key = m.article"
+                    " WHERE e.kind IN ('mechanism', 'brand')"
+                )
+            )
+            assert index.search(index.request("青石议事"), store).total == 12
+    assert found[1] == found[2]
+    assert {(kind, name) for _, kind, name, _, _ in found[2]} == {("brand", "青石议事")}
+    assert len(found[2]) == 24, "the quoted name and the bare one, in each of the twelve articles"
 
 
 def _kind_votes_corpus(src: Path) -> tuple[Path, Path]:
