@@ -7,6 +7,7 @@ stay plain functions of text and the store sees only records.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .extract.actors import Actors
@@ -72,10 +73,17 @@ def proposal_start(article: Article) -> int | None:
     return article.text.rfind("\n", 0, case.start()) + 1
 
 
-def extract(article: Article, ctx: Context) -> Extraction:
+def extract(article: Article, ctx: Context, words: Sequence[str] | None = None) -> Extraction:
+    """``article``'s mentions, relations and aliases; ``words``: its text already cut.
+
+    An ingest's writer extracts again an article a worker extracted with another kind of
+    a term, from the worker's cut: cutting it again would take rjieba's dictionary, or
+    jieba's time, in a process that otherwise never cuts an article.
+    """
     text = article.text
     gaz, seg = ctx.gazetteer, ctx.segmenter
-    words = seg.cut(text)  # segmented once: extraction and the search index share them
+    if words is None:
+        words = seg.cut(text)  # segmented once: extraction and the search index share them
     home = home_region(article.source, gaz, seg)
     hits = extract_regions(text, gaz, seg, home=home, words=words)
     title_end = len(article.title) if article.title and text.startswith(article.title) else 0

@@ -17,10 +17,12 @@ import importlib
 import multiprocessing
 import os
 import time
+from array import array
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, TypeAlias, TypeVar
 
@@ -168,15 +170,49 @@ Step: TypeAlias = Callable[[Extraction], Any]
 
 
 @dataclass(frozen=True, slots=True)
+class Cut:
+    """How an article was cut where it was extracted, as token lengths (a few bytes an
+    article where its tokens as strings would be a fifth of what travels to the writer).
+
+    ``words`` are the tokens extraction read; ``again`` those cut after the article taught
+    a word (``_cut_with``), None when the same. The writer extracts an article again from
+    them rather than cut it itself (``_land``).
+    """
+
+    words: array[int]
+    again: array[int] | None
+
+    @classmethod
+    def of(cls, words: Sequence[str], tokens: Sequence[str]) -> Cut:
+        return cls(_lengths(words), None if tokens is words else _lengths(tokens))
+
+    def tokens(self, text: str) -> tuple[list[str], list[str] | None]:
+        """``words`` and ``again`` as the pieces of ``text`` they measure."""
+        return _pieces(text, self.words), None if self.again is None else _pieces(text, self.again)
+
+
+def _lengths(tokens: Sequence[str]) -> array[int]:
+    lengths = list(map(len, tokens))
+    return array("B" if max(lengths, default=0) < 256 else "I", lengths)
+
+
+def _pieces(text: str, lengths: array[int]) -> list[str]:
+    ends = list(accumulate(lengths))
+    return [text[start:end] for start, end in zip([0, *ends], ends, strict=False)]
+
+
+@dataclass(frozen=True, slots=True)
 class Finished:
-    """An Extraction with what the ingest's step made of it."""
+    """An Extraction with what the ingest's step made of it (``after_save`` gets that; the
+    Extraction itself without a step) and how its text was cut."""
 
     extraction: Extraction
     made: Any
+    cut: Cut
 
 
 # an Article alone: its text is in the store already
-Outcome: TypeAlias = Extraction | Finished | Article | Failure
+Outcome: TypeAlias = Finished | Article | Failure
 
 
 def resolve_step(spec: str | None, ctx: Context) -> Step | None:
@@ -244,10 +280,7 @@ def _land(
     if isinstance(outcome, Failure):
         _fail(store, run_id, summary, outcome)
         return
-    if isinstance(outcome, Finished):
-        article = outcome.extraction.article
-    else:
-        article = outcome.article if isinstance(outcome, Extraction) else outcome
+    article = outcome.extraction.article if isinstance(outcome, Finished) else outcome
     known = store.known(article.content_hash)
     if known is not None:
         added, gone = False, 0
@@ -261,9 +294,10 @@ def _land(
         return
     if isinstance(outcome, Article):  # known to a worker's snapshot, since removed: extract here
         outcome = _extracted(article, ctx, finish)
-    elif not _kinds_agree(outcome.extraction if isinstance(outcome, Finished) else outcome, ctx.lexicon):
-        outcome = _extracted(article, ctx, finish)  # a worker guessed a kind this process had decided
-    ex = outcome.extraction if isinstance(outcome, Finished) else outcome
+    elif not _kinds_agree(outcome.extraction, ctx.lexicon):
+        # a worker guessed a kind this process had decided: extracted again, from its cut
+        outcome = _extracted(article, ctx, finish, outcome.cut)
+    ex = outcome.extraction
     try:
         summary.replaced += store.save(ex, run_id)
     except AlreadyStored:  # another ingester stored the same text first: as if it had been known
@@ -278,18 +312,21 @@ def _land(
     for name in _taught(ex):  # keep this process's segmenter in step with what workers learnt
         ctx.segmenter.add_word(name, learned=True)
     if after_save is not None:
-        after_save(outcome.made if isinstance(outcome, Finished) else ex)
+        after_save(outcome.made)
 
 
-def _extracted(article: Article, ctx: Context, finish: Step | None) -> Extraction | Finished:
-    """The article extracted, its tokens cut again if it taught a word, and the step's part."""
-    ex = extract(article, ctx)
-    ex = _cut_with(ex, _taught(ex), ctx)
+def _extracted(article: Article, ctx: Context, finish: Step | None, cut: Cut | None = None) -> Finished:
+    """The article extracted (from ``cut`` if given), its tokens cut again if it taught a
+    word, and the step's part."""
+    words, again = cut.tokens(article.text) if cut is not None else (None, None)
+    ex = extract(article, ctx, words)
+    read = ex.tokens
+    ex = _cut_with(ex, _taught(ex), ctx, again)
     if finish is None:
-        return ex
+        return Finished(ex, ex, Cut.of(read, ex.tokens))
     made = finish(ex)
     # the step had the tokens; the writer needs none (a fifth of what travels to it)
-    return Finished(dataclasses.replace(ex, tokens=()), made)
+    return Finished(dataclasses.replace(ex, tokens=()), made, Cut.of(read, ex.tokens))
 
 
 def _kinds_agree(ex: Extraction, lexicon: Lexicon) -> bool:
@@ -318,19 +355,24 @@ def _taught(ex: Extraction) -> set[str]:
     return {m.entity.name for m in ex.mentions if m.rule.startswith("initiative.quoted")}
 
 
-def _cut_with(ex: Extraction, taught: set[str], ctx: Context) -> Extraction:
+def _cut_with(ex: Extraction, taught: set[str], ctx: Context, again: Sequence[str] | None = None) -> Extraction:
     """``ex`` with its tokens cut again if they were cut before the article taught a word.
 
     An article that first quotes a name is cut before extraction learns it, so its tokens
     split the name (双 考) while every later cut keeps it whole (双考): the search index
-    would then hold the first article otherwise than a ``zxkg reindex`` does.
+    would then hold the first article otherwise than a ``zxkg reindex`` does. ``again``:
+    a cut made after learning (a worker's), used if it keeps every taught name whole.
     """
-    if not ex.tokens or not taught:
+    if not ex.tokens or not taught or _keeps_whole(ex.tokens, taught, ex.article.text):
         return ex
-    held = set(ex.tokens)
-    if all(name in held or name not in ex.article.text for name in taught):
-        return ex
+    if again is not None and _keeps_whole(again, taught, ex.article.text):
+        return dataclasses.replace(ex, tokens=tuple(again))
     return dataclasses.replace(ex, tokens=tuple(ctx.segmenter.cut(ex.article.text)))
+
+
+def _keeps_whole(tokens: Sequence[str], names: set[str], text: str) -> bool:
+    held = set(tokens)
+    return all(name in held or name not in text for name in names)
 
 
 # -- worker processes ---------------------------------------------------------------------

@@ -14,7 +14,7 @@ from zxkg.ingest.errors import StoreBusy, ZxkgError
 from zxkg.ingest.link import Context, extract
 from zxkg.ingest.models import Source
 from zxkg.ingest.parse import parse
-from zxkg.ingest.pipeline import build_context, ingest
+from zxkg.ingest.pipeline import Cut, build_context, ingest
 from zxkg.ingest.reextract import reextract
 from zxkg.ingest.segment import backend
 from zxkg.ingest.store import DEFERRED_INDEXES, Store
@@ -399,3 +399,15 @@ def test_the_lock_is_reentrant_for_its_holder(data_dir: Path, ctx: Context) -> N
         first.release()
         second.acquire()
         second.release()
+
+
+def test_a_cut_travels_as_lengths_and_comes_back_as_the_same_tokens() -> None:
+    """A worker sends the writer its cut as token lengths (``Cut``); a token of 256
+    characters or more (a long run of Latin letters) needs wider lengths than a byte."""
+    text = "政协委员" + "x" * 300 + "围绕乡村振兴开展调研"
+    words = ["政协", "委员", "x" * 300, "围绕", "乡村振兴", "开展", "调研"]
+    again = ["政协委员", "x" * 300, "围绕", "乡村振兴", "开展", "调研"]
+    assert Cut.of(words, again).tokens(text) == (words, again)
+    assert Cut.of(words, words).tokens(text) == (words, None)
+    nothing: list[str] = []
+    assert Cut.of(nothing, nothing).tokens("") == ([], None)
