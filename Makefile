@@ -50,11 +50,12 @@ bench: $(VENV)/.installed
 bench-quick: $(VENV)/.installed
 	$(PY) bench/run.py --quick --shared $(SHARED)
 
-## bench-postgres: the PostgreSQL store beside SQLite at 10k (one and two ingesters, search, adopters, export)
+## bench-postgres: the PostgreSQL store beside SQLite at 20k articles
+## (one and two ingesters, search, adopters, export)
 ## → docs/benchmarks-postgres.md, then its search at 100k rows → docs/benchmarks-postgres-scale.md
 bench-postgres: $(VENV)/.installed
 	ZXKG_BENCH_POSTGRES="$${ZXKG_BENCH_POSTGRES:-$${ZXKG_TEST_POSTGRES:-postgresql:///postgres}}" \
-	  $(PY) bench/run.py --quick --postgres --shared $(SHARED) --out docs/benchmarks-postgres.md
+	  $(PY) bench/run.py --sizes 20000 --postgres --shared $(SHARED) --out docs/benchmarks-postgres.md
 	ZXKG_BENCH_POSTGRES="$${ZXKG_BENCH_POSTGRES:-$${ZXKG_TEST_POSTGRES:-postgresql:///postgres}}" \
 	  $(PY) bench/postgres_scale.py --shared $(SHARED) --out docs/benchmarks-postgres-scale.md
 
