@@ -204,8 +204,10 @@ class Adoptions(Session):
         regions, terms = entities.regions, entities.terms
         new = tuple.__new__
         decode = self.joined_decoder()
+        # a cursor hands a chunk over in one call (psycopg's row by row cost a fifth of the time)
+        fetch = getattr(rows, "fetchmany", None)
         it = iter(rows)
-        while chunk := list(islice(it, 1024)):
+        while chunk := fetch(1024) if fetch is not None else list(islice(it, 1024)):
             keys = set(map(itemgetter(0), chunk))
             keys.update(map(itemgetter(1), chunk) if not term else (term,))
             entities.read(self.conn, self.sql, keys)
