@@ -31,15 +31,19 @@ class Dialect:
         return f"(SELECT jsonb_array_elements_text({placeholder}::jsonb) AS value)"
 
     def any_of(self, column: str, placeholder: str = "?") -> str:
-        """``column`` is one of the JSON array bound to ``placeholder`` (``IN among()``).
+        """``column`` is one of the JSON array bound to ``placeholder`` (``IN among()``)."""
+        return self.in_rows(column, self.among(placeholder))
+
+    def in_rows(self, column: str, subquery: str) -> str:
+        """``column`` is one of the rows of ``subquery`` (a parenthesised SELECT of one column).
 
         PostgreSQL gets ``= ANY(ARRAY(…))``: the array is computed once before the scan, so
         an index on ``column`` serves it, where ``IN (SELECT …)`` is planned as a join
         with a hundred guessed rows — a term's adopters at 30k articles were a sequential
         scan of every pair, 61 ms, and are an index scan, 10 ms."""
         if self.name == "sqlite":
-            return f"{column} IN {self.among(placeholder)}"
-        return f"{column} = ANY(ARRAY(SELECT jsonb_array_elements_text({placeholder}::jsonb)))"
+            return f"{column} IN {subquery}"
+        return f"{column} = ANY(ARRAY{subquery})"
 
     def grouped_with(self, *keys: str) -> str:
         """What a GROUP BY adds so PostgreSQL lets the joined tables' columns be selected:
