@@ -28,6 +28,7 @@ from zxkg.ingest.gazetteer import Gazetteer
 from zxkg.ingest.models import EntityKind
 from zxkg.ingest.text import to_simplified
 
+from .highlight import squeezed
 from .models import And, Filter, Node, Not, Or, Phrase, Words
 from .terms import Terms
 
@@ -306,7 +307,7 @@ def positive_terms(node: Node) -> list[tuple[str, tuple[str, ...]]]:
 
 def terms_in(text: str, groups: list[tuple[str, tuple[str, ...]]]) -> list[str]:
     """The strings to mark in ``text``: each whole, or its parts when the whole is absent."""
-    lowered = _squeezed(text)
+    lowered = squeezed(text)
     out: list[str] = []
     for whole, parts in groups:
         out += [whole] if whole in lowered or not parts else list(parts)
@@ -315,13 +316,5 @@ def terms_in(text: str, groups: list[tuple[str, tuple[str, ...]]]) -> list[str]:
 
 def states(sentence: str, groups: list[tuple[str, tuple[str, ...]]]) -> bool:
     """Whether a sentence holds one of the query's phrases or chunks (whole, or all its parts)."""
-    lowered = _squeezed(sentence)
+    lowered = squeezed(sentence)
     return any(whole in lowered or (parts and all(p in lowered for p in parts)) for whole, parts in groups)
-
-
-def _squeezed(text: str) -> str:
-    """Lower case without spaces or line breaks, as the index reads it.
-
-    ``str.split`` drops the characters ``\\s`` matches (both ask ``str.isspace``) at a third
-    of a regular expression's cost: this runs over the whole text of every hit on a page."""
-    return "".join(text.lower().split())

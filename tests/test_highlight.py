@@ -12,9 +12,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zxkg.search.highlight import _window, find, fragments
+from zxkg.search.highlight import _window, find, fragments, squeezed
 from zxkg.search.models import Fragment
-from zxkg.search.query import _squeezed
 
 
 def find_by_definition(text: str, terms: list[str]) -> list[tuple[int, int]]:
@@ -80,4 +79,4 @@ def test_squeezing_drops_what_the_index_drops() -> None:
     """Every character a regular expression's ``\\s`` matches, and no other, is dropped."""
     for code in range(0x3001):  # every space Unicode has lies below 0x3001 (U+3000 the last)
         c = chr(code)
-        assert _squeezed("a" + c + "B") == re.sub(r"\s+", "", ("a" + c + "B").lower()), hex(code)
+        assert squeezed("a" + c + "B") == re.sub(r"\s+", "", ("a" + c + "B").lower()), hex(code)
