@@ -125,9 +125,10 @@ def test_a_path_is_relative_to_the_deepest_directory_ingested() -> None:
 
 
 def test_a_citation_holding_the_separator_of_joined_texts_is_read_whole(location: str, tmp_path: Path) -> None:
-    """A row of the adoption table reads its citation as one joined text (``Dialect.joined``);
+    """A row of the adoption table reads its citation as one joined text (``pairs.CITATION``);
     a URL or a path may hold the separator itself (U+001F, which normalising leaves in
-    neither), and such a row is read column by column, exactly."""
+    neither). The path comes back exactly (the origin is the joined text's last); a URL
+    holding it is cited percent-encoded, as a browser sends it."""
     sep = "\x1f"
     root = tmp_path / "corpus"
     (root / f"a{sep}b").mkdir(parents=True)
@@ -147,6 +148,6 @@ def test_a_citation_holding_the_separator_of_joined_texts_is_read_whole(location
     with Store.open(location, readonly=True) as store:
         rows = {a.region: a for a in adopters(Names(store, Gazetteer.load()), "两力两率").adoptions}
     zz, hy = rows["株洲市"], rows["衡阳市"]
-    assert (zz.url, zz.file, zz.source) == (f"https://example.org/zz{sep}1", f"a{sep}b/news.txt", "株洲政协网")
+    assert (zz.url, zz.file, zz.source) == ("https://example.org/zz%1F1", f"a{sep}b/news.txt", "株洲政协网")
     assert zz.title == "株洲市政协推进“两力两率”评价" and "两力两率" in zz.evidence and zz.article
     assert (hy.url, hy.file, hy.title) == ("", "2025/news.txt", "衡阳市政协委员工作室建设")

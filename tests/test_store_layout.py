@@ -79,25 +79,25 @@ def test_a_schema_4_store_is_rewritten_and_prints_the_same_relations(tmp_path: P
         assert _printed(store.relations()) == before  # the layouts say the same
         articles = list(store.articles())
     # a reader of the older store is told what to do
-    with pytest.raises(Exception, match=r"schema 4, older than this zxkg's \(7\); run `zxkg migrate"):
+    with pytest.raises(Exception, match=r"schema 4, older than this zxkg's \(8\); run `zxkg migrate"):
         Store.open(old, readonly=True)
     migrated = run_cli("migrate", "--data", str(old))
     assert migrated.returncode == 0, migrated.stderr
-    assert "schema 4 → 7" in migrated.stdout
+    assert "schema 4 → 8" in migrated.stdout
     with Store.open(old, readonly=True) as store:
         assert _printed(store.relations()) == before
         assert list(store.articles()) == articles  # the text as found too
         assert store.stale_adoption_pairs() == [] and store.dangling() == {}
         assert store.offset_mismatches()[1] == []
     with sqlite3.connect(old / "zxkg.db") as c:
-        assert c.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
+        assert c.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
         assert not [r for r in c.execute("SELECT name FROM sqlite_master WHERE name LIKE 'v4_%'")]
         view = c.execute("SELECT evidence, span FROM relations_view WHERE predicate = 'issues' LIMIT 1").fetchone()
         assert view[1] and view[1] in view[0]
     assert run_cli("reindex", "--data", str(old)).returncode == 0
     assert run_cli("check", "--data", str(old)).returncode == 0
     again = run_cli("migrate", "--data", str(old))
-    assert again.returncode == 0 and "already at schema 7" in again.stdout
+    assert again.returncode == 0 and "already at schema 8" in again.stdout
 
 
 def test_a_writer_upgrades_an_older_store_when_it_opens_it(tmp_path: Path, gaz: Gazetteer) -> None:
@@ -131,30 +131,50 @@ def test_the_store_stays_small(tmp_path: Path, ctx: Context) -> None:
     assert per_article <= BYTES_PER_ARTICLE * 1.2, f"{per_article:.0f} bytes an article"
 
 
-def _downgrade_to_schema_6(location: str) -> None:
-    """Take a schema-7 store back to schema 6: pairs without their citation, aliases without their form."""
-    drop = [f"ALTER TABLE adoption_pairs DROP COLUMN {c}" for c in ("url", "source", "origin")]
-    drop += ["DROP INDEX idx_aliases_form", "ALTER TABLE aliases DROP COLUMN form"]
+# The adoption pairs as schema 7 laid them out (url, source and origin added by schema 7).
+V7_PAIRS = """
+CREATE TABLE adoption_pairs (
+    term_key TEXT NOT NULL, region_key TEXT NOT NULL, region_name TEXT NOT NULL, code TEXT NOT NULL,
+    level TEXT NOT NULL, province TEXT NOT NULL, term_name TEXT NOT NULL, kind TEXT NOT NULL,
+    relations INTEGER NOT NULL, articles INTEGER NOT NULL, first_date TEXT, last_date TEXT,
+    confidence_sum INTEGER NOT NULL, first_ref TEXT NOT NULL, predicate INTEGER NOT NULL,
+    evidence TEXT NOT NULL, article_id TEXT NOT NULL, file TEXT NOT NULL, title TEXT NOT NULL,
+    url TEXT NOT NULL DEFAULT '', source TEXT NOT NULL DEFAULT '', origin TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (term_key, region_key)
+)
+"""
+
+
+def _downgrade(location: str, to: int) -> None:
+    """Take a schema-8 store back to schema 7 (pairs in seven citation columns, left empty as an
+    older zxkg could not have filled them from this one) or 6 (without url, source and origin,
+    and aliases without their form)."""
+    drop = ["DROP VIEW adoption_pairs_view", "DROP TABLE adoption_pairs", V7_PAIRS]
+    if to == 6:
+        drop += [f"ALTER TABLE adoption_pairs DROP COLUMN {c}" for c in ("url", "source", "origin")]
+        drop += ["DROP INDEX idx_aliases_form", "ALTER TABLE aliases DROP COLUMN form"]
     if location.startswith("postgresql"):
         import psycopg
 
         with psycopg.connect(location, autocommit=True) as pg:
             for statement in drop:
                 pg.execute(statement)
-            pg.execute("UPDATE zxkg_meta SET value = '6' WHERE name = 'schema'")
+            pg.execute("UPDATE zxkg_meta SET value = %s WHERE name = 'schema'", (str(to),))
         return
     with sqlite3.connect(Path(location) / "zxkg.db") as c:
         for statement in drop:
             c.execute(statement)
-        c.execute("PRAGMA user_version = 6")
+        c.execute(f"PRAGMA user_version = {to}")
 
 
-def test_a_schema_6_store_gains_the_citation_of_its_pairs_and_the_form_of_its_aliases(
-    location: str, tmp_path: Path, ctx: Context, gaz: Gazetteer
+@pytest.mark.parametrize("schema", [6, 7])
+def test_an_older_store_gains_the_citation_of_its_pairs_and_the_form_of_its_aliases(
+    location: str, tmp_path: Path, ctx: Context, gaz: Gazetteer, schema: int
 ) -> None:
-    """Schema 7 keeps each pair's first evidence's url, source and origin in the pair, and each
-    alias's folded form; a writer that opens a store of schema 6 fills them from what it holds,
-    and every adoption, and every term found by an alias, reads the same."""
+    """Schema 8 keeps each pair's first evidence and what cites it as one text, and schema 7
+    each alias's folded form; a writer that opens an older store lays its pairs out anew
+    and computes them from the relations, fills the forms, and every adoption, and every
+    term found by an alias, reads the same."""
     src = tmp_path / "src"
     src.mkdir()
     title, _, body = SEED.read_text(encoding="utf-8").partition("\n")
@@ -167,8 +187,8 @@ def test_a_schema_6_store_gains_the_citation_of_its_pairs_and_the_form_of_its_al
         found = {alias: Names(store, gaz).terms(f"“{alias}”") for alias in aliases}  # quoted: found by its form
     assert found and all(found.values()), "the seed teaches aliases"
     assert before and {(a.url, a.source, a.file) for a in before} == {("https://example.org/a", "政协网", "seed.txt")}
-    _downgrade_to_schema_6(location)
-    with pytest.raises(Exception, match=r"schema 6"):
+    _downgrade(location, schema)
+    with pytest.raises(Exception, match=rf"schema {schema}"):
         Store.open(location, readonly=True)
     with Store.open(location) as store:  # a writer upgrades it
         assert list(store.adoptions(RelationQuery(), ("mechanism", "brand", "document"))) == before
@@ -176,3 +196,5 @@ def test_a_schema_6_store_gains_the_citation_of_its_pairs_and_the_form_of_its_al
     with Store.open(location, readonly=True) as store:
         assert list(store.adoptions(RelationQuery(), ("mechanism", "brand", "document"))) == before
         assert {alias: Names(store, gaz).terms(f"“{alias}”") for alias in found} == found
+        views = store.conn.execute("SELECT term, region, evidence, url FROM adoption_pairs_view").fetchall()
+    assert sorted(views) == sorted((a.term, a.region, a.evidence, a.url) for a in before)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .options import data_dir, data_option, handle_errors
+from .options import data_dir, data_option, handle_errors, location
 
 
 @click.command()
@@ -35,6 +35,11 @@ def migrate(data: str | None, to: str | None) -> None:
     from zxkg.ingest.store.migrate import vacuum
     from zxkg.ingest.store.sqlite import stored_version
 
+    if is_postgres(location(data)):
+        if to is not None:
+            raise UsageError("--to copies a data directory's store; --store names a PostgreSQL one already")
+        _upgrade_postgres(location(data))
+        return
     target = data_dir(data)
     path = target / "zxkg.db"
     if not path.exists():
@@ -55,6 +60,23 @@ def migrate(data: str | None, to: str | None) -> None:
         store.acquire()
         vacuum(store.conn)  # type: ignore[arg-type]  # a SQLite store here
     click.echo(f"{target}: schema {before} → {SCHEMA_VERSION}, {size / 1e6:.1f} → {_size(target) / 1e6:.1f} MB")
+
+
+def _upgrade_postgres(url: str) -> None:
+    """Bring a PostgreSQL store to this schema: a writer's open does it, in one transaction."""
+    from zxkg.ingest.errors import NotFound
+    from zxkg.ingest.store import SCHEMA_VERSION, Store
+    from zxkg.ingest.store.postgres import PostgresSession, shown
+
+    before = PostgresSession.schema_at(url)
+    if not before:
+        raise NotFound(f"no zxkg store in {shown(url)} (run `zxkg ingest --store {shown(url)}` first)")
+    if before == SCHEMA_VERSION:
+        click.echo(f"{shown(url)}: already at schema {SCHEMA_VERSION}")
+        return
+    with Store.open(url):
+        pass
+    click.echo(f"{shown(url)}: schema {before} → {SCHEMA_VERSION}")
 
 
 def _copy(source_dir: Path, url: str) -> None:

@@ -9,18 +9,26 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import islice
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any
 
 from .dates import text_of
-from .dialect import JOINED_BY, Dialect
+from .dialect import Dialect
 from .filters import RelationQuery, entity_in, relation_filter
+from .pair_rows import (
+    PairRow,
+    PairRows,
+    ReadPair,
+    as_read,
+    chunked,
+    first_date_first,
+    merge_pairs,
+    pair_columns,
+    region_of,
+)
 from .pairs import ADOPTED, EVIDENCE, KEPT, REJECTED, first_id, first_ref
-from .paths import relative_path, stored_roots
+from .paths import relative_path
 from .records import Adoption, AdoptionEvidence, FirstAdoption
-from .schema import PREDICATE_NAMES
-from .session import Session
 
 ADOPTION_COLUMNS = Adoption._fields
 
@@ -38,7 +46,7 @@ def review_mark(term: str, region: str) -> str:
     )
 
 
-class Adoptions(Session):
+class Adoptions(PairRows):
     """Adoption aggregates, from the pairs when the question allows."""
 
     def adoptions(
@@ -168,99 +176,63 @@ class Adoptions(Session):
         """``adoptions`` read from the adoption pairs (same columns, same order); ``page`` is
         (limit, offset)."""
         where, params = self._pair_where(q, term_kinds)
+        # One term's rows, all of them by date, are sorted here where the engine orders text as
+        # Python does: sorting the read rows costs a fraction of PostgreSQL's sort of the wide
+        # rows (5 of its 10 ms on the most adopted term at 100k articles, docs/design-notes.md).
+        term = q.objects[0] if q.objects is not None and len(q.objects) == 1 else ""
+        sort_here = bool(term) and by_date and page is None and self.sql.orders_text_as_python
         order = (
-            "ORDER BY p.first_date IS NULL, p.first_date, p.region_key, p.term_key"
+            ""
+            if sort_here
+            else "ORDER BY p.first_date IS NULL, p.first_date, p.region_key, p.term_key"
             if by_date
             else "ORDER BY p.region_key, p.term_key"
         )
         review = self._review_mark("p.term_key", "p.region_key")
         marked = review != "''"
         # One term's rows all name it: its key is not read again for each (a text converted per row).
-        term = q.objects[0] if q.objects is not None and len(q.objects) == 1 else ""
         sql = f"""
-            SELECT {_pair_columns(self.sql, term_key="''" if term else "p.term_key")}{", " + review if marked else ""}
+            SELECT {pair_columns(self.sql, term_key="''" if term else "p.term_key")}{", " + review if marked else ""}
             FROM adoption_pairs p
             WHERE {where}
             {order}
             {"LIMIT ? OFFSET ?" if page else ""}
         """
-        yield from self._pair_adoptions(self.conn.execute(sql, [*params, *(page or ())]), marked, term=term)
-
-    def _pair_adoptions(
-        self, rows: Iterable[Sequence[Any]], marked: bool, total: bool = False, term: str = ""
-    ) -> Iterator[Adoption]:
-        """The adoptions of pairs read by ``_pair_columns``, their entities' columns looked up
-        by key (``entity_columns``); ``marked``: each row ends with its review, else there is
-        none; ``total``: the rows hold the sum of their confidences, not the mean; ``term``:
-        the key of the one term every row names, read as "".
-
-        Read a thousand rows at a time: the entities a chunk names that were never read
-        before are read in one query, then its rows are built.
-        """
-        roots = self.ingested_roots()
-        root = roots[0] if len(roots) == 1 else None  # the usual case, spared a call per row
-        cut = len(root or "")
-        entities = self.entity_columns
-        regions, terms = entities.regions, entities.terms
-        new = tuple.__new__
-        decode = self.joined_decoder()
-        # a cursor hands a chunk over in one call (psycopg's row by row cost a fifth of the time)
-        fetch = getattr(rows, "fetchmany", None)
-        it = iter(rows)
-        while chunk := fetch(1024) if fetch is not None else list(islice(it, 1024)):
-            keys = set(map(itemgetter(0), chunk))
-            keys.update(map(itemgetter(1), chunk) if not term else (term,))
-            entities.read(self.conn, self.sql, keys)
-            for r in chunk:
-                # region_key, term_key, predicate, first_date, last_date, articles, confidence,
-                # relations, citation (CITED joined), review
-                cited = decode(r[8])[0].split(JOINED_BY)
-                if len(cited) != len(CITED):  # a text holds the separator: read them one by one
-                    cited = self._citation(r[1] or term, r[0])
-                evidence, article, file, title, url, source, origin = cited
-                if root is None:
-                    file = relative_path(origin, roots, file)
-                elif origin.startswith(root):
-                    file = origin[cut:]
-                yield new(
-                    Adoption,
-                    regions[r[0]] + terms[r[1] or term]
-                    + (PREDICATE_NAMES[r[2]], r[3], r[4], r[5], r[6] / r[7] if total else r[6], evidence, article,
-                       file, title, r[9] if marked else "", url, source, r[7]),
-                )  # fmt: skip
-
-    def _citation(self, term_key: str, region_key: str) -> list[str]:
-        """The ``CITED`` columns of one pair, each read by itself."""
-        sql = f"SELECT {', '.join(CITED)} FROM adoption_pairs p WHERE p.term_key = ? AND p.region_key = ?"
-        return list(self.conn.execute(sql, (term_key, region_key)).fetchone())
+        rows = self._decoded(self.conn.execute(sql, [*params, *(page or ())]))
+        if sort_here:
+            rows = chunked(first_date_first([pair for chunk in rows for pair in chunk]))
+        yield from self._pair_adoptions(rows, marked, term=term)
 
     def _merged_pairs(self, q: RelationQuery, term_kinds: Sequence[str], by_date: bool) -> Iterator[Adoption]:
         """``adoptions`` of several terms merged into one (a term and its aliases), from their pairs.
 
-        A region's row adds up its pairs (``_merge_pairs``). Articles do not add up where a
+        A region's row adds up its pairs (``merge_pairs``). Articles do not add up where a
         region holds several of the terms, since one article may state two of them: only
         those few regions' relations are read, to count the articles exactly. Merged here
         rather than by a GROUP BY, which measured slower (``docs/design-notes.md``).
         """
         where, params = _pair_filter(self.sql, q, term_kinds)
         sql = f"""
-            SELECT {_pair_columns(self.sql, total=True)}, {self._review_mark("p.term_key", "p.region_key")},
+            SELECT {pair_columns(self.sql, total=True)}, {self._review_mark("p.term_key", "p.region_key")},
                    p.first_ref
             FROM adoption_pairs p
             WHERE {where}
         """
         # Rows stay as read unless their region holds several of the terms (the few).
-        merged: dict[str, Sequence[Any]] = {}
+        merged: dict[str, ReadPair] = {}
         shared: set[str] = set()
-        for row in self.conn.execute(sql, params):
-            held = merged.setdefault(row[0], row)
-            if held is not row:
-                shared.add(row[0])
-                merged[row[0]] = _merge_pairs(_PairRow._make(held), _PairRow._make(row))
-        for key, articles in (self._distinct_articles(sorted(shared), q.objects or ()) if shared else {}).items():
-            merged[key] = _PairRow._make(merged[key])._replace(articles=articles)
-        rows = [m for m in merged.values() if m[5] >= q.min_articles]
-        return self._pair_adoptions(_by_first_date(rows) if by_date else sorted(rows, key=_BY_REGION), True, True)
+        for chunk in self._decoded(self.conn.execute(sql, params)):
+            for pair in chunk:
+                held = merged.setdefault(pair[1][1], pair)
+                if held is not pair:
+                    shared.add(pair[1][1])
+                    merged[pair[1][1]] = as_read(merge_pairs(PairRow.of(held), PairRow.of(pair)))
+        for key, articles in (self._shared_articles(q.objects or ()) if shared else {}).items():
+            if key in shared:  # (a region the question keeps out, or holding terms of other kinds)
+                merged[key] = as_read(PairRow.of(merged[key])._replace(articles=articles))
+        rows = [m for m in merged.values() if m[0][1] >= q.min_articles]  # one a region: sorted by texts alone
+        rows = first_date_first(rows) if by_date else sorted(rows, key=region_of)
+        return self._pair_adoptions(chunked(rows), True, True)
 
     def _review_mark(self, term: str, region: str) -> str:
         """``review_mark``, or "" outright in a store no reviewer marked a relation of (the
@@ -270,10 +242,6 @@ class Adoptions(Session):
             return review_mark(term, region)
         return "''"
 
-    def ingested_roots(self) -> tuple[str, ...]:
-        """The directories every ingest was given (``paths.ingested_roots``)."""
-        return stored_roots(self.conn)
-
     def _cited(self, rows: Iterable[Sequence[Any]]) -> Iterator[Adoption]:
         """Adoptions of rows that end with the first evidence's origin: its file becomes its
         path under the ingested directory."""
@@ -281,14 +249,30 @@ class Adoptions(Session):
         for row in rows:
             yield Adoption._make((*row[:15], relative_path(row[21], roots, row[15]), *row[16:21]))
 
-    def _distinct_articles(self, regions: Sequence[str], terms: Sequence[str]) -> dict[str, int]:
-        """How many articles state an adoption of any of ``terms``, for each of ``regions``."""
+    def _shared_articles(self, terms: Sequence[str]) -> dict[str, int]:
+        """How many articles state an adoption of any of ``terms``, for each region that holds
+        several of them.
+
+        Read through the relations of the terms alone, from the covering index by object:
+        asked by region too, PostgreSQL read every relation of the few hundred regions, 130,000
+        at 100k articles, to keep 1,000. Rejected relations are left out only where a reviewer
+        rejected one (the test needs each relation's id, which PostgreSQL's index lacks), and
+        each region's key is looked up by its id (a join let PostgreSQL scan every entity).
+        See docs/design-notes.md."""
+        kept = f"AND {KEPT}" if self._any_rejected() else ""
         sql = f"""
-            SELECT s.key, count(DISTINCT r.article) FROM relations r JOIN entities s ON s.id = r.subject
-            WHERE {entity_in(self.sql, "r.subject")} AND {entity_in(self.sql, "r.object")} AND {ADOPTED} AND {KEPT}
-            GROUP BY r.subject, s.key
+            SELECT (SELECT s.key FROM entities s WHERE s.id = g.subject), g.articles FROM (
+                SELECT r.subject, count(DISTINCT r.article) AS articles FROM relations r
+                WHERE {entity_in(self.sql, "r.object")} AND {ADOPTED} {kept}
+                GROUP BY r.subject HAVING count(DISTINCT r.object) > 1
+            ) g
         """
-        return dict(self.conn.execute(sql, (json.dumps(list(regions)), json.dumps(list(terms)))).fetchall())
+        return dict(self.conn.execute(sql, (json.dumps(list(terms), ensure_ascii=False),)).fetchall())
+
+    def _any_rejected(self) -> bool:
+        """Whether a reviewer rejected a relation the store holds (rarely so)."""
+        sql = "SELECT EXISTS (SELECT 1 FROM reviews WHERE status = 'rejected' AND relation IS NOT NULL)"
+        return bool(self.conn.execute(sql).fetchone()[0])
 
     def adoption_evidence(self, q: RelationQuery, term_kinds: Sequence[str]) -> Iterator[AdoptionEvidence]:
         """Every relation behind the rows of ``adoptions(q, term_kinds)``, one per evidence sentence.
@@ -336,76 +320,6 @@ def _pair_filter(d: Dialect, q: RelationQuery, term_kinds: Sequence[str]) -> tup
         cond.append(d.any_of("p.region_key"))
         params.append(json.dumps(list(q.subjects), ensure_ascii=False))
     return " AND ".join(cond), params
-
-
-# The first evidence of a pair and what cites it, read as one text (``Dialect.joined``).
-CITED = ("p.evidence", "p.article_id", "p.file", "p.title", "p.url", "p.source", "coalesce(p.origin, '')")
-
-
-def _pair_columns(d: Dialect, total: bool = False, term_key: str = "p.term_key") -> str:
-    """What a row of the adoption table reads of a pair (``_PairRow`` up to ``citation``): its
-    facts and citation, its entities by key only. ``total``: the sum of the confidences
-    (for ``_merge_pairs``) rather than their mean; ``term_key``: what stands in its place.
-
-    The seven texts of the citation come joined in one column, which a SQLite store hands
-    over unconverted (``Dialect.joined``): the sqlite3 module would have SQLite convert
-    each of them from UTF-16 to UTF-8 and decode that again, most of SQLite's time on a
-    row. Only the URL and the paths can hold the separator (the other texts are normalised,
-    without control characters); a row whose citation does not split in seven is read
-    again column by column.
-    """
-    confidence = f"{d.real('p.confidence_sum')} / 1000.0" + ("" if total else " / p.relations")
-    return (
-        f"p.region_key, {term_key}, p.predicate, coalesce(p.first_date, ''), coalesce(p.last_date, ''), p.articles,"
-        f" {confidence}, p.relations, {d.joined(CITED)}"
-    )
-
-
-class _PairRow(NamedTuple):
-    """A pair as ``_pair_columns`` reads it, then its review (when ``_review_mark`` asks for
-    one) and, for ``_merge_pairs``, the sort key of its first relation."""
-
-    region_key: str
-    term_key: str
-    predicate: int
-    first_date: str
-    last_date: str
-    articles: int
-    confidence: float  # the mean, or the sum while ``_merge_pairs`` adds pairs up
-    relations: int
-    citation: str | bytes  # CITED as ``Dialect.joined`` hands it over (origin "" when unknown)
-    review: str = ""
-    first_ref: str = ""
-
-
-def _merge_pairs(a: _PairRow, b: _PairRow) -> _PairRow:
-    """Two pairs of a region as one.
-
-    Dates are "" when unknown; relations, articles and confidences add up; the first
-    relation is the one whose sort key (``first_ref``) comes first, with its term.
-    """
-    first = a if a.first_ref <= b.first_ref else b
-    since = min(a.first_date, b.first_date) if a.first_date and b.first_date else a.first_date or b.first_date
-    return first._replace(
-        first_date=since,
-        last_date=max(a.last_date, b.last_date),
-        articles=a.articles + b.articles,
-        confidence=a.confidence + b.confidence,
-        relations=a.relations + b.relations,
-        review=min(filter(None, (a.review, b.review)), default=""),
-    )
-
-
-_BY_REGION = itemgetter(0, 1)  # rows read by ``_pair_columns``: region and term keys
-
-
-def _by_first_date(rows: list[Sequence[Any]]) -> list[Sequence[Any]]:
-    """``rows`` read by ``_pair_columns`` in the adoption table's order: by first date (unknown
-    last), region and term. Sorted by keys made in C (a Python key function per row cost as
-    much as the sort), the undated ("" sorts first) then moved behind the dated."""
-    rows.sort(key=itemgetter(3, 0, 1))
-    undated = next((i for i, r in enumerate(rows) if r[3]), len(rows))
-    return rows[undated:] + rows[:undated]
 
 
 def _whole_pairs(q: RelationQuery, merge_terms: bool) -> bool:

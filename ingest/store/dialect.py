@@ -23,6 +23,9 @@ class Dialect:
     insert_ignore: str  # INSERT that skips a row whose key is there already …
     on_conflict_ignore: str  # … and what ends it
     forced_join: str  # a join whose order the planner must keep (SQLite only takes the hint)
+    # whether ORDER BY puts text in Python's order (code points): PostgreSQL's "C" collation
+    # does, SQLite compares a UTF-16 store's text by its bytes (decision 0008)
+    orders_text_as_python: bool
 
     def among(self, placeholder: str = "?") -> str:
         """The rows of the JSON array bound to ``placeholder``, one value each, as a subquery."""
@@ -74,17 +77,24 @@ class Dialect:
     def last_chars(self, text: str, n: int) -> str:
         return f"substr({text}, -{n})" if self.name == "sqlite" else f"right({text}, {n})"
 
+    @property
+    def separator(self) -> str:
+        """``JOINED_BY`` in SQL."""
+        return "char(31)" if self.name == "sqlite" else "chr(31)"
+
+    def separated(self, texts: Sequence[str]) -> str:
+        """``texts`` (none of them NULL) as one text, each after the first behind ``JOINED_BY``."""
+        return f" || {self.separator} || ".join(texts)
+
     def joined(self, texts: Sequence[str]) -> str:
-        """``texts`` (none of them NULL) as one value, each after the first behind ``JOINED_BY``;
-        ``Session.joined_texts`` reads it back.
+        """``separated(texts)`` as the value a reader gets; ``Session.joined_texts`` splits it.
 
         SQLite hands it over as the bytes it stores (a blob, not converted): a SQLite store
         keeps text as UTF-16, and converting each text column to UTF-8 for the sqlite3
         module, which decodes it again, was most of reading a row of the adoption table
         (``adoptions._pair_columns``). ``||`` joins texts without converting them."""
-        if self.name == "sqlite":
-            return "CAST(" + " || char(31) || ".join(texts) + " AS BLOB)"
-        return " || chr(31) || ".join(texts)
+        together = self.separated(texts)
+        return f"CAST({together} AS BLOB)" if self.name == "sqlite" else together
 
     def hex(self, blob: str) -> str:
         return f"hex({blob})" if self.name == "sqlite" else f"upper(encode({blob}, 'hex'))"
@@ -109,6 +119,7 @@ SQLITE = Dialect(
     insert_ignore="INSERT OR IGNORE",
     on_conflict_ignore="",
     forced_join="CROSS JOIN",
+    orders_text_as_python=False,
 )
 
 POSTGRES = Dialect(
@@ -117,4 +128,5 @@ POSTGRES = Dialect(
     insert_ignore="INSERT",
     on_conflict_ignore="ON CONFLICT DO NOTHING",
     forced_join="JOIN",
+    orders_text_as_python=True,
 )

@@ -12,6 +12,9 @@ Schema 6 adds the ``reviews`` table (``reviews``): a store of schema 5 gains it 
 its adoption pairs stay as they are, since no relation of it was rejected yet.
 
 Schema 7 adds columns to pairs and aliases (``upgrade_v7``), filled from what the store holds.
+
+Schema 8 keeps a pair's citation as one text (``pairs.CITATION``): the adoption pairs, a
+table derived from the relations, are dropped, created anew and computed again.
 """
 
 from __future__ import annotations
@@ -46,9 +49,20 @@ def upgrade(conn: sqlite3.Connection) -> bool:
     rewritten = found < SCHEMA_VERSION and "subject_key" in db["relations"].columns_dict
     if rewritten:
         _from_v4(conn, db)
+    older_pairs = bool(found) and found < 8 and not rewritten
     if found and not rewritten:
         _to_v7(conn, db)  # before the schema script, whose indexes name the new columns
+    if older_pairs and "citation" not in db["adoption_pairs"].columns_dict:
+        conn.execute("DROP TABLE adoption_pairs")  # laid out anew by the schema script (schema 8)
     conn.executescript(SCHEMA)  # schema 5 → 6: the reviews table and its indexes, nothing else
+    if older_pairs:  # computed again, though a stopped upgrade has created the table already
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            pairs.rebuild(conn, SQLITE)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
     for name, sql in views(SQLITE).items():
         if name not in db.view_names() or found < SCHEMA_VERSION:
             db.create_view(name, sql.strip(), replace=True)

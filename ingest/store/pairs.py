@@ -45,12 +45,31 @@ EVIDENCE = "substr(a.text, e.sentence_start + 1, e.sentence_end - e.sentence_sta
 
 COLUMNS = (
     "term_key, region_key, region_name, code, level, province, term_name, kind, relations, articles,"
-    " first_date, last_date, confidence_sum, first_ref, predicate, evidence, article_id, file, title,"
-    " url, source, origin"
+    " first_date, last_date, confidence_sum, first_ref, predicate, citation"
 )
-# What cites a pair's first evidence, copied from its article (``a``): articles never change
-# under their id, and a pair whose first relation changes takes the new one's.
-CITED = "coalesce(a.url, '') AS url, coalesce(a.source, '') AS source, coalesce(a.origin, '') AS origin"
+# A pair's first evidence (``e``) and what cites it, copied from its article (``a``: articles
+# never change under their id, and a pair whose first relation changes takes the new one's),
+# kept as one text: a row of the adoption table reads it whole, and SQLite reads one column
+# of a row at a fraction of the cost of seven joined at each read (docs/design-notes.md).
+CITATION = ("evidence", "article_id", "file", "title", "url", "source", "origin")
+
+
+def citation(d: Dialect) -> str:
+    """The ``CITATION`` texts in this order, joined by U+001F (``Dialect.separated``). The
+    origin comes last, as the only text that may hold the separator: a reader splits a row
+    in at most ``len(CITATION)`` texts. A URL or file name that holds it has it written %1F."""
+    escaped = f"{d.separator}, '%1F')"
+    return d.separated(
+        (
+            EVIDENCE,
+            "a.id",
+            f"replace(coalesce(a.file, ''), {escaped}",
+            "coalesce(a.title, '')",
+            f"replace(coalesce(a.url, ''), {escaped}",
+            "coalesce(a.source, '')",
+            "coalesce(a.origin, '')",
+        )
+    )
 
 
 def first_ref(d: Dialect) -> str:
@@ -71,8 +90,7 @@ def pair_rows(d: Dialect, where: str) -> str:
                coalesce(s.code, '') AS code, coalesce(s.level, '') AS level, coalesce(s.province, '') AS province,
                o.name AS term_name, o.kind, g.relations, g.articles, {text_of(d, "g.first_date")} AS first_date,
                {text_of(d, "g.last_date")} AS last_date,
-               g.confidence_sum, g.first_ref, e.predicate, {EVIDENCE} AS evidence, a.id AS article_id,
-               coalesce(a.file, '') AS file, coalesce(a.title, '') AS title, {CITED}
+               g.confidence_sum, g.first_ref, e.predicate, {citation(d)} AS citation
         FROM (
             SELECT r.object AS term, r.subject AS region, count(*) AS relations,
                    count(DISTINCT r.article) AS articles,
@@ -108,13 +126,7 @@ def _add(d: Dialect) -> str:
             confidence_sum = {p}.confidence_sum + {x}.confidence_sum,
             first_ref = {d.least(f"{p}.first_ref", f"{x}.first_ref")},
             predicate = CASE WHEN {newer} THEN {x}.predicate ELSE {p}.predicate END,
-            evidence = CASE WHEN {newer} THEN {x}.evidence ELSE {p}.evidence END,
-            article_id = CASE WHEN {newer} THEN {x}.article_id ELSE {p}.article_id END,
-            file = CASE WHEN {newer} THEN {x}.file ELSE {p}.file END,
-            title = CASE WHEN {newer} THEN {x}.title ELSE {p}.title END,
-            url = CASE WHEN {newer} THEN {x}.url ELSE {p}.url END,
-            source = CASE WHEN {newer} THEN {x}.source ELSE {p}.source END,
-            origin = CASE WHEN {newer} THEN {x}.origin ELSE {p}.origin END
+            citation = CASE WHEN {newer} THEN {x}.citation ELSE {p}.citation END
     """
 
 

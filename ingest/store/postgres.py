@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from ..errors import NotFound, StoreUnavailable, ZxkgError
-from . import upgrade_v7
+from . import pairs, upgrade_v7
 from .dialect import POSTGRES
 from .migrate import statements
 from .schema import SCHEMA_VERSION, TABLES, postgres_schema, views
@@ -132,12 +132,7 @@ class PostgresSession(Session):
 
     @classmethod
     def connect(cls, url: str, readonly: bool = False) -> Self:
-        import psycopg
-
-        try:
-            raw = psycopg.connect(url, autocommit=True)
-        except psycopg.OperationalError as exc:
-            raise ZxkgError(f"cannot reach the PostgreSQL store at {shown(url)}: {str(exc).strip()}") from None
+        raw = _connected(url)
         conn = Connection(raw, shown(url))
         store = cls(shown(url), conn, readonly, opens=url)
         if readonly:
@@ -152,6 +147,15 @@ class PostgresSession(Session):
             conn.execute("SET synchronous_commit = off")
             store._setup()
         return store
+
+    @classmethod
+    def schema_at(cls, url: str) -> int:
+        """The schema of the store at ``url`` (0: none there), without upgrading it."""
+        conn = Connection(_connected(url), shown(url))
+        try:
+            return _version(conn) if _has_store(conn) else 0
+        finally:
+            conn.close()
 
     @classmethod
     def reading(cls, raw: psycopg.Connection[Any], url: str) -> Self:
@@ -172,15 +176,19 @@ class PostgresSession(Session):
         self.conn.execute("SELECT pg_advisory_lock(?)", (SETUP_LOCK,))
         try:
             self.conn.execute("BEGIN")
-            older = _has_store(self.conn) and _version(self.conn) < SCHEMA_VERSION
-            if older:  # schema 6 → 7, before the schema script, whose indexes name the new columns
+            found = _version(self.conn) if _has_store(self.conn) else 0
+            if 0 < found < 7:  # schema 6 → 7, before the schema script, whose indexes name the new columns
                 for table, column in upgrade_v7.COLUMNS:
                     self.conn.execute(
                         f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} TEXT COLLATE \"C\" NOT NULL DEFAULT ''"
                     )
                 upgrade_v7.fill(self.conn)
+            if 0 < found < 8:  # schema 8 lays the adoption pairs out anew (``migrate``)
+                self.conn.execute("DROP TABLE IF EXISTS adoption_pairs CASCADE")  # and its view
             for statement in statements(META + postgres_schema()):
                 self.conn.execute(statement)
+            if 0 < found < 8:
+                pairs.rebuild(self.conn, self.sql)
             for name, sql in views(self.sql).items():
                 self.conn.execute(f"CREATE OR REPLACE VIEW {name} AS {sql}")
             self.conn.execute(
@@ -273,6 +281,16 @@ def read_only(raw: psycopg.Connection[Any]) -> None:
 
 SETUP_LOCK = 0x7A786B67  # "zxkg": the advisory lock that turns schema setup into one process's work
 RUN_LOCK = 0x7A78  # with a run's id, the advisory lock its ingest holds while it runs
+
+
+def _connected(url: str) -> psycopg.Connection[Any]:
+    """A connection to ``url`` in autocommit mode, or a clear error when the server is not there."""
+    import psycopg
+
+    try:
+        return psycopg.connect(url, autocommit=True)
+    except psycopg.OperationalError as exc:
+        raise ZxkgError(f"cannot reach the PostgreSQL store at {shown(url)}: {str(exc).strip()}") from None
 
 
 def _has_store(conn: Connection) -> bool:

@@ -37,7 +37,7 @@ DEFERRED_INDEXES = (
     "idx_mentions_entity",
     "idx_article_files_origin",
 )
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 # Predicates by their integer key in the store; ADOPTING are a region's relations to a term.
 PREDICATE_IDS: dict[Predicate, int] = {
@@ -163,13 +163,8 @@ CREATE TABLE IF NOT EXISTS adoption_pairs (
     confidence_sum INTEGER NOT NULL, -- thousandths
     first_ref TEXT NOT NULL,         -- the first relation's sort key (see pairs.first_ref)
     predicate INTEGER NOT NULL,      -- and what the first relation says, with its evidence
-    evidence TEXT NOT NULL,
-    article_id TEXT NOT NULL,
-    file TEXT NOT NULL,
-    title TEXT NOT NULL,
-    url TEXT NOT NULL DEFAULT '',    -- what cites the first evidence's article, kept here so
-    source TEXT NOT NULL DEFAULT '', -- a row of the adoption table reads no article (schema 7)
-    origin TEXT NOT NULL DEFAULT '',
+    citation TEXT NOT NULL,          -- and what cites it: evidence, article id, file, title, url,
+                                     -- source, origin, joined by U+001F (pairs.CITATION; schema 8)
     PRIMARY KEY (term_key, region_key)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS reviews (
@@ -248,6 +243,19 @@ def views(d: Dialect) -> dict[str, str]:
             JOIN predicates p ON p.id = r.predicate
             JOIN rules u ON u.id = r.rule
             LEFT JOIN articles a ON a.key = r.article
+        """,
+        # The adoption pairs with their first evidence and its article as columns (the
+        # table keeps them as one text, ``pairs.CITATION``), found again by its relation.
+        "adoption_pairs_view": f"""
+            SELECT p.term_key, p.term_name AS term, p.kind, p.region_key, p.region_name AS region, p.code,
+                   p.level, p.province, p.relations, p.articles, p.first_date, p.last_date,
+                   p.confidence_sum / 1000.0 / p.relations AS confidence, pr.name AS predicate,
+                   substr(a.text, e.sentence_start + 1, e.sentence_end - e.sentence_start) AS evidence,
+                   a.id AS article, a.file, a.title, a.url, a.source, a.origin
+            FROM adoption_pairs p
+            JOIN relations e ON e.id = {d.int_of(d.last_chars("p.first_ref", 12))}
+            JOIN articles a ON a.key = e.article
+            JOIN predicates pr ON pr.id = p.predicate
         """,
         "mentions_view": """
             SELECT m.id, a.id AS article, a.file, e.key AS entity_key, e.kind, e.name,

@@ -17,7 +17,7 @@ from typing import Any, ClassVar, Self, TypeVar
 
 from ..errors import ZxkgError
 from .connection import Connection
-from .dialect import SQLITE, Dialect
+from .dialect import JOINED_BY, SQLITE, Dialect
 from .entity_columns import EntityColumns
 from .schema import TABLES
 
@@ -39,10 +39,6 @@ def location_from(value: str | None) -> str:
 def data_dir_from(value: str | None) -> Path:
     """The data directory of a location that is one (see ``location_from``)."""
     return Path(location_from(value))
-
-
-def _as_text(value: str) -> tuple[str, int]:
-    return value, len(value)
 
 
 def is_postgres(location: str | Path) -> bool:
@@ -78,10 +74,11 @@ class Session:
         self.release()
         self.conn.close()
 
-    def joined_decoder(self) -> Callable[[Any], tuple[str, int]]:
-        """What turns a value of ``Dialect.joined`` back into its text, as a codec's decoder
-        does (the text first): a PostgreSQL driver hands text over as it is."""
-        return _as_text
+    def joined_texts(self, values: list[Any]) -> list[str]:
+        """The texts of ``values`` of ``Dialect.joined``, one after another (a value holding
+        n texts gives n, unless one holds the separator): a PostgreSQL driver hands text
+        over as it is."""
+        return JOINED_BY.join(values).split(JOINED_BY)
 
     def __enter__(self) -> Self:
         return self

@@ -1,10 +1,10 @@
 """Schema 6 → 7, the same on both engines: the columns it adds to tables that exist, and
 their values, computed once from what the store already holds.
 
-- ``adoption_pairs`` keep the citation of their first evidence (url, source, origin), so a
-  row of the adoption table reads no article;
 - ``aliases`` keep their comparison form (``lexicon.fold``), so a term is found by an alias
-  written in any width or with quotes through an index, not by scanning every entity.
+  written in any width or with quotes through an index, not by scanning every entity;
+- schema 7 also gave ``adoption_pairs`` the citation of their first evidence; schema 8
+  lays that table out anew and computes it again (``upgrade_pairs``), so no step here.
 """
 
 from __future__ import annotations
@@ -13,23 +13,11 @@ from ..lexicon import fold
 from .connection import Connection
 
 # Text columns, '' until filled: (table, column).
-COLUMNS = (
-    ("adoption_pairs", "url"),
-    ("adoption_pairs", "source"),
-    ("adoption_pairs", "origin"),
-    ("aliases", "form"),
-)
-
-CITE_FROM_ARTICLES = """
-    UPDATE adoption_pairs SET url = coalesce(a.url, ''), source = coalesce(a.source, ''),
-                              origin = coalesce(a.origin, '')
-    FROM articles a WHERE a.id = adoption_pairs.article_id
-"""
+COLUMNS = (("aliases", "form"),)
 
 
 def fill(c: Connection) -> None:
     """Give the added columns their values (inside the caller's transaction)."""
-    c.execute(CITE_FROM_ARTICLES)
     fill_alias_forms(c)
 
 
