@@ -198,3 +198,22 @@ def test_an_older_store_gains_the_citation_of_its_pairs_and_the_form_of_its_alia
         assert {alias: Names(store, gaz).terms(f"“{alias}”") for alias in found} == found
         views = store.conn.execute("SELECT term, region, evidence, url FROM adoption_pairs_view").fetchall()
     assert sorted(views) == sorted((a.term, a.region, a.evidence, a.url) for a in before)
+
+
+def test_migrate_upgrades_an_older_store_on_either_backend(location: str, tmp_path: Path, ctx: Context) -> None:
+    """`zxkg migrate` brings a store of schema 7 to this one in place, a data directory or a
+    PostgreSQL database alike (readers ask for it), and says so; run again, it has nothing to do."""
+    with Store.open(location) as store:
+        ingest([str(SEED)], store, ctx)
+        before = list(store.adoptions(RelationQuery(), ("mechanism", "brand", "document")))
+    _downgrade(location, 7)
+    with pytest.raises(Exception, match=r"schema 7"):
+        Store.open(location, readonly=True)
+    migrated = run_cli("migrate", "--store", location)
+    assert migrated.returncode == 0, migrated.stderr
+    assert "schema 7 → 8" in migrated.stdout
+    with Store.open(location, readonly=True) as store:
+        assert list(store.adoptions(RelationQuery(), ("mechanism", "brand", "document"))) == before
+        assert store.stale_adoption_pairs() == []
+    again = run_cli("migrate", "--store", location)
+    assert again.returncode == 0 and "already at schema 8" in again.stdout
