@@ -46,10 +46,10 @@ def ingester(url: str, source: Path) -> subprocess.Popen[str]:
     )
 
 
-def articles(url: str) -> int:
+def articles(url: str, table: str = "articles") -> int:
     try:
         with Store.open(url, readonly=True) as store:
-            return store.count("articles")
+            return store.count(table)
     except Exception:  # the tables may not be there yet
         return 0
 
@@ -68,7 +68,8 @@ def test_three_ingesters_at_once_one_killed_then_run_again(tmp_path: Path, url: 
     shards = [shard(tmp_path / f"s{k}", range(k * 40, k * 40 + 40)) for k in range(3)]
     running = [ingester(url, s) for s in shards]
     deadline = time.monotonic() + 120
-    while articles(url) < 10 and time.monotonic() < deadline:
+    # killed once all three have begun their runs (a loaded machine may start one late)
+    while (articles(url) < 10 or articles(url, "runs") < 3) and time.monotonic() < deadline:
         time.sleep(0.05)
     running[1].send_signal(signal.SIGKILL)
     for p in (running[0], running[2]):
