@@ -217,3 +217,21 @@ def test_migrate_upgrades_an_older_store_on_either_backend(location: str, tmp_pa
         assert store.stale_adoption_pairs() == []
     again = run_cli("migrate", "--store", location)
     assert again.returncode == 0 and "already at schema 8" in again.stdout
+
+
+def test_an_upgrade_stopped_after_dropping_the_pairs_completes_when_a_writer_opens_the_store(
+    tmp_path: Path, ctx: Context
+) -> None:
+    """SQLite drops an older pairs table outside the transaction that computes the new one:
+    a store left at schema 7 without the table is upgraded by the next writer all the same."""
+    data = tmp_path / "data"
+    with Store.open(data) as store:
+        ingest([str(SEED)], store, ctx)
+        before = list(store.adoptions(RelationQuery(), ("mechanism", "brand", "document")))
+    with sqlite3.connect(data / "zxkg.db") as c:
+        c.execute("DROP VIEW adoption_pairs_view")
+        c.execute("DROP TABLE adoption_pairs")
+        c.execute("PRAGMA user_version = 7")
+    with Store.open(data) as store:
+        assert list(store.adoptions(RelationQuery(), ("mechanism", "brand", "document"))) == before
+        assert store.stale_adoption_pairs() == []

@@ -198,7 +198,7 @@ class Adoptions(PairRows):
             {order}
             {"LIMIT ? OFFSET ?" if page else ""}
         """
-        rows = self._decoded(self.conn.execute(sql, [*params, *(page or ())]))
+        rows = self._decoded(self.conn.execute(sql, [*params, *(page or ())]), term)
         if sort_here:
             rows = chunked(first_date_first([pair for chunk in rows for pair in chunk]))
         yield from self._pair_adoptions(rows, marked, term=term)
@@ -227,8 +227,10 @@ class Adoptions(PairRows):
                 if held is not pair:
                     shared.add(pair[1][1])
                     merged[pair[1][1]] = as_read(merge_pairs(PairRow.of(held), PairRow.of(pair)))
-        for key, articles in (self._shared_articles(q.objects or ()) if shared else {}).items():
-            if key in shared:  # (a region the question keeps out, or holding terms of other kinds)
+        # (of the kinds asked: a term's key starts with its kind)
+        terms = [t for t in q.objects or () if t.partition(":")[0] in term_kinds]
+        for key, articles in (self._shared_articles(terms) if shared else {}).items():
+            if key in shared:  # (not a region the question keeps out)
                 merged[key] = as_read(PairRow.of(merged[key])._replace(articles=articles))
         rows = [m for m in merged.values() if m[0][1] >= q.min_articles]  # one a region: sorted by texts alone
         rows = first_date_first(rows) if by_date else sorted(rows, key=region_of)

@@ -92,7 +92,7 @@ class Dialect:
         SQLite hands it over as the bytes it stores (a blob, not converted): a SQLite store
         keeps text as UTF-16, and converting each text column to UTF-8 for the sqlite3
         module, which decodes it again, was most of reading a row of the adoption table
-        (``adoptions._pair_columns``). ``||`` joins texts without converting them."""
+        (``pair_rows.pair_columns``). ``||`` joins texts without converting them."""
         together = self.separated(texts)
         return f"CAST({together} AS BLOB)" if self.name == "sqlite" else together
 

@@ -53,7 +53,8 @@ def upgrade(conn: sqlite3.Connection) -> bool:
     if found and not rewritten:
         _to_v7(conn, db)  # before the schema script, whose indexes name the new columns
     if older_pairs and "citation" not in db["adoption_pairs"].columns_dict:
-        conn.execute("DROP TABLE adoption_pairs")  # laid out anew by the schema script (schema 8)
+        # laid out anew by the schema script (schema 8); a stopped upgrade may have dropped it
+        conn.execute("DROP TABLE IF EXISTS adoption_pairs")
     conn.executescript(SCHEMA)  # schema 5 → 6: the reviews table and its indexes, nothing else
     if older_pairs:  # computed again, though a stopped upgrade has created the table already
         conn.execute("BEGIN IMMEDIATE")

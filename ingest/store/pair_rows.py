@@ -15,7 +15,7 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 from . import pairs
-from .dialect import JOINED_BY, Dialect
+from .dialect import Dialect
 from .paths import relative_path, stored_roots
 from .records import Adoption
 from .schema import PREDICATE_NAMES
@@ -29,14 +29,15 @@ class PairRows(Session):
         """The directories every ingest was given (``paths.ingested_roots``)."""
         return stored_roots(self.conn)
 
-    def _decoded(self, cursor: Any) -> Iterator[list[ReadPair]]:
+    def _decoded(self, cursor: Any, term: str = "") -> Iterator[list[ReadPair]]:
         """The rows ``pair_columns`` reads (and what follows them), a thousand at a time, each
         with its texts: the joined texts of a whole chunk are decoded and split at once.
 
         A cursor hands a chunk over in one call (psycopg's row by row cost a fifth of the
-        time). An origin that holds the separator (a path may) puts a chunk's count of texts
-        off: that chunk is split row by row, each in at most ``TEXTS`` texts (the origin
-        comes last; the other texts never hold it, ``pairs.citation``).
+        time). A URL or path that holds the separator puts a chunk's count of texts off: that
+        chunk is split row by row, and such a row's citation is read again, text by text
+        (``pairs.cited_exactly``). ``term``: the key of the one term every row names, which
+        the rows leave out.
         """
         split = self.joined_texts
         while chunk := cursor.fetchmany(1024):
@@ -44,13 +45,16 @@ class PairRows(Session):
             if len(texts) == TEXTS * len(chunk):
                 yield list(zip(chunk, zip(*[iter(texts)] * TEXTS, strict=True), strict=True))
             else:
-                yield [(r, self._split_row(r[4])) for r in chunk]
+                yield [(r, self._split_row(r[4], term)) for r in chunk]
 
-    def _split_row(self, value: Any) -> tuple[str, ...]:
-        """The texts of one row's joined value, the last (the origin) whole though it holds
-        the separator."""
+    def _split_row(self, value: Any, term: str) -> tuple[str, ...]:
+        """The texts of one row's joined value; its keys and dates come first and never hold
+        the separator, so a citation that does is read again by them."""
         texts = self.joined_texts([value])
-        return (*texts[: TEXTS - 1], JOINED_BY.join(texts[TEXTS - 1 :]))
+        if len(texts) == TEXTS:
+            return tuple(texts)
+        cited = self.conn.execute(pairs.cited_exactly(self.sql), (texts[2] or term, texts[1])).fetchone()
+        return (*texts[:4], *cited)
 
     def _pair_adoptions(
         self, chunks: Iterable[list[ReadPair]], marked: bool, total: bool = False, term: str = ""
@@ -98,7 +102,7 @@ def joined_texts_of(term_key: str) -> tuple[str, ...]:
     return ("coalesce(p.first_date, '')", "p.region_key", term_key, "coalesce(p.last_date, '')", "p.citation")
 
 
-TEXTS = 4 + len(pairs.CITATION)  # how many texts ``_joined`` holds
+TEXTS = 4 + len(pairs.CITATION)  # how many texts ``joined_texts_of`` holds
 
 
 def pair_columns(d: Dialect, total: bool = False, term_key: str = "p.term_key") -> str:
@@ -110,13 +114,13 @@ def pair_columns(d: Dialect, total: bool = False, term_key: str = "p.term_key") 
     The texts come joined because a SQLite store hands such a value over unconverted
     (``Dialect.joined``): the sqlite3 module would have SQLite convert each text column
     from UTF-16 to UTF-8 and decode that again, most of SQLite's time on a row; a chunk of
-    rows is then decoded and split in two calls (``Adoptions._decoded``).
+    rows is then decoded and split in two calls (``PairRows._decoded``).
     """
     confidence = f"{d.real('p.confidence_sum')} / 1000.0" + ("" if total else " / p.relations")
     return f"p.predicate, p.articles, {confidence}, p.relations, {d.joined(joined_texts_of(term_key))}"
 
 
-# A pair as ``Adoptions._decoded`` reads it: the row (numbers, the joined texts, what follows)
+# A pair as ``PairRows._decoded`` reads it: the row (numbers, the joined texts, what follows)
 # and its texts split, plain tuples built without a class's constructor.
 ReadPair = tuple[tuple[Any, ...], tuple[str, ...]]
 
@@ -150,7 +154,7 @@ class PairRow(NamedTuple):
 
 
 def as_read(row: PairRow) -> ReadPair:
-    """``row`` as ``Adoptions._decoded`` reads it."""
+    """``row`` as ``PairRows._decoded`` reads it."""
     return (*row[:4], None, *row[15:]), row[4:15]
 
 

@@ -54,22 +54,35 @@ COLUMNS = (
 CITATION = ("evidence", "article_id", "file", "title", "url", "source", "origin")
 
 
+CITED_COLUMNS = (
+    EVIDENCE,
+    "a.id",
+    "coalesce(a.file, '')",
+    "coalesce(a.title, '')",
+    "coalesce(a.url, '')",
+    "coalesce(a.source, '')",
+    "coalesce(a.origin, '')",
+)
+
+
 def citation(d: Dialect) -> str:
-    """The ``CITATION`` texts in this order, joined by U+001F (``Dialect.separated``). The
-    origin comes last, as the only text that may hold the separator: a reader splits a row
-    in at most ``len(CITATION)`` texts. A URL or file name that holds it has it written %1F."""
-    escaped = f"{d.separator}, '%1F')"
-    return d.separated(
-        (
-            EVIDENCE,
-            "a.id",
-            f"replace(coalesce(a.file, ''), {escaped}",
-            "coalesce(a.title, '')",
-            f"replace(coalesce(a.url, ''), {escaped}",
-            "coalesce(a.source, '')",
-            "coalesce(a.origin, '')",
-        )
-    )
+    """The ``CITATION`` texts in this order, joined by U+001F (``Dialect.separated``). Only a
+    URL or a path can hold the separator (normalised texts have no control characters), so
+    such a row splits into more texts than a reader expects: it reads that row's citation
+    from its article again (``cited_exactly``)."""
+    return d.separated(CITED_COLUMNS)
+
+
+def cited_exactly(d: Dialect) -> str:
+    """SELECT of the ``CITATION`` texts of pair (``term_key``, ``region_key``) one by one, from
+    the article of its first relation."""
+    return f"""
+        SELECT {", ".join(CITED_COLUMNS)}
+        FROM adoption_pairs p
+        JOIN relations e ON e.id = {first_id(d, "p.first_ref")}
+        JOIN articles a ON a.key = e.article
+        WHERE p.term_key = ? AND p.region_key = ?
+    """
 
 
 def first_ref(d: Dialect) -> str:

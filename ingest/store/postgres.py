@@ -177,6 +177,8 @@ class PostgresSession(Session):
         try:
             self.conn.execute("BEGIN")
             found = _version(self.conn) if _has_store(self.conn) else 0
+            if found > SCHEMA_VERSION:
+                raise ZxkgError(f"store schema {found} is newer than this zxkg understands ({SCHEMA_VERSION})")
             if 0 < found < 7:  # schema 6 → 7, before the schema script, whose indexes name the new columns
                 for table, column in upgrade_v7.COLUMNS:
                     self.conn.execute(
