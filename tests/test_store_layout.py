@@ -235,3 +235,22 @@ def test_an_upgrade_stopped_after_dropping_the_pairs_completes_when_a_writer_ope
     with Store.open(data) as store:
         assert list(store.adoptions(RelationQuery(), ("mechanism", "brand", "document"))) == before
         assert store.stale_adoption_pairs() == []
+
+
+def test_a_store_of_a_newer_schema_is_refused_not_rewritten(location: str, tmp_path: Path, ctx: Context) -> None:
+    """A store written by a newer zxkg is left as it is: a writer says so instead of calling it
+    this zxkg's schema (on PostgreSQL, setting up the schema used to write its own number over it)."""
+    with Store.open(location) as store:
+        ingest([str(SEED)], store, ctx)
+    if location.startswith("postgresql"):
+        import psycopg
+
+        with psycopg.connect(location, autocommit=True) as pg:
+            pg.execute("UPDATE zxkg_meta SET value = %s WHERE name = 'schema'", (str(SCHEMA_VERSION + 1),))
+    else:
+        with sqlite3.connect(Path(location) / "zxkg.db") as c:
+            c.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(Exception, match=rf"schema {SCHEMA_VERSION + 1} is newer than this zxkg understands"):
+        Store.open(location)
+    migrated = run_cli("migrate", "--store", location)
+    assert migrated.returncode != 0 and "newer than this zxkg" in migrated.stdout + migrated.stderr
