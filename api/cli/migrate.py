@@ -35,10 +35,11 @@ def migrate(data: str | None, to: str | None) -> None:
     from zxkg.ingest.store.migrate import vacuum
     from zxkg.ingest.store.sqlite import stored_version
 
-    if is_postgres(location(data)):
+    where = location(data)
+    if is_postgres(where):
         if to is not None:
             raise UsageError("--to copies a data directory's store; --store names a PostgreSQL one already")
-        _upgrade_postgres(location(data))
+        _upgrade_postgres(where)
         return
     target = data_dir(data)
     path = target / "zxkg.db"

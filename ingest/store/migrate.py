@@ -19,7 +19,9 @@ table derived from the relations, are dropped, created anew and computed again.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..errors import ZxkgError
@@ -57,13 +59,8 @@ def upgrade(conn: sqlite3.Connection) -> bool:
         conn.execute("DROP TABLE IF EXISTS adoption_pairs")
     conn.executescript(SCHEMA)  # schema 5 → 6: the reviews table and its indexes, nothing else
     if older_pairs:  # computed again, though a stopped upgrade has created the table already
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with _transaction(conn):
             pairs.rebuild(conn, SQLITE)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
     for name, sql in views(SQLITE).items():
         if name not in db.view_names() or found < SCHEMA_VERSION:
             db.create_view(name, sql.strip(), replace=True)
@@ -76,11 +73,18 @@ def _to_v7(conn: sqlite3.Connection, db: sqlite_utils.Database) -> None:
     missing = [(t, c) for t, c in upgrade_v7.COLUMNS if t in db.table_names() and c not in db.table(t).columns_dict]
     if not missing:
         return
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with _transaction(conn):
         for table, column in missing:
             db.table(table).add_column(column, str, not_null_default="")
         upgrade_v7.fill(conn)
+
+
+@contextlib.contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction of an upgrade: all of its steps land, or none."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -122,26 +126,22 @@ def _from_v4(conn: sqlite3.Connection, db: sqlite_utils.Database) -> None:
     conn.create_function("zxkg_thousandths", 1, _thousandths, deterministic=True)
     conn.create_function("zxkg_day", 1, dates.day, deterministic=True)
     conn.execute("PRAGMA foreign_keys = OFF")  # the old tables point at each other until they go
-    conn.execute("BEGIN IMMEDIATE")
     try:
-        for index in [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql")]:
-            conn.execute(f"DROP INDEX {index}")
-        for view in db.view_names():
-            db[view].drop()
-        for table in V4_TABLES:
-            if table in db.table_names():
-                db.rename_table(table, f"v4_{table}")
-        for statement in statements(TABLES_SQL + SEED_SQL + _COPY):
-            conn.execute(statement)
-        for table in V4_TABLES:
-            if f"v4_{table}" in db.table_names():
-                db[f"v4_{table}"].drop()
-        upgrade_v7.fill_alias_forms(conn)
-        pairs.rebuild(conn, SQLITE)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+        with _transaction(conn):
+            for index in [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql")]:
+                conn.execute(f"DROP INDEX {index}")
+            for view in db.view_names():
+                db[view].drop()
+            for table in V4_TABLES:
+                if table in db.table_names():
+                    db.rename_table(table, f"v4_{table}")
+            for statement in statements(TABLES_SQL + SEED_SQL + _COPY):
+                conn.execute(statement)
+            for table in V4_TABLES:
+                if f"v4_{table}" in db.table_names():
+                    db[f"v4_{table}"].drop()
+            upgrade_v7.fill_alias_forms(conn)
+            pairs.rebuild(conn, SQLITE)
     finally:
         conn.execute("PRAGMA foreign_keys = ON")
 

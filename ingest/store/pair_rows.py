@@ -21,6 +21,8 @@ from .records import Adoption
 from .schema import PREDICATE_NAMES
 from .session import Session
 
+CHUNK = 1024  # rows read, decoded and built at a time
+
 
 class PairRows(Session):
     """What reads the rows of adoption pairs (``adoptions.Adoptions`` asks the questions)."""
@@ -40,7 +42,7 @@ class PairRows(Session):
         the rows leave out.
         """
         split = self.joined_texts
-        while chunk := cursor.fetchmany(1024):
+        while chunk := cursor.fetchmany(CHUNK):
             texts = split([r[4] for r in chunk])
             if len(texts) == TEXTS * len(chunk):
                 yield list(zip(chunk, zip(*[iter(texts)] * TEXTS, strict=True), strict=True))
@@ -102,7 +104,7 @@ def joined_texts_of(term_key: str) -> tuple[str, ...]:
     return ("coalesce(p.first_date, '')", "p.region_key", term_key, "coalesce(p.last_date, '')", "p.citation")
 
 
-TEXTS = 4 + len(pairs.CITATION)  # how many texts ``joined_texts_of`` holds
+TEXTS = len(joined_texts_of("")) - 1 + len(pairs.CITATION)  # the texts of a row, its citation's counted
 
 
 def pair_columns(d: Dialect, total: bool = False, term_key: str = "p.term_key") -> str:
@@ -198,5 +200,5 @@ def region_of(pair: ReadPair) -> str:
 
 
 def chunked(rows: list[ReadPair]) -> Iterator[list[ReadPair]]:
-    """``rows`` in chunks of the size ``_decoded`` hands over."""
-    return (rows[i : i + 1024] for i in range(0, len(rows), 1024))
+    """``rows`` in chunks of the size ``_decoded`` hands over (``CHUNK``)."""
+    return (rows[i : i + CHUNK] for i in range(0, len(rows), CHUNK))

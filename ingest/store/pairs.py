@@ -51,10 +51,8 @@ COLUMNS = (
 # never change under their id, and a pair whose first relation changes takes the new one's),
 # kept as one text: a row of the adoption table reads it whole, and SQLite reads one column
 # of a row at a fraction of the cost of seven joined at each read (docs/design-notes.md).
-CITATION = ("evidence", "article_id", "file", "title", "url", "source", "origin")
-
-
-CITED_COLUMNS = (
+# In this order: the evidence sentence, the article's id, file, title, URL, source, origin.
+CITATION = (
     EVIDENCE,
     "a.id",
     "coalesce(a.file, '')",
@@ -70,19 +68,22 @@ def citation(d: Dialect) -> str:
     URL or a path can hold the separator (normalised texts have no control characters), so
     such a row splits into more texts than a reader expects: it reads that row's citation
     from its article again (``cited_exactly``)."""
-    return d.separated(CITED_COLUMNS)
+    return d.separated(CITATION)
 
 
 def cited_exactly(d: Dialect) -> str:
     """SELECT of the ``CITATION`` texts of pair (``term_key``, ``region_key``) one by one, from
     the article of its first relation."""
     return f"""
-        SELECT {", ".join(CITED_COLUMNS)}
-        FROM adoption_pairs p
-        JOIN relations e ON e.id = {first_id(d, "p.first_ref")}
-        JOIN articles a ON a.key = e.article
+        SELECT {", ".join(CITATION)}
+        FROM adoption_pairs p {first_cited(d)}
         WHERE p.term_key = ? AND p.region_key = ?
     """
+
+
+def first_cited(d: Dialect) -> str:
+    """The first relation of pair ``p`` (``e``) and its article (``a``), as FROM items."""
+    return f"JOIN relations e ON e.id = {first_id(d, 'p.first_ref')} JOIN articles a ON a.key = e.article"
 
 
 def first_ref(d: Dialect) -> str:

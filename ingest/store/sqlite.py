@@ -8,10 +8,9 @@ imports and runs on every platform.
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Self
 
@@ -25,13 +24,8 @@ from .session import Session
 
 LEXICON_FILE = "lexicon.txt"  # the user's lexicon edits, beside zxkg.db
 
-# What a SQLite file's text is in (PRAGMA encoding), and the codec function that reads it.
-DECODERS: dict[str, Callable[[Any], tuple[str, int]]] = {
-    "UTF-8": codecs.utf_8_decode,
-    "UTF-16le": codecs.utf_16_le_decode,
-    "UTF-16be": codecs.utf_16_be_decode,
-}
-CODEC_NAMES = {"UTF-8": "utf-8", "UTF-16le": "utf-16-le", "UTF-16be": "utf-16-be"}
+# What a SQLite file's text is in (PRAGMA encoding), by Python's name for the codec.
+CODECS = {"UTF-8": "utf-8", "UTF-16le": "utf-16-le", "UTF-16be": "utf-16-be"}
 
 
 def readonly_uri(path: Path) -> str:
@@ -77,8 +71,8 @@ class SQLiteSession(Session):
         super().__init__(str(data_dir), conn, readonly, data_dir)
         self._lock: filelock.BaseFileLock | None = None
         self._lock_depth = 0
-        # ``joined_texts``'s decoder and separator, once asked
-        self._decoder: tuple[Callable[[Any], tuple[str, int]], bytes] | None = None
+        # ``joined_texts``'s codec and separator in it, once asked
+        self._joined_by: tuple[str, bytes] | None = None
 
     @classmethod
     def connect(cls, location: str | Path, readonly: bool = False) -> Self:
@@ -121,14 +115,13 @@ class SQLiteSession(Session):
 
     def joined_texts(self, values: list[Any]) -> list[str]:
         """``Dialect.joined`` comes as the file's own bytes: the values are joined by the
-        separator in the file's encoding (a store made before decision 0006 is UTF-8) and
-        decoded at once by the codec's C function (``bytes.decode`` looks the codec up by
-        its name every time), then split."""
-        if self._decoder is None:
-            encoding = str(self.conn.execute("PRAGMA encoding").fetchone()[0])
-            self._decoder = DECODERS[encoding], JOINED_BY.encode(CODEC_NAMES[encoding])
-        decode, separator = self._decoder
-        return decode(separator.join(values))[0].split(JOINED_BY)
+        separator in the file's encoding (a store made before decision 0006 is UTF-8),
+        decoded at once and split."""
+        if self._joined_by is None:
+            codec = CODECS[str(self.conn.execute("PRAGMA encoding").fetchone()[0])]
+            self._joined_by = codec, JOINED_BY.encode(codec)
+        codec, separator = self._joined_by
+        return separator.join(values).decode(codec).split(JOINED_BY)
 
     def acquire(self) -> None:
         """Take the single-writer lock of the data directory, or fail with a clear message.
