@@ -76,14 +76,11 @@ def cited_exactly(d: Dialect) -> str:
     the article of its first relation."""
     return f"""
         SELECT {", ".join(CITATION)}
-        FROM adoption_pairs p {first_cited(d)}
+        FROM adoption_pairs p
+        JOIN relations e ON e.id = {first_id(d, "p.first_ref")}
+        JOIN articles a ON a.key = e.article
         WHERE p.term_key = ? AND p.region_key = ?
     """
-
-
-def first_cited(d: Dialect) -> str:
-    """The first relation of pair ``p`` (``e``) and its article (``a``), as FROM items."""
-    return f"JOIN relations e ON e.id = {first_id(d, 'p.first_ref')} JOIN articles a ON a.key = e.article"
 
 
 def first_ref(d: Dialect) -> str:

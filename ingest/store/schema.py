@@ -227,8 +227,6 @@ SEED_SQL = "".join(
 # The rows as people read them (Datasette, sqlite-utils): names for keys, the evidence
 # sentence and the mention cut from the article text.
 def views(d: Dialect) -> dict[str, str]:
-    from .pairs import EVIDENCE, first_cited  # here: pairs reads this module's predicate keys
-
     return {
         "relations_view": f"""
             SELECT r.id, a.id AS article, a.file, {text_of(d, "r.date")} AS date, s.key AS subject_key,
@@ -247,13 +245,17 @@ def views(d: Dialect) -> dict[str, str]:
             LEFT JOIN articles a ON a.key = r.article
         """,
         # The adoption pairs with their first evidence and its article as columns (the
-        # table keeps them as one text, ``pairs.CITATION``), found again by its relation.
+        # table keeps them as one text, ``pairs.CITATION``), found again by its relation
+        # (``pairs.first_id``, which this module cannot import: pairs imports it).
         "adoption_pairs_view": f"""
             SELECT p.term_key, p.term_name AS term, p.kind, p.region_key, p.region_name AS region, p.code,
                    p.level, p.province, p.relations, p.articles, p.first_date, p.last_date,
                    p.confidence_sum / 1000.0 / p.relations AS confidence, pr.name AS predicate,
-                   {EVIDENCE} AS evidence, a.id AS article, a.file, a.title, a.url, a.source, a.origin
-            FROM adoption_pairs p {first_cited(d)}
+                   substr(a.text, e.sentence_start + 1, e.sentence_end - e.sentence_start) AS evidence,
+                   a.id AS article, a.file, a.title, a.url, a.source, a.origin
+            FROM adoption_pairs p
+            JOIN relations e ON e.id = {d.int_of(d.last_chars("p.first_ref", 12))}
+            JOIN articles a ON a.key = e.article
             JOIN predicates pr ON pr.id = p.predicate
         """,
         "mentions_view": """
