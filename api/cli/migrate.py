@@ -21,11 +21,13 @@ from .options import data_dir, data_option, handle_errors, location
 )
 @handle_errors
 def migrate(data: str | None, to: str | None) -> None:
-    """Bring the store to this zxkg's schema, in place (a store of an older zxkg), or copy it
-    to a PostgreSQL server with --to.
+    """Bring the store to this zxkg's schema, in place (a store of an older zxkg: a data
+    directory, or a PostgreSQL database with --store), or copy a data directory's store to
+    a PostgreSQL server with --to.
 
     Any command that writes upgrades a store too; readers ask for this first. The store is
-    rewritten in one transaction (nothing is lost if it stops), then vacuumed. A copy with
+    rewritten in one transaction (nothing is lost if it stops), then a data directory's is
+    vacuumed. A copy with
     --to is streamed table by table and resumable: run the same command again after an
     interruption. It ends with the counts of both stores, the copy's search index and its
     check.
