@@ -58,15 +58,17 @@ class Summary:
         }
 
 
-def build_context(store: Store | None = None) -> Context:
+def build_context(store: Store | None = None, compact: bool = False) -> Context:
     """The gazetteer, the lexicon (the store's terms and the user's ``lexicon.txt``), and a
-    Segmenter that keeps every official region name and every known term whole."""
+    Segmenter that keeps every official region name and every known term whole
+    (``compact``: its dictionary in a twelfth of the memory, for a process that cuts little)."""
     gaz = Gazetteer.load()
     lexicon = Lexicon.build(store.corpus_terms(), store.lexicon_edits()) if store is not None else Lexicon()
     # Two-character names (和县, 沛县) are left to jieba's own judgement: as user words they
     # would be cut out of ordinary phrases (机关和县政协).
     words = sorted(n for n in gaz.full_names if len(n) > 2)
-    return Context(gazetteer=gaz, segmenter=Segmenter(words=words, learned=lexicon.words()), lexicon=lexicon)
+    segmenter = Segmenter(words=words, learned=lexicon.words(), compact=compact)
+    return Context(gazetteer=gaz, segmenter=segmenter, lexicon=lexicon)
 
 
 def iter_sources(paths: list[str], fields: dict[str, str] | None = None) -> Iterator[Source | Failure]:
@@ -101,7 +103,9 @@ def ingest(
     that many worker processes (each with its own Segmenter) while this process stays
     the only writer.
     """
-    ctx = ctx or build_context(store)
+    # with workers, this process cuts only what it extracts again (a worker guessed another
+    # kind) and that article's title and source lines: its dictionary need not be a fast one
+    ctx = ctx or build_context(store, compact=workers > 1)
     settle_gc()
     summary = Summary()
     finish = resolve_step(step, ctx)
@@ -113,8 +117,7 @@ def ingest(
             outcomes = _parallel(sources, store.location_for_workers, workers, step)
         else:
             outcomes = ((item, _process(item, ctx, store, finish)) for item in sources)
-        # with workers, this process cuts only what it extracts again (a worker guessed
-        # another kind) and the step's title and source lines: not worth rjieba's dictionary
+        # nor worth rjieba's copy of the dictionary
         lean = ctx.segmenter.lean() if workers > 1 else contextlib.nullcontext()
         with lean, store.indexes_deferred():
             try:

@@ -30,13 +30,15 @@ import re
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from itertools import accumulate
 from types import ModuleType
 from typing import Any
 
 import jieba
+
+from .compact_freq import CompactFrequencies
 
 BACKENDS = ("rjieba", "jieba")
 
@@ -80,6 +82,32 @@ def _load_cached_dictionary(tok: Any) -> None:
         return
     if isinstance(freq, dict) and isinstance(total, int):
         tok.FREQ, tok.total, tok.initialized = freq, total, True
+
+
+def _load_compact_dictionary(tok: Any) -> None:
+    """Fill ``tok`` with jieba's dictionary as ``CompactFrequencies``, from the file kept
+    beside jieba's cache, so that the process never holds the dict (its memory, once
+    freed, mostly stays with the process); the first process writes that file."""
+    path = None
+    if tok.dictionary == jieba.DEFAULT_DICT:
+        try:
+            stat = os.stat(os.path.join(tok.tmp_dir, "jieba.cache"))
+        except OSError:
+            pass
+        else:
+            path = os.path.join(tok.tmp_dir, f"zxkg-jieba-{stat.st_size}-{stat.st_mtime_ns}.freq")
+            loaded = CompactFrequencies.load(path)
+            if loaded is not None:
+                tok.FREQ, tok.total = loaded
+                tok.initialized = True
+                return
+    _load_cached_dictionary(tok)
+    tok.check_initialized()
+    compact = CompactFrequencies.of(tok.FREQ)
+    tok.FREQ = compact
+    if path is not None:
+        with suppress(OSError):
+            compact.save(path, tok.total)
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,16 +217,25 @@ class Segmenter:
     """Segment text with a private tokenizer; user words are added before first use."""
 
     def __init__(
-        self, words: Iterable[str] = (), hmm: bool = False, learned: Iterable[str] = (), engine: str | None = None
+        self,
+        words: Iterable[str] = (),
+        hmm: bool = False,
+        learned: Iterable[str] = (),
+        engine: str | None = None,
+        compact: bool = False,
     ) -> None:
+        """``compact``: jieba's dictionary held in flat arrays (``compact_freq``), for a
+        process that cuts little — a twelfth of the memory, lookups a few times slower."""
         quiet_jieba()
         self.engine = backend(engine)
         self._tok = jieba.Tokenizer()
         self._tok.tmp_dir = os.environ.get("ZXKG_CACHE") or tempfile.gettempdir()
         words = tuple(words)
-        key = _start_key(self._tok, words)
+        key = _start_key(self._tok, words) if not compact else None
         start = _STARTS.get(key) if key is not None else None
-        if start is not None:
+        if compact:
+            _load_compact_dictionary(self._tok)
+        elif start is not None:
             self._tok.FREQ, self._tok.total, self._tok.initialized = dict(start.freq), start.total, True
         else:
             _load_cached_dictionary(self._tok)

@@ -66,7 +66,8 @@ def ingest(
         # the lock first: a second ingest stops here, before it reads the lexicon or opens
         # the search index's writer
         store.acquire()
-        ctx = build_context(store)
+        jobs = workers if workers is not None else default_workers(list(paths))
+        ctx = build_context(store, compact=jobs > 1)  # with workers, this process seldom cuts
         index = SearchIndex.of(store, ctx.segmenter, ctx.gazetteer, engine)
         with index.keeping_up(store) as indexer:
             summary = run_ingest(
@@ -77,7 +78,7 @@ def ingest(
                 progress=bar.tick if bar is not None else None,
                 stage=bar.stage if bar is not None else None,
                 after_save=indexer.add_prepared,
-                workers=workers if workers is not None else default_workers(list(paths)),
+                workers=jobs,
                 step=index.step,
             )
             if bar is not None:
