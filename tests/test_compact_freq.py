@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import functools
+import os
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -11,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import ROOT, ZXKG
 from tests.test_segment import WORDS, corpus_texts
 from zxkg.ingest.compact_freq import CompactFrequencies
 from zxkg.ingest.segment import Segmenter
@@ -107,3 +111,25 @@ def test_the_compact_dictionary_is_kept_beside_jiebas_cache(tmp_path: Path, monk
     kept.write_bytes(b"damaged")
     assert Segmenter(engine="jieba", compact=True).cut(text) == expected
     assert CompactFrequencies.load(str(kept)) is not None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_ingest_writer_holds_the_compact_dictionary_only_beside_workers(tmp_path: Path, workers: int) -> None:
+    """With workers the writer cuts little and builds the compact dictionary (which writes its
+    file); alone, it cuts every article and keeps jieba's dict."""
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (tmp_path / "jieba").mkdir()
+    tok = jieba.Tokenizer()
+    tok.tmp_dir = str(tmp_path / "jieba")
+    tok.check_initialized()  # jieba's own cache, the key of the compact file
+    shutil.copy(tmp_path / "jieba" / "jieba.cache", cache / "jieba.cache")
+    env = {**os.environ, "ZXKG_CACHE": str(cache), "ZXKG_SEARCH_ENGINE": "tantivy"}
+    done = subprocess.run(
+        [str(ZXKG), "ingest", "-q", "--workers", str(workers), "--data", str(tmp_path / "data"), str(ROOT / "corpus")],
+        env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "ingested 1" in done.stdout
+    assert len(list(cache.glob("zxkg-jieba-*.freq"))) == (workers > 1)
