@@ -12,7 +12,15 @@ from tests.graph_data import SHUANGKAO, Fact, build_store, extraction
 from zxkg.graph.build import GraphView, build_graph, ego_graph
 from zxkg.graph.models import TERM_KINDS, Adoption, Filters
 from zxkg.graph.names import Names, fold
-from zxkg.graph.query import adopters, adoption_table, co_adoption, region_profile, similar_regions, timeline
+from zxkg.graph.query import (
+    adopters,
+    adopters_page,
+    adoption_table,
+    co_adoption,
+    region_profile,
+    similar_regions,
+    timeline,
+)
 from zxkg.ingest.errors import NotFound, UsageError
 from zxkg.ingest.gazetteer import Gazetteer
 from zxkg.ingest.store import ADOPTION_COLUMNS, RelationQuery, Store
@@ -45,6 +53,21 @@ def test_adopters_match_names_and_aliases_in_any_spelling(names: Names, spelling
     assert changsha.article == "a0000000000000002" and changsha.file == "a0000000000000002.txt"
     assert (changsha.code, changsha.level, changsha.province, changsha.year) == ("430100", "prefecture", "湖南省", 2021)
     assert found.adoptions[-1].first_date == "" and found.adoptions[-1].year is None
+
+
+def test_a_page_of_a_merged_terms_adopters_is_that_slice_of_all_of_them(names: Names) -> None:
+    """Several terms (a term and its aliases) are paged in SQL where the engine orders text as
+    Python does: the page must still be the whole answer's slice, undated regions last."""
+    full = adopters(names, "双考").adoptions
+    assert len(full) == 4 and full[-1].first_date == ""
+    for limit, offset in ((1, 0), (2, 1), (2, 2), (3, 3), (10, 0), (2, 4), (1, 9)):
+        found, total = adopters_page(names, "双考", limit=limit, offset=offset)
+        assert (total, found.adoptions) == (4, full[offset : offset + limit]), (limit, offset)
+    hunan = Filters(region="湖南省")
+    within = adopters(names, "双考", hunan).adoptions
+    assert [a.region for a in within] == ["湘西土家族苗族自治州", "长沙市", "株洲市"]
+    found, total = adopters_page(names, "双考", hunan, limit=2, offset=1)
+    assert (total, found.adoptions) == (3, within[1:3])
 
 
 def test_an_alias_matches_only_its_own_entity(names: Names) -> None:

@@ -7,6 +7,7 @@ relations. The plans are tuned: the bench and the pair-equivalence tests guard t
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from operator import itemgetter
@@ -159,8 +160,44 @@ class Adoptions(PairRows):
             where, params = self._pair_where(q, term_kinds)
             total = int(self.conn.execute(f"SELECT count(*) FROM adoption_pairs p WHERE {where}", params).fetchone()[0])
             return total, list(self._adoption_pairs(q, term_kinds, True, (limit, offset)))
+        if _whole_pairs(q, True) and q.min_articles <= 1 and self.sql.orders_text_as_python:
+            return self._merged_page(q, term_kinds, limit, offset)
         rows = list(self.adoptions(q, term_kinds, merge_terms=True))
         return len(rows), rows[offset : offset + limit]
+
+    def _merged_page(
+        self, q: RelationQuery, term_kinds: Sequence[str], limit: int, offset: int
+    ) -> tuple[int, list[Adoption]]:
+        """``adoption_page`` of several terms merged (a term and its aliases): the page's regions
+        are counted and cut in SQL, then only their rows are read and merged.
+
+        A region's merged row is dated by its earliest pair (``merge_pairs``), and every
+        region holding a pair has a row when no least number of articles is asked (each pair
+        states one article at least), so grouping the pairs by region gives the rows' order
+        and count. Only where the engine orders text as Python does (PostgreSQL's "C"
+        collation): the whole answer is sorted in Python (``first_date_first``), and the
+        page must cut the same order. A page of a term adopted in 1,600 regions reads 100
+        regions' pairs, not all of them.
+        """
+        where, params = _pair_filter(self.sql, q, term_kinds)
+        count = f"SELECT count(DISTINCT p.region_key) FROM adoption_pairs p WHERE {where}"
+        total = int(self.conn.execute(count, params).fetchone()[0])
+        keys = [
+            row[0]
+            for row in self.conn.execute(
+                f"""
+                SELECT p.region_key FROM adoption_pairs p
+                WHERE {where}
+                GROUP BY p.region_key
+                ORDER BY min(p.first_date) IS NULL, min(p.first_date), p.region_key
+                LIMIT ? OFFSET ?
+                """,
+                [*params, limit, offset],
+            )
+        ]
+        if not keys:
+            return total, []
+        return total, list(self._merged_pairs(dataclasses.replace(q, subjects=tuple(keys)), term_kinds, True))
 
     def _pair_where(self, q: RelationQuery, term_kinds: Sequence[str]) -> tuple[str, list[Any]]:
         """``_pair_filter`` and the question's least number of articles."""
