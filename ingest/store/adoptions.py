@@ -153,14 +153,16 @@ class Adoptions(PairRows):
         them from ``offset``, in its order.
 
         One term's adopters (the question a page asks most) are counted and cut in SQL, so
-        a page of a term adopted everywhere builds its fifty rows, not thousands; any other
-        question cuts the whole answer.
+        a page of a term adopted everywhere builds its fifty rows, not thousands; a term
+        with aliases by its regions' first dates (``_merged_page``); any other question (a
+        least number of articles over merged terms, a filter on the relations) cuts the
+        whole answer.
         """
         if _whole_pairs(q, True) and q.objects is not None and len(q.objects) == 1:
             where, params = self._pair_where(q, term_kinds)
             total = int(self.conn.execute(f"SELECT count(*) FROM adoption_pairs p WHERE {where}", params).fetchone()[0])
             return total, list(self._adoption_pairs(q, term_kinds, True, (limit, offset)))
-        if _whole_pairs(q, True) and q.min_articles <= 1 and self.sql.orders_text_as_python:
+        if _whole_pairs(q, True) and q.min_articles <= 1:
             return self._merged_page(q, term_kinds, limit, offset)
         rows = list(self.adoptions(q, term_kinds, merge_terms=True))
         return len(rows), rows[offset : offset + limit]
@@ -169,35 +171,27 @@ class Adoptions(PairRows):
         self, q: RelationQuery, term_kinds: Sequence[str], limit: int, offset: int
     ) -> tuple[int, list[Adoption]]:
         """``adoption_page`` of several terms merged (a term and its aliases): the page's regions
-        are counted and cut in SQL, then only their rows are read and merged.
+        are found from each region's first date alone, then only their pairs are read and
+        merged.
 
         A region's merged row is dated by its earliest pair (``merge_pairs``), and every
         region holding a pair has a row when no least number of articles is asked (each pair
-        states one article at least), so grouping the pairs by region gives the rows' order
-        and count. Only where the engine orders text as Python does (PostgreSQL's "C"
-        collation): the whole answer is sorted in Python (``first_date_first``), and the
-        page must cut the same order. A page of a term adopted in 1,600 regions reads 100
-        regions' pairs, not all of them.
+        states one article at least), so the regions and their first dates give the rows'
+        count and order. They are ordered here, as ``first_date_first`` orders the whole
+        answer (a SQLite store's SQL would order region keys as UTF-16 bytes). A page of a
+        term adopted in 1,600 regions reads their keys and dates, then 100 regions' pairs.
         """
         where, params = _pair_filter(self.sql, q, term_kinds)
-        count = f"SELECT count(DISTINCT p.region_key) FROM adoption_pairs p WHERE {where}"
-        total = int(self.conn.execute(count, params).fetchone()[0])
-        keys = [
-            row[0]
-            for row in self.conn.execute(
-                f"""
-                SELECT p.region_key FROM adoption_pairs p
-                WHERE {where}
-                GROUP BY p.region_key
-                ORDER BY min(p.first_date) IS NULL, min(p.first_date), p.region_key
-                LIMIT ? OFFSET ?
-                """,
-                [*params, limit, offset],
-            )
-        ]
+        sql = f"""
+            SELECT p.region_key, coalesce(min(p.first_date), '') FROM adoption_pairs p
+            WHERE {where} GROUP BY p.region_key
+        """
+        firsts = self.conn.execute(sql, params).fetchall()
+        firsts.sort(key=_undated_last)
+        keys = tuple(key for key, _ in firsts[offset : offset + limit])
         if not keys:
-            return total, []
-        return total, list(self._merged_pairs(dataclasses.replace(q, subjects=tuple(keys)), term_kinds, True))
+            return len(firsts), []
+        return len(firsts), list(self._merged_pairs(dataclasses.replace(q, subjects=keys), term_kinds, True))
 
     def _pair_where(self, q: RelationQuery, term_kinds: Sequence[str]) -> tuple[str, list[Any]]:
         """``_pair_filter`` and the question's least number of articles."""
@@ -359,6 +353,12 @@ def _pair_filter(d: Dialect, q: RelationQuery, term_kinds: Sequence[str]) -> tup
         cond.append(d.any_of("p.region_key"))
         params.append(json.dumps(list(q.subjects), ensure_ascii=False))
     return " AND ".join(cond), params
+
+
+def _undated_last(first: tuple[str, str]) -> tuple[bool, str, str]:
+    """A region's (key, first date) in the adoption table's order: by date, unknown last, then key."""
+    key, date = first
+    return not date, date, key
 
 
 def _whole_pairs(q: RelationQuery, merge_terms: bool) -> bool:
