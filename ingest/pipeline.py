@@ -71,6 +71,13 @@ def build_context(store: Store | None = None, compact: bool = False) -> Context:
     return Context(gazetteer=gaz, segmenter=segmenter, lexicon=lexicon)
 
 
+def writer_context(store: Store, workers: int) -> Context:
+    """The context of an ingest's writer: with workers, it cuts only what it extracts again
+    (a worker guessed another kind) and that article's title and source lines, so its
+    dictionary need not be a fast one (``compact``)."""
+    return build_context(store, compact=workers > 1)
+
+
 def iter_sources(paths: list[str], fields: dict[str, str] | None = None) -> Iterator[Source | Failure]:
     for item in discover(paths):
         if isinstance(item, Failure):
@@ -103,9 +110,7 @@ def ingest(
     that many worker processes (each with its own Segmenter) while this process stays
     the only writer.
     """
-    # with workers, this process cuts only what it extracts again (a worker guessed another
-    # kind) and that article's title and source lines: its dictionary need not be a fast one
-    ctx = ctx or build_context(store, compact=workers > 1)
+    ctx = ctx or writer_context(store, workers)
     settle_gc()
     summary = Summary()
     finish = resolve_step(step, ctx)
@@ -117,7 +122,7 @@ def ingest(
             outcomes = _parallel(sources, store.location_for_workers, workers, step)
         else:
             outcomes = ((item, _process(item, ctx, store, finish)) for item in sources)
-        # nor worth rjieba's copy of the dictionary
+        # with workers this process cuts little (``writer_context``): not worth rjieba's dictionary
         lean = ctx.segmenter.lean() if workers > 1 else contextlib.nullcontext()
         with lean, store.indexes_deferred():
             try:

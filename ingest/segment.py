@@ -64,6 +64,11 @@ def quiet_jieba() -> None:
     logging.getLogger("jieba").setLevel(logging.WARNING)
 
 
+def _cache_path(tok: Any) -> str:
+    """Where jieba keeps its cache of the default dictionary for ``tok``."""
+    return os.path.join(tok.tmp_dir, "jieba.cache")
+
+
 def _load_cached_dictionary(tok: Any) -> None:
     """Fill ``tok`` from jieba's own cache of its dictionary, read in one piece.
 
@@ -72,7 +77,7 @@ def _load_cached_dictionary(tok: Any) -> None:
     0.2 s. The file and its format are jieba's (``jieba.cache`` for the default
     dictionary); whenever it is missing or unreadable jieba builds and writes it itself.
     """
-    path = os.path.join(tok.tmp_dir, "jieba.cache")
+    path = _cache_path(tok)
     if tok.initialized or tok.dictionary != jieba.DEFAULT_DICT or not os.path.isfile(path):
         return
     try:
@@ -91,7 +96,7 @@ def _load_compact_dictionary(tok: Any) -> None:
     path = None
     if tok.dictionary == jieba.DEFAULT_DICT:
         try:
-            stat = os.stat(os.path.join(tok.tmp_dir, "jieba.cache"))
+            stat = os.stat(_cache_path(tok))
         except OSError:
             pass
         else:
@@ -130,7 +135,7 @@ _BUILT: set[tuple[object, ...]] = set()
 
 
 def _start_key(tok: Any, words: tuple[str, ...]) -> tuple[object, ...] | None:
-    path = os.path.join(tok.tmp_dir, "jieba.cache")
+    path = _cache_path(tok)
     try:
         stat = os.stat(path)
     except OSError:

@@ -44,7 +44,7 @@ def ingest(
     search index of --engine.
     """
     from zxkg.ingest.errors import choices
-    from zxkg.ingest.pipeline import build_context, default_workers
+    from zxkg.ingest.pipeline import default_workers, writer_context
     from zxkg.ingest.pipeline import ingest as run_ingest
     from zxkg.ingest.store import Store
     from zxkg.search.engine import check_engine
@@ -67,7 +67,7 @@ def ingest(
         # the search index's writer
         store.acquire()
         jobs = workers if workers is not None else default_workers(list(paths))
-        ctx = build_context(store, compact=jobs > 1)  # with workers, this process seldom cuts
+        ctx = writer_context(store, jobs)
         index = SearchIndex.of(store, ctx.segmenter, ctx.gazetteer, engine)
         with index.keeping_up(store) as indexer:
             summary = run_ingest(
