@@ -164,27 +164,57 @@ Prepared = tuple[str, str, str, int, list[tuple[str, str]], str]
 
 def quoted(lexeme: str) -> str:
     """``lexeme`` as a quoted tsvector/tsquery literal."""
-    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+    if "'" in lexeme or "\\" in lexeme:  # (rare: most terms need no escape, spared two copies)
+        lexeme = lexeme.replace("\\", "\\\\").replace("'", "''")
+    return "'" + lexeme + "'"
+
+
+# A lexeme of this many characters or fewer is short enough however it is encoded (four
+# bytes a character at most): only longer ones are measured in bytes.
+SHORT_LEXEME = MAX_LEXEME_BYTES // 4
+
+
+def _fits(lexeme: str) -> bool:
+    return len(lexeme) <= SHORT_LEXEME or len(lexeme.encode("utf-8")) <= MAX_LEXEME_BYTES
 
 
 def _positioned(out: dict[str, list[str]], field: str, positions: Positions, weight: str, pairs: bool = True) -> None:
-    """The lexemes of one text field, at their positions; ``pairs``: its word pairs too."""
+    """The lexemes of one text field, at their positions; ``pairs``: its word pairs too.
+
+    A long article's field is thousands of positions and lexemes, and this runs for every
+    article a PostgreSQL store ingests or indexes again: the prefixes are joined once, a
+    lexeme's length is measured in bytes only when it might be too long, and a position is
+    added once (a lexeme's positions only grow, so a repeat is its last one: a term twice at
+    one position, or positions past ``MAX_POSITION``)."""
+    word, sub = f"{field}:", f"{field}{SUB}:"
+    held = out.get
     for at, group in enumerate(positions, start=1):
-        pos = f"{min(at, MAX_POSITION)}{weight}"
-        for k, term in enumerate(group):
-            lexeme = f"{field}{SUB if k else ''}:{term}"
-            if len(lexeme.encode("utf-8")) <= MAX_LEXEME_BYTES:
-                out.setdefault(lexeme, []).append(pos)
+        pos = f"{at if at < MAX_POSITION else MAX_POSITION}{weight}"
+        prefix = word
+        for term in group:
+            lexeme = prefix + term
+            prefix = sub
+            if len(lexeme) <= SHORT_LEXEME or _fits(lexeme):
+                if (seen := held(lexeme)) is None:
+                    out[lexeme] = [pos]
+                elif seen[-1] != pos:
+                    seen.append(pos)
     if not pairs:
         return
     words = [group[0] if group else "" for group in positions]  # "": a gap is no neighbour
-    for k in range(len(words) - 1):
-        for width in (2, 3):
-            chunk = words[k : k + width]
-            if len(chunk) == width and all(chunk):
-                lexeme = run(field, chunk)
-                if len(lexeme.encode("utf-8")) <= MAX_LEXEME_BYTES:
-                    out.setdefault(lexeme, [])
+    two, three = f"{field}{PAIR}:", f"{field}{PAIR * 2}:"
+    last = len(words) - 1
+    for k in range(last):
+        first, second = words[k], words[k + 1]
+        if not (first and second):
+            continue  # (the run of three holds the same two)
+        lexeme = f"{two}{first} {second}"
+        if lexeme not in out and (len(lexeme) <= SHORT_LEXEME or _fits(lexeme)):
+            out[lexeme] = []
+        if k + 1 < last and (third := words[k + 2]):
+            lexeme = f"{three}{first} {second} {third}"
+            if lexeme not in out and (len(lexeme) <= SHORT_LEXEME or _fits(lexeme)):
+                out[lexeme] = []
 
 
 def run(field: str, words: Sequence[str]) -> str:
@@ -194,9 +224,12 @@ def run(field: str, words: Sequence[str]) -> str:
 
 
 def _literal(out: dict[str, list[str]]) -> str:
-    return " ".join(
-        f"{quoted(lexeme)}:{','.join(dict.fromkeys(pos))}" if pos else quoted(lexeme) for lexeme, pos in out.items()
-    )
+    """The lexemes of ``out`` and their positions, as a tsvector literal. A document none of
+    whose lexemes holds a quote or a backslash (nearly all) is quoted without looking at
+    each lexeme."""
+    if "'" in (lexemes := "\0".join(out)) or "\\" in lexemes:
+        return " ".join(f"{quoted(lexeme)}:{','.join(pos)}" if pos else quoted(lexeme) for lexeme, pos in out.items())
+    return " ".join([f"'{lexeme}':{','.join(pos)}" if pos else f"'{lexeme}'" for lexeme, pos in out.items()])
 
 
 def head_literal(doc: IndexDoc) -> str:
@@ -221,7 +254,7 @@ def tsvector_literal(doc: IndexDoc) -> str:
     parts = [_literal(out), EVERY]
     for field, value in dict.fromkeys((f, v.lower()) for f, v in values):
         lexeme = f"{field}:{value}"
-        if len(lexeme.encode("utf-8")) <= MAX_LEXEME_BYTES:
+        if _fits(lexeme):
             parts.append(quoted(lexeme))
     return " ".join(parts)
 

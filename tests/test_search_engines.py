@@ -23,7 +23,7 @@ from zxkg.ingest.store import Store
 from zxkg.search.date_keys import date_bound, date_key
 from zxkg.search.engine import ENGINES, POSTGRES_ENGINE, open_engine
 from zxkg.search.index import FACETS, SearchIndex
-from zxkg.search.models import SearchHit, SearchResult
+from zxkg.search.models import IndexDoc, SearchHit, SearchResult
 
 OTHERS = [e for e in ENGINES if e != "whoosh"]  # compared with whoosh, the default
 assert OTHERS
@@ -525,3 +525,50 @@ def test_tantivy_keeps_facet_counts_for_other_pages_and_orders_until_the_index_c
     write(TantivyEngine.open(path), docs[5:])  # another writer: the kept engine does not reload
     third = facets(_kept("tantivy", path))
     assert third != second and third == facets(TantivyEngine.open(path))
+
+
+def test_a_postgresql_tsvector_holds_every_lexeme_at_its_positions_however_it_is_spelt(pg_database: str) -> None:
+    """The literal ``tsvector_literal`` writes, read back by PostgreSQL, against the lexemes
+    and positions stated here another way: quotes and backslashes, a term twice at one
+    position, positions past the last PostgreSQL keeps, and lexemes near the byte limit."""
+    import psycopg
+
+    from zxkg.search.postgres_engine import MAX_LEXEME_BYTES, MAX_POSITION, PAIR, SUB, tsvector_literal
+
+    long_ascii, long_cjk, too_long = "a" * 1_900, "政" * 600, "协" * 700  # 1,900, 1,800, 2,100 bytes
+    body: list[tuple[str, ...]] = [
+        ("O'Neil", "O'", "Neil"),
+        ("a\\b", "a\\b"),  # the same term twice at one position
+        ("委员", "委员", "委"),
+        (),  # a gap: no pair runs across it
+        (long_ascii,),
+        (long_cjk,),
+        (too_long,),
+        *[(f"w{k}",) for k in range(MAX_POSITION)],  # (PostgreSQL keeps 256 positions of a lexeme)
+        ("尾",),  # past the last position PostgreSQL keeps, so read as it: once
+        ("x",),
+        ("尾",),
+    ]
+    doc = IndexDoc(
+        id="0" * 16, title="", text="", date="", source="", file="",
+        title_terms=(), body_terms=tuple(body), source_terms=(), evidence_terms=(),
+        regions=(), region_tree=(), provinces=(), entities=(), evidence=(),
+    )  # fmt: skip
+    expected: dict[str, set[int]] = {}
+    for at, group in enumerate(body, start=1):
+        for k, term in enumerate(group):
+            expected.setdefault(("body:" if k == 0 else f"body{SUB}:") + term, set()).add(min(at, MAX_POSITION))
+    words = [g[0] if g else "" for g in body]
+    for width in (2, 3):
+        for k in range(len(words) - width + 1):
+            if all(words[k : k + width]):
+                expected.setdefault(f"body{PAIR * (width - 1)}:" + " ".join(words[k : k + width]), set())
+    expected = {lex: at for lex, at in expected.items() if len(lex.encode()) <= MAX_LEXEME_BYTES}
+    assert f"body:{too_long}" not in expected and f"body:{long_cjk}" in expected and f"body:{long_ascii}" in expected
+
+    with psycopg.connect(pg_database) as conn:
+        rows = conn.execute(
+            "SELECT lexeme, positions FROM unnest(%s::tsvector) WHERE lexeme LIKE 'body%%'", (tsvector_literal(doc),)
+        ).fetchall()
+    assert {lex: set(at or ()) for lex, at in rows} == expected
+    assert expected["body:尾"] == {MAX_POSITION}

@@ -222,3 +222,27 @@ def test_a_kept_search_engine_sees_every_commit_and_a_rebuilt_index(
     with Store.open(data_dir) as store:
         assert SearchIndex.of(store, ctx.segmenter, ctx.gazetteer, engine).reindex(store) == 2
     assert found("兰州市") == 1 and found("常委会议") >= 1
+
+
+def test_extractions_read_many_at_a_time_are_those_ingest_saved(
+    location: str, ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Articles are read back a few at a time (three queries for all of them): each comes
+    back with its own mentions and relations, in id order, indexed as ingest indexed it."""
+    from zxkg.ingest.store import reads
+
+    files = sorted((ROOT.parent / "shared" / "corpus").glob("*.txt"))[:7] or [SEED]
+    engine = "postgresql" if "://" in location else "whoosh"
+    _, saved = ingest_with_index([str(SEED), *map(str, files)], location, ctx, engine)
+    monkeypatch.setattr(reads, "EXTRACTIONS_AT_ONCE", 3)
+    builder = DocBuilder(ctx.segmenter, ctx.gazetteer)
+    with Store.open(location, readonly=True) as store:
+        ids = sorted(store.article_ids())
+        together = list(store.extractions())
+        alone = [ex for i in ids for ex in store.extractions([i])]
+        some = list(store.extractions([ids[-1], "0" * 16, ids[0]]))  # an unknown id is left out
+    assert [ex.article.id for ex in together] == ids and together == alone
+    assert [ex.article.id for ex in some] == [ids[0], ids[-1]]
+    assert sum(len(ex.relations) for ex in together) == sum(len(ex.relations) for ex in saved) > 0
+    by_id = {ex.article.id: builder.build(ex) for ex in saved}
+    assert [builder.build(ex) for ex in together] == [by_id[i] for i in ids]
