@@ -101,8 +101,12 @@ def _copy(source_dir: Path, url: str) -> None:
             click.echo(f"  {c.table:15} {c.source:>10} rows → {c.target:>10}")
         ctx = build_context(copy)
         index = SearchIndex.of(copy, ctx.segmenter, ctx.gazetteer)
-        report = index.sync(copy)
-        click.echo(f"  search index   {report.total:>10} articles (added {report.added})")
+        if index.exists() and index.count():  # a copy resumed after its index was begun
+            report = index.sync(copy)
+            added, total = report.added, report.total
+        else:  # built whole: its GIN index once over every document, not batch by batch
+            added = total = index.reindex(copy)
+        click.echo(f"  search index   {total:>10} articles (added {added})")
         findings = inspect(copy, index).findings(index.engine_name)
         where = copy.location
     problems = [f for f in findings if not f.ok]
