@@ -101,7 +101,9 @@ def _copy(source_dir: Path, url: str) -> None:
             click.echo(f"  {c.table:15} {c.source:>10} rows → {c.target:>10}")
         ctx = build_context(copy)
         index = SearchIndex.of(copy, ctx.segmenter, ctx.gazetteer)
-        if index.exists() and index.count():  # a copy resumed after its index was begun
+        articles = next(c.target for c in counts if c.table == "articles")
+        held = index.count() if index.exists() else 0
+        if held * 2 > articles:  # a copy resumed when its index was mostly built: the rest added
             report = index.sync(copy)
             added, total = report.added, report.total
         else:  # built whole: its GIN index once over every document, not batch by batch
