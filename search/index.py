@@ -251,16 +251,17 @@ class SearchIndex:
         finally:
             engine.close()
 
-    def reindex(self, store: Store) -> int:
-        """Rebuild the index from the store into a temporary directory, then swap it in."""
+    def reindex(self, store: Store, workers: int = 1) -> int:
+        """Rebuild the index from the store into a temporary directory, then swap it in;
+        with ``workers`` > 1 its documents are built in that many worker processes."""
         if self.postgres:
-            return self._fill(open_engine(self.engine_name, self.path, create=True), store)
+            return self._fill(open_engine(self.engine_name, self.path, create=True), store, workers)
         root = Path(self.root)
         root.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{self.engine_name}-new-", dir=root))
         path = Path(self.path)
         try:
-            count = self._fill(open_engine(self.engine_name, tmp, create=True), store)
+            count = self._fill(open_engine(self.engine_name, tmp, create=True), store, workers)
             old = root / f".{self.engine_name}-old-{os.getpid()}"
             if path.exists():
                 os.replace(path, old)
@@ -270,14 +271,14 @@ class SearchIndex:
             shutil.rmtree(tmp, ignore_errors=True)
         return count
 
-    def _fill(self, engine: Engine, store: Store) -> int:
+    def _fill(self, engine: Engine, store: Store, workers: int = 1) -> int:
         """Every article of ``store`` into ``engine``'s bulk writer; the count."""
         try:
             writer = engine.writer(bulk=True)
             count = 0
             try:
-                for ex in store.extractions():
-                    writer.add(self.builder.build(ex))
+                for prepared in self._prepared(store, workers):
+                    writer.add_prepared(prepared)
                     count += 1
             except BaseException:
                 writer.cancel()
@@ -286,6 +287,16 @@ class SearchIndex:
         finally:
             engine.close()
         return count
+
+    def _prepared(self, store: Store, workers: int) -> Iterator[Any]:
+        """The engine's prepared document of every article of ``store``, in id order."""
+        if workers > 1:
+            from .fill import prepared_in_workers
+
+            ids = sorted(store.article_ids())
+            return prepared_in_workers(store.location_for_workers, self.engine_name, ids, workers)
+        prepare = preparer(self.engine_name)
+        return (prepare(self.builder.build(ex)) for ex in store.extractions())
 
     def count(self) -> int:
         engine = self.open()

@@ -246,3 +246,28 @@ def test_extractions_read_many_at_a_time_are_those_ingest_saved(
     assert sum(len(ex.relations) for ex in together) == sum(len(ex.relations) for ex in saved) > 0
     by_id = {ex.article.id: builder.build(ex) for ex in saved}
     assert [builder.build(ex) for ex in together] == [by_id[i] for i in ids]
+
+
+def test_a_reindex_with_workers_builds_the_documents_one_process_builds(
+    place: str, ctx: Context, any_engine: str
+) -> None:
+    """Documents built in worker processes are those one process builds with the store's
+    context (as ``zxkg reindex`` builds it), in the same order; the index they make finds
+    the same articles."""
+    from zxkg.ingest.pipeline import build_context
+    from zxkg.search.engine import preparer
+    from zxkg.search.fill import prepared_in_workers
+
+    files = sorted((ROOT.parent / "shared" / "corpus").glob("*.txt"))[:5]
+    index, _ = ingest_with_index([str(SEED), *map(str, files)], place, ctx, any_engine)
+    with Store.open(place) as store:
+        ids = sorted(store.article_ids())
+        prepare, stored = preparer(any_engine), build_context(store)
+        builder = DocBuilder(stored.segmenter, stored.gazetteer)
+        here = [prepare(builder.build(ex)) for ex in store.extractions()]
+        assert list(prepared_in_workers(store.location_for_workers, any_engine, ids, 2)) == here
+        found = {q: index.search(index.request(q), store).total for q in ("委员", "政协 协商", "“委员工作室”")}
+        assert index.reindex(store, workers=2) == len(ids)
+        assert {q: index.search(index.request(q), store).total for q in found} == found
+        assert found["委员"] > 1
+    assert agree(index, place)

@@ -109,10 +109,17 @@ def search(
 @click.command()
 @data_option
 @engine_option
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Worker processes that build the documents (default: one per core for 400 articles or more, else 1).",
+)
 @handle_errors
-def reindex(data: str | None, engine: str | None) -> None:
+def reindex(data: str | None, engine: str | None, workers: int | None) -> None:
     """Rebuild the search index from the store (into a new directory, then swapped in)."""
     from zxkg.ingest.pipeline import build_context
+    from zxkg.ingest.reextract import default_workers
     from zxkg.ingest.store import Store
     from zxkg.search.index import SearchIndex
 
@@ -123,7 +130,7 @@ def reindex(data: str | None, engine: str | None) -> None:
         index = SearchIndex.of(store, ctx.segmenter, ctx.gazetteer, engine)
         store.acquire()
         try:
-            count = index.reindex(store)
+            count = index.reindex(store, workers or default_workers(store.count("articles")))
         finally:
             store.release()
     click.echo(f"indexed {count} articles into {index.shown} in {time.monotonic() - started:.1f} s")
