@@ -142,6 +142,8 @@ assert len(FACET_FIELDS) < 32  # the numbers 1 … 31 fit an INTEGER's 31 bits a
 # counting their facets read that narrow table, never the terms.
 # lz4 decompresses a row's terms several times faster than pglz, where PostgreSQL reads them.
 TABLE_OPTIONS = "WITH (toast_tuple_target = 128)"
+# off while a bulk writer fills its table, reset when it is swapped in
+AUTOVACUUM = "autovacuum_enabled, toast.autovacuum_enabled"
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS {TABLE} ({DOCUMENT_COLUMNS}, PRIMARY KEY (id)) {TABLE_OPTIONS};
 ALTER TABLE {TABLE} ALTER COLUMN facet_ids SET STORAGE MAIN;
@@ -473,6 +475,9 @@ class PostgresWriter:
             self._conn.execute(f"DROP TABLE IF EXISTS {self._target}")
             # no index yet: they are built once, over all rows, when the table is complete
             self._conn.execute(f"CREATE TABLE {self._target} ({columns(self._conn)}) {TABLE_OPTIONS}")
+            # nothing reads it until it is complete and analysed (``_swap``): the server's
+            # autovacuum would otherwise scan the growing table and its TOAST again and again
+            self._conn.execute(f"ALTER TABLE {self._target} SET ({AUTOVACUUM.replace(',', ' = false,')} = false)")
             self._conn.execute(f"ALTER TABLE {self._target} ALTER COLUMN facet_ids SET STORAGE MAIN")
 
     def add(self, doc: IndexDoc) -> None:
@@ -599,6 +604,7 @@ class PostgresWriter:
         conn.execute(TOTALS_FUNCTION)
         for statement in totals_triggers(new):
             conn.execute(statement)
+        conn.execute(f"ALTER TABLE {new} RESET ({AUTOVACUUM})")
         conn.execute("BEGIN")
         try:
             conn.execute(f"DROP TABLE IF EXISTS {TABLE}")

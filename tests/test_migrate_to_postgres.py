@@ -42,7 +42,9 @@ def test_a_copy_counts_checks_and_answers_as_its_source(source: Path, pg_databas
     assert run_cli("check", "--store", url).returncode == 0
     with PostgresStore.connect(url) as copy:  # its search index built whole, not batch by batch
         (options,) = copy.conn.execute("SELECT reloptions FROM pg_class WHERE oid = 'search_documents_terms'::regclass")
+        (table,) = copy.conn.execute("SELECT reloptions FROM pg_class WHERE oid = 'search_documents'::regclass")
     assert "fastupdate=off" in options[0]
+    assert not any("autovacuum" in o for o in table[0] or ())  # off while it was filled, then reset
     # the same answers from both stores: adopters of the most adopted term, a search's matches
     lexicon = answers(str(source), "lexicon")
     assert lexicon == answers(url, "lexicon") and lexicon
