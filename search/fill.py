@@ -20,6 +20,8 @@ from zxkg.ingest.pipeline import batches, build_context, in_order, settle_gc, wo
 from zxkg.ingest.segment import quiet_jieba
 from zxkg.ingest.store import Store
 
+from .prepared import prepared_documents
+
 BATCH = 32  # articles a task: a few hundred KB of documents to send back
 
 
@@ -38,8 +40,6 @@ class _Builder:
 
 
 def _init(location: str, parent_pid: int, engine: str) -> None:
-    from .index import prepared_documents
-
     watch_parent(parent_pid)
     quiet_jieba()
     _Builder.store = Store.open(location, readonly=True)

@@ -17,14 +17,13 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from zxkg.ingest.errors import NotFound, UsageError, choices
 from zxkg.ingest.gazetteer import Gazetteer
-from zxkg.ingest.link import Context
 from zxkg.ingest.models import Extraction
 from zxkg.ingest.segment import Segmenter
 from zxkg.ingest.store import Store
@@ -54,6 +53,7 @@ from .models import (
     SearchRequest,
     SearchResult,
 )
+from .prepared import prepared_documents
 from .query import QueryError, QueryParser, positive_terms, states, terms_in
 
 MAX_LIMIT = 1000
@@ -87,21 +87,6 @@ class Indexer:
         """Add a document ``prepared_documents`` built where the article was extracted."""
         self._writer.add_prepared(prepared)
         self.added += 1
-
-
-def prepared_documents(engine: str, ctx: Context) -> Callable[[Extraction], Any]:
-    """Ingest's step (``SearchIndex.step``): an Extraction as the engine's prepared document.
-
-    Run in each worker process with its own context, so the writer only hands documents to
-    the engine: building them was a fifth of the writer's time.
-    """
-    builder = DocBuilder(ctx.segmenter, ctx.gazetteer)
-    prepare = preparer(check_engine(engine))
-
-    def step(ex: Extraction) -> Any:
-        return prepare(builder.build(ex))
-
-    return step
 
 
 # Engines kept open for searching, by index directory, while the directory is the same one
@@ -188,7 +173,7 @@ class SearchIndex:
     @property
     def step(self) -> str:
         """The name of ingest's step that builds this index's documents in its workers."""
-        return f"{__name__}:prepared_documents:{self.engine_name}"
+        return f"{prepared_documents.__module__}:prepared_documents:{self.engine_name}"
 
     def open(self) -> Engine:
         """The engine to search; a PostgreSQL index reads through its store's connection."""
