@@ -143,7 +143,7 @@ assert len(FACET_FIELDS) < 32  # the numbers 1 … 31 fit an INTEGER's 31 bits a
 # lz4 decompresses a row's terms several times faster than pglz, where PostgreSQL reads them.
 TABLE_OPTIONS = "WITH (toast_tuple_target = 128)"
 # off while a bulk writer fills its table, reset when it is swapped in
-AUTOVACUUM = "autovacuum_enabled, toast.autovacuum_enabled"
+AUTOVACUUM = ("autovacuum_enabled", "toast.autovacuum_enabled")
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS {TABLE} ({DOCUMENT_COLUMNS}, PRIMARY KEY (id)) {TABLE_OPTIONS};
 ALTER TABLE {TABLE} ALTER COLUMN facet_ids SET STORAGE MAIN;
@@ -196,7 +196,7 @@ def _positioned(out: dict[str, list[str]], field: str, positions: Positions, wei
         for term in group:
             lexeme = prefix + term
             prefix = sub
-            if len(lexeme) <= SHORT_LEXEME or _fits(lexeme):
+            if len(lexeme) <= SHORT_LEXEME or _fits(lexeme):  # (``_fits``' first test, spared a call)
                 if (seen := held(lexeme)) is None:
                     out[lexeme] = [pos]
                 elif seen[-1] != pos:
@@ -477,7 +477,7 @@ class PostgresWriter:
             self._conn.execute(f"CREATE TABLE {self._target} ({columns(self._conn)}) {TABLE_OPTIONS}")
             # nothing reads it until it is complete and analysed (``_swap``): the server's
             # autovacuum would otherwise scan the growing table and its TOAST again and again
-            self._conn.execute(f"ALTER TABLE {self._target} SET ({AUTOVACUUM.replace(',', ' = false,')} = false)")
+            self._conn.execute(f"ALTER TABLE {self._target} SET ({', '.join(f'{o} = false' for o in AUTOVACUUM)})")
             self._conn.execute(f"ALTER TABLE {self._target} ALTER COLUMN facet_ids SET STORAGE MAIN")
 
     def add(self, doc: IndexDoc) -> None:
@@ -604,7 +604,7 @@ class PostgresWriter:
         conn.execute(TOTALS_FUNCTION)
         for statement in totals_triggers(new):
             conn.execute(statement)
-        conn.execute(f"ALTER TABLE {new} RESET ({AUTOVACUUM})")
+        conn.execute(f"ALTER TABLE {new} RESET ({', '.join(AUTOVACUUM)})")
         conn.execute("BEGIN")
         try:
             conn.execute(f"DROP TABLE IF EXISTS {TABLE}")

@@ -26,10 +26,10 @@ from .records import (
 )
 from .session import Session
 
+EXTRACTIONS_AT_ONCE = 200  # articles ``extractions`` reads together
 # The columns of an Article, in the order of its fields (``_article``).
 ARTICLE_COLUMNS = "id, file, origin, title, text, original, date, source, author, url, encoding, {hash}"
 # An entity's columns, in the order ``_entity`` reads them, of the table alias given.
-EXTRACTIONS_AT_ONCE = 200  # articles ``extractions`` reads together
 ENTITY_COLUMNS = "{0}.kind, {0}.name, {0}.code, {0}.level, {0}.parent, {0}.province, {0}.attrs"
 
 
