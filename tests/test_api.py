@@ -353,3 +353,32 @@ def test_a_server_keeps_its_sqlite_stores_open_and_follows_a_store_made_anew(tmp
             ingest([str(src)], store, ctx)
         assert http.get("/stats").json()["articles"] == 1  # the new file, not the deleted one
     assert res._idle == []  # closed with the app
+
+
+def test_a_request_to_a_kept_store_goes_through_the_thread_pool_once(data_dir: Path, monkeypatch: Any) -> None:
+    """A route's own work runs in the thread pool; taking and giving back a kept SQLite store
+    (and reading the app's resources) happen on the event loop: under load each trip through
+    the pool cost as much as a small route's work (docs/design-notes.md)."""
+    import anyio.to_thread
+
+    trips: list[str] = []
+    run_sync = anyio.to_thread.run_sync
+
+    async def counted(func: Any, *args: Any, **kwargs: Any) -> Any:
+        trips.append(getattr(func, "__name__", repr(func)))
+        return await run_sync(func, *args, **kwargs)
+
+    with TestClient(create_app(Settings(store=data_dir))) as http:
+        assert http.get("/stats").status_code == 200  # the first request opens the store (in the pool)
+        monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
+        for url in ("/stats", "/mechanisms?limit=3", "/search?q=委员"):
+            trips.clear()
+            assert http.get(url).status_code == 200
+            assert len(trips) == 1, (url, trips)
+
+
+def test_a_server_builds_its_fast_cutter_before_the_first_search(data_dir: Path) -> None:
+    """rjieba's dictionary takes a second or so to build: a server process builds it when it
+    starts, not while a reader's first search waits."""
+    app = create_app(Settings(store=data_dir))
+    assert app.state.resources.segmenter.fast_built

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 
 from zxkg.ingest.errors import NotFound, StoreNotReady
 from zxkg.ingest.store import PostgresStore, Store, is_postgres, location_from
@@ -72,29 +73,43 @@ class Resources:
                 store.close()
         self.gazetteer = ctx.gazetteer
         self.segmenter = ctx.segmenter
+        # The fast cutter's dictionary is built on the first cut (a second or so): built here,
+        # before the server takes requests, so that no reader's first search waits for it.
+        self.segmenter.cut("政协委员")
         if is_postgres(self.location):
             self.pool = _read_pool(self.location)
         settle_gc()
+
+    def kept_store(self) -> Store | None:
+        """A SQLite store kept from an earlier request, if one is idle and its file is still the
+        one at the path (each statement sees the latest commit, as a fresh connection would);
+        None otherwise. Never waits: a request takes it on the event loop, sparing two trips
+        through the thread pool (``get_store``)."""
+        if self.pool is not None:
+            return None
+        current = _file_of(self.location)
+        while True:
+            with self._idle_lock:
+                kept = self._idle.pop() if self._idle else None
+            if kept is None:
+                return None
+            if kept[1] == current:
+                self._opened[id(kept[0])] = kept[1]
+                return kept[0]
+            kept[0].close()  # a file replaced under it (a store deleted and ingested anew)
 
     def open_store(self) -> Store:
         """A read-only store; 503 (``StoreNotReady``) while there is none yet or it is being
         replaced, so a client waits and asks again instead of reading a 404 or a 500.
 
-        A SQLite store kept from an earlier request serves again while its file is the one
-        at the path (each statement sees the latest commit, as a fresh connection would);
-        a file replaced under it (a store deleted and ingested anew) is opened afresh.
+        A kept SQLite store serves again (``kept_store``), else one is opened; a PostgreSQL
+        store is a connection from the pool, which may wait for one to be free.
         """
         if self.pool is not None:
             return PostgresStore.reading(self.pool.getconn(), self.location)
-        while True:
-            with self._idle_lock:
-                kept = self._idle.pop() if self._idle else None
-            if kept is None:
-                break
-            if kept[1] == _file_of(self.location):
-                self._opened[id(kept[0])] = kept[1]
-                return kept[0]
-            kept[0].close()
+        kept = self.kept_store()
+        if kept is not None:
+            return kept
         try:
             identity = _file_of(self.location)
             store = Store.open(self.location, readonly=True)
@@ -103,18 +118,26 @@ class Resources:
         self._opened[id(store)] = identity
         return store
 
-    def close_store(self, store: Store, failed: bool = False) -> None:
-        """Give a request's store back: a PostgreSQL connection to the pool, a SQLite store to
-        the idle ones (unless the request failed, or enough are kept)."""
-        if self.pool is not None and isinstance(store, PostgresStore):
-            self.pool.putconn(store.conn.raw)
-            return
+    def keep_store(self, store: Store, failed: bool = False) -> bool:
+        """Keep a request's SQLite store for the next request, unless the request failed or
+        enough are kept; whether it was kept (else ``close_store`` gives it back). Never waits."""
+        if self.pool is not None:
+            return False
         identity = self._opened.pop(id(store), None)
         with self._idle_lock:
             if not failed and identity is not None and len(self._idle) < IDLE_SQLITE:
                 self._idle.append((store, identity))
-                return
-        store.close()
+                return True
+        return False
+
+    def close_store(self, store: Store, failed: bool = False) -> None:
+        """Give a request's store back: a PostgreSQL connection to the pool, a SQLite store to
+        the idle ones (``keep_store``) or closed."""
+        if self.pool is not None and isinstance(store, PostgresStore):
+            self.pool.putconn(store.conn.raw)
+            return
+        if not self.keep_store(store, failed):
+            store.close()
 
     def search_index(self, store: Store) -> SearchIndex:
         return SearchIndex.of(store, self.segmenter, self.gazetteer, self.settings.engine)
@@ -147,14 +170,24 @@ def _read_pool(url: str) -> ConnectionPool[Any]:
     )
 
 
-def get_resources(request: Request) -> Resources:
+async def get_resources(request: Request) -> Resources:
+    # async: FastAPI runs a plain function dependency in its thread pool, a trip that cost
+    # more than what it returns
     res: Resources = request.app.state.resources
     return res
 
 
-def get_store(res: Annotated[Resources, Depends(get_resources)]) -> Iterator[Store]:
-    """A read-only store for one request."""
-    store = res.open_store()
+async def get_store(res: Annotated[Resources, Depends(get_resources)]) -> AsyncIterator[Store]:
+    """A read-only store for one request.
+
+    A kept SQLite store is taken and given back on the event loop: a plain generator would
+    go through the thread pool twice a request, which cost a fifth of a small request's
+    time under load (docs/design-notes.md, "The API's requests"). Opening a store or waiting
+    for a PostgreSQL connection may block, so that runs in the pool.
+    """
+    store = res.kept_store()
+    if store is None:
+        store = await run_in_threadpool(res.open_store)
     failed = True
     try:
         yield store
@@ -164,7 +197,8 @@ def get_store(res: Annotated[Resources, Depends(get_resources)]) -> Iterator[Sto
             raise NOT_READY from None
         raise
     finally:
-        res.close_store(store, failed)
+        if not res.keep_store(store, failed):
+            await run_in_threadpool(res.close_store, store, failed)
 
 
 ResourcesDep = Annotated[Resources, Depends(get_resources)]

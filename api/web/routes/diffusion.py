@@ -17,8 +17,9 @@ from ... import serialize
 from ..deps import ResourcesDep, StoreDep
 from ..params import DateParam
 from ..schemas import CascadeOut, CommunitiesOut, LeadersOut, SimilarOut
+from ..validated import ValidatedRoute
 
-router = APIRouter(tags=["diffusion"])
+router = APIRouter(tags=["diffusion"], route_class=ValidatedRoute)
 
 Name = Annotated[str, Path(min_length=1, max_length=200)]
 RegionParam = Annotated[str, Query(max_length=50, description="Only this region and the regions under it")]

@@ -47,9 +47,10 @@ from ..schemas import (
     TermPage,
     TimelineOut,
 )
+from ..validated import ValidatedRoute
 from .graph import XLSX
 
-router = APIRouter(tags=["entities"])
+router = APIRouter(tags=["entities"], route_class=ValidatedRoute)
 
 Limit = Annotated[int, Query(ge=1, le=500, description="Rows per page (1–500)")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip")]

@@ -22,8 +22,9 @@ from ... import serialize
 from ..deps import ResourcesDep, StoreDep
 from ..params import DateParam
 from ..schemas import EgoOut
+from ..validated import ValidatedRoute
 
-router = APIRouter(prefix="/graph", tags=["graph"])
+router = APIRouter(prefix="/graph", tags=["graph"], route_class=ValidatedRoute)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MEDIA = {

@@ -9,8 +9,9 @@ from fastapi import APIRouter
 from ... import serialize
 from ..deps import ResourcesDep, StoreDep
 from ..schemas import Health, Stats
+from ..validated import ValidatedRoute
 
-router = APIRouter(tags=["meta"])
+router = APIRouter(tags=["meta"], route_class=ValidatedRoute)
 
 
 @router.get("/healthz", response_model=Health)

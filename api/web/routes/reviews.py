@@ -24,8 +24,9 @@ from zxkg.ingest.store import Store
 
 from ..deps import ResourcesDep, StoreDep
 from ..schemas import ErrorResponse
+from ..validated import ValidatedRoute
 
-router = APIRouter(tags=["reviews"])
+router = APIRouter(tags=["reviews"], route_class=ValidatedRoute)
 COOKIE = "zxkg_review"
 HEADER = "X-ZXKG-Token"
 

@@ -15,8 +15,9 @@ from ... import serialize
 from ..deps import ResourcesDep, StoreDep
 from ..params import DateParam
 from ..schemas import EvidencePage, SearchPage
+from ..validated import ValidatedRoute
 
-router = APIRouter(tags=["search"])
+router = APIRouter(tags=["search"], route_class=ValidatedRoute)
 
 QueryText = Annotated[
     str,
