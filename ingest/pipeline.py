@@ -484,6 +484,13 @@ def all_cores() -> int:
     return max(1, min(os.cpu_count() or 1, 4))
 
 
+def workers_for_articles(articles: int) -> int:
+    """The worker processes a pass over ``articles`` stored articles gets (re-extraction, a
+    search index rebuilt, a store copied): every core when they are worth the start-up of
+    worker processes, else one."""
+    return all_cores() if articles >= 400 else 1
+
+
 def default_workers(paths: list[str]) -> int:
     """Both cores for a batch worth the start-up of worker processes (a few MB), else one."""
     total = 0

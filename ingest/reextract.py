@@ -22,7 +22,7 @@ from .lexicon import Lexicon
 from .lifetime import watch_parent
 from .link import Context, extract
 from .models import Article, EntityKind, Extraction
-from .pipeline import BATCH, all_cores, batches, build_context, in_order, settle_gc, worker_pool
+from .pipeline import BATCH, batches, build_context, in_order, settle_gc, worker_pool
 from .segment import quiet_jieba
 from .store import Store
 
@@ -49,11 +49,6 @@ def reextract(
     finally:
         store.release()
     return n
-
-
-def default_workers(articles: int) -> int:
-    """Both cores when the articles are worth the start-up of two worker processes."""
-    return all_cores() if articles >= 400 else 1
 
 
 def _settled_kinds(articles: list[Article], ctx: Context, location: str, workers: int) -> Kinds:

@@ -123,12 +123,12 @@ def reextract(data: str | None, workers: int | None) -> None:
     The result depends on the stored articles and the lexicon only: stores of the same
     files ingested in other orders, by other workers or by several ingesters at once,
     come out the same."""
-    from zxkg.ingest.reextract import default_workers
+    from zxkg.ingest.pipeline import workers_for_articles
     from zxkg.ingest.reextract import reextract as run
     from zxkg.ingest.store import Store
 
     with Store.open(location(data)) as store:
-        n = run(store, workers=workers if workers is not None else default_workers(store.count("articles")))
+        n = run(store, workers=workers if workers is not None else workers_for_articles(store.count("articles")))
         rels = store.stats().relations
     click.echo(f"re-extracted {n} articles; relations: " + ", ".join(f"{k} {v}" for k, v in rels.items()))
     sys.stdout.flush()

@@ -84,8 +84,7 @@ def _upgrade_postgres(url: str) -> None:
 
 def _copy(source_dir: Path, url: str) -> None:
     """Copy, count, index and check: what ``--to`` does."""
-    from zxkg.ingest.pipeline import build_context
-    from zxkg.ingest.reextract import default_workers
+    from zxkg.ingest.pipeline import build_context, workers_for_articles
     from zxkg.ingest.store import PostgresStore, SQLiteStore
     from zxkg.ingest.store.copy import copy_store
     from zxkg.search.consistency import inspect
@@ -108,7 +107,7 @@ def _copy(source_dir: Path, url: str) -> None:
             report = index.sync(copy)
             added, total = report.added, report.total
         else:  # built whole: its GIN index once over every document, not batch by batch
-            added = total = index.reindex(copy, default_workers(articles))
+            added = total = index.reindex(copy, workers_for_articles(articles))
         click.echo(f"  search index   {total:>10} articles (added {added})")
         findings = inspect(copy, index).findings(index.engine_name)
         where = copy.location

@@ -118,8 +118,7 @@ def search(
 @handle_errors
 def reindex(data: str | None, engine: str | None, workers: int | None) -> None:
     """Rebuild the search index from the store (into a new directory, then swapped in)."""
-    from zxkg.ingest.pipeline import build_context
-    from zxkg.ingest.reextract import default_workers
+    from zxkg.ingest.pipeline import build_context, workers_for_articles
     from zxkg.ingest.store import Store
     from zxkg.search.index import SearchIndex
 
@@ -130,7 +129,7 @@ def reindex(data: str | None, engine: str | None, workers: int | None) -> None:
         index = SearchIndex.of(store, ctx.segmenter, ctx.gazetteer, engine)
         store.acquire()
         try:
-            count = index.reindex(store, workers or default_workers(store.count("articles")))
+            count = index.reindex(store, workers or workers_for_articles(store.count("articles")))
         finally:
             store.release()
     click.echo(f"indexed {count} articles into {index.shown} in {time.monotonic() - started:.1f} s")
