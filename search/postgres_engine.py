@@ -43,6 +43,8 @@ about 300 bytes a row.
 Facets are one ``GROUP BY`` over the matched rows' ``facet_ids`` (integers, kept in the
 row): each value of ``search_values`` has an id whose high bits name its facet, so the
 facets asked for are picked with a shift, and the names joined to the counts at the end.
+The ids are unnested in the select list (a ``ProjectSet``), not as a function joined to
+each row, which costs a fourth more at 50,000 matched rows.
 A result holding most of the table (a common word) is counted the other way round: the
 totals of ``search_totals`` (kept by statement triggers from the rows each write really
 inserted, replaced or deleted) less the counts of the rows it leaves out, which every
@@ -769,16 +771,16 @@ class PostgresEngine:
                 ]
                 sql = (
                     f"SELECT v.field, v.value, t.n - coalesce(c.n, 0) FROM {TOTALS} t JOIN {VALUES} v ON v.id = t.id"
-                    f" LEFT JOIN (SELECT f, count(*) AS n FROM {TABLE}, unnest(facet_ids) f"
-                    f" WHERE ({' OR '.join(left)}) AND {picked} GROUP BY f) c ON c.f = t.id"
+                    f" LEFT JOIN (SELECT f, count(*) AS n FROM (SELECT unnest(facet_ids) AS f FROM {TABLE}"
+                    f" WHERE {' OR '.join(left)}) s WHERE {picked} GROUP BY f) c ON c.f = t.id"
                     f" WHERE t.id >> {KIND_SHIFT} = ANY(?) AND t.n - coalesce(c.n, 0) > 0"
                 )
                 rows = self.conn.execute(sql, [f"{EVERY} & !({query})", *dates, codes, codes])
             else:
                 # every matching row's facet ids, those of the facets asked for picked by a shift
                 sql = (
-                    f"SELECT v.field, v.value, c.n FROM (SELECT f, count(*) AS n FROM {TABLE}, unnest(facet_ids) f"
-                    f" WHERE {condition} AND {picked} GROUP BY f) c JOIN {VALUES} v ON v.id = c.f"
+                    f"SELECT v.field, v.value, c.n FROM (SELECT f, count(*) AS n FROM (SELECT unnest(facet_ids) AS f"
+                    f" FROM {TABLE} WHERE {condition}) s WHERE {picked} GROUP BY f) c JOIN {VALUES} v ON v.id = c.f"
                 )
                 rows = self.conn.execute(sql, [*params, codes])
             for field, value, n in rows:
