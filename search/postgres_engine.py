@@ -40,11 +40,10 @@ rows are ranked, for their score. The table itself is narrow (every wide value o
 ``toast_tuple_target``; terms lz4-compressed), so counting and sorting the matches read
 about 300 bytes a row.
 
-Facets are one ``GROUP BY`` over the matched rows' ``facet_ids`` (integers, kept in the
-row): each value of ``search_values`` has an id whose high bits name its facet, so the
-facets asked for are picked with a shift, and the names joined to the counts at the end.
-The ids are unnested in the select list (a ``ProjectSet``), not as a function joined to
-each row, which costs a fourth more at 50,000 matched rows.
+Facets are one ``GROUP BY`` over the matched rows' facet value ids (integers, kept in the
+row, one array a facet): only the arrays of the facets asked for are unnested (in the select
+list, a ``ProjectSet``), and the names joined to the counts at the end. Each value of
+``search_values`` has an id whose high bits name its facet.
 A result holding most of the table (a common word) is counted the other way round: the
 totals of ``search_totals`` (kept by statement triggers from the rows each write really
 inserted, replaced or deleted) less the counts of the rows it leaves out, which every
@@ -114,9 +113,16 @@ FACET_PREFIXES = {"region": "regions"}  # a facet's name → its field in search
 NOTHING = "'\\:nothing'"  # a lexeme no document holds: a filter on a kind never indexed
 EVERY = "'\\:every'"  # a lexeme every document holds: the rows a query leaves are EVERY & !query
 TOTALS = "search_totals"
+ROWS = 0  # the id under which search_totals keeps the count of the documents (no facet value's)
 # Facets of a result holding most of the table are its totals less the counts of the rows
 # it leaves out (fewer to read): above this share of the table.
 COMPLEMENT_ABOVE = 0.5
+# A result is counted the other way round (all rows less those it leaves out) when the
+# planner expects this share of the table or more: the GIN index then reads the lexeme
+# every row holds besides the query's, about as long as visiting a further half of the
+# table's rows, so the way round pays only well above half (委员, in 91% of the rows: 35 →
+# 25 ms at 100k; a pair in 48% counted that way: 25 → 42 ms).
+COUNT_COMPLEMENT_ABOVE = 0.8
 MAX_POSITION = 16_383
 MAX_LEXEME_BYTES = 2_000
 # ts_rank divided by the document's length, as BM25 (whoosh, tantivy) weighs a match in a
@@ -125,20 +131,39 @@ RANK_NORMALIZATION = 2
 BATCH = 500  # documents a writer sends in one transaction
 RETRIES = 8
 SETUP_LOCK = 0x7A78_5345  # "zxSE": one process creates the tables at a time
-DOCUMENT_COLUMNS = """
-    id TEXT NOT NULL,              -- the article's id (its content hash)
-    terms TSVECTOR {z} NOT NULL,   -- field-qualified lexemes: 'body:委员':12 'title:委员':3A …
-    head TSVECTOR {z} NOT NULL,    -- the title's and the body's first words: ranks a few matches cheaply
-    date_key INTEGER NOT NULL,     -- the date as YYYYMMDD, missing parts 00, 0 for none
-    facet_ids INTEGER[] {z} NOT NULL,  -- the ids (in search_values) of its facet values: regions, year, brands …
-    record TEXT {z} NOT NULL       -- what a hit shows (JSON): title, date, source, file, regions, sentences
-"""
 # Facet values are counted as integers, each holding its facet's number above KIND_SHIFT bits,
-# so the values of the facets asked for are picked by a shift, without a lookup per value.
+# so the kept totals of the facets asked for are picked by a shift, without a lookup per value.
 FACET_FIELDS = ("regions", "province", "year", *ENTITY_KINDS)
 KIND_SHIFT = 26
 KIND_SHIFT_SPAN = 1 << KIND_SHIFT
 assert len(FACET_FIELDS) < 32  # the numbers 1 … 31 fit an INTEGER's 31 bits above the shift
+# A row's facet value ids, one array a facet (facet_regions, facet_year, facet_mechanism …):
+# counting the facets asked for unnests only theirs, half a row's ids or fewer, and picks
+# none out (docs/design-notes.md, "PostgreSQL facets").
+FACET_COLUMNS = tuple(f"facet_{field}" for field in FACET_FIELDS)
+DOCUMENT_COLUMNS = (
+    """
+    id TEXT NOT NULL,              -- the article's id (its content hash)
+    terms TSVECTOR {z} NOT NULL,   -- field-qualified lexemes: 'body:委员':12 'title:委员':3A …
+    head TSVECTOR {z} NOT NULL,    -- the title's and the body's first words: ranks a few matches cheaply
+    date_key INTEGER NOT NULL,     -- the date as YYYYMMDD, missing parts 00, 0 for none
+"""
+    + "".join(
+        f"    {c} INTEGER[] NOT NULL,  -- the ids (in search_values) of its {f} values\n"
+        for c, f in zip(FACET_COLUMNS, FACET_FIELDS, strict=True)
+    )
+    + """    record TEXT {z} NOT NULL       -- what a hit shows (JSON): title, date, source, file, regions, sentences
+"""
+)
+
+
+def facet_ids(columns: Sequence[str] = FACET_COLUMNS, row: str = "") -> str:
+    """The ids of a row's facet values in ``columns`` as one array (``row``: its table's alias)."""
+    return " || ".join(f"{row}.{c}" if row else c for c in columns)
+
+
+# kept in the narrow row (not TOAST): counting facets reads them
+MAIN_STORAGE = ", ".join(f"ALTER COLUMN {c} SET STORAGE MAIN" for c in FACET_COLUMNS)
 # Every wide value lives out of line (TOAST), so the table itself holds about 300 bytes a row
 # (its facet ids stay in it, STORAGE MAIN): counting the matches, ordering them by date and
 # counting their facets read that narrow table, never the terms.
@@ -148,7 +173,7 @@ TABLE_OPTIONS = "WITH (toast_tuple_target = 128)"
 AUTOVACUUM = ("autovacuum_enabled", "toast.autovacuum_enabled")
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS {TABLE} ({DOCUMENT_COLUMNS}, PRIMARY KEY (id)) {TABLE_OPTIONS};
-ALTER TABLE {TABLE} ALTER COLUMN facet_ids SET STORAGE MAIN;
+ALTER TABLE {TABLE} {MAIN_STORAGE};
 CREATE INDEX IF NOT EXISTS {TABLE}_terms ON {TABLE} USING gin (terms);
 CREATE INDEX IF NOT EXISTS {TABLE}_date ON {TABLE} (date_key);
 CREATE SEQUENCE IF NOT EXISTS {VALUES}_ids MAXVALUE {KIND_SHIFT_SPAN - 1};
@@ -159,7 +184,7 @@ CREATE TABLE IF NOT EXISTS {VALUES} (
     PRIMARY KEY (field, value)
 );
 """
-COLUMNS = "id, terms, head, date_key, facet_ids, record"
+COLUMNS = ", ".join(("id", "terms", "head", "date_key", *FACET_COLUMNS, "record"))
 
 # A document as plain values, built where the article was extracted (ingest's workers):
 # id, the tsvectors' literals (all, head), date key, its (facet, value) pairs, the record's JSON.
@@ -393,15 +418,19 @@ TOTALS_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION {TOTALS}_apply() RETURNS trigger LANGUAGE plpgsql AS $body$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO {TOTALS} (id, n) SELECT f, count(*) FROM added, unnest(added.facet_ids) f GROUP BY f ORDER BY f
+        INSERT INTO {TOTALS} (id, n) SELECT {ROWS}, count(*) FROM added
+        UNION ALL SELECT * FROM (SELECT f, count(*) FROM added, unnest({facet_ids(row="added")}) f
+                                 GROUP BY f ORDER BY f) x
         ON CONFLICT (id) DO UPDATE SET n = {TOTALS}.n + excluded.n;
     ELSIF TG_OP = 'DELETE' THEN
-        INSERT INTO {TOTALS} (id, n) SELECT f, -count(*) FROM removed, unnest(removed.facet_ids) f GROUP BY f ORDER BY f
+        INSERT INTO {TOTALS} (id, n) SELECT {ROWS}, -count(*) FROM removed
+        UNION ALL SELECT * FROM (SELECT f, -count(*) FROM removed, unnest({facet_ids(row="removed")}) f
+                                 GROUP BY f ORDER BY f) x
         ON CONFLICT (id) DO UPDATE SET n = {TOTALS}.n + excluded.n;
     ELSE
         INSERT INTO {TOTALS} (id, n)
-        SELECT f, sum(d) FROM (SELECT unnest(facet_ids) AS f, 1 AS d FROM added
-                               UNION ALL SELECT unnest(facet_ids), -1 FROM removed) x
+        SELECT f, sum(d) FROM (SELECT unnest({facet_ids()}) AS f, 1 AS d FROM added
+                               UNION ALL SELECT unnest({facet_ids()}), -1 FROM removed) x
         GROUP BY f HAVING sum(d) <> 0 ORDER BY f
         ON CONFLICT (id) DO UPDATE SET n = {TOTALS}.n + excluded.n;
     END IF;
@@ -451,7 +480,7 @@ def _has_column(table: str, column: str) -> str:
 LAYOUT = (
     f"SELECT to_regclass('{TABLE}') IS NOT NULL,"
     f" to_regclass('{TABLE}') IS NOT NULL"
-    f" AND NOT ({_has_column(TABLE, 'facet_ids')} AND to_regclass('{TOTALS}') IS NOT NULL),"
+    f" AND NOT ({' AND '.join(_has_column(TABLE, c) for c in FACET_COLUMNS)} AND to_regclass('{TOTALS}') IS NOT NULL),"
     f" to_regclass('{VALUES}') IS NOT NULL AND NOT {_has_column(VALUES, 'id')}"
 )
 
@@ -480,7 +509,7 @@ class PostgresWriter:
             # nothing reads it until it is complete and analysed (``_swap``): the server's
             # autovacuum would otherwise scan the growing table and its TOAST again and again
             self._conn.execute(f"ALTER TABLE {self._target} SET ({', '.join(f'{o} = false' for o in AUTOVACUUM)})")
-            self._conn.execute(f"ALTER TABLE {self._target} ALTER COLUMN facet_ids SET STORAGE MAIN")
+            self._conn.execute(f"ALTER TABLE {self._target} {MAIN_STORAGE}")
 
     def add(self, doc: IndexDoc) -> None:
         self.add_prepared(prepare(doc))
@@ -567,14 +596,17 @@ class PostgresWriter:
             target = f"{TABLE}_incoming"
         with raw.cursor().copy(f"COPY {target} ({COLUMNS}) FROM STDIN") as copy:
             for doc_id, terms, head, key, facets, record in rows:
-                copy.write_row((doc_id, terms, head, key, [ids[kv] for kv in facets], record))
+                by_field: dict[str, list[int]] = {field: [] for field in FACET_FIELDS}
+                for kv in facets:
+                    by_field[kv[0]].append(ids[kv])
+                copy.write_row((doc_id, terms, head, key, *by_field.values(), record))
         if not self._bulk:
             # in id order, so two writers lock the rows they share in the same order
             raw.execute(
                 f"INSERT INTO {TABLE} ({COLUMNS}) SELECT {COLUMNS} FROM {target} ORDER BY id"
                 " ON CONFLICT (id) DO UPDATE SET terms = excluded.terms, head = excluded.head,"
-                " date_key = excluded.date_key,"
-                " facet_ids = excluded.facet_ids, record = excluded.record"
+                " date_key = excluded.date_key, record = excluded.record, "
+                + ", ".join(f"{c} = excluded.{c}" for c in FACET_COLUMNS)
             )
 
     def _retried(self, send: Any) -> None:
@@ -599,8 +631,8 @@ class PostgresWriter:
         conn.execute(f"ALTER TABLE {new} ADD CONSTRAINT {new}_pkey PRIMARY KEY (id)")
         conn.execute(f"DROP TABLE IF EXISTS {TOTALS}_new")
         conn.execute(
-            f"CREATE TABLE {TOTALS}_new AS SELECT f AS id, count(*)::bigint AS n"
-            f" FROM {new}, unnest(facet_ids) f GROUP BY f"
+            f"CREATE TABLE {TOTALS}_new AS SELECT {ROWS} AS id, count(*)::bigint AS n FROM {new}"
+            f" UNION ALL SELECT f, count(*) FROM {new}, unnest({facet_ids()}) f GROUP BY f"
         )
         conn.execute(f"ALTER TABLE {TOTALS}_new ADD CONSTRAINT {TOTALS}_new_pkey PRIMARY KEY (id)")
         conn.execute(TOTALS_FUNCTION)
@@ -635,6 +667,7 @@ class PostgresEngine:
         self.rank_all = RANK_ALL  # above this many matches: title first, then the newest
         self.walk_advantage = WALK_ADVANTAGE
         self.complement_above = COMPLEMENT_ABOVE
+        self.count_complement_above = COUNT_COMPLEMENT_ABOVE
 
     @classmethod
     def open(cls, url: str, create: bool = False, conn: Connection | None = None) -> PostgresEngine:
@@ -754,35 +787,31 @@ class PostgresEngine:
     def _count(
         self, condition: str, params: list[Any], request: SearchRequest, query: str, dates: list[Any]
     ) -> tuple[int, tuple[Facet, ...]]:
-        total = int(self.conn.execute(f"SELECT count(*) FROM {TABLE} WHERE {condition}", params).fetchone()[0])
+        total = self._total(condition, params, query, dates)
         if not request.facets:
             return total, ()
         fields = [FACET_PREFIXES.get(name, name) for name in request.facets]
         codes = [FACET_FIELDS.index(f) + 1 for f in fields if f in FACET_FIELDS]
         counts: dict[str, list[tuple[str, int]]] = {f: [] for f in fields}
         if total and codes:
-            picked = f"f >> {KIND_SHIFT} = ANY(?)"
+            asked = facet_ids([FACET_COLUMNS[code - 1] for code in codes])
             if total > self._size() * self.complement_above:
                 # the totals less the counts of the rows the result leaves out
-                left = [
-                    "terms @@ ?::tsquery",
-                    *(["date_key < ?"] if dates else []),
-                    *(["date_key > ?"] if dates[1:] else []),
-                ]
+                left = _left_out(dates)
                 sql = (
                     f"SELECT v.field, v.value, t.n - coalesce(c.n, 0) FROM {TOTALS} t JOIN {VALUES} v ON v.id = t.id"
-                    f" LEFT JOIN (SELECT f, count(*) AS n FROM (SELECT unnest(facet_ids) AS f FROM {TABLE}"
-                    f" WHERE {' OR '.join(left)}) s WHERE {picked} GROUP BY f) c ON c.f = t.id"
+                    f" LEFT JOIN (SELECT f, count(*) AS n FROM (SELECT unnest({asked}) AS f FROM {TABLE}"
+                    f" WHERE {' OR '.join(left)}) s GROUP BY f) c ON c.f = t.id"
                     f" WHERE t.id >> {KIND_SHIFT} = ANY(?) AND t.n - coalesce(c.n, 0) > 0"
                 )
-                rows = self.conn.execute(sql, [f"{EVERY} & !({query})", *dates, codes, codes])
+                rows = self.conn.execute(sql, [f"{EVERY} & !({query})", *dates, codes])
             else:
-                # every matching row's facet ids, those of the facets asked for picked by a shift
+                # every matching row's ids of the facets asked for
                 sql = (
-                    f"SELECT v.field, v.value, c.n FROM (SELECT f, count(*) AS n FROM (SELECT unnest(facet_ids) AS f"
-                    f" FROM {TABLE} WHERE {condition}) s WHERE {picked} GROUP BY f) c JOIN {VALUES} v ON v.id = c.f"
+                    f"SELECT v.field, v.value, c.n FROM (SELECT f, count(*) AS n FROM (SELECT unnest({asked}) AS f"
+                    f" FROM {TABLE} WHERE {condition}) s GROUP BY f) c JOIN {VALUES} v ON v.id = c.f"
                 )
-                rows = self.conn.execute(sql, [*params, codes])
+                rows = self.conn.execute(sql, params)
             for field, value, n in rows:
                 counts[field].append((value, int(n)))
         facets = []
@@ -790,6 +819,26 @@ class PostgresEngine:
             found = sorted(counts[field], key=lambda kv: (-kv[1], kv[0]))
             facets.append(Facet(name, tuple(found[: request.facet_size] if request.facet_size > 0 else found)))
         return total, tuple(facets)
+
+    def _total(self, condition: str, params: list[Any], query: str, dates: list[Any]) -> int:
+        """How many rows match: counted, or, when the planner expects most of the table to
+        match (a common word), the kept count of all rows less the rows the query leaves
+        out, which the GIN index finds without visiting the many rows that match
+        (``':every' & !query``). 政协 at 100k: 38–42 → 27–31 ms."""
+        size = self._kept_rows()
+        if size is None or self._expected(condition, params) <= size * self.count_complement_above:
+            return self._counted(condition, params)
+        return size - self._counted(" OR ".join(_left_out(dates)), [f"{EVERY} & !({query})", *dates])
+
+    def _expected(self, condition: str, params: list[Any]) -> float:
+        """How many rows the planner expects to match ``condition`` (no scan: its statistics
+        of the table's lexemes)."""
+        plan = self.conn.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {TABLE} WHERE {condition}", params).fetchone()
+        tree = json.loads(plan[0]) if isinstance(plan[0], str) else plan[0]
+        return float(tree[0]["Plan"].get("Plan Rows", 0))
+
+    def _counted(self, condition: str, params: list[Any]) -> int:
+        return int(self.conn.execute(f"SELECT count(*) FROM {TABLE} WHERE {condition}", params).fetchone()[0])
 
     def _page(
         self, condition: str, params: list[Any], query: str, request: SearchRequest, total: int
@@ -822,6 +871,9 @@ class PostgresEngine:
         turn (``tiers``: the query with a query word in the title, then without; or the
         query alone), each tier newest first.
 
+        A tier's matches are counted, or when the planner expects it to hold most of the
+        result (a word in nearly every title), the next and last tier's are, which the GIN
+        index finds without visiting the many rows of this one.
         A tier is read in date order by walking the date index and checking each row's terms
         while it is dense enough that few rows are checked, else by sorting its matches (read
         from the narrow table) by date; only the page's rows are ranked, for their score."""
@@ -833,10 +885,11 @@ class PostgresEngine:
         for k, tier in enumerate(tiers):
             if k == len(tiers) - 1:
                 n = total - seen
+            elif k == len(tiers) - 2 and self._expected(condition, [tier, *dates]) > total * self.complement_above:
+                # the tiers share out the result: the last one counted, when it is the smaller
+                n = total - seen - self._counted(condition, [tiers[-1], *dates])
             else:
-                n = int(
-                    self.conn.execute(f"SELECT count(*) FROM {TABLE} WHERE {condition}", [tier, *dates]).fetchone()[0]
-                )
+                n = self._counted(condition, [tier, *dates])
             seen += n
             if offset >= n:
                 offset -= n
@@ -857,10 +910,21 @@ class PostgresEngine:
                 break
         return tuple(_hit(doc_id, float(score), record) for doc_id, score, record in rows)
 
+    def _kept_rows(self) -> int | None:
+        """How many rows the table holds, as its triggers keep the count (no scan); None
+        before a first write counted them."""
+        row = self.conn.execute(f"SELECT n FROM {TOTALS} WHERE id = {ROWS}").fetchone()
+        return int(row[0]) if row else None
+
     def _size(self) -> int:
-        """About how many rows the table holds (the planner's figure: no scan)."""
-        row = self.conn.execute(f"SELECT reltuples FROM pg_class WHERE oid = '{TABLE}'::regclass").fetchone()
-        return max(int(row[0]) if row and row[0] and row[0] > 0 else 0, 1)
+        """How many rows the table holds; 1 at least."""
+        return max(self._kept_rows() or 0, 1)
+
+
+def _left_out(dates: list[Any]) -> list[str]:
+    """The conditions of the rows a search leaves out, any of them (its parameters: the
+    rows ``':every' & !query`` matches, then the date range's bounds, as ``dates``)."""
+    return ["terms @@ ?::tsquery", *(["date_key < ?"] if dates else []), *(["date_key > ?"] if dates[1:] else [])]
 
 
 def _window(request: SearchRequest, total: int) -> tuple[int, int]:

@@ -165,12 +165,14 @@ def test_postgresql_facets_from_the_totals_less_what_a_result_leaves_out_are_the
     query: str,
     options: dict[str, object],
 ) -> None:
-    """A result holding most of the table has its facets counted from the kept totals less
-    the rows it leaves out (dates outside its range included): the same counts as whoosh."""
+    """A result holding most of the table has its total and its facets counted from the kept
+    totals less the rows it leaves out (dates outside its range included): the same counts
+    as whoosh."""
     index, _ = postgres_index
     engine = index.open()
     try:
         engine.complement_above = 0.0  # every result counts as holding most of the table
+        engine.count_complement_above = 0.0
         request = index.request(query, **{"facets": FACETS, "facet_size": 0, "limit": 50, **options})  # type: ignore[arg-type]
         found = engine.search(request)
     finally:
@@ -185,7 +187,7 @@ def test_postgresql_facet_totals_follow_every_write(
 ) -> None:
     """Rows added, replaced (with other facet values) and deleted by incremental writers, and
     a reindex's swap, leave the totals equal to a count over the table."""
-    from zxkg.search.postgres_engine import TOTALS, PostgresEngine
+    from zxkg.search.postgres_engine import ROWS, TOTALS, PostgresEngine, facet_ids
 
     index, store = postgres_index
     docs = [index.builder.build(ex) for ex in store.extractions()]
@@ -211,7 +213,8 @@ def test_postgresql_facet_totals_follow_every_write(
             kept = dict(engine.conn.execute(f"SELECT id, n FROM {TOTALS} WHERE n <> 0").fetchall())
             counted = dict(
                 engine.conn.execute(
-                    "SELECT f, count(*) FROM search_documents, unnest(facet_ids) f GROUP BY f"
+                    f"SELECT f, count(*) FROM search_documents, unnest({facet_ids()}) f GROUP BY f"
+                    f" UNION ALL SELECT {ROWS}, count(*) FROM search_documents HAVING count(*) > 0"
                 ).fetchall()
             )
         finally:
@@ -242,14 +245,16 @@ def test_a_large_postgresql_result_shows_title_matches_first_then_the_newest(
     """Above ``rank_all`` matches PostgreSQL does not rank each one: the matches holding a
     query word in their title come first, each tier newest first, read either by walking the
     date index or by sorting the matches; both give the same pages, and the same matches as
-    whoosh."""
+    whoosh. So do counts made the other way round (the result's from the kept count of all
+    rows, the title tier's from the last tier's), as for a word in nearly every title."""
     index, _ = postgres_index
     engine = index.open()
     try:
         engine.rank_all = 0  # every result counts as large
 
-        def order(walk: bool, size: int) -> list[SearchHit]:
+        def order(walk: bool, size: int, other_way: bool = False) -> list[SearchHit]:
             engine.walk_advantage = 0 if walk else 10**9
+            engine.complement_above = engine.count_complement_above = 0.0 if other_way else 1.0
             request = index.request(query, limit=size, page=1)
             hits = list(engine.search(request).hits)
             while len(hits) < engine.search(request).total:
@@ -260,6 +265,8 @@ def test_a_large_postgresql_result_shows_title_matches_first_then_the_newest(
         whole = order(walk=False, size=50)
         assert [h.id for h in order(walk=True, size=2)] == [h.id for h in whole]
         assert [h.id for h in order(walk=False, size=3)] == [h.id for h in whole]
+        for walk, size in ((True, 2), (False, 3), (False, 50)):
+            assert [h.id for h in order(walk, size, other_way=True)] == [h.id for h in whole]
         assert {h.file for h in whole} == {h.file for h in answer(indexes["whoosh"], query).hits}
         words = [w for w in query.replace("“", " ").replace("”", " ").split() if w != "OR"]
         titled = [any(w[:2] in h.title for w in words) for h in whole]
@@ -437,7 +444,7 @@ def test_postgresql_search_tables_of_an_older_layout_count_as_none_and_are_rebui
 
     fill()
     engine = PostgresEngine.open(url)
-    engine.conn.execute("ALTER TABLE search_documents DROP COLUMN facet_ids")  # as an older layout had none
+    engine.conn.execute("ALTER TABLE search_documents DROP COLUMN facet_year")  # as an older layout had none
     engine.conn.execute("ALTER TABLE search_values DROP COLUMN id")
     engine.close()
     assert not PostgresEngine.exists(url)
