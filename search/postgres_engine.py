@@ -139,7 +139,7 @@ KIND_SHIFT_SPAN = 1 << KIND_SHIFT
 assert len(FACET_FIELDS) < 32  # the numbers 1 … 31 fit an INTEGER's 31 bits above the shift
 # A row's facet value ids, one array a facet (facet_regions, facet_year, facet_mechanism …):
 # counting the facets asked for unnests only theirs, half a row's ids or fewer, and picks
-# none out (docs/design-notes.md, "PostgreSQL facets").
+# none out (docs/design-notes.md, "PostgreSQL facets and counts at 100k").
 FACET_COLUMNS = tuple(f"facet_{field}" for field in FACET_FIELDS)
 DOCUMENT_COLUMNS = (
     """
@@ -754,11 +754,12 @@ class PostgresEngine:
         condition = " AND ".join(["terms @@ ?::tsquery", *dated])
         params = [query, *dates]
         with self._reading():
-            total, facets = self._count(condition, params, request, query, dates)
+            documents = self._kept_rows()  # (of the state this transaction reads)
+            total, facets = self._count(condition, params, request, query, dates, documents)
             if request.sort == "date" or total > self.rank_all:
                 title = None if request.sort == "date" else self._compiler(request).title_words(request.query)
                 tiers = [query] if title is None else [f"({query}) & ({title})", f"({query}) & !({title})"]
-                hits = self._newest(tiers, ranked, condition, dates, request, total)
+                hits = self._newest(tiers, ranked, condition, dates, request, total, max(documents or 0, 1))
             else:
                 hits = self._page(condition, params, ranked, request, total)
         return SearchResult(total=total, hits=hits, facets=facets, offset=request.offset, limit=request.limit)
@@ -785,9 +786,15 @@ class PostgresEngine:
                 self.conn.execute("COMMIT")
 
     def _count(
-        self, condition: str, params: list[Any], request: SearchRequest, query: str, dates: list[Any]
+        self,
+        condition: str,
+        params: list[Any],
+        request: SearchRequest,
+        query: str,
+        dates: list[Any],
+        documents: int | None,
     ) -> tuple[int, tuple[Facet, ...]]:
-        total = self._total(condition, params, query, dates)
+        total = self._total(condition, params, query, dates, documents)
         if not request.facets:
             return total, ()
         fields = [FACET_PREFIXES.get(name, name) for name in request.facets]
@@ -795,7 +802,7 @@ class PostgresEngine:
         counts: dict[str, list[tuple[str, int]]] = {f: [] for f in fields}
         if total and codes:
             asked = facet_ids([FACET_COLUMNS[code - 1] for code in codes])
-            if total > self._size() * self.complement_above:
+            if total > (documents or 0) * self.complement_above:
                 # the totals less the counts of the rows the result leaves out
                 left = _left_out(dates)
                 sql = (
@@ -820,15 +827,15 @@ class PostgresEngine:
             facets.append(Facet(name, tuple(found[: request.facet_size] if request.facet_size > 0 else found)))
         return total, tuple(facets)
 
-    def _total(self, condition: str, params: list[Any], query: str, dates: list[Any]) -> int:
+    def _total(self, condition: str, params: list[Any], query: str, dates: list[Any], documents: int | None) -> int:
         """How many rows match: counted, or, when the planner expects most of the table to
         match (a common word), the kept count of all rows less the rows the query leaves
         out, which the GIN index finds without visiting the many rows that match
-        (``':every' & !query``). 政协 at 100k: 38–42 → 27–31 ms."""
-        size = self._kept_rows()
-        if size is None or self._expected(condition, params) <= size * self.count_complement_above:
+        (``':every' & !query``). 政协 at 100k: 38–42 → 27–31 ms. ``documents``: their
+        kept count (None: not kept)."""
+        if documents is None or self._expected(condition, params) <= documents * self.count_complement_above:
             return self._counted(condition, params)
-        return size - self._counted(" OR ".join(_left_out(dates)), [f"{EVERY} & !({query})", *dates])
+        return documents - self._counted(" OR ".join(_left_out(dates)), [f"{EVERY} & !({query})", *dates])
 
     def _expected(self, condition: str, params: list[Any]) -> float:
         """How many rows the planner expects to match ``condition`` (no scan: its statistics
@@ -865,7 +872,14 @@ class PostgresEngine:
         return tuple(_hit(doc_id, float(score), record) for doc_id, score, record in rows)
 
     def _newest(
-        self, tiers: list[str], ranked: str, condition: str, dates: list[Any], request: SearchRequest, total: int
+        self,
+        tiers: list[str],
+        ranked: str,
+        condition: str,
+        dates: list[Any],
+        request: SearchRequest,
+        total: int,
+        size: int,
     ) -> tuple[SearchHit, ...]:
         """A page of a large result (or of one sorted by date): the matches of each tier in
         turn (``tiers``: the query with a query word in the title, then without; or the
@@ -881,7 +895,7 @@ class PostgresEngine:
         if limit <= 0 or offset >= total:
             return ()
         rows: list[Any] = []
-        size, seen = self._size(), 0
+        seen = 0
         for k, tier in enumerate(tiers):
             if k == len(tiers) - 1:
                 n = total - seen
@@ -915,10 +929,6 @@ class PostgresEngine:
         before a first write counted them."""
         row = self.conn.execute(f"SELECT n FROM {TOTALS} WHERE id = {ROWS}").fetchone()
         return int(row[0]) if row else None
-
-    def _size(self) -> int:
-        """How many rows the table holds; 1 at least."""
-        return max(self._kept_rows() or 0, 1)
 
 
 def _left_out(dates: list[Any]) -> list[str]:
