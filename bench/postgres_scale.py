@@ -41,14 +41,15 @@ def replicate(url: str, times: int) -> float:
     """Copy the search rows ``times - 1`` times under new ids; seconds taken (index included)."""
     import psycopg
 
-    from zxkg.search.postgres_engine import COLUMNS, facet_ids
+    from zxkg.search.postgres_engine import COLUMNS, FACET_COLUMNS
 
     started = time.perf_counter()
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("DROP INDEX IF EXISTS search_documents_terms")
+        facets = ", ".join(f"s.{c}" for c in FACET_COLUMNS)
         conn.execute(
             f"INSERT INTO search_documents ({COLUMNS}) SELECT s.id || '-' || k, s.terms, s.head,"
-            f" CASE WHEN s.date_key > 0 THEN s.date_key - k * 10000 ELSE 0 END, {facet_ids(row='s')}, s.record"
+            f" CASE WHEN s.date_key > 0 THEN s.date_key - k * 10000 ELSE 0 END, {facets}, s.record"
             " FROM search_documents s, generate_series(1, %s) k",
             (times - 1,),
         )
