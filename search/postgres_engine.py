@@ -413,7 +413,10 @@ def connect(url: str) -> Connection:
 # Every facet value's count over the whole table, kept by statement triggers from the rows
 # each statement inserted, changed or deleted (so two writers never count one row twice:
 # the transition tables hold what was really written), in value order, so concurrent
-# writers lock the counts they share in the same order.
+# writers lock the counts they share in the same order. Every branch writes the documents'
+# count (id 0, first in that order) even when it does not change: an upsert fires its
+# UPDATE trigger before its INSERT trigger, and a writer that locked some values before
+# the count could otherwise wait on one that holds the count and wants those values.
 TOTALS_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION {TOTALS}_apply() RETURNS trigger LANGUAGE plpgsql AS $body$
 BEGIN
@@ -428,10 +431,11 @@ BEGIN
                                  GROUP BY f ORDER BY f) x
         ON CONFLICT (id) DO UPDATE SET n = {TOTALS}.n + excluded.n;
     ELSE
-        INSERT INTO {TOTALS} (id, n)
+        INSERT INTO {TOTALS} (id, n) SELECT {ROWS}, 0
+        UNION ALL SELECT * FROM (
         SELECT f, sum(d) FROM (SELECT unnest({facet_ids()}) AS f, 1 AS d FROM added
                                UNION ALL SELECT unnest({facet_ids()}), -1 FROM removed) x
-        GROUP BY f HAVING sum(d) <> 0 ORDER BY f
+        GROUP BY f HAVING sum(d) <> 0 ORDER BY f) y
         ON CONFLICT (id) DO UPDATE SET n = {TOTALS}.n + excluded.n;
     END IF;
     RETURN NULL;
@@ -798,7 +802,7 @@ class PostgresEngine:
         if not request.facets:
             return total, ()
         fields = [FACET_PREFIXES.get(name, name) for name in request.facets]
-        codes = [FACET_FIELDS.index(f) + 1 for f in fields if f in FACET_FIELDS]
+        codes = sorted({FACET_FIELDS.index(f) + 1 for f in fields if f in FACET_FIELDS})  # a facet asked twice: once
         counts: dict[str, list[tuple[str, int]]] = {f: [] for f in fields}
         if total and codes:
             asked = facet_ids([FACET_COLUMNS[code - 1] for code in codes])

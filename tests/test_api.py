@@ -382,3 +382,60 @@ def test_a_server_builds_its_fast_cutter_before_the_first_search(data_dir: Path)
     starts, not while a reader's first search waits."""
     app = create_app(Settings(store=data_dir))
     assert app.state.resources.segmenter.fast_built
+
+
+def test_validated_routes_answer_the_bytes_and_schema_of_plain_routes(data_dir: Path) -> None:
+    """Routes that check and serialise their answers in their own thread (``ValidatedRoute``)
+    answer what FastAPI's own routes answer with the same functions: the same status, type
+    and bytes, errors included, and the same response schemas in the OpenAPI document."""
+    import inspect
+
+    from fastapi import APIRouter, FastAPI
+    from fastapi.routing import APIRoute
+
+    from zxkg.api.web import errors
+    from zxkg.api.web.routes import diffusion, entities, graph, meta, search
+
+    app = create_app(Settings(store=data_dir))
+    twin = FastAPI()
+    twin.state.resources = app.state.resources
+    errors.install(twin)
+    plain = APIRouter(route_class=APIRoute)
+    wrapped = 0
+    for module in (meta, search, entities, graph, diffusion):
+        for route in module.router.routes:
+            if isinstance(route, APIRoute) and getattr(route.endpoint, "answers_validated", False):
+                wrapped += 1
+                plain.add_api_route(
+                    route.path,
+                    inspect.unwrap(route.endpoint),
+                    methods=list(route.methods),
+                    response_model=route.response_model,
+                    response_model_by_alias=route.response_model_by_alias,
+                    responses=route.responses,
+                    response_description=route.response_description,
+                )
+    twin.include_router(plain)
+    assert wrapped >= 15
+    urls = [
+        "/healthz", "/stats", "/search?q=委员&facet=region&facet=year", "/search?q=委员工作室&sort=date&limit=2",
+        "/evidence?q=委员工作室", "/regions?limit=3", "/mechanisms?limit=5", "/brands", "/documents",
+        "/mechanisms/委员工作室", "/mechanisms/委员工作室/adopters?limit=3", "/mechanisms/委员工作室/counts",
+        "/timeline/委员工作室", "/compare?terms=委员工作室&terms=两力两率", "/graph/ego/委员工作室",
+        "/leaders", "/communities", "/diffusion/委员工作室", "/mechanisms/nothing-of-the-kind/adopters", "/search?q=AND", "/regions/长沙市",
+    ]  # fmt: skip
+    with TestClient(app) as ours, TestClient(twin) as theirs:
+        for url in urls:
+            a, b = ours.get(url), theirs.get(url)
+            assert (a.status_code, a.headers["content-type"], a.content) == (
+                b.status_code,
+                b.headers["content-type"],
+                b.content,
+            ), url
+        schema, twin_schema = ours.get("/openapi.json").json(), theirs.get("/openapi.json").json()
+    for path, methods in twin_schema["paths"].items():
+        for method, operation in methods.items():
+            assert schema["paths"][path][method]["responses"]["200"] == operation["responses"]["200"], path
+    assert {k: v for k, v in schema["components"]["schemas"].items() if k in twin_schema["components"]["schemas"]} == {
+        k: v for k, v in twin_schema["components"]["schemas"].items() if k in schema["components"]["schemas"]
+    }

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
+import anyio
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 
@@ -198,7 +199,10 @@ async def get_store(res: Annotated[Resources, Depends(get_resources)]) -> AsyncI
         raise
     finally:
         if not res.keep_store(store, failed):
-            await run_in_threadpool(res.close_store, store, failed)
+            # shielded: a cancelled request (a client gone, the server stopping) still gives
+            # its PostgreSQL connection back to the pool
+            with anyio.CancelScope(shield=True):
+                await run_in_threadpool(res.close_store, store, failed)
 
 
 ResourcesDep = Annotated[Resources, Depends(get_resources)]

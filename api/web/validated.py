@@ -6,7 +6,8 @@ load (20 clients, two server processes) each trip cost about as much as a small 
 own work (docs/design-notes.md, "The API's requests"). A ``ValidatedRoute`` checks and
 serialises the answer where the route ran, with the same model and the same options
 FastAPI would use, and hands FastAPI a finished response, which it passes on as it is.
-The OpenAPI document still states the model: it is the route's ``response_model``.
+The OpenAPI document still states the model: it is the route's ``response_model``. A
+test holds the answers' bytes and the OpenAPI document equal to plain routes'.
 """
 
 from __future__ import annotations
@@ -17,36 +18,62 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import Response
+from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import TypeAdapter
 
 JSON = "application/json"
-# what a route may ask of FastAPI's serialising that ``answering`` does not do
-FASTAPI_ONLY = ("include", "exclude", "exclude_unset", "exclude_defaults", "exclude_none")
+# what a route may ask of FastAPI's answering that ``answering`` does not do
+FASTAPI_ONLY = (
+    "response_model_include",
+    "response_model_exclude",
+    "response_model_exclude_unset",
+    "response_model_exclude_defaults",
+    "response_model_exclude_none",
+    "status_code",
+)
 
 
 class ValidatedRoute(APIRoute):
     """An ``APIRoute`` whose plain route function answers a checked, serialised response.
 
-    Routes that are coroutines already check on the event loop, and routes that leave
-    FastAPI's defaults (a model dumped without aliases, fields left out) keep FastAPI's way.
+    Kept FastAPI's way: coroutines (they check on the event loop already), generators,
+    routes that take the ``Response`` to set headers on, and routes that ask for what
+    ``answering`` does not do (a status code, a response class, a model dumped without
+    aliases or with fields left out).
     """
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         model = kwargs.get("response_model")
         if (
             isinstance(model, type)
+            and not getattr(endpoint, "answers_validated", False)  # (a router included again)
             and not inspect.iscoroutinefunction(endpoint)
+            and not inspect.isgeneratorfunction(endpoint)
             and kwargs.get("response_model_by_alias", True) is True
-            and not any(kwargs.get(f"response_model_{option}") for option in FASTAPI_ONLY)
+            and not any(kwargs.get(option) for option in FASTAPI_ONLY)
+            and _default_class(kwargs.get("response_class"))
+            and not _takes_response(endpoint)
         ):
             endpoint = answering(endpoint, model)
         super().__init__(path, endpoint, **kwargs)
 
 
+def _default_class(response_class: Any) -> bool:
+    """Whether a route leaves its response class to FastAPI (``Default(JSONResponse)``)."""
+    return response_class is None or getattr(response_class, "value", None) is JSONResponse
+
+
+def _takes_response(endpoint: Callable[..., Any]) -> bool:
+    signature = inspect.signature(endpoint, eval_str=True)
+    return any(
+        isinstance(p.annotation, type) and issubclass(p.annotation, Response) for p in signature.parameters.values()
+    )
+
+
 def answering(endpoint: Callable[..., Any], model: type[Any]) -> Callable[..., Any]:
     """``endpoint`` returning its answer checked against ``model`` and serialised as FastAPI
-    would (by alias); a ``Response`` it returns itself passes as it is.
+    would (from attributes too, by alias); a ``Response`` it returns itself passes as it is.
 
     The wrapper states the route's parameters with their annotations already evaluated in
     the route's module, so FastAPI reads the same parameters from it as from the route.
@@ -58,7 +85,9 @@ def answering(endpoint: Callable[..., Any], model: type[Any]) -> Callable[..., A
         body = endpoint(*args, **kwargs)
         if isinstance(body, Response):
             return body
-        return Response(adapter.dump_json(adapter.validate_python(body), by_alias=True), media_type=JSON)
+        checked = adapter.validate_python(body, from_attributes=True)
+        return Response(adapter.dump_json(checked, by_alias=True), media_type=JSON)
 
     answer.__signature__ = inspect.signature(endpoint, eval_str=True)  # type: ignore[attr-defined]
+    answer.answers_validated = True  # type: ignore[attr-defined]
     return answer
