@@ -422,7 +422,8 @@ def test_validated_routes_answer_the_bytes_and_schema_of_plain_routes(data_dir: 
         "/evidence?q=委员工作室", "/regions?limit=3", "/mechanisms?limit=5", "/brands", "/documents",
         "/mechanisms/委员工作室", "/mechanisms/委员工作室/adopters?limit=3", "/mechanisms/委员工作室/counts",
         "/timeline/委员工作室", "/compare?terms=委员工作室&terms=两力两率", "/graph/ego/委员工作室",
-        "/leaders", "/communities", "/diffusion/委员工作室", "/mechanisms/nothing-of-the-kind/adopters", "/search?q=AND", "/regions/长沙市",
+        "/leaders", "/communities", "/diffusion/委员工作室", "/mechanisms/nothing-of-the-kind/adopters",
+        "/search?q=AND", "/regions/长沙市",
     ]  # fmt: skip
     with TestClient(app) as ours, TestClient(twin) as theirs:
         for url in urls:
