@@ -103,14 +103,11 @@ class Resources:
         """A read-only store; 503 (``StoreNotReady``) while there is none yet or it is being
         replaced, so a client waits and asks again instead of reading a 404 or a 500.
 
-        A kept SQLite store serves again (``kept_store``), else one is opened; a PostgreSQL
-        store is a connection from the pool, which may wait for one to be free.
+        ``get_store`` asks for a kept SQLite store first (``kept_store``); a PostgreSQL store
+        is a connection from the pool, which may wait for one to be free.
         """
         if self.pool is not None:
             return PostgresStore.reading(self.pool.getconn(), self.location)
-        kept = self.kept_store()
-        if kept is not None:
-            return kept
         try:
             identity = _file_of(self.location)
             store = Store.open(self.location, readonly=True)
@@ -121,7 +118,7 @@ class Resources:
 
     def keep_store(self, store: Store, failed: bool = False) -> bool:
         """Keep a request's SQLite store for the next request, unless the request failed or
-        enough are kept; whether it was kept (else ``close_store`` gives it back). Never waits."""
+        enough are kept; whether it was kept (else ``close_store`` lets it go). Never waits."""
         if self.pool is not None:
             return False
         identity = self._opened.pop(id(store), None)
@@ -131,14 +128,13 @@ class Resources:
                 return True
         return False
 
-    def close_store(self, store: Store, failed: bool = False) -> None:
-        """Give a request's store back: a PostgreSQL connection to the pool, a SQLite store to
-        the idle ones (``keep_store``) or closed."""
+    def close_store(self, store: Store) -> None:
+        """Let go of a request's store that was not kept (``keep_store``): a PostgreSQL
+        connection back to the pool, a SQLite store closed."""
         if self.pool is not None and isinstance(store, PostgresStore):
             self.pool.putconn(store.conn.raw)
             return
-        if not self.keep_store(store, failed):
-            store.close()
+        store.close()
 
     def search_index(self, store: Store) -> SearchIndex:
         return SearchIndex.of(store, self.segmenter, self.gazetteer, self.settings.engine)
@@ -202,7 +198,7 @@ async def get_store(res: Annotated[Resources, Depends(get_resources)]) -> AsyncI
             # shielded: a cancelled request (a client gone, the server stopping) still gives
             # its PostgreSQL connection back to the pool
             with anyio.CancelScope(shield=True):
-                await run_in_threadpool(res.close_store, store, failed)
+                await run_in_threadpool(res.close_store, store)
 
 
 ResourcesDep = Annotated[Resources, Depends(get_resources)]

@@ -53,9 +53,9 @@ class ValidatedRoute(APIRoute):
             and kwargs.get("response_model_by_alias", True) is True
             and not any(kwargs.get(option) for option in FASTAPI_ONLY)
             and _default_class(kwargs.get("response_class"))
-            and not _takes_response(endpoint)
+            and not _takes_response(signature := inspect.signature(endpoint, eval_str=True))
         ):
-            endpoint = answering(endpoint, model)
+            endpoint = answering(endpoint, model, signature)
         super().__init__(path, endpoint, **kwargs)
 
 
@@ -64,19 +64,18 @@ def _default_class(response_class: Any) -> bool:
     return response_class is None or getattr(response_class, "value", None) is JSONResponse
 
 
-def _takes_response(endpoint: Callable[..., Any]) -> bool:
-    signature = inspect.signature(endpoint, eval_str=True)
+def _takes_response(signature: inspect.Signature) -> bool:
     return any(
         isinstance(p.annotation, type) and issubclass(p.annotation, Response) for p in signature.parameters.values()
     )
 
 
-def answering(endpoint: Callable[..., Any], model: type[Any]) -> Callable[..., Any]:
+def answering(endpoint: Callable[..., Any], model: type[Any], signature: inspect.Signature) -> Callable[..., Any]:
     """``endpoint`` returning its answer checked against ``model`` and serialised as FastAPI
     would (from attributes too, by alias); a ``Response`` it returns itself passes as it is.
 
-    The wrapper states the route's parameters with their annotations already evaluated in
-    the route's module, so FastAPI reads the same parameters from it as from the route.
+    The wrapper states the route's parameters (``signature``, its annotations evaluated in
+    the route's module), so FastAPI reads the same parameters from it as from the route.
     """
     adapter: TypeAdapter[Any] = TypeAdapter(model)
 
@@ -88,6 +87,6 @@ def answering(endpoint: Callable[..., Any], model: type[Any]) -> Callable[..., A
         checked = adapter.validate_python(body, from_attributes=True)
         return Response(adapter.dump_json(checked, by_alias=True), media_type=JSON)
 
-    answer.__signature__ = inspect.signature(endpoint, eval_str=True)  # type: ignore[attr-defined]
+    answer.__signature__ = signature  # type: ignore[attr-defined]
     answer.answers_validated = True  # type: ignore[attr-defined]
     return answer
