@@ -808,11 +808,10 @@ class PostgresEngine:
             asked = facet_ids([FACET_COLUMNS[code - 1] for code in codes])
             if total > (documents or 0) * self.complement_above:
                 # the totals less the counts of the rows the result leaves out
-                left = _left_out(dates)
                 sql = (
                     f"SELECT v.field, v.value, t.n - coalesce(c.n, 0) FROM {TOTALS} t JOIN {VALUES} v ON v.id = t.id"
                     f" LEFT JOIN (SELECT f, count(*) AS n FROM (SELECT unnest({asked}) AS f FROM {TABLE}"
-                    f" WHERE {' OR '.join(left)}) s GROUP BY f) c ON c.f = t.id"
+                    f" WHERE {_left_out(dates)}) s GROUP BY f) c ON c.f = t.id"
                     f" WHERE t.id >> {KIND_SHIFT} = ANY(?) AND t.n - coalesce(c.n, 0) > 0"
                 )
                 rows = self.conn.execute(sql, [f"{EVERY} & !({query})", *dates, codes])
@@ -839,7 +838,7 @@ class PostgresEngine:
         kept count (None: not kept)."""
         if documents is None or self._expected(condition, params) <= documents * self.count_complement_above:
             return self._counted(condition, params)
-        return documents - self._counted(" OR ".join(_left_out(dates)), [f"{EVERY} & !({query})", *dates])
+        return documents - self._counted(_left_out(dates), [f"{EVERY} & !({query})", *dates])
 
     def _expected(self, condition: str, params: list[Any]) -> float:
         """How many rows the planner expects to match ``condition`` (no scan: its statistics
@@ -935,10 +934,12 @@ class PostgresEngine:
         return int(row[0]) if row else None
 
 
-def _left_out(dates: list[Any]) -> list[str]:
-    """The conditions of the rows a search leaves out, any of them (its parameters: the
-    rows ``':every' & !query`` matches, then the date range's bounds, as ``dates``)."""
-    return ["terms @@ ?::tsquery", *(["date_key < ?"] if dates else []), *(["date_key > ?"] if dates[1:] else [])]
+def _left_out(dates: list[Any]) -> str:
+    """The condition of the rows a search leaves out (its parameters: the rows
+    ``':every' & !query`` matches, then the date range's bounds, as ``dates``)."""
+    return " OR ".join(
+        ["terms @@ ?::tsquery", *(["date_key < ?"] if dates else []), *(["date_key > ?"] if dates[1:] else [])]
+    )
 
 
 def _window(request: SearchRequest, total: int) -> tuple[int, int]:
